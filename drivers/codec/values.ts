@@ -1,0 +1,118 @@
+/**
+ * Registers ⇄ engineering values for one signal of a profile: data type, word and byte
+ * order, bit number, scale and offset. Pure; shared by the driver and the simulator.
+ */
+import type { ByteOrder, DataType, Signal, WordOrder } from '../profile/schema.js';
+import { isBitArea, registerCount } from '../profile/schema.js';
+
+export interface ByteWordOrder {
+  wordOrder: WordOrder;
+  byteOrder: ByteOrder;
+}
+
+export type SignalValue = number | boolean;
+
+function swapBytes(word: number): number {
+  return ((word & 0xff) << 8) | ((word >> 8) & 0xff);
+}
+
+/** The two registers of a 32-bit value, as they appear on the wire, into the value's 4 big-endian bytes. */
+function registersToBytes(registers: ArrayLike<number>, at: number, order: ByteWordOrder): Buffer {
+  let hi = registers[at]! & 0xffff;
+  let lo = registers[at + 1]! & 0xffff;
+  if (order.wordOrder === 'little') [hi, lo] = [lo, hi];
+  if (order.byteOrder === 'little') {
+    hi = swapBytes(hi);
+    lo = swapBytes(lo);
+  }
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt16BE(hi, 0);
+  bytes.writeUInt16BE(lo, 2);
+  return bytes;
+}
+
+function bytesToRegisters(bytes: Buffer, order: ByteWordOrder): [number, number] {
+  let hi = bytes.readUInt16BE(0);
+  let lo = bytes.readUInt16BE(2);
+  if (order.byteOrder === 'little') {
+    hi = swapBytes(hi);
+    lo = swapBytes(lo);
+  }
+  return order.wordOrder === 'little' ? [lo, hi] : [hi, lo];
+}
+
+/** The raw (unscaled) value of `type` at `registers[at]`. */
+export function decodeRaw(type: DataType, registers: ArrayLike<number>, at: number, order: ByteWordOrder, bit?: number): number | boolean {
+  const first = registers[at];
+  if (first === undefined) throw new RangeError(`no register at offset ${at}`);
+  switch (type) {
+    case 'u16':
+      return order.byteOrder === 'little' ? swapBytes(first & 0xffff) : first & 0xffff;
+    case 'i16': {
+      const word = order.byteOrder === 'little' ? swapBytes(first & 0xffff) : first & 0xffff;
+      return word >= 0x8000 ? word - 0x10000 : word;
+    }
+    case 'u32':
+      return registersToBytes(registers, at, order).readUInt32BE(0);
+    case 'i32':
+      return registersToBytes(registers, at, order).readInt32BE(0);
+    case 'f32':
+      return registersToBytes(registers, at, order).readFloatBE(0);
+    case 'bit':
+      return ((first >> (bit ?? 0)) & 1) === 1;
+    case 'bool':
+      return Boolean(first);
+  }
+}
+
+/** Registers for a raw value of `type`. For `bit`, `current` is the register to modify. */
+export function encodeRaw(type: DataType, raw: number | boolean, order: ByteWordOrder, bit?: number, current = 0): number[] {
+  const num = typeof raw === 'boolean' ? (raw ? 1 : 0) : raw;
+  switch (type) {
+    case 'u16':
+    case 'i16': {
+      const word = Math.round(num) & 0xffff;
+      return [order.byteOrder === 'little' ? swapBytes(word) : word];
+    }
+    case 'u32':
+    case 'i32':
+    case 'f32': {
+      const bytes = Buffer.alloc(4);
+      if (type === 'f32') bytes.writeFloatBE(num, 0);
+      else if (type === 'u32') bytes.writeUInt32BE(Math.round(num) >>> 0, 0);
+      else bytes.writeInt32BE(Math.round(num) | 0, 0);
+      return bytesToRegisters(bytes, order);
+    }
+    case 'bit': {
+      const mask = 1 << (bit ?? 0);
+      return [num ? current | mask : current & ~mask & 0xffff];
+    }
+    case 'bool':
+      return [num ? 1 : 0];
+  }
+}
+
+function orderOf(signal: Signal, defaults: ByteWordOrder): ByteWordOrder {
+  return { wordOrder: signal.wordOrder ?? defaults.wordOrder, byteOrder: signal.byteOrder ?? defaults.byteOrder };
+}
+
+/**
+ * The engineering value of `signal`, reading from `words` where `words[at]` is the
+ * signal's first register (or bit, for coils and discrete inputs, as 0/1).
+ */
+export function decodeSignal(signal: Signal, words: ArrayLike<number>, at: number, defaults: ByteWordOrder): SignalValue {
+  const raw = decodeRaw(signal.type, words, at, orderOf(signal, defaults), signal.bit);
+  if (typeof raw === 'boolean') return raw;
+  return raw * signal.scale + signal.offset;
+}
+
+/** Registers (or one 0/1 bit) that carry `value` for `signal`; `current` is the register a `bit` signal shares. */
+export function encodeSignal(signal: Signal, value: SignalValue, defaults: ByteWordOrder, current = 0): number[] {
+  const raw = typeof value === 'boolean' ? value : (value - signal.offset) / signal.scale;
+  return encodeRaw(signal.type, raw, orderOf(signal, defaults), signal.bit, current);
+}
+
+/** Registers (or bits) the signal spans. */
+export function signalWidth(signal: Signal): number {
+  return isBitArea(signal.area) ? 1 : registerCount(signal.type);
+}

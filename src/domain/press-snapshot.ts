@@ -1,0 +1,69 @@
+/**
+ * The live picture of one press, as the API and the dashboard see it. This shape is part of
+ * the contract in DESIGN.md ("Interfaces others rely on"): extend it, do not rename fields.
+ */
+export type RunState = 'production' | 'setup' | 'idle' | 'stopped' | 'cleanup' | 'offline';
+export type StopReason = 'jam' | 'door-open' | 'e-stop' | 'operator' | 'fault' | 'other';
+export type LinkKind = 'tcp' | 'rtu' | 'rtu-over-tcp';
+/** good: fresh reading; stale: older than 3 scan periods; bad: the last read failed. */
+export type Quality = 'good' | 'stale' | 'bad';
+
+export interface LevelReading {
+  /** Percent full, 0-100, or null before the first good read. */
+  level: number | null;
+  quality: Quality;
+  /** When the value was read from the press (ms since epoch). */
+  at: number | null;
+}
+
+export interface InkLevel extends LevelReading {
+  unit: number;
+  color: string;
+}
+
+export interface CommHealth {
+  lastOkAt: number | null;
+  lastErrorAt: number | null;
+  lastError: string | null;
+  latencyMs: number | null;
+  /** Error counts by kind: timeout, offline, exception, crc, protocol. */
+  errors: Record<string, number>;
+  reads: number;
+  /** Taken off-scan after repeated timeouts, until this time. */
+  offScanUntil: number | null;
+  /** Scan classes that could not keep their period, with the number of missed cycles. */
+  overruns: Record<string, number>;
+}
+
+export interface PressLink {
+  kind: LinkKind;
+  bus: string;
+  unitId: number;
+  /** host:port or serial path, for display. */
+  address: string;
+}
+
+export interface PressSnapshot {
+  id: string;
+  name: string;
+  model: string;
+  link: PressLink;
+  online: boolean;
+  state: RunState;
+  stopReason: StopReason | null;
+  stateDetail: string | null;
+  stateSince: number;
+  /** Sheets per hour, or null when unknown. */
+  speed: number | null;
+  ratedSpeed: number;
+  /** Monotonic counters: they survive the PLC's 32-bit wrap and job resets. */
+  counters: { total: number; good: number; waste: number };
+  /** The counters as the PLC shows them now (reset at job change). */
+  jobCounters: { total: number | null; good: number | null; waste: number | null };
+  ink: InkLevel[];
+  paper: LevelReading & { kind: 'pile' | 'roll' };
+  levels: (LevelReading & { name: string; label: string })[];
+  activeAlarms: number;
+  comm: CommHealth;
+  updatedAt: number;
+}
