@@ -1,0 +1,83 @@
+/**
+ * socket.io fan-out to dashboards: a `snapshot` on connect, then live events. Thin: it
+ * only relays what the domain services announce. Every dashboard is in the `board` room;
+ * `subscribe`/`unsubscribe` with a press id joins `press:<id>` for detail-only events.
+ */
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import type { AlarmView, RealtimeSnapshot } from '../domain/alarm-view.js';
+import type { PressSnapshot } from '../domain/press-snapshot.js';
+import type { PressReadModel } from '../http/ports.js';
+
+export interface RealtimeOptions {
+  httpServer: HttpServer;
+  presses: PressReadModel;
+  activeAlarms: () => AlarmView[];
+  logger: Logger;
+  now: () => number;
+  /** Decides whether a handshake may connect (session / anonymous read); default: all. */
+  authorize?: (req: IncomingMessage) => boolean;
+  /** Called with each connected socket so write handlers can be attached by the auth layer. */
+  onConnection?: (socket: Socket) => void;
+}
+
+export interface RealtimeServer {
+  io: Server;
+  pressUpdated(snapshot: PressSnapshot): void;
+  alarmEvent(event: 'alarm:raised' | 'alarm:cleared' | 'alarm:acked' | 'alarm:updated' | 'alarm:renotify', alarm: AlarmView): void;
+  emit(event: string, payload: unknown): void;
+  connectedClients(): number;
+  close(): Promise<void>;
+}
+
+/** A browser page from another origin may not open a socket (cross-site WebSocket hijacking). */
+export function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true; // not a browser, or same-origin navigation
+  const host = req.headers.host;
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
+  const io = new Server(options.httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    pingInterval: 10_000,
+    pingTimeout: 8_000,
+    allowRequest: (req, callback) => {
+      if (!sameOrigin(req)) return callback('origin not allowed', false);
+      if (options.authorize && !options.authorize(req)) return callback('login required', false);
+      callback(null, true);
+    },
+  });
+
+  io.on('connection', (socket) => {
+    void socket.join('board');
+    const snapshot: RealtimeSnapshot = { serverTime: options.now(), presses: options.presses.list(), alarms: options.activeAlarms() };
+    socket.emit('snapshot', snapshot);
+    socket.on('subscribe', (pressId: unknown) => {
+      if (typeof pressId === 'string' && options.presses.get(pressId)) void socket.join(`press:${pressId}`);
+    });
+    socket.on('unsubscribe', (pressId: unknown) => {
+      if (typeof pressId === 'string') void socket.leave(`press:${pressId}`);
+    });
+    options.onConnection?.(socket);
+  });
+  io.engine.on('connection_error', (err: { code: number; message: string; context?: unknown }) => {
+    options.logger.debug({ code: err.code, reason: err.message }, 'realtime connection refused');
+  });
+
+  return {
+    io,
+    pressUpdated: (snapshot) => io.to('board').emit('press:update', snapshot),
+    alarmEvent: (event, alarm) => io.to('board').emit(event, alarm),
+    emit: (event, payload) => io.to('board').emit(event, payload),
+    connectedClients: () => io.engine.clientsCount,
+    close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
+  };
+}
