@@ -1,0 +1,35 @@
+/**
+ * Route guards. The session middleware (src/http/session-middleware.ts) puts the signed-in
+ * user, if any, in `res.locals.user`; routes state the role they need with `requireRole`.
+ * Reads may be open to anonymous wall screens (config `access.anonymousRead`); writes
+ * always need a session.
+ */
+import type { RequestHandler, Response } from 'express';
+import { hasRole, type Role, type SessionUser } from '../domain/user.js';
+import { HttpError } from './http-error.js';
+
+export function currentUser(res: Response): SessionUser | undefined {
+  return res.locals.user as SessionUser | undefined;
+}
+
+export function requireRole(role: Role): RequestHandler {
+  return (_req, res, next) => {
+    const user = currentUser(res);
+    if (!user) return next(new HttpError(401, 'unauthenticated', 'log in first'));
+    if (!hasRole(user, role)) return next(new HttpError(403, 'forbidden', `needs the ${role} role; you are ${user.role}`));
+    next();
+  };
+}
+
+/** Reads: anyone when anonymous read is on, else any signed-in user. */
+export function requireReader(anonymousRead: boolean): RequestHandler {
+  return (_req, res, next) => {
+    if (anonymousRead || currentUser(res)) return next();
+    next(new HttpError(401, 'unauthenticated', 'log in first'));
+  };
+}
+
+/** The client's address from the socket itself: proxy headers are not trusted. */
+export function clientAddress(req: { socket: { remoteAddress?: string | undefined } }): string | null {
+  return req.socket.remoteAddress ?? null;
+}
