@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { pino, type Logger } from 'pino';
+import { StoreError, toStoreError } from './errors.js';
+
+export interface OpenDatabaseOptions {
+  /** Folder for the database file; created (with parents) when missing. */
+  dataDir: string;
+  fileName?: string;
+  logger?: Logger;
+  /** How long a write waits for another connection's lock before failing with kind 'busy'. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * One SQLite connection with the store's settings, and the three ways to touch it.
+ * better-sqlite3 is synchronous: every method runs to completion before it returns, so nothing
+ * else in this process can use the connection in between.
+ */
+export interface StoreDatabase {
+  /** The raw connection, for repositories to prepare statements on. */
+  readonly connection: Database.Database;
+  /** Absolute path of the database file. */
+  readonly path: string;
+  readonly logger: Logger;
+  /** Run reads or single statements; SQLite and file errors come out as StoreError. */
+  run<T>(operation: string, work: () => T): T;
+  /**
+   * Run `work` as one write transaction at synchronous=NORMAL: fast (one WAL append, no fsync).
+   * A power cut may lose the last commits but never corrupts the file. For machine data.
+   * Nested inside another write it becomes a savepoint of the outer transaction.
+   */
+  write<T>(operation: string, work: () => T): T;
+  /**
+   * Run `work` as one write transaction whose commit is on disk (WAL fsynced) when this returns.
+   * For operator writes (supply log, acknowledgements, audit) answered to a person.
+   *
+   * Why the same connection with a pragma toggle and not a second connection kept at FULL:
+   * `synchronous` is a per-connection setting read at commit time. Because the API is
+   * synchronous and Node runs one thread, no other commit can happen on this connection between
+   * `PRAGMA synchronous=FULL` and the reset, so only this transaction's commit is affected. The
+   * fsync of the WAL also makes every earlier NORMAL commit in it durable. A second connection
+   * would instead compete for SQLite's single writer lock: a durable write issued while the
+   * first connection held a transaction would block the event loop for the whole busy timeout
+   * and then fail. The pragma itself does no I/O.
+   */
+  durableWrite<T>(operation: string, work: () => T): T;
+  close(): void;
+}
+
+const DEFAULT_FILE_NAME = 'pressroom.db';
+const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+/** Truncate the WAL back to this size after a checkpoint so a burst does not keep disk forever. */
+const JOURNAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+
+export function openDatabase(options: OpenDatabaseOptions): StoreDatabase {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const dataDir = path.resolve(options.dataDir);
+  const filePath = path.join(dataDir, options.fileName ?? DEFAULT_FILE_NAME);
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw toStoreError(error, { operation: 'create data folder', path: dataDir });
+  }
+
+  let connection: Database.Database;
+  try {
+    connection = new Database(filePath);
+  } catch (error) {
+    throw openError(error, filePath);
+  }
+  try {
+    // busy_timeout first: the journal_mode change itself may wait on another process's lock.
+    connection.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    const journalMode = connection.pragma('journal_mode = WAL', { simple: true });
+    if (journalMode !== 'wal') {
+      // E.g. a file system without shared memory support; the store still works, slower.
+      logger.warn({ path: filePath, journalMode }, 'SQLite refused WAL mode; concurrent readers will block writers');
+    }
+    connection.pragma('synchronous = NORMAL');
+    connection.pragma('foreign_keys = ON');
+    connection.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
+  } catch (error) {
+    connection.close();
+    throw toStoreError(error, { operation: 'configure database', path: filePath });
+  }
+  logger.info({ path: filePath, sqlite: connection.prepare('SELECT sqlite_version() AS v').pluck().get() }, 'database open');
+  return new SqliteStoreDatabase(connection, filePath, logger);
+}
+
+/**
+ * SQLite says SQLITE_CANTOPEN both for a missing folder and for one it may not write to; probe
+ * the folder so a read-only mount is reported as 'read-only', which is what a person must fix.
+ */
+function openError(error: unknown, filePath: string): unknown {
+  const wrapped = toStoreError(error, { operation: 'open database', path: filePath });
+  if (wrapped instanceof StoreError && wrapped.kind === 'io') {
+    try {
+      fs.accessSync(path.dirname(filePath), fs.constants.W_OK);
+    } catch (probeError) {
+      return new StoreError('read-only', `cannot write the data folder: ${(probeError as Error).message}`, {
+        operation: 'open database',
+        path: filePath,
+        code: wrapped.code,
+      }, { cause: error });
+    }
+  }
+  return wrapped;
+}
+
+class SqliteStoreDatabase implements StoreDatabase {
+  constructor(
+    readonly connection: Database.Database,
+    readonly path: string,
+    readonly logger: Logger,
+  ) {}
+
+  run<T>(operation: string, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw toStoreError(error, { operation, path: this.path });
+    }
+  }
+
+  write<T>(operation: string, work: () => T): T {
+    return this.run(operation, () => {
+      const transaction = this.connection.transaction(work);
+      // IMMEDIATE takes the write lock at BEGIN, so a busy database fails here, before `work`
+      // runs, instead of at the first write after reads (which SQLite cannot retry).
+      return this.connection.inTransaction ? transaction() : transaction.immediate();
+    });
+  }
+
+  durableWrite<T>(operation: string, work: () => T): T {
+    if (this.connection.inTransaction) {
+      throw new StoreError('sql', 'a durable write cannot run inside another transaction: its commit would be the outer one', {
+        operation,
+        path: this.path,
+      });
+    }
+    return this.run(operation, () => {
+      this.connection.pragma('synchronous = FULL');
+      try {
+        return this.connection.transaction(work).immediate();
+      } finally {
+        this.connection.pragma('synchronous = NORMAL');
+      }
+    });
+  }
+
+  close(): void {
+    if (!this.connection.open) return;
+    this.run('close database', () => this.connection.close());
+    this.logger.info({ path: this.path }, 'database closed');
+  }
+}
