@@ -70,7 +70,7 @@ export function openDatabase(options: OpenDatabaseOptions): StoreDatabase {
   try {
     connection = new Database(filePath);
   } catch (error) {
-    throw openError(error, filePath);
+    throw openError(error, 'open database', filePath);
   }
   try {
     // busy_timeout first: the journal_mode change itself may wait on another process's lock.
@@ -85,7 +85,9 @@ export function openDatabase(options: OpenDatabaseOptions): StoreDatabase {
     connection.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
   } catch (error) {
     connection.close();
-    throw toStoreError(error, { operation: 'configure database', path: filePath });
+    // Opening a WAL database creates its -wal and -shm files, so a folder that cannot be
+    // written fails here (SQLITE_CANTOPEN) even when the database file itself could be read.
+    throw openError(error, 'configure database', filePath);
   }
   logger.info({ path: filePath, sqlite: connection.prepare('SELECT sqlite_version() AS v').pluck().get() }, 'database open');
   return new SqliteStoreDatabase(connection, filePath, logger);
@@ -95,14 +97,14 @@ export function openDatabase(options: OpenDatabaseOptions): StoreDatabase {
  * SQLite says SQLITE_CANTOPEN both for a missing folder and for one it may not write to; probe
  * the folder so a read-only mount is reported as 'read-only', which is what a person must fix.
  */
-function openError(error: unknown, filePath: string): unknown {
-  const wrapped = toStoreError(error, { operation: 'open database', path: filePath });
+function openError(error: unknown, operation: string, filePath: string): unknown {
+  const wrapped = toStoreError(error, { operation, path: filePath });
   if (wrapped instanceof StoreError && wrapped.kind === 'io') {
     try {
       fs.accessSync(path.dirname(filePath), fs.constants.W_OK);
     } catch (probeError) {
       return new StoreError('read-only', `cannot write the data folder: ${(probeError as Error).message}`, {
-        operation: 'open database',
+        operation,
         path: filePath,
         code: wrapped.code,
       }, { cause: error });
