@@ -1,0 +1,97 @@
+/** Configuration, events and statistics of a ModbusBus (one physical link). */
+import type { BindingInterface } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
+import type { Logger } from 'pino';
+import type { ModbusErrorKind } from '../errors.js';
+
+export type LinkOptions =
+  /** Modbus TCP (MBAP framing, transaction ids). */
+  | { kind: 'tcp'; host: string; port: number }
+  /** RTU frames through a serial device server; `baudRate` of its serial side sizes the gaps and wire time. */
+  | { kind: 'rtu-over-tcp'; host: string; port: number; baudRate?: number }
+  /** RTU on a local serial port (RS-485 adapter). */
+  | {
+      kind: 'rtu';
+      path: string;
+      baudRate: number;
+      parity: 'none' | 'even' | 'odd';
+      dataBits: 7 | 8;
+      stopBits: 1 | 2;
+      /** Defaults to the native serialport binding; tests pass a virtual one. */
+      binding?: BindingInterface;
+    };
+
+export type LinkKind = LinkOptions['kind'];
+
+export interface ReconnectOptions {
+  /** First delay after a failure; doubles on each further failure. */
+  initialMs: number;
+  /** Upper bound of the delay. */
+  maxMs: number;
+}
+
+export interface BusOptions {
+  /** Names the bus in logs and errors, e.g. `line-1`. */
+  id: string;
+  link: LinkOptions;
+  /** Time allowed for each attempt, from sending the request to receiving the whole reply. */
+  timeoutMs: number;
+  /** Further attempts after a timeout, CRC or protocol error (never after an exception or offline). */
+  retries: number;
+  /** Requests waiting behind the one on the line; beyond it a request fails at once with `overload`. Default 64. */
+  maxQueue?: number;
+  /** Reconnect backoff, with jitter. Default 100 ms doubling to 5000 ms. */
+  reconnect?: ReconnectOptions;
+  /** RTU: silence between a reply and the next request. Default: t3.5 at the link's baud rate. */
+  interFrameGapMs?: number;
+  /** RTU: after a timeout, how long to keep discarding a late reply before the next request. Default: timeoutMs. */
+  lateReplyGuardMs?: number;
+  /** TCP: consecutive timeouts after which the connection is taken for half-open and dropped. Default 3. */
+  halfOpenTimeouts?: number;
+  /** TCP connect timeout. Default 3000. */
+  connectTimeoutMs?: number;
+  logger?: Logger;
+  /** Milliseconds clock for latency and line timing; default `performance.now`. */
+  now?: () => number;
+  /** Random source in [0, 1) for backoff jitter; default `Math.random`. */
+  random?: () => number;
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+  retries?: number;
+}
+
+export type DisconnectReason =
+  /** `stop()` was called. */
+  | 'stopped'
+  /** The far end closed the connection. */
+  | 'remote-closed'
+  /** Socket error, serial device vanished, write failed. */
+  | 'link-error'
+  /** TCP: several requests in a row timed out, so the connection is presumed half-open. */
+  | 'half-open'
+  /** TCP: the byte stream lost MBAP framing, nothing more on it can be trusted. */
+  | 'framing';
+
+export interface BusEvents {
+  connected: () => void;
+  disconnected: (info: { reason: DisconnectReason; error?: Error }) => void;
+  /** A (re)connect attempt failed; the next one follows after `retryInMs`. */
+  connectFailed: (info: { error: Error; retryInMs: number }) => void;
+}
+
+export interface BusStats {
+  connected: boolean;
+  /** Requests waiting (not counting the one on the line). */
+  queued: number;
+  /** Requests sent on the line, counting each retry. */
+  transactions: number;
+  /** Failed attempts by kind (plus requests refused with `overload` or `offline`). */
+  errors: Record<ModbusErrorKind, number>;
+  /** Received data that answered nothing: late replies, mismatched transaction ids, garbage. */
+  discarded: { frames: number; bytes: number };
+  /** Request-to-reply time of the last answered attempt. */
+  lastLatencyMs: number | undefined;
+  /** Successful connections after the first. */
+  reconnects: number;
+}

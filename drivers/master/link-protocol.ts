@@ -1,0 +1,84 @@
+/**
+ * The framing half of a bus: how one request goes out and its reply is recognised.
+ * `TcpProtocol` matches by MBAP transaction id; `RtuProtocol` has no id and relies on
+ * timing instead (one frame on the line at a time, gaps, a guard window after a timeout).
+ *
+ * The bus calls `attempt` for one request at a time, never overlapping, and feeds every
+ * received chunk to `receive`.
+ */
+import type { Logger } from 'pino';
+import { ModbusError, type ModbusErrorContext, type ModbusErrorKind } from '../errors.js';
+import type { ModbusRequest, ModbusResponse } from '../codec/pdu.js';
+
+export interface AttemptParams {
+  unitId: number;
+  request: ModbusRequest;
+  timeoutMs: number;
+  /** Names the request in errors: bus, unit, function code, address, count. */
+  context: ModbusErrorContext;
+}
+
+export interface AttemptResult {
+  /** A normal response or a Modbus exception (`{ fc, exception }`): both are answers. */
+  response: ModbusResponse;
+  latencyMs: number;
+}
+
+export interface LinkProtocol {
+  /** Received bytes, in any chunking. */
+  receive(chunk: Buffer): void;
+  /**
+   * Send `request` and wait for its answer. Rejects with a ModbusError of kind `timeout`,
+   * `crc`, `protocol` or `offline` (write failed or `linkDown` was called meanwhile).
+   */
+  attempt(params: AttemptParams): Promise<AttemptResult>;
+  /** The link went down: fail the attempt in progress (kind `offline`) and forget partial input. */
+  linkDown(reason: string, cause?: Error): void;
+}
+
+/** Shared by the protocols: how to send, what time it is, where to count discarded input. */
+export interface ProtocolDeps {
+  write(bytes: Buffer): Promise<void>;
+  now(): number;
+  logger: Logger;
+  discarded: { frames: number; bytes: number };
+}
+
+export function modbusError(kind: ModbusErrorKind, message: string, context: ModbusErrorContext, cause?: unknown): ModbusError {
+  return new ModbusError(kind, message, context, cause === undefined ? undefined : { cause });
+}
+
+/** A reply being waited for: settles once, with its own timer. */
+export class PendingReply {
+  readonly promise: Promise<AttemptResult>;
+  private resolveReply!: (result: AttemptResult) => void;
+  private rejectReply!: (error: ModbusError) => void;
+  private readonly timer: NodeJS.Timeout;
+  private done = false;
+
+  constructor(timeoutMs: number, onTimeout: () => ModbusError) {
+    this.promise = new Promise<AttemptResult>((resolve, reject) => {
+      this.resolveReply = resolve;
+      this.rejectReply = reject;
+    });
+    this.timer = setTimeout(() => this.reject(onTimeout()), timeoutMs);
+  }
+
+  get settled(): boolean {
+    return this.done;
+  }
+
+  resolve(result: AttemptResult): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    this.resolveReply(result);
+  }
+
+  reject(error: ModbusError): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    this.rejectReply(error);
+  }
+}

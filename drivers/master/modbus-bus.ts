@@ -1,0 +1,230 @@
+/**
+ * One Modbus master per physical link (an RS-485 line, a TCP endpoint, a serial device
+ * server). Requests queue in FIFO order and go on the line one at a time; each attempt has
+ * its own timer; timeouts, CRC and protocol errors are retried, exceptions and offline are
+ * not. The link is supervised: it reconnects in the background, and while it is down every
+ * request fails at once with kind `offline` instead of waiting for a timeout.
+ *
+ * Every failure is a ModbusError naming the bus, unit id, function code and address.
+ */
+import { performance } from 'node:perf_hooks';
+import { pino, type Logger } from 'pino';
+import type { ModbusRequest, ModbusResponse } from '../codec/pdu.js';
+import { ModbusError, type ModbusErrorKind } from '../errors.js';
+import { TypedEmitter } from '../typed-emitter.js';
+import { Backoff } from './backoff.js';
+import type { BusEvents, BusOptions, BusStats, DisconnectReason, RequestOptions } from './bus-options.js';
+import { createProtocol, createTransport } from './link-parts.js';
+import { modbusError, type LinkProtocol } from './link-protocol.js';
+import { LinkSupervisor } from './link-supervisor.js';
+import { invalidRequestReason, requestContext } from './request-context.js';
+
+interface Job {
+  unitId: number;
+  request: ModbusRequest;
+  timeoutMs: number;
+  retries: number;
+  context: ReturnType<typeof requestContext>;
+  resolve(response: ModbusResponse): void;
+  reject(error: ModbusError): void;
+}
+
+const RETRYABLE: ReadonlySet<ModbusErrorKind> = new Set(['timeout', 'crc', 'protocol']);
+
+export class ModbusBus {
+  readonly id: string;
+  private readonly events: TypedEmitter<BusEvents>;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly supervisor: LinkSupervisor;
+  private readonly protocol: LinkProtocol;
+  private readonly queue: Job[] = [];
+  private active: Job | undefined;
+  private consecutiveTimeouts = 0;
+  /** Units whose failure was already logged at warn level; repeats go to debug. */
+  private readonly failingUnits = new Set<number>();
+  private readonly counters = {
+    transactions: 0,
+    errors: { timeout: 0, offline: 0, exception: 0, crc: 0, protocol: 0, overload: 0 } satisfies Record<ModbusErrorKind, number>,
+    discarded: { frames: 0, bytes: 0 },
+    lastLatencyMs: undefined as number | undefined,
+  };
+
+  constructor(private readonly options: BusOptions) {
+    this.id = options.id;
+    this.logger = (options.logger ?? pino({ level: 'silent' })).child({ bus: options.id });
+    this.now = options.now ?? (() => performance.now());
+    this.events = new TypedEmitter<BusEvents>((error, event) => this.logger.error({ err: error, event }, 'a bus event listener threw'));
+    const transport = createTransport(options, this.logger);
+    this.protocol = createProtocol(options, {
+      write: (bytes) => transport.write(bytes),
+      now: this.now,
+      logger: this.logger,
+      discarded: this.counters.discarded,
+      onFramingError: (error) => {
+        this.logger.warn({ err: error }, 'Modbus TCP stream out of step; dropping the connection');
+        this.supervisor.drop('framing');
+      },
+    });
+    transport.events.on('data', (chunk) => this.protocol.receive(chunk));
+    const reconnect = options.reconnect ?? { initialMs: 100, maxMs: 5000 };
+    this.supervisor = new LinkSupervisor({
+      transport,
+      backoff: new Backoff({ ...reconnect, random: options.random ?? Math.random }),
+      logger: this.logger,
+      events: this.events,
+      onLinkDown: (reason, error) => this.failPending(reason, error),
+    });
+  }
+
+  /** Connect, and keep reconnecting in the background. Never throws; watch `connected` and the events. */
+  start(): void {
+    this.supervisor.start();
+  }
+
+  /** Close the link; everything pending fails with kind `offline`. */
+  async stop(): Promise<void> {
+    await this.supervisor.stop();
+    this.failPending('stopped', undefined);
+  }
+
+  get connected(): boolean {
+    return this.supervisor.connected;
+  }
+
+  /** Subscribe to `connected`, `disconnected`, `connectFailed`; returns the unsubscribe function. */
+  on<E extends keyof BusEvents>(event: E, listener: BusEvents[E]): () => void {
+    return this.events.on(event, listener);
+  }
+
+  once<E extends keyof BusEvents>(event: E, listener: BusEvents[E]): () => void {
+    return this.events.once(event, listener);
+  }
+
+  /** Send one request; resolves with the normal response. An exception reply rejects with kind `exception`. */
+  request(unitId: number, request: ModbusRequest, opts: RequestOptions = {}): Promise<ModbusResponse> {
+    const context = requestContext(this.id, unitId, request);
+    const invalid = invalidRequestReason(unitId, request);
+    if (invalid) return Promise.reject(modbusError('protocol', `invalid request: ${invalid}`, context));
+    if (!this.supervisor.connected) return Promise.reject(this.refuse('offline', 'link is down', context));
+    const maxQueue = this.options.maxQueue ?? 64;
+    if (this.queue.length >= maxQueue) return Promise.reject(this.refuse('overload', `queue full (${maxQueue} waiting)`, context));
+    return new Promise<ModbusResponse>((resolve, reject) => {
+      const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
+      const retries = opts.retries ?? this.options.retries;
+      this.queue.push({ unitId, request, timeoutMs, retries, context, resolve, reject });
+      void this.pump();
+    });
+  }
+
+  async readRegisters(unitId: number, area: 'holding' | 'input', address: number, count: number, opts?: RequestOptions): Promise<number[]> {
+    const response = await this.request(unitId, { fc: area === 'holding' ? 3 : 4, address, count }, opts);
+    return 'registers' in response ? response.registers : [];
+  }
+
+  async readBits(unitId: number, area: 'coil' | 'discrete', address: number, count: number, opts?: RequestOptions): Promise<boolean[]> {
+    const response = await this.request(unitId, { fc: area === 'coil' ? 1 : 2, address, count }, opts);
+    return 'bits' in response ? response.bits : [];
+  }
+
+  async writeRegisters(unitId: number, address: number, values: number[], opts?: RequestOptions): Promise<void> {
+    await this.request(unitId, { fc: 16, address, values }, opts);
+  }
+
+  async writeRegister(unitId: number, address: number, value: number, opts?: RequestOptions): Promise<void> {
+    await this.request(unitId, { fc: 6, address, value }, opts);
+  }
+
+  async writeCoil(unitId: number, address: number, value: boolean, opts?: RequestOptions): Promise<void> {
+    await this.request(unitId, { fc: 5, address, value }, opts);
+  }
+
+  async writeCoils(unitId: number, address: number, values: boolean[], opts?: RequestOptions): Promise<void> {
+    await this.request(unitId, { fc: 15, address, values }, opts);
+  }
+
+  stats(): BusStats {
+    const { transactions, errors, discarded, lastLatencyMs } = this.counters;
+    return {
+      connected: this.supervisor.connected,
+      queued: this.queue.length,
+      transactions,
+      errors: { ...errors },
+      discarded: { ...discarded },
+      lastLatencyMs,
+      reconnects: this.supervisor.reconnects,
+    };
+  }
+
+  /** Runs queued jobs one after another; `active` is the one-transaction-on-the-line lock. */
+  private async pump(): Promise<void> {
+    if (this.active) return;
+    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+      this.active = job;
+      try {
+        job.resolve(await this.run(job));
+      } catch (error) {
+        job.reject(error instanceof ModbusError ? error : modbusError('protocol', 'unexpected failure', job.context, error));
+      } finally {
+        this.active = undefined;
+      }
+    }
+  }
+
+  private async run(job: Job): Promise<ModbusResponse> {
+    for (let attempt = 0; ; attempt++) {
+      if (!this.supervisor.connected) throw this.refuse('offline', 'link is down', job.context);
+      this.counters.transactions++;
+      let result;
+      try {
+        result = await this.protocol.attempt({ unitId: job.unitId, request: job.request, timeoutMs: job.timeoutMs, context: job.context });
+      } catch (error) {
+        const failure = error instanceof ModbusError ? error : modbusError('protocol', 'attempt failed', job.context, error);
+        this.counters.errors[failure.kind]++;
+        this.noteFailure(job, failure, attempt);
+        if (!RETRYABLE.has(failure.kind) || attempt >= job.retries) throw failure;
+        continue;
+      }
+      this.consecutiveTimeouts = 0;
+      this.counters.lastLatencyMs = result.latencyMs;
+      if (this.failingUnits.delete(job.unitId)) this.logger.info({ unitId: job.unitId }, 'device answers again');
+      const response = result.response;
+      if ('exception' in response) {
+        this.counters.errors.exception++;
+        throw new ModbusError('exception', `exception ${response.exception}`, { ...job.context, exceptionCode: response.exception });
+      }
+      return response;
+    }
+  }
+
+  private noteFailure(job: Job, failure: ModbusError, attempt: number): void {
+    const log = { err: failure, kind: failure.kind, unitId: job.unitId, attempt: attempt + 1, of: job.retries + 1 };
+    if (this.failingUnits.has(job.unitId)) this.logger.debug(log, 'request failed again');
+    else if (failure.kind !== 'offline') {
+      this.failingUnits.add(job.unitId);
+      this.logger.warn(log, 'request failed');
+    }
+    if (failure.kind !== 'timeout') {
+      this.consecutiveTimeouts = 0;
+      return;
+    }
+    const limit = this.options.halfOpenTimeouts ?? 3;
+    if (this.options.link.kind === 'tcp' && ++this.consecutiveTimeouts >= limit) {
+      this.consecutiveTimeouts = 0;
+      this.logger.warn({ timeouts: limit }, 'consecutive timeouts: taking the TCP connection for half-open and reconnecting');
+      this.supervisor.drop('half-open');
+    }
+  }
+
+  /** Count and build an error for a request that was never sent. */
+  private refuse(kind: 'offline' | 'overload', message: string, context: Job['context']): ModbusError {
+    this.counters.errors[kind]++;
+    return modbusError(kind, message, context);
+  }
+
+  private failPending(reason: DisconnectReason, error: Error | undefined): void {
+    const message = `link down (${reason})`;
+    this.protocol.linkDown(message, error);
+    for (const job of this.queue.splice(0)) job.reject(this.refuse('offline', message, job.context));
+  }
+}
