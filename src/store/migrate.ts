@@ -16,11 +16,12 @@ export interface MigrateOptions {
   now?: () => number;
 }
 
+/** A rowid table on purpose: rowid keeps the order in which migrations were applied. */
 const CREATE_LEDGER = `
   CREATE TABLE IF NOT EXISTS schema_migrations (
     id TEXT PRIMARY KEY,
     applied_at INTEGER NOT NULL
-  ) WITHOUT ROWID`;
+  )`;
 
 /**
  * Apply, in the order given, every migration whose id is not yet in `schema_migrations`.
