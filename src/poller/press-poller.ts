@@ -1,0 +1,232 @@
+/**
+ * Polls one press: each scan class of its profile on its own period, block by block
+ * through the shared RegisterReader, one `reading` per cycle.
+ *
+ * Scheduling is fixed-rate on the injected clock: ticks fall at start + n × period, not
+ * "period after the last cycle ended", so a slow bus shows up as overruns instead of a
+ * silently stretched period. At most one cycle per scan class is in flight: a tick that
+ * finds the previous cycle still running is skipped and counted in `overruns`.
+ *
+ * A cycle stops at the first `timeout` or `offline` (the press or link is not answering;
+ * reading the remaining blocks would only add line time) but carries on past other
+ * errors (an `exception` on one block says nothing about the others). Off-scan and probe
+ * rules are in comm-health.ts.
+ */
+import { pino, type Logger } from 'pino';
+import { isModbusError } from '../../drivers/errors.js';
+import { isBitArea, type PollingSettings, type Profile } from '../../drivers/profile/schema.js';
+import type { SignalValue } from '../../drivers/codec/values.js';
+import { systemClock, type Clock, type TimerHandle } from '../domain/clock.js';
+import { TypedEmitter } from '../domain/typed-emitter.js';
+import { CommHealthTracker, defaultOffScanSettings, type OffScanSettings } from './comm-health.js';
+import { decodeBlock, planReads, type ReadBlock, type ReadPlan, type ScanClassPlan } from './read-plan.js';
+import type { PollerEvents, PressHealth, ReadError, Reading } from './reading.js';
+import type { ReadOptions, RegisterReader } from './register-reader.js';
+
+export interface PressPollerOptions {
+  pressId: string;
+  unitId: number;
+  profile: Profile;
+  reader: RegisterReader;
+  /** Per-press overrides of the profile's polling settings (timeouts, periods, gaps). */
+  polling?: Partial<PollingSettings>;
+  offScan?: Partial<OffScanSettings>;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+interface ScanClassRun {
+  plan: ScanClassPlan;
+  nextDueAt: number;
+  timer: TimerHandle | undefined;
+  inFlight: Promise<void> | undefined;
+}
+
+export class PressPoller {
+  readonly pressId: string;
+  readonly plan: ReadPlan;
+  private readonly options: PressPollerOptions;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly polling: PollingSettings;
+  private readonly tracker: CommHealthTracker;
+  private readonly events: TypedEmitter<PollerEvents>;
+  private readonly runs: ScanClassRun[];
+  private probeTimer: TimerHandle | undefined;
+  private probing: Promise<void> | undefined;
+  private running = false;
+
+  constructor(options: PressPollerOptions) {
+    this.options = options;
+    this.pressId = options.pressId;
+    this.clock = options.clock ?? systemClock;
+    this.logger = (options.logger ?? pino({ level: 'silent' })).child({ pressId: options.pressId });
+    this.polling = { ...options.profile.polling, ...options.polling };
+    this.plan = planReads({ ...options.profile, polling: this.polling });
+    this.tracker = new CommHealthTracker({
+      pressId: options.pressId,
+      clock: this.clock,
+      logger: this.logger,
+      offScan: { ...defaultOffScanSettings, ...options.offScan },
+    });
+    this.events = new TypedEmitter<PollerEvents>((error, event) => this.logger.error({ err: error, event }, 'a poller event listener threw'));
+    this.runs = this.plan.scanClasses.map((plan) => ({ plan, nextDueAt: 0, timer: undefined, inFlight: undefined }));
+  }
+
+  onReading(listener: PollerEvents['reading']): () => void {
+    return this.events.on('reading', listener);
+  }
+
+  onHealth(listener: PollerEvents['health']): () => void {
+    return this.events.on('health', listener);
+  }
+
+  health(): PressHealth {
+    return this.tracker.snapshot();
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Starts every scan class now, then on its period. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const now = this.clock.now();
+    for (const run of this.runs) {
+      run.nextDueAt = now;
+      this.schedule(run);
+    }
+    if (this.tracker.offScan) this.scheduleProbe();
+  }
+
+  /** Stops the timers; resolves when the cycles in flight have finished (their results are dropped). */
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const run of this.runs) {
+      if (run.timer) this.clock.clearTimeout(run.timer);
+      run.timer = undefined;
+    }
+    if (this.probeTimer) this.clock.clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    await Promise.all([...this.runs.map((run) => run.inFlight), this.probing]);
+  }
+
+  private schedule(run: ScanClassRun): void {
+    run.timer = this.clock.setTimeout(() => this.tick(run), run.nextDueAt - this.clock.now());
+  }
+
+  private tick(run: ScanClassRun): void {
+    run.timer = undefined;
+    if (!this.running) return;
+    const period = run.plan.periodMs;
+    const now = this.clock.now();
+    run.nextDueAt += period;
+    // Timers that fire late (a blocked event loop) lose the ticks they slept through.
+    let missed = 0;
+    while (run.nextDueAt <= now) {
+      run.nextDueAt += period;
+      missed++;
+    }
+    this.schedule(run);
+    if (this.tracker.offScan) return; // the probe speaks for the press
+    if (run.inFlight) missed++;
+    if (missed > 0) {
+      this.tracker.recordOverrun(run.plan.name, missed);
+      this.logger.debug({ scanClass: run.plan.name, missed }, 'scan cycle overrun: tick skipped');
+    }
+    if (!run.inFlight) this.startCycle(run);
+  }
+
+  private startCycle(run: ScanClassRun): void {
+    run.inFlight = this.cycle(run.plan).finally(() => {
+      run.inFlight = undefined;
+    });
+  }
+
+  private async cycle(plan: ScanClassPlan): Promise<void> {
+    const startedAt = this.clock.now();
+    const values: Record<string, SignalValue> = {};
+    let firstError: ReadError | undefined;
+    for (const block of plan.blocks) {
+      if (!this.running || this.tracker.offScan) break;
+      const result = await this.readBlock(block, { timeoutMs: this.polling.timeoutMs, retries: this.polling.retries });
+      if (result.ok) {
+        Object.assign(values, result.values);
+        continue;
+      }
+      firstError ??= result.error;
+      if (result.error.kind === 'timeout' || result.error.kind === 'offline') break;
+    }
+    if (!this.running) return;
+    const at = this.clock.now();
+    const reading: Reading = { pressId: this.pressId, scanClass: plan.name, at, values, ok: firstError === undefined, latencyMs: at - startedAt };
+    if (firstError) reading.error = firstError;
+    // health first, so a listener sees the press online before its first reading
+    this.events.emit('health', this.tracker.snapshot());
+    this.events.emit('reading', reading);
+  }
+
+  /** One block read, decoded, with its outcome recorded in the comm health. */
+  private async readBlock(block: ReadBlock, opts: ReadOptions): Promise<{ ok: true; values: Record<string, SignalValue> } | { ok: false; error: ReadError }> {
+    const started = this.clock.now();
+    try {
+      const words = await this.read(block, opts);
+      const values = decodeBlock(block, words, this.plan.order);
+      this.tracker.recordSuccess(this.clock.now() - started);
+      return { ok: true, values };
+    } catch (error) {
+      const readError = this.classify(error, block);
+      if (this.tracker.recordFailure(readError)) this.scheduleProbe();
+      return { ok: false, error: readError };
+    }
+  }
+
+  private read(block: ReadBlock, opts: ReadOptions): Promise<number[] | boolean[]> {
+    const { reader, unitId } = this.options;
+    if (isBitArea(block.area)) return reader.readBits(unitId, block.area as 'coil' | 'discrete', block.address, block.count, opts);
+    return reader.readRegisters(unitId, block.area as 'holding' | 'input', block.address, block.count, opts);
+  }
+
+  private classify(error: unknown, block: ReadBlock): ReadError {
+    if (isModbusError(error)) return { kind: error.kind, message: error.message };
+    if (error instanceof RangeError) return { kind: 'protocol', message: error.message };
+    // Not a failure the reader contract allows: a bug somewhere. Keep the stack.
+    this.logger.error({ err: error, area: block.area, address: block.address, count: block.count }, 'unexpected error reading a block');
+    return { kind: 'internal', message: error instanceof Error ? error.message : String(error) };
+  }
+
+  private scheduleProbe(): void {
+    const until = this.tracker.offScanUntil;
+    if (!this.running || until === null) return;
+    if (this.probeTimer) this.clock.clearTimeout(this.probeTimer);
+    this.probeTimer = this.clock.setTimeout(() => {
+      this.probeTimer = undefined;
+      this.probing = this.probe().finally(() => {
+        this.probing = undefined;
+      });
+    }, until - this.clock.now());
+    this.events.emit('health', this.tracker.snapshot());
+  }
+
+  /** One read of the fastest class's first block, no retries: is the press back? */
+  private async probe(): Promise<void> {
+    const block = this.plan.scanClasses[0]?.blocks[0];
+    if (!block || !this.running) return;
+    const started = this.clock.now();
+    try {
+      const words = await this.read(block, { timeoutMs: this.polling.timeoutMs, retries: 0 });
+      decodeBlock(block, words, this.plan.order);
+      if (!this.running) return;
+      this.tracker.recordSuccess(this.clock.now() - started);
+      this.events.emit('health', this.tracker.snapshot());
+      // back on scan: refresh every class now rather than wait for its next tick
+      for (const run of this.runs) if (!run.inFlight) this.startCycle(run);
+    } catch (error) {
+      if (!this.running) return;
+      this.tracker.recordProbeFailure(this.classify(error, block));
+      this.scheduleProbe();
+    }
+  }
+}
