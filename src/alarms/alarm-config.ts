@@ -1,0 +1,144 @@
+/**
+ * The alarm settings of one press: the profile's alarm bits and level thresholds, with the
+ * press's overrides from the service configuration (`presses[].alarms`, `presses[].levelAlarms`)
+ * applied on top. Built once per press; the engine asks it for the spec of a code.
+ */
+import type { AlarmPriority } from '../domain/alarm-view.js';
+import type { RunState, StopReason } from '../domain/press-snapshot.js';
+import type { Profile } from '../../drivers/profile/schema.js';
+
+/** One alarm condition as the engine runs it. */
+export interface AlarmSpec {
+  code: string;
+  label: string;
+  priority: AlarmPriority;
+  stopReason: StopReason | null;
+  onDelayMs: number;
+  offDelayMs: number;
+  /** Run states in which it is suppressed by design. */
+  suppressIn: readonly RunState[];
+}
+
+export interface BitAlarmSpec extends AlarmSpec {
+  /** The bit value that means "alarm" (most PLCs: true). */
+  activeWhen: boolean;
+}
+
+/** Level alarm thresholds in %: at or below `medium` → medium, at or below `high` → high. */
+export interface LevelThresholds {
+  medium: number | null;
+  high: number | null;
+  /** A level alarm clears (or de-escalates) only once the level is this far above its threshold. */
+  deadband: number;
+}
+
+export interface AlarmOverride {
+  priority?: AlarmPriority;
+  onDelayMs?: number;
+  offDelayMs?: number;
+  enabled?: boolean;
+}
+
+export interface LevelOverride {
+  medium?: number;
+  high?: number;
+  deadband?: number;
+}
+
+/** Same shape as `presses[]` in the service configuration, so a PressConfig can be passed as is. */
+export interface AlarmOverrides {
+  /** By alarm code: profile codes, `ink.low.<unit>`, `paper.low`, `comm.lost`. */
+  alarms?: Record<string, AlarmOverride>;
+  levelAlarms?: { ink?: LevelOverride; paper?: LevelOverride };
+}
+
+export interface PressAlarmConfig {
+  bitAlarms: ReadonlyMap<string, BitAlarmSpec>;
+  /** Null: no level alarms of that kind. */
+  ink: LevelThresholds | null;
+  paper: LevelThresholds | null;
+  inkColors: ReadonlyMap<number, string>;
+  overrides: Readonly<Record<string, AlarmOverride>>;
+}
+
+export const COMM_LOST_CODE = 'comm.lost';
+export const PAPER_LOW_CODE = 'paper.low';
+export const INK_LOW_PREFIX = 'ink.low.';
+
+/** Used when a profile says nothing about level alarms (documented in docs/alarms.md). */
+export const DEFAULT_LEVEL_THRESHOLDS: LevelThresholds = { medium: 15, high: 5, deadband: 2 };
+
+export function inkLowCode(unit: number): string {
+  return `${INK_LOW_PREFIX}${unit}`;
+}
+
+export function alarmConfigFromProfile(profile: Profile, overrides: AlarmOverrides = {}): PressAlarmConfig {
+  const codeOverrides = overrides.alarms ?? {};
+  const bitAlarms = new Map<string, BitAlarmSpec>();
+  const inkColors = new Map<number, string>();
+  for (const signal of profile.signals) {
+    if (signal.role === 'ink') inkColors.set(signal.unit, signal.color);
+    if (signal.role !== 'alarm') continue;
+    const definition = signal.alarm;
+    const override = codeOverrides[definition.code] ?? {};
+    if (override.enabled === false) continue;
+    bitAlarms.set(definition.code, {
+      code: definition.code,
+      label: definition.label,
+      priority: override.priority ?? definition.priority,
+      stopReason: definition.stopReason ?? null,
+      onDelayMs: override.onDelayMs ?? definition.onDelayMs,
+      offDelayMs: override.offDelayMs ?? definition.offDelayMs,
+      suppressIn: definition.suppressIn,
+      activeWhen: definition.activeWhen,
+    });
+  }
+  return {
+    bitAlarms,
+    ink: thresholds(profile.levelAlarms.ink, overrides.levelAlarms?.ink),
+    paper: thresholds(profile.levelAlarms.paper, overrides.levelAlarms?.paper),
+    inkColors,
+    overrides: codeOverrides,
+  };
+}
+
+function thresholds(fromProfile: LevelOverride | undefined, override: LevelOverride | undefined): LevelThresholds | null {
+  // A profile without the section gets the shop defaults; a profile that lists only one
+  // threshold means only that one.
+  const base: LevelThresholds = fromProfile
+    ? { medium: fromProfile.medium ?? null, high: fromProfile.high ?? null, deadband: fromProfile.deadband ?? DEFAULT_LEVEL_THRESHOLDS.deadband }
+    : DEFAULT_LEVEL_THRESHOLDS;
+  const merged: LevelThresholds = {
+    medium: override?.medium ?? base.medium,
+    high: override?.high ?? base.high,
+    deadband: override?.deadband ?? base.deadband,
+  };
+  return merged.medium === null && merged.high === null ? null : merged;
+}
+
+/**
+ * The spec of any code of this press, or null when the code is unknown or disabled. Level
+ * and communication codes are built on demand; their priority comes from the level (levels)
+ * or the override (comm.lost, default high).
+ */
+export function resolveAlarmSpec(config: PressAlarmConfig, code: string): AlarmSpec | null {
+  const bit = config.bitAlarms.get(code);
+  if (bit) return bit;
+  const override = config.overrides[code] ?? {};
+  if (override.enabled === false) return null;
+  const delays = { onDelayMs: override.onDelayMs ?? 0, offDelayMs: override.offDelayMs ?? 0 };
+  if (code === COMM_LOST_CODE) {
+    return { code, label: 'Communication lost', priority: override.priority ?? 'high', stopReason: null, suppressIn: [], ...delays };
+  }
+  if (code === PAPER_LOW_CODE && config.paper) {
+    return { code, label: 'Paper low', priority: 'medium', stopReason: null, suppressIn: [], ...delays };
+  }
+  if (code.startsWith(INK_LOW_PREFIX) && config.ink) {
+    const unit = Number(code.slice(INK_LOW_PREFIX.length));
+    if (!Number.isInteger(unit) || unit < 1) return null;
+    const color = config.inkColors.get(unit);
+    const label = `Ink low, unit ${unit}${color ? ` (${color})` : ''}`;
+    return { code, label, priority: 'medium', stopReason: null, suppressIn: [], ...delays };
+  }
+  return null;
+}
