@@ -69,6 +69,8 @@ export class PressModel {
   private speed = 0;
   private sheetFraction = 0;
   private makeReadySheets = 0;
+  /** Good sheets of this job, apart from the counters (which may start anywhere and wrap). */
+  private jobGoodPrinted = 0;
   private productionRunMs = 0;
   private nextJamAt = Infinity;
   private readonly counters: Record<CounterKind, number> = { total: 0, good: 0, waste: 0 };
@@ -341,7 +343,10 @@ export class PressModel {
       this.counters.total = u32(this.counters.total + 1);
       const waste = this.phase === 'setup' || this.random() < job.wasteRate;
       if (waste) this.counters.waste = u32(this.counters.waste + 1);
-      else this.counters.good = u32(this.counters.good + 1);
+      else {
+        this.counters.good = u32(this.counters.good + 1);
+        this.jobGoodPrinted++;
+      }
       if (this.phase === 'setup') this.makeReadySheets++;
       for (const unit of this.ink) unit.level = clampLevel(unit.level - (unit.coverage * 100) / inkSheetsPerFill);
       for (const [name, level] of this.levels) this.levels.set(name, clampLevel(level - 100 / levelSheetsPerFill));
@@ -353,7 +358,7 @@ export class PressModel {
   private advancePhase(): void {
     const job = this.options.job;
     if (this.phase === 'setup' && this.makeReadySheets >= job.makeReadyWasteSheets) this.enterPhase('production');
-    else if (this.phase === 'production' && this.counters.good >= this.jobGoodSheets) this.enterPhase('cleanup');
+    else if (this.phase === 'production' && this.jobGoodPrinted >= this.jobGoodSheets) this.enterPhase('cleanup');
     else if (this.phase === 'cleanup' && this.phaseTime >= job.cleanupMs) this.enterPhase('idle');
     else if (this.phase === 'idle' && this.phaseTime >= job.idleMs && this.options.autoRun) this.beginJob();
   }
@@ -364,6 +369,7 @@ export class PressModel {
     this.counters.good = 0;
     this.counters.waste = 0;
     this.makeReadySheets = 0;
+    this.jobGoodPrinted = 0;
     this.jobGoodSheets = this.drawJobLength();
     this.enterPhase('setup');
   }
