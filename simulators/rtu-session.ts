@@ -130,8 +130,9 @@ export class RtuSession {
     if (!timing) return 0;
     const character = characterTimeMs(timing.baudRate);
     const gap = interFrameGapMs(timing.baudRate);
-    const start = Math.max(arrivedAt + requestBytes * character + gap, this.lineFreeAt) + timing.turnaroundMs;
-    const end = start + replyBytes * character;
+    // The request cannot go on the wire before the line is quiet again (previous reply + t3.5).
+    const requestEnd = Math.max(arrivedAt, this.lineFreeAt) + requestBytes * character;
+    const end = requestEnd + gap + timing.turnaroundMs + replyBytes * character;
     this.lineFreeAt = end + gap;
     return end - this.now();
   }
