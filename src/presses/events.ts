@@ -1,0 +1,43 @@
+/** The typed events of the press service, for the store, the alarm engine and the realtime layer. */
+import type { PressCounters } from '../domain/counters.js';
+import type { PressSnapshot, RunState, StopReason } from '../domain/press-snapshot.js';
+
+export interface StateTransition {
+  pressId: string;
+  at: number;
+  from: RunState;
+  /** When the state left behind began: `at - fromSince` is how long it lasted. */
+  fromSince: number;
+  to: RunState;
+  reason: StopReason | null;
+  detail: string | null;
+}
+
+export interface AlarmBits {
+  pressId: string;
+  at: number;
+  /**
+   * Alarm code → condition present, with the profile's `activeWhen` already applied: true
+   * means "alarm". Only the alarms whose signal this reading carried are listed.
+   */
+  bits: Record<string, boolean>;
+  /** The run state at that moment, for suppression by design (door open during make-ready). */
+  state: RunState;
+}
+
+export interface CountersChanged extends PressCounters {
+  pressId: string;
+  at: number;
+}
+
+// a type, not an interface: the emitter needs its implicit index signature
+export type PressServiceEvents = {
+  /** The live snapshot, at most once per fast scan period per press. A copy: keep it if you like. */
+  'press:update': (snapshot: PressSnapshot) => void;
+  /** Run state (or stop reason) changed; never throttled. */
+  'state:transition': (transition: StateTransition) => void;
+  /** Every reading that carries alarm signals. */
+  'alarm-bits': (event: AlarmBits) => void;
+  /** Monotonic counters or their raw baseline moved: persist them to resume after a restart. */
+  'counters:changed': (event: CountersChanged) => void;
+};

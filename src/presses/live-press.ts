@@ -1,0 +1,222 @@
+/**
+ * One press's live state, advanced by readings and comm health. No timers and no events:
+ * each `apply…` returns what happened (a transition, alarm bits, counters moved) and the
+ * service turns that into events.
+ *
+ * The run state is derived again only when its inputs change (the PLC's state code, or
+ * comm coming back): an alarm that clears while the press stays stopped does not rewrite
+ * the stop reason, and `stateSince` moves only on a real transition: of the state, or of
+ * the stop reason while stopped (CIP4 `@StatusDetails`).
+ */
+import type { Profile, Signal } from '../../drivers/profile/schema.js';
+import { scanClassOf } from '../../drivers/profile/schema.js';
+import { advancePressCounters, emptyPressCounters, type CounterKind, type PressCounters } from '../domain/counters.js';
+import type { LevelReading, PressLink, PressSnapshot } from '../domain/press-snapshot.js';
+import { levelQuality } from '../domain/quality.js';
+import { deriveRunState, type DerivedRunState, type StopAlarm } from '../domain/run-state.js';
+import type { PressHealth, Reading } from '../poller/reading.js';
+import type { AlarmBits, StateTransition } from './events.js';
+
+export interface PressDefinition {
+  id: string;
+  name: string;
+  link: PressLink;
+  profile: Profile;
+  /** Overrides the profile's rated speed (sheets/hour). */
+  ratedSpeed?: number;
+}
+
+type AlarmSignal = Extract<Signal, { role: 'alarm' }>;
+/** Raises kept per alarm: enough to explain a stop, bounded against a chattering bit. */
+const RAISES_KEPT = 4;
+
+interface LevelTrack {
+  signal: string;
+  periodMs: number;
+  reading: { level: number | null; at: number | null; lastReadOk: boolean };
+}
+
+export interface ReadingEffects {
+  transition?: StateTransition;
+  alarmBits?: AlarmBits;
+  countersChanged?: PressCounters;
+}
+
+export class LivePress {
+  private readonly snap: PressSnapshot;
+  private counters: PressCounters;
+  private stateCode: number | null = null;
+  private readonly raises = new Map<string, StopAlarm[]>();
+  private readonly activeBits = new Map<string, boolean>();
+  private readonly levels = new Map<string, LevelTrack>();
+  private alarmCountFromEngine = false;
+
+  constructor(
+    readonly definition: PressDefinition,
+    now: number,
+    restoredCounters?: PressCounters,
+  ) {
+    const { profile } = definition;
+    this.counters = restoredCounters ?? emptyPressCounters();
+    const track = (signal: Signal) => this.levels.set(signal.name, { signal: signal.name, periodMs: profile.polling.scanClasses[scanClassOf(signal, profile.polling)]!, reading: { level: null, at: null, lastReadOk: true } });
+    const empty: LevelReading = { level: null, quality: 'stale', at: null };
+    const ink: PressSnapshot['ink'] = [];
+    const levels: PressSnapshot['levels'] = [];
+    for (const signal of profile.signals) {
+      if (signal.role === 'ink') ink.push({ unit: signal.unit, color: signal.color, ...empty });
+      if (signal.role === 'level') levels.push({ name: signal.name, label: signal.label, ...empty });
+      if (signal.role === 'ink' || signal.role === 'level' || signal.role === 'paper') track(signal);
+    }
+    ink.sort((a, b) => a.unit - b.unit);
+    this.snap = {
+      id: definition.id,
+      name: definition.name,
+      model: profile.model,
+      link: { ...definition.link },
+      online: false,
+      state: 'offline',
+      stopReason: null,
+      stateDetail: 'waiting for the first reading',
+      stateSince: now,
+      speed: null,
+      ratedSpeed: definition.ratedSpeed ?? profile.ratedSpeed,
+      counters: { ...this.counters.counters },
+      jobCounters: { total: null, good: null, waste: null },
+      ink,
+      paper: { ...empty, kind: profile.paper.kind },
+      levels,
+      activeAlarms: 0,
+      comm: { lastOkAt: null, lastErrorAt: null, lastError: null, latencyMs: null, errors: {}, reads: 0, offScanUntil: null, overruns: {} },
+      updatedAt: now,
+    };
+  }
+
+  /** The snapshot as of `now` (level qualities age with time). A copy. */
+  snapshot(now: number): PressSnapshot {
+    const { profile } = this.definition;
+    const quality = (name: string): LevelReading => {
+      const track = this.levels.get(name)!.reading;
+      return { level: track.level, at: track.at, quality: levelQuality({ at: track.at, now, periodMs: this.levels.get(name)!.periodMs, lastReadOk: track.lastReadOk }) };
+    };
+    const copy = structuredClone(this.snap);
+    for (const signal of profile.signals) {
+      if (signal.role === 'ink') Object.assign(copy.ink.find((i) => i.unit === signal.unit)!, quality(signal.name));
+      if (signal.role === 'level') Object.assign(copy.levels.find((l) => l.name === signal.name)!, quality(signal.name));
+      if (signal.role === 'paper') Object.assign(copy.paper, quality(signal.name));
+    }
+    return copy;
+  }
+
+  get pressCounters(): PressCounters {
+    return structuredClone(this.counters);
+  }
+
+  setActiveAlarms(count: number, now: number): void {
+    this.alarmCountFromEngine = true;
+    this.snap.activeAlarms = count;
+    this.snap.updatedAt = now;
+  }
+
+  applyHealth(health: PressHealth, now: number): StateTransition | undefined {
+    const { pressId: _pressId, online, ...comm } = health;
+    this.snap.comm = { ...comm, errors: { ...comm.errors }, overruns: { ...comm.overruns } };
+    this.snap.updatedAt = now;
+    this.snap.online = online;
+    if (!online) {
+      this.snap.speed = null;
+      return this.moveTo(deriveRunState({ online: false, code: this.stateCode, states: {}, stoppedSince: now, stopAlarms: [] }), now);
+    }
+    // Back online: the state is derived again from the next reading of the state code.
+    return undefined;
+  }
+
+  applyReading(reading: Reading): ReadingEffects {
+    const effects: ReadingEffects = {};
+    const { profile } = this.definition;
+    const { values, at } = reading;
+    this.snap.updatedAt = at;
+    // Values prove the press answers, even if its health event is still on the way.
+    if (Object.keys(values).length > 0) this.snap.online = true;
+
+    const bits: Record<string, boolean> = {};
+    const raws: Partial<Record<CounterKind, number>> = {};
+    let code: number | undefined;
+    for (const signal of profile.signals) {
+      if (scanClassOf(signal, profile.polling) !== reading.scanClass) continue;
+      const value = values[signal.name];
+      const level = this.levels.get(signal.name);
+      if (level) level.reading = value === undefined ? { ...level.reading, lastReadOk: false } : { level: Number(value), at, lastReadOk: true };
+      if (value === undefined) continue;
+      switch (signal.role) {
+        case 'runState':
+          code = Number(value);
+          break;
+        case 'speed':
+          this.snap.speed = Number(value);
+          break;
+        case 'counter':
+          raws[signal.counter] = Number(value);
+          this.snap.jobCounters[signal.counter] = Number(value);
+          break;
+        case 'alarm':
+          bits[signal.alarm.code] = this.trackAlarm(signal, value === signal.alarm.activeWhen, at);
+          break;
+      }
+    }
+
+    if (Object.keys(raws).length > 0) {
+      const result = advancePressCounters(this.counters, raws);
+      if (result.changed) {
+        this.counters = result.next;
+        this.snap.counters = { ...result.next.counters };
+        effects.countersChanged = this.pressCounters;
+      }
+    }
+    if (!this.alarmCountFromEngine) this.snap.activeAlarms = [...this.activeBits.values()].filter(Boolean).length;
+
+    // offline is left on the first state code read, even if the code did not change meanwhile
+    if (code !== undefined && (code !== this.stateCode || this.snap.state === 'offline')) {
+      this.stateCode = code;
+      const stoppedSince = this.snap.state === 'stopped' ? this.snap.stateSince : at;
+      const runStateSignal = profile.signals.find((s) => s.role === 'runState');
+      const states = runStateSignal?.role === 'runState' ? runStateSignal.states : {};
+      const derived = deriveRunState({ online: true, code, states, stoppedSince, stopAlarms: [...this.raises.values()].flat() });
+      effects.transition = this.moveTo(derived, at);
+    }
+    if (Object.keys(bits).length > 0) effects.alarmBits = { pressId: this.definition.id, at, bits, state: this.snap.state };
+    return effects;
+  }
+
+  /** Records a raise or clear of an alarm bit; returns whether it is active. */
+  private trackAlarm(signal: AlarmSignal, active: boolean, at: number): boolean {
+    const { code, stopReason, label } = signal.alarm;
+    const was = this.activeBits.get(code) ?? false;
+    this.activeBits.set(code, active);
+    if (stopReason === undefined || active === was) return active;
+    const list = this.raises.get(code) ?? [];
+    if (active) {
+      list.push({ code, label, stopReason, raisedAt: at, clearedAt: null });
+      if (list.length > RAISES_KEPT) list.shift();
+    } else {
+      const last = list.at(-1);
+      if (last && last.clearedAt === null) last.clearedAt = at;
+    }
+    this.raises.set(code, list);
+    return active;
+  }
+
+  private moveTo(next: DerivedRunState, at: number): StateTransition | undefined {
+    const s = this.snap;
+    if (next.state === s.state && next.reason === s.stopReason) {
+      // a new detail alone (another unknown code, the cause of the same offline) is no transition
+      s.stateDetail = next.detail;
+      return undefined;
+    }
+    const transition: StateTransition = { pressId: s.id, at, from: s.state, fromSince: s.stateSince, to: next.state, reason: next.reason, detail: next.detail };
+    s.state = next.state;
+    s.stopReason = next.reason;
+    s.stateDetail = next.detail;
+    s.stateSince = at;
+    return transition;
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The live picture of every configured press, fed by the poller's readings and health,
+ * announced as typed events:
+ *
+ * - `press:update`: the snapshot, throttled to one per fast scan period per press;
+ * - `state:transition`: each change of run state or stop reason, at once;
+ * - `alarm-bits`: the alarm conditions of every reading that carries them (for the alarm engine);
+ * - `counters:changed`: monotonic counters and their raw baseline, for persistence.
+ *
+ * Counters persisted by the store are handed back through `restoreCounters`, so the
+ * monotonic counts continue across restarts.
+ */
+import { pino, type Logger } from 'pino';
+import { systemClock, type Clock } from '../domain/clock.js';
+import type { PressCounters } from '../domain/counters.js';
+import type { PressSnapshot } from '../domain/press-snapshot.js';
+import { TypedEmitter } from '../domain/typed-emitter.js';
+import type { PollerEvents, PressHealth, Reading } from '../poller/reading.js';
+import type { PressServiceEvents, StateTransition } from './events.js';
+import { LivePress, type PressDefinition } from './live-press.js';
+import { UpdateThrottle } from './update-throttle.js';
+
+export interface PressServiceOptions {
+  presses: PressDefinition[];
+  /** Counters persisted earlier for a press, or undefined to start from zero. */
+  restoreCounters?: (pressId: string) => PressCounters | undefined;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** What the service listens to: a Poller or a PressPoller. */
+export interface ReadingSource {
+  onReading(listener: PollerEvents['reading']): () => void;
+  onHealth(listener: PollerEvents['health']): () => void;
+}
+
+export class PressService {
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly presses = new Map<string, LivePress>();
+  /** Fastest scan period per press: the press:update rate. */
+  private readonly updateIntervals = new Map<string, number>();
+  private readonly emitter: TypedEmitter<PressServiceEvents>;
+  private readonly throttle: UpdateThrottle;
+  private readonly unknownPresses = new Set<string>();
+
+  constructor(options: PressServiceOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? pino({ level: 'silent' });
+    this.emitter = new TypedEmitter<PressServiceEvents>((error, event) => this.logger.error({ err: error, event }, 'a press service event listener threw'));
+    this.throttle = new UpdateThrottle(this.clock, (pressId) => this.emitter.emit('press:update', this.presses.get(pressId)!.snapshot(this.clock.now())));
+    const now = this.clock.now();
+    for (const definition of options.presses) {
+      if (this.presses.has(definition.id)) throw new Error(`press "${definition.id}" is defined twice`);
+      this.presses.set(definition.id, new LivePress(definition, now, options.restoreCounters?.(definition.id)));
+      this.updateIntervals.set(definition.id, Math.min(...Object.values(definition.profile.polling.scanClasses)));
+    }
+  }
+
+  /** Subscribe to an event; returns the function that unsubscribes. */
+  on<E extends keyof PressServiceEvents>(event: E, listener: PressServiceEvents[E]): () => void {
+    return this.emitter.on(event, listener);
+  }
+
+  /** Feeds this service from a poller; returns the function that detaches it. */
+  attach(source: ReadingSource): () => void {
+    const offReading = source.onReading((reading) => this.applyReading(reading));
+    const offHealth = source.onHealth((health) => this.applyHealth(health));
+    return () => {
+      offReading();
+      offHealth();
+    };
+  }
+
+  snapshot(pressId: string): PressSnapshot | undefined {
+    return this.presses.get(pressId)?.snapshot(this.clock.now());
+  }
+
+  snapshots(): PressSnapshot[] {
+    const now = this.clock.now();
+    return [...this.presses.values()].map((press) => press.snapshot(now));
+  }
+
+  /** The alarm engine's count of active alarms replaces the count of active alarm bits. */
+  setActiveAlarms(pressId: string, count: number): void {
+    const press = this.press(pressId);
+    if (!press) return;
+    press.setActiveAlarms(count, this.clock.now());
+    this.requestUpdate(pressId);
+  }
+
+  applyReading(reading: Reading): void {
+    const press = this.press(reading.pressId);
+    if (!press) return;
+    const effects = press.applyReading(reading);
+    if (effects.countersChanged) this.emitter.emit('counters:changed', { pressId: reading.pressId, at: reading.at, ...effects.countersChanged });
+    if (effects.transition) this.announceTransition(effects.transition);
+    if (effects.alarmBits) this.emitter.emit('alarm-bits', effects.alarmBits);
+    this.requestUpdate(reading.pressId);
+  }
+
+  applyHealth(health: PressHealth): void {
+    const press = this.press(health.pressId);
+    if (!press) return;
+    const transition = press.applyHealth(health, this.clock.now());
+    if (transition) this.announceTransition(transition);
+    this.requestUpdate(health.pressId);
+  }
+
+  /** Cancels the pending trailing updates. */
+  stop(): void {
+    this.throttle.cancelAll();
+  }
+
+  private announceTransition(transition: StateTransition): void {
+    this.logger.info(
+      { pressId: transition.pressId, from: transition.from, to: transition.to, reason: transition.reason, detail: transition.detail },
+      `press ${transition.pressId}: ${transition.from} → ${transition.to}${transition.reason ? ` (${transition.reason})` : ''}`,
+    );
+    this.emitter.emit('state:transition', transition);
+  }
+
+  private requestUpdate(pressId: string): void {
+    this.throttle.request(pressId, this.updateIntervals.get(pressId)!);
+  }
+
+  private press(pressId: string): LivePress | undefined {
+    const press = this.presses.get(pressId);
+    if (!press && !this.unknownPresses.has(pressId)) {
+      this.unknownPresses.add(pressId);
+      this.logger.warn({ pressId }, `data for press "${pressId}", which is not configured, is ignored`);
+    }
+    return press;
+  }
+}
