@@ -5,12 +5,12 @@
  * shared bug pass.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeRequest, decodeResponse, encodeRequest, encodeResponse, packBits, PduError, unpackBits } from '../../drivers/codec/pdu.js';
+import { decodeRequest, decodeResponse, encodeRequest, encodeResponse, packBits, PduError, unpackBits, type ModbusRequest } from '../../drivers/codec/pdu.js';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 
 describe('requests, as the spec writes them', () => {
-  it.each([
+  it.each<[string, ModbusRequest, string]>([
     ['read coils 20..38 (§6.1)', { fc: 1, address: 0x13, count: 0x13 }, '01 0013 0013'],
     ['read discrete inputs 197..218 (§6.2)', { fc: 2, address: 0xc4, count: 0x16 }, '02 00C4 0016'],
     ['read holding registers 108..110 (§6.3)', { fc: 3, address: 0x6b, count: 3 }, '03 006B 0003'],
@@ -20,7 +20,7 @@ describe('requests, as the spec writes them', () => {
     ['write register 2 = 3 (§6.6)', { fc: 6, address: 1, value: 3 }, '06 0001 0003'],
     ['write 10 coils from 20 (§6.11)', { fc: 15, address: 0x13, values: [true, false, true, true, false, false, true, true, true, false] }, '0F 0013 000A 02 CD 01'],
     ['write registers 2..3 (§6.12)', { fc: 16, address: 1, values: [0x000a, 0x0102] }, '10 0001 0002 04 000A 0102'],
-  ] as const)('%s', (_name, request, bytes) => {
+  ])('%s', (_name, request, bytes) => {
     expect(encodeRequest(request).toString('hex')).toBe(hex(bytes).toString('hex'));
     expect(decodeRequest(hex(bytes))).toEqual(request);
   });
@@ -64,14 +64,14 @@ describe('responses, as the spec writes them', () => {
 });
 
 describe('what the master refuses to take as an answer', () => {
-  it.each([
+  it.each<[string, string, ModbusRequest]>([
     ['another function code', '04 02 000A', { fc: 3, address: 8, count: 1 }],
     ['a byte count for other registers', '03 04 0000 0000', { fc: 3, address: 0, count: 1 }],
     ['an echo of another address', '06 0002 0003', { fc: 6, address: 1, value: 3 }],
     ['an echo of another value', '06 0001 0004', { fc: 6, address: 1, value: 3 }],
     ['an echo of another quantity', '10 0001 0003', { fc: 16, address: 1, values: [1, 2] }],
     ['an exception of the wrong length', '83 02 00', { fc: 3, address: 0, count: 1 }],
-  ] as const)('%s', (_name, bytes, request) => {
+  ])('%s', (_name, bytes, request) => {
     expect(() => decodeResponse(hex(bytes), request)).toThrow(PduError);
   });
 
