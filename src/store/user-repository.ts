@@ -136,3 +136,81 @@ function fromRow(row: UserRow): UserRecord {
     lastLoginAt: row.last_login_at,
   };
 }
+
+/** One signed-in browser or tablet, keyed by the SHA-256 of its cookie token. */
+export interface SessionRecord {
+  tokenHash: string;
+  userId: number;
+  method: 'password' | 'pin';
+  ip: string | null;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+}
+
+interface SessionRow {
+  token_hash: string;
+  user_id: number;
+  method: 'password' | 'pin';
+  ip: string | null;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+/** Sessions live beside users: a session is meaningless without its user (ON DELETE CASCADE). */
+export class SessionRepository {
+  private readonly insert;
+  private readonly select;
+  private readonly touchStatement;
+  private readonly deleteOne;
+  private readonly deleteByUser;
+  private readonly deleteByUserExcept;
+  private readonly deleteByExpiry;
+
+  constructor(private readonly db: StoreDatabase) {
+    const c = db.connection;
+    this.insert = c.prepare<[string, number, string, string | null, number, number, number]>(
+      'INSERT INTO sessions (token_hash, user_id, method, ip, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.select = c.prepare<[string], SessionRow>('SELECT token_hash, user_id, method, ip, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = ?');
+    this.touchStatement = c.prepare<[number, number, string]>('UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?');
+    this.deleteOne = c.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?');
+    this.deleteByUser = c.prepare<[number]>('DELETE FROM sessions WHERE user_id = ?');
+    this.deleteByUserExcept = c.prepare<[number, string]>('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?');
+    this.deleteByExpiry = c.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?');
+  }
+
+  create(session: SessionRecord): void {
+    this.db.write('create session', () =>
+      this.insert.run(session.tokenHash, session.userId, session.method, session.ip, session.createdAt, session.lastSeenAt, session.expiresAt),
+    );
+  }
+
+  get(tokenHash: string): SessionRecord | undefined {
+    const row = this.db.run('read session', () => this.select.get(tokenHash));
+    return row
+      ? { tokenHash: row.token_hash, userId: row.user_id, method: row.method, ip: row.ip, createdAt: row.created_at, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at }
+      : undefined;
+  }
+
+  touch(tokenHash: string, lastSeenAt: number, expiresAt: number): void {
+    this.db.write('extend session', () => this.touchStatement.run(lastSeenAt, expiresAt, tokenHash));
+  }
+
+  /** True when a session was there to end. */
+  delete(tokenHash: string): boolean {
+    return this.db.write('end session', () => this.deleteOne.run(tokenHash)).changes > 0;
+  }
+
+  /** Ends every session of a user, optionally keeping one (the admin's own, changing their password). */
+  deleteForUser(userId: number, keepTokenHash?: string): number {
+    return this.db.write(`end sessions of user ${userId}`, () =>
+      keepTokenHash === undefined ? this.deleteByUser.run(userId) : this.deleteByUserExcept.run(userId, keepTokenHash),
+    ).changes;
+  }
+
+  deleteExpired(now: number): number {
+    return this.db.write('delete expired sessions', () => this.deleteByExpiry.run(now)).changes;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Everything about users, sessions and the audit log, wired for the composition root:
+ *
+ *   const auth = createAuth({ db, logger, now });
+ *   await auth.bootstrapAdmin({ env: process.env, print: (line) => console.log(line) });
+ *   createHttpApp({ logger, before: [auth.sessionMiddleware], apiRouters: [...auth.routers, ...] });
+ *   createRealtimeServer({ ..., authorize: (req) => anonymousRead || auth.userFromCookieHeader(req.headers.cookie) !== undefined });
+ *
+ * It applies its own migrations (idempotent), so it works whether or not the root already did.
+ */
+import type { RequestHandler, Router } from 'express';
+import { pino, type Logger } from 'pino';
+import type { AuditLog } from '../domain/audit.js';
+import type { SessionUser } from '../domain/user.js';
+import type { AuditReader } from '../audit/audit-reader.js';
+import { auditRoutes } from '../http/routes/audit.js';
+import { authRoutes } from '../http/routes/auth.js';
+import { userRoutes } from '../http/routes/users.js';
+import { createSessionMiddleware, createUserFromCookieHeader } from '../http/session-middleware.js';
+import { AuditRepository } from '../store/audit-repository.js';
+import type { StoreDatabase } from '../store/database.js';
+import { migrate } from '../store/migrate.js';
+import { usersMigrations } from '../store/migrations/users.js';
+import { SessionRepository, UserRepository } from '../store/user-repository.js';
+import { bootstrapAdmin, type BootstrapAdminRequest, type BootstrapAdminResult } from './bootstrap-admin.js';
+import { LoginService } from './login-service.js';
+import { LoginThrottle, type ThrottleSettings } from './login-throttle.js';
+import { SessionService, type SessionSettings } from './session-service.js';
+import { UserService } from './user-service.js';
+
+export interface CreateAuthOptions {
+  db: StoreDatabase;
+  logger?: Logger;
+  /** Epoch ms; injected so tests drive session expiry and lockouts. */
+  now?: () => number;
+  /** Default environment for `bootstrapAdmin`. */
+  env?: Record<string, string | undefined>;
+  throttle?: Partial<ThrottleSettings>;
+  sessions?: Partial<SessionSettings>;
+}
+
+export interface Auth {
+  /** Put in `createHttpApp({ before: [...] })`: sets `res.locals.user`, refuses cross-site writes. */
+  sessionMiddleware: RequestHandler;
+  /** /auth, /users and /audit routes, to mount under /api. */
+  routers: Router[];
+  /** The user of a Cookie header, for the socket.io handshake. */
+  userFromCookieHeader(header: string | undefined): SessionUser | undefined;
+  /** The audit log, for other services to record their writes. */
+  audit: AuditLog & AuditReader;
+  users: UserService;
+  sessions: SessionService;
+  /** Creates the first admin when there are no users; prints its password once through `print`. */
+  bootstrapAdmin(request: { env?: Record<string, string | undefined>; print: (line: string) => void }): Promise<BootstrapAdminResult>;
+}
+
+export function createAuth(options: CreateAuthOptions): Auth {
+  const { db } = options;
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const now = options.now ?? Date.now;
+  migrate(db, usersMigrations, { now });
+
+  const userRepository = new UserRepository(db);
+  const sessionRepository = new SessionRepository(db);
+  const audit = new AuditRepository(db, now);
+  const users = new UserService({ db, users: userRepository, sessions: sessionRepository, audit, now });
+  const sessions = new SessionService({ sessions: sessionRepository, users: userRepository, now, logger, ...(options.sessions ? { settings: options.sessions } : {}) });
+  const throttle = new LoginThrottle({ now, ...(options.throttle ? { settings: options.throttle } : {}) });
+  const login = new LoginService({ db, userService: users, users: userRepository, sessions, throttle, audit, now, logger });
+
+  return {
+    sessionMiddleware: createSessionMiddleware({ sessions }),
+    routers: [authRoutes({ login }), userRoutes({ users }), auditRoutes({ audit, now })],
+    userFromCookieHeader: createUserFromCookieHeader(sessions),
+    audit,
+    users,
+    sessions,
+    bootstrapAdmin: (request) => {
+      const full: BootstrapAdminRequest = { env: request.env ?? options.env ?? process.env, print: request.print };
+      return bootstrapAdmin(users, full);
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Signing in and out: throttle, check the credentials, start the session, audit. The answer
+ * to a refused login is the same whether the user exists, is disabled, has no PIN or typed
+ * the wrong secret; only the audit log (admins) says which.
+ */
+import type { Logger } from 'pino';
+import type { AuditLog } from '../domain/audit.js';
+import type { SessionUser } from '../domain/user.js';
+import type { StoreDatabase } from '../store/database.js';
+import type { UserRepository } from '../store/user-repository.js';
+import type { LoginThrottle } from './login-throttle.js';
+import type { SessionService, StartedSession } from './session-service.js';
+import { toSessionUser, type Credentials, type UserService } from './user-service.js';
+
+export type LoginResult =
+  | { kind: 'ok'; user: SessionUser; session: StartedSession }
+  | { kind: 'refused' }
+  | { kind: 'throttled'; retryAfterMs: number };
+
+export interface LoginServiceOptions {
+  db: StoreDatabase;
+  userService: UserService;
+  users: UserRepository;
+  sessions: SessionService;
+  throttle: LoginThrottle;
+  audit: AuditLog;
+  now: () => number;
+  logger: Logger;
+}
+
+export class LoginService {
+  constructor(private readonly options: LoginServiceOptions) {}
+
+  async login(request: { credentials: Credentials; ip: string | null }): Promise<LoginResult> {
+    const { db, userService, users, sessions, throttle, audit, now, logger } = this.options;
+    const { credentials, ip } = request;
+    const decision = throttle.begin({ username: credentials.username, address: ip });
+    if (!decision.allowed) {
+      logger.debug({ username: credentials.username, ip, retryAfterMs: decision.retryAfterMs }, 'login throttled');
+      return { kind: 'throttled', retryAfterMs: decision.retryAfterMs };
+    }
+    const outcome = await userService.verify(credentials);
+    if (!outcome.ok) {
+      const known = outcome.reason === 'unknown-user' ? undefined : users.byUsername(credentials.username);
+      audit.record({
+        userId: known?.id ?? null,
+        username: known?.username ?? credentials.username,
+        action: 'auth.login-failed',
+        target: known ? `user:${known.id}` : null,
+        ip,
+        details: { method: outcome.method, reason: outcome.reason },
+      });
+      logger.info({ username: credentials.username, ip, reason: outcome.reason }, 'login refused');
+      return { kind: 'refused' };
+    }
+    decision.attempt.succeeded();
+    const user = outcome.user;
+    const session = db.durableWrite(`log in ${user.username}`, () => {
+      const started = sessions.start({ userId: user.id, method: outcome.method, ip });
+      users.recordLogin(user.id, now());
+      audit.record({ userId: user.id, username: user.username, action: 'auth.login', target: `user:${user.id}`, ip, details: { method: outcome.method } });
+      return started;
+    });
+    logger.info({ username: user.username, ip, method: outcome.method }, 'logged in');
+    return { kind: 'ok', user: toSessionUser(user), session };
+  }
+
+  /** Ends the session of `token`; the user it belonged to, or undefined when there was none. */
+  logout(request: { token: string | undefined; ip: string | null }): SessionUser | undefined {
+    const { db, sessions, audit } = this.options;
+    return db.durableWrite('log out', () => {
+      const ended = sessions.end(request.token);
+      if (ended) audit.record({ userId: ended.user.id, username: ended.user.username, action: 'auth.logout', target: `user:${ended.user.id}`, ip: request.ip, details: null });
+      return ended?.user;
+    });
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * What a valid username, password, PIN and role look like. Shared by the HTTP routes (for
+ * 400 answers with details) and the users service (so the first-admin path obeys them too).
+ */
+import { z } from 'zod';
+import type { Role } from '../domain/user.js';
+
+export const ROLES = ['viewer', 'operator', 'admin'] as const satisfies readonly Role[];
+
+export const roleSchema = z.enum(ROLES);
+
+export const usernameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, '1–32 letters, digits, dot, dash or underscore, starting with a letter or digit');
+
+export const displayNameSchema = z.string().trim().min(1, 'must not be empty').max(80);
+
+/** Length is what makes a password strong; no composition rules (NIST SP 800-63B). */
+export const PASSWORD_MIN_LENGTH = 8;
+export const passwordSchema = z.string().min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`).max(256);
+
+/** Short on purpose, for gloved hands on a tablet; login throttling is what makes it safe. */
+export const pinSchema = z.string().regex(/^\d{4,8}$/, '4 to 8 digits');
