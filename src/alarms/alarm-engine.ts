@@ -177,13 +177,15 @@ export class AlarmEngine {
     }
   }
 
-  /** The alarm list (everything not normal), most urgent first, newest first within a priority. */
+  /** The alarm list (everything not normal), most urgent first, newest first within a priority, then by press and code. */
   list(): AlarmView[] {
     const views: AlarmView[] = [];
     for (const condition of this.listed.values()) {
       if (condition.occurrence) views.push(this.lifecycle.view(condition, condition.occurrence));
     }
-    return views.sort((a, b) => priorityRank(b.priority) - priorityRank(a.priority) || b.raisedAt - a.raisedAt);
+    return views.sort(
+      (a, b) => priorityRank(b.priority) - priorityRank(a.priority) || b.raisedAt - a.raisedAt || a.pressId.localeCompare(b.pressId) || a.code.localeCompare(b.code),
+    );
   }
 
   get(alarmId: string): AlarmView | undefined {

@@ -83,8 +83,12 @@ describe('communication lost', () => {
     h.engine.updateComm(PRESS, h.clock.now(), false);
     h.clock.advance(4_000);
     h.engine.updateComm(PRESS, h.clock.now(), true); // one dropped TCP connection, reconnected
+    expect(h.engine.list()).toEqual([]);
     h.engine.updateComm(PRESS, h.clock.now(), false);
-    h.clock.advance(5_000);
+    h.clock.advance(4_999);
+    expect(h.engine.list()).toEqual([]);
+    h.clock.advance(1);
     expect(h.only('comm.lost').priority).toBe('critical');
+    expect(h.actions()).toEqual(['raise:comm.lost']);
   });
 });

@@ -1,0 +1,170 @@
+/**
+ * The alarm engine with its memory: every journal line and alarm change is stored before
+ * the event goes out to listeners (dashboard, press service), and the alarm list is put
+ * back after a restart. No HTTP here; the REST and socket.io layers call these methods and
+ * subscribe to `alarm`.
+ *
+ * Writes: each input call (`updateBits` …) is one NORMAL transaction; each operator command
+ * is one durable transaction (synchronous=FULL, via StoreDatabase.durableWrite) committed
+ * before the command returns; changes made by timers (on/off delays, shelving expiry,
+ * re-notify) are written as they happen.
+ */
+import { pino, type Logger } from 'pino';
+import type { AlarmView } from '../domain/alarm-view.js';
+import type { RunState, StopReason } from '../domain/press-snapshot.js';
+import { TypedEmitter } from '../domain/typed-emitter.js';
+import type { AlarmRepository } from '../store/alarm-repository.js';
+import type { AlarmEngine, LevelUpdate } from './alarm-engine.js';
+import type { AckCommand, AlarmCommandResult, AlarmEvent, JournalEntry, ShelveCommand, UnshelveCommand } from './alarm-types.js';
+
+export interface AlarmServiceOptions {
+  engine: AlarmEngine;
+  repository: AlarmRepository;
+  logger?: Logger;
+  /** Timestamp for `updated_at` of stored rows; default Date.now. */
+  now?: () => number;
+}
+
+type ServiceEvents = { alarm: (event: AlarmEvent) => void };
+
+interface Batch {
+  journal: JournalEntry[];
+  alarms: Map<string, AlarmView>;
+  events: AlarmEvent[];
+}
+
+export class AlarmService {
+  readonly engine: AlarmEngine;
+  private readonly repository: AlarmRepository;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly emitter: TypedEmitter<ServiceEvents>;
+  private batch: Batch | null = null;
+  private unsubscribe: (() => void)[] = [];
+
+  constructor(options: AlarmServiceOptions) {
+    this.engine = options.engine;
+    this.repository = options.repository;
+    this.logger = options.logger ?? pino({ level: 'silent' });
+    this.now = options.now ?? Date.now;
+    this.emitter = new TypedEmitter<ServiceEvents>((error, event) => this.logger.error({ err: error, event }, 'alarm service listener failed'));
+  }
+
+  /** Subscribes to the engine and restores the stored alarm list. Configure the presses on the engine first. */
+  start(): { restored: number } {
+    if (this.unsubscribe.length > 0) throw new Error('alarm service already started');
+    this.unsubscribe = [
+      this.engine.on('journal', (entry) => this.onJournal(entry)),
+      this.engine.on('alarm', (event) => this.onAlarm(event)),
+    ];
+    const listed = this.repository.listedAlarms();
+    // Restoring may end shelvings that expired while we were down: store those in one go.
+    this.inBatch(false, () => this.engine.restore(listed));
+    this.logger.info({ restored: listed.length }, 'alarm list restored');
+    return { restored: listed.length };
+  }
+
+  stop(): void {
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+    this.engine.dispose();
+  }
+
+  /** Events after they are stored: raised, cleared, acked, updated, renotify. */
+  on(event: 'alarm', listener: (event: AlarmEvent) => void): () => void {
+    return this.emitter.on(event, listener);
+  }
+
+  updateBits(pressId: string, at: number, bits: Record<string, boolean>): void {
+    this.inBatch(false, () => this.engine.updateBits(pressId, at, bits));
+  }
+
+  updateLevels(pressId: string, at: number, levels: LevelUpdate): void {
+    this.inBatch(false, () => this.engine.updateLevels(pressId, at, levels));
+  }
+
+  updateComm(pressId: string, at: number, online: boolean): void {
+    this.inBatch(false, () => this.engine.updateComm(pressId, at, online));
+  }
+
+  updateRunState(pressId: string, at: number, state: RunState): void {
+    this.inBatch(false, () => this.engine.updateRunState(pressId, at, state));
+  }
+
+  /** Throws StoreError if the durable commit fails (the engine has applied the command by then). */
+  acknowledge(alarmId: string, command: AckCommand): AlarmCommandResult {
+    return this.inBatch(true, () => this.engine.acknowledge(alarmId, command));
+  }
+
+  shelve(alarmId: string, command: ShelveCommand): AlarmCommandResult {
+    return this.inBatch(true, () => this.engine.shelve(alarmId, command));
+  }
+
+  unshelve(alarmId: string, command: UnshelveCommand): AlarmCommandResult {
+    return this.inBatch(true, () => this.engine.unshelve(alarmId, command));
+  }
+
+  /** The live alarm list (the engine's, not the store's). */
+  list(): AlarmView[] {
+    return this.engine.list();
+  }
+
+  activeStopReason(pressId: string): StopReason | null {
+    return this.engine.activeStopReason(pressId);
+  }
+
+  activeCount(pressId: string): number {
+    return this.engine.activeCount(pressId);
+  }
+
+  private inBatch<T>(durable: boolean, work: () => T): T {
+    if (this.batch) return work(); // nested (a listener fed an input): the outer batch stores it
+    const batch: Batch = { journal: [], alarms: new Map(), events: [] };
+    this.batch = batch;
+    let result: T;
+    try {
+      result = work();
+    } finally {
+      this.batch = null;
+    }
+    try {
+      this.store(batch, durable);
+    } finally {
+      // Even if storing failed the alarms are real: the dashboard must still see them.
+      for (const event of batch.events) this.emitter.emit('alarm', event);
+    }
+    return result;
+  }
+
+  private onJournal(entry: JournalEntry): void {
+    if (this.batch) this.batch.journal.push(entry);
+    else this.storeQuietly({ journal: [entry], alarms: new Map(), events: [] });
+  }
+
+  private onAlarm(event: AlarmEvent): void {
+    if (this.batch) {
+      this.batch.alarms.set(event.alarm.id, event.alarm); // the last view of an alarm wins
+      this.batch.events.push(event);
+      return;
+    }
+    this.storeQuietly({ journal: [], alarms: new Map([[event.alarm.id, event.alarm]]), events: [] });
+    this.emitter.emit('alarm', event);
+  }
+
+  private store(batch: Batch, durable: boolean): void {
+    if (durable) {
+      this.repository.record({ journal: batch.journal, alarms: [...batch.alarms.values()] }, { durable: true, at: this.now() });
+    } else {
+      this.storeQuietly(batch);
+    }
+  }
+
+  /** Machine-driven changes: a failed write is logged with what was lost; the alarm still goes out. */
+  private storeQuietly(batch: Batch): void {
+    try {
+      this.repository.record({ journal: batch.journal, alarms: [...batch.alarms.values()] }, { durable: false, at: this.now() });
+    } catch (error) {
+      this.logger.error({ err: error, journal: batch.journal, alarms: [...batch.alarms.keys()] }, 'alarm changes not stored');
+    }
+  }
+}
