@@ -1,0 +1,124 @@
+/**
+ * Keeps, per press and channel (ink unit, paper), the production readings since the last
+ * refill within a sliding window, and turns each new snapshot into time-to-empty figures and
+ * pre-alarms. Fed by the press service with every snapshot (see `Supplies.observeSnapshot`).
+ */
+import type { PressSnapshot } from '../domain/press-snapshot.js';
+import { minutesToEmpty, type ConsumptionPoint, type TimeToEmpty } from './time-to-empty.js';
+
+export interface TimeToEmptySettings {
+  /** Readings older than this leave the window. */
+  windowMs: number;
+  /** A rise of this many points (a refill, a new pile) starts the window afresh. */
+  riseResetPoints: number;
+  minPoints: number;
+  minSheets: number;
+  /** Announce `supplies:pre-alarm` when a channel will be empty within this many minutes; 0 turns it off. */
+  preAlarmMinutes: number;
+}
+
+export const defaultTimeToEmptySettings: TimeToEmptySettings = {
+  windowMs: 20 * 60_000,
+  riseResetPoints: 2,
+  minPoints: 3,
+  minSheets: 100,
+  preAlarmMinutes: 10,
+};
+
+export interface PreAlarm {
+  pressId: string;
+  kind: 'ink' | 'paper';
+  unit?: number;
+  minutes: number;
+}
+
+interface Channel {
+  points: ConsumptionPoint[];
+  /** A pre-alarm was sent and the channel has not been refilled (or slowed) since. */
+  preAlarmed: boolean;
+}
+
+export class TimeToEmptyTracker {
+  private readonly settings: TimeToEmptySettings;
+  private readonly channels = new Map<string, Channel>();
+
+  constructor(private readonly options: { settings?: Partial<TimeToEmptySettings>; onPreAlarm?: (preAlarm: PreAlarm) => void }) {
+    this.settings = { ...defaultTimeToEmptySettings, ...options.settings };
+  }
+
+  /** Take in a snapshot and return its time-to-empty figures. */
+  observe(snapshot: PressSnapshot): TimeToEmpty {
+    const producing = snapshot.online && snapshot.state === 'production';
+    const sheets = snapshot.counters.total;
+    const speed = producing ? snapshot.speed : null;
+    const ink = snapshot.ink.map((unit) => ({
+      unit: unit.unit,
+      minutes: this.channel({ snapshot, kind: 'ink', unit: unit.unit, level: unit.level, good: unit.quality === 'good', at: unit.at, sheets, producing, speed }),
+    }));
+    const paper = this.channel({ snapshot, kind: 'paper', unit: undefined, level: snapshot.paper.level, good: snapshot.paper.quality === 'good', at: snapshot.paper.at, sheets, producing, speed });
+    return { paper, ink };
+  }
+
+  /** Forget a press (removed from the configuration). */
+  forget(pressId: string): void {
+    for (const key of [...this.channels.keys()]) if (key.startsWith(`${pressId}\u0000`)) this.channels.delete(key);
+  }
+
+  private channel(reading: {
+    snapshot: PressSnapshot;
+    kind: 'ink' | 'paper';
+    unit: number | undefined;
+    level: number | null;
+    good: boolean;
+    at: number | null;
+    sheets: number;
+    producing: boolean;
+    speed: number | null;
+  }): number | null {
+    const { snapshot, kind, unit, level } = reading;
+    if (level === null || !reading.good) return null;
+    const key = `${snapshot.id}\u0000${kind}\u0000${unit ?? ''}`;
+    let channel = this.channels.get(key);
+    if (!channel) {
+      channel = { points: [], preAlarmed: false };
+      this.channels.set(key, channel);
+    }
+    const at = reading.at ?? snapshot.updatedAt;
+    const previous = channel.points.at(-1);
+    if (previous && level >= previous.level + this.settings.riseResetPoints) {
+      // Refilled: the old readings describe another fill and would bend the slope.
+      channel.points = [];
+      channel.preAlarmed = false;
+    }
+    // Only production readings: in setup or idle the level barely moves while the counter may
+    // still turn (make-ready waste) or not at all, which says nothing about the run rate. Levels
+    // are scanned slower than snapshots come: one point per new level reading.
+    if (reading.producing && (channel.points.length === 0 || at > channel.points.at(-1)!.at)) {
+      channel.points.push({ at, level, sheets: reading.sheets });
+    }
+    const cutoff = at - this.settings.windowMs;
+    while (channel.points.length > 0 && channel.points[0]!.at < cutoff) channel.points.shift();
+    const minutes = minutesToEmpty({
+      points: channel.points,
+      level,
+      speed: reading.speed,
+      minPoints: this.settings.minPoints,
+      minSheets: this.settings.minSheets,
+    });
+    this.checkPreAlarm(channel, { pressId: snapshot.id, kind, unit, minutes });
+    return minutes;
+  }
+
+  private checkPreAlarm(channel: Channel, state: { pressId: string; kind: 'ink' | 'paper'; unit: number | undefined; minutes: number | null }): void {
+    const threshold = this.settings.preAlarmMinutes;
+    if (threshold <= 0 || state.minutes === null) return;
+    if (state.minutes > threshold * 1.2) {
+      // 20 % hysteresis: a rate that wobbles around the threshold does not re-announce.
+      channel.preAlarmed = false;
+      return;
+    }
+    if (state.minutes > threshold || channel.preAlarmed) return;
+    channel.preAlarmed = true;
+    this.options.onPreAlarm?.({ pressId: state.pressId, kind: state.kind, ...(state.unit !== undefined ? { unit: state.unit } : {}), minutes: state.minutes });
+  }
+}
