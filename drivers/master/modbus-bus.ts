@@ -104,7 +104,7 @@ export class ModbusBus {
   /** Send one request; resolves with the normal response. An exception reply rejects with kind `exception`. */
   request(unitId: number, request: ModbusRequest, opts: RequestOptions = {}): Promise<ModbusResponse> {
     const context = requestContext(this.id, unitId, request);
-    const invalid = invalidRequestReason(unitId, request);
+    const invalid = invalidRequestReason(unitId, request, this.options.link.kind !== 'tcp');
     if (invalid) return Promise.reject(modbusError('protocol', `invalid request: ${invalid}`, context));
     if (!this.supervisor.connected) return Promise.reject(this.refuse('offline', 'link is down', context));
     const maxQueue = this.options.maxQueue ?? 64;

@@ -8,8 +8,10 @@ export function requestContext(bus: string, unitId: number, request: ModbusReque
 }
 
 /** Why `request` cannot be sent, or undefined if it can. */
-export function invalidRequestReason(unitId: number, request: ModbusRequest): string | undefined {
+export function invalidRequestReason(unitId: number, request: ModbusRequest, rtu: boolean): string | undefined {
   if (!Number.isInteger(unitId) || unitId < 0 || unitId > 255) return `unit id ${unitId} outside 0..255`;
+  // RTU addresses 1..247; 0 is broadcast (no reply to match), which this master does not send.
+  if (rtu && (unitId < 1 || unitId > 247)) return `RTU unit id ${unitId} outside 1..247 (broadcast is not supported)`;
   if (!Number.isInteger(request.address) || request.address < 0 || request.address > 0xffff) return `address ${request.address} outside 0..65535`;
   const count = 'count' in request ? request.count : 'values' in request ? request.values.length : 1;
   const max = { 1: MAX_READ_BITS, 2: MAX_READ_BITS, 3: MAX_READ_REGISTERS, 4: MAX_READ_REGISTERS, 5: 1, 6: 1, 15: MAX_WRITE_BITS, 16: MAX_WRITE_REGISTERS }[request.fc];

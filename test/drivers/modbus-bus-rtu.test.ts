@@ -71,6 +71,16 @@ describe('RTU on a serial line', () => {
     expect(performance.now() - started).toBeLessThan(200);
   });
 
+  it('refuses broadcast and out-of-range requests before sending anything', async () => {
+    await startConnected(makeBus());
+    await expect(bus.writeRegister(0, 1, 1)).rejects.toMatchObject({ kind: 'protocol', message: expect.stringMatching(/broadcast/) });
+    await expect(bus.readRegisters(1, 'holding', 65535, 2)).rejects.toMatchObject({ kind: 'protocol' });
+    await expect(bus.readRegisters(1, 'holding', 0, 126)).rejects.toMatchObject({ kind: 'protocol' });
+    await expect(bus.writeRegister(1, 0, 70000)).rejects.toMatchObject({ kind: 'protocol' });
+    expect(core.log).toHaveLength(0);
+    expect(bus.stats().transactions).toBe(0);
+  });
+
   it('tolerates noise before the reply', async () => {
     await startConnected(makeBus());
     core.plan = () => ({ prefix: Buffer.from([0x00, 0xff, 0x01, 0x03, 0x42]) });
