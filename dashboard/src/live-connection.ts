@@ -1,0 +1,69 @@
+/**
+ * The socket.io link to the service. socket.io-client reconnects by itself with backoff
+ * (service restart, network drop, laptop lid); on every (re)connect the service sends a
+ * fresh `snapshot`, which replaces everything, so nothing missed while away lingers.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { AlarmEventName, LiveStore } from './live-store.js';
+import type { AlarmView, PressWithForecast, RealtimeSnapshot } from './types.js';
+
+const ALARM_EVENTS: AlarmEventName[] = ['alarm:raised', 'alarm:cleared', 'alarm:acked', 'alarm:updated', 'alarm:renotify'];
+
+export interface LiveConnection {
+  socket: Socket;
+  /** Join the detail room of one press (detail-only events), or leave it with null. */
+  watchPress(pressId: string | null): void;
+  /** Drop and reopen the link, e.g. after logging in, so the handshake carries the session. */
+  reconnect(): void;
+}
+
+export function connectLive(options: { store: LiveStore }): LiveConnection {
+  const { store } = options;
+  const socket = io({
+    path: '/socket.io',
+    transports: ['websocket', 'polling'],
+    reconnection: true,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5_000,
+    randomizationFactor: 0.3,
+    timeout: 8_000,
+  });
+  let watched: string | null = null;
+
+  socket.on('connect', () => {
+    if (watched) socket.emit('subscribe', watched);
+  });
+  // 'live' only once the snapshot is in: before that the board would show old values as fresh
+  socket.on('snapshot', (snapshot: RealtimeSnapshot) => {
+    store.applySnapshot(snapshot);
+    store.setConnection('live');
+  });
+  socket.on('press:update', (press: PressWithForecast) => store.applyPress(press));
+  for (const event of ALARM_EVENTS) socket.on(event, (alarm: AlarmView) => store.applyAlarm(event, alarm));
+  socket.on('supply:logged', (entry: unknown) => store.applySupply(entry));
+
+  socket.on('disconnect', (reason) => {
+    store.setConnection('reconnecting', reason);
+    // the service closed the socket on purpose (restart, kick): socket.io will not retry by itself
+    if (reason === 'io server disconnect') socket.connect();
+  });
+  socket.on('connect_error', (error) => {
+    const refused = /login required|origin not allowed/i.test(error.message);
+    store.setConnection(refused ? 'refused' : 'reconnecting', error.message);
+    // a refused handshake stops socket.io's own retries: try again later anyway (session may arrive)
+    if (!socket.active) window.setTimeout(() => socket.connect(), 5_000);
+  });
+
+  return {
+    socket,
+    watchPress(pressId) {
+      if (watched && watched !== pressId) socket.emit('unsubscribe', watched);
+      watched = pressId;
+      if (pressId && socket.connected) socket.emit('subscribe', pressId);
+    },
+    reconnect() {
+      socket.disconnect();
+      socket.connect();
+    },
+  };
+}

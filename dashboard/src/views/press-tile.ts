@@ -1,0 +1,155 @@
+/**
+ * One press on the wall board. The skeleton is built once and updated in place, so a tile
+ * that updates every second neither flickers nor steals keyboard focus.
+ */
+import { h, setText } from '../dom.js';
+import { clock, count, duration, inkColour, inkShortName, runState, STOP_REASONS } from '../format.js';
+import type { PressWithForecast } from '../types.js';
+import { LevelBar } from './level-bar.js';
+
+export class PressTile {
+  readonly element: HTMLElement;
+  private readonly stateElement = h('div', { class: 'run-state' });
+  private readonly stateIcon = h('span', { class: 'run-state-icon', 'aria-hidden': 'true' });
+  private readonly stateWord = h('span', { class: 'run-state-word' });
+  private readonly stateSince = h('span', { class: 'run-state-since' });
+  private readonly alarmChip = h('a', { class: 'alarm-chip' });
+  private readonly speedValue = h('span', { class: 'speed-value' });
+  private readonly speedFill = h('div', { class: 'speed-fill' });
+  private readonly speedTrack = h('div', { class: 'speed-track', role: 'meter', 'aria-valuemin': 0 }, this.speedFill);
+  private readonly good = h('dd', { class: 'counter-good' });
+  private readonly waste = h('dd', { class: 'counter-waste' });
+  private readonly wasteShare = h('dd', { class: 'counter-share' });
+  private readonly inkRow = h('div', { class: 'ink-row', role: 'group', 'aria-label': 'Ink levels' });
+  private readonly paperBar: LevelBar;
+  private readonly comm = h('p', { class: 'comm' });
+  private readonly staleNote = h('p', { class: 'stale-note', role: 'note' });
+  private inkBars = new Map<number, LevelBar>();
+  private inkSignature = '';
+  private press: PressWithForecast;
+
+  constructor(press: PressWithForecast) {
+    this.press = press;
+    this.paperBar = new LevelBar({ label: 'Paper', spokenName: 'Paper', fill: '#e8e2d0', orientation: 'horizontal' });
+    const titleId = `press-title-${press.id}`;
+    this.element = h(
+      'article',
+      { class: 'press-tile', 'data-press-id': press.id, 'aria-labelledby': titleId },
+      h('header', { class: 'tile-head' },
+        h('h2', { id: titleId }, h('a', { href: `#/press/${encodeURIComponent(press.id)}` }, press.name)),
+        this.alarmChip),
+      this.stateElement,
+      h('div', { class: 'speed' }, h('span', { class: 'metric-label' }, 'Speed'), this.speedValue, this.speedTrack),
+      h('dl', { class: 'counters' },
+        h('div', {}, h('dt', {}, 'Good'), this.good),
+        h('div', {}, h('dt', {}, 'Waste'), this.waste),
+        h('div', {}, h('dt', {}, 'Waste %'), this.wasteShare)),
+      this.inkRow,
+      h('div', { class: 'paper' }, this.paperBar.element),
+      this.comm,
+      this.staleNote,
+    );
+    this.stateElement.append(this.stateIcon, this.stateWord, this.stateSince);
+  }
+
+  update(press: PressWithForecast, context: { now: number; live: boolean }): void {
+    this.press = press;
+    const { live, now } = context;
+    const fresh = live && press.online;
+    this.element.classList.toggle('not-fresh', !fresh);
+    this.element.dataset.state = press.state;
+
+    const state = runState(press.state);
+    this.stateElement.className = `run-state state-${press.state}`;
+    setText(this.stateIcon, state.icon);
+    const reason = press.state === 'stopped' && press.stopReason ? ` — ${STOP_REASONS[press.stopReason] ?? press.stopReason}` : '';
+    setText(this.stateWord, `${state.word}${reason}`);
+    this.tick(now);
+
+    const alarms = press.activeAlarms;
+    this.alarmChip.hidden = alarms === 0;
+    this.alarmChip.setAttribute('href', `#/alarms?pressId=${encodeURIComponent(press.id)}`);
+    setText(this.alarmChip, `⚠ ${alarms} alarm${alarms === 1 ? '' : 's'}`);
+
+    const rated = press.ratedSpeed > 0 ? press.ratedSpeed : null;
+    const speedText = press.speed === null ? '—' : `${count(press.speed)} sph`;
+    setText(this.speedValue, rated ? `${speedText} of ${count(rated)}${fresh ? '' : ' (not live)'}` : speedText);
+    const share = press.speed !== null && rated ? Math.min(100, (press.speed / rated) * 100) : 0;
+    this.speedFill.style.width = `${share}%`;
+    this.speedTrack.classList.toggle('is-stale', !fresh || press.speed === null);
+    this.speedTrack.setAttribute('aria-valuemax', String(rated ?? 0));
+    this.speedTrack.setAttribute('aria-valuenow', String(press.speed ?? 0));
+    this.speedTrack.setAttribute('aria-label', `Speed ${speedText}${rated ? ` of rated ${count(rated)} sheets per hour` : ''}`);
+
+    const good = press.jobCounters.good ?? press.counters.good;
+    const waste = press.jobCounters.waste ?? press.counters.waste;
+    setText(this.good, count(good));
+    setText(this.waste, count(waste));
+    setText(this.wasteShare, good + waste > 0 ? `${((waste / (good + waste)) * 100).toFixed(1)} %` : '—');
+
+    this.updateInks(press, live);
+    this.paperBar.update({
+      level: press.paper.level,
+      quality: press.online ? press.paper.quality : 'stale',
+      live,
+      minutesToEmpty: press.timeToEmpty?.paper ?? null,
+      lowAt: 10,
+    });
+    this.updateComm(press, now);
+    const note = !live ? 'Not live: showing the last values received' : !press.online ? `No communication since ${clock(press.comm.lastOkAt)}` : '';
+    setText(this.staleNote, note);
+    this.staleNote.hidden = note === '';
+  }
+
+  /** Once a second: the clocks on the tile move even when the press says nothing new. */
+  tick(now: number): void {
+    setText(this.stateSince, `for ${duration(now - this.press.stateSince)}`);
+  }
+
+  private updateInks(press: PressWithForecast, live: boolean): void {
+    const signature = press.ink.map((ink) => `${ink.unit}:${ink.color}`).join('|');
+    if (signature !== this.inkSignature) {
+      this.inkSignature = signature;
+      this.inkBars = new Map();
+      this.inkRow.replaceChildren();
+      for (const ink of press.ink) {
+        const colour = inkColour(ink.color);
+        const bar = new LevelBar({
+          label: inkShortName(ink.color),
+          spokenName: `Unit ${ink.unit}, ${ink.color} ink`,
+          fill: colour.fill,
+          orientation: 'vertical',
+        });
+        if (!colour.known) bar.element.classList.add('spot-unknown');
+        this.inkBars.set(ink.unit, bar);
+        this.inkRow.append(bar.element);
+      }
+    }
+    for (const ink of press.ink) {
+      const forecast = press.timeToEmpty?.ink.find((entry) => entry.unit === ink.unit);
+      this.inkBars.get(ink.unit)?.update({
+        level: ink.level,
+        quality: press.online ? ink.quality : 'stale',
+        live,
+        minutesToEmpty: forecast?.minutes ?? null,
+      });
+    }
+  }
+
+  private updateComm(press: PressWithForecast, now: number): void {
+    const errors = Object.values(press.comm.errors).reduce((sum, n) => sum + n, 0);
+    const sinceOk = press.comm.lastOkAt === null ? null : now - press.comm.lastOkAt;
+    let quality: 'good' | 'degraded' | 'lost';
+    if (!press.online || sinceOk === null) quality = 'lost';
+    else if (press.comm.offScanUntil !== null || (press.comm.lastErrorAt !== null && now - press.comm.lastErrorAt < 60_000)) quality = 'degraded';
+    else quality = 'good';
+    const icon = { good: '●', degraded: '◐', lost: '○' }[quality];
+    const latency = press.comm.latencyMs === null ? '' : ` · ${Math.round(press.comm.latencyMs)} ms`;
+    const detail = quality === 'lost'
+      ? ` · last good ${sinceOk === null ? 'never' : `${duration(sinceOk)} ago`}`
+      : `${latency} · ${errors} error${errors === 1 ? '' : 's'}`;
+    this.comm.className = `comm comm-${quality}`;
+    setText(this.comm, `${icon} Link ${press.link.kind.toUpperCase()} ${quality}${detail}`);
+    this.comm.title = press.comm.lastError ?? `${press.link.kind} ${press.link.address}, unit ${press.link.unitId}`;
+  }
+}

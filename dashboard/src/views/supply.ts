@@ -1,0 +1,118 @@
+/**
+ * The tablet page: log in with a PIN, pick a suggestion or fill the form, and see every
+ * entry made on this tablet as pending (kept here, not yet at the service) or sent.
+ */
+import { describeError } from '../api.js';
+import type { AppContext, View } from '../app-context.js';
+import { announce, h, replaceChildren } from '../dom.js';
+import { clock } from '../format.js';
+import { loginPanel } from '../login-panel.js';
+import { fetchSuggestions, type SupplySuggestion } from '../supply-suggestions.js';
+import type { OutboxItem } from '../supply-outbox.js';
+import { createSupplyForm } from './supply-form.js';
+
+const STATUS_WORDS = { pending: '⏳ pending', sent: '✓ sent', rejected: '✕ rejected' } as const;
+
+function describeItem(context: AppContext, item: OutboxItem): string {
+  const draft = item.draft;
+  const press = context.store.presses.get(draft.pressId)?.name ?? draft.pressId;
+  const what = [draft.kind, draft.unit !== undefined ? `unit ${draft.unit}` : null, draft.color, draft.product, draft.lot ? `lot ${draft.lot}` : null].filter(Boolean).join(' · ');
+  return `${press}: ${what}, ${draft.quantity} ${draft.uom}`;
+}
+
+export function supplyView(context: AppContext): View {
+  const { session, store, outbox } = context;
+  const body = h('div', { class: 'supply-body' });
+  const element = h('section', { class: 'supply-page', 'aria-labelledby': 'supply-title' }, h('h1', { id: 'supply-title' }, 'Log a supply'), body);
+  const form = createSupplyForm({
+    onSubmit: (draft) => {
+      outbox.add(draft, session.user?.username ?? null);
+      announce(navigator.onLine ? 'Supply logged, sending' : 'Supply kept on this tablet, it will be sent when the network is back');
+    },
+  });
+  const suggestionList = h('ul', { class: 'suggestions', 'aria-label': 'Suggestions' });
+  const suggestionStatus = h('p', { class: 'muted' });
+  const outboxList = h('ol', { class: 'outbox', reversed: true });
+  const outboxSummary = h('p', { class: 'outbox-summary', role: 'status' });
+
+  function renderLoggedIn(): void {
+    replaceChildren(body,
+      h('p', { class: 'signed-in' }, `Signed in as ${session.user?.displayName ?? session.user?.username ?? ''}`,
+        h('button', { type: 'button', class: 'button small', onclick: () => void session.logout().catch(() => undefined) }, 'Log out')),
+      h('section', { class: 'suggestion-block', 'aria-labelledby': 'suggestions-title' }, h('h2', { id: 'suggestions-title' }, 'Suggestions'), suggestionStatus, suggestionList),
+      form.element,
+      h('section', { class: 'outbox-block', 'aria-labelledby': 'outbox-title' }, h('h2', { id: 'outbox-title' }, 'Entries from this tablet'), outboxSummary, outboxList));
+    form.setPresses(store.pressList());
+    renderOutbox();
+    void loadSuggestions();
+  }
+
+  function render(): void {
+    if (session.can('operator')) return renderLoggedIn();
+    replaceChildren(body, loginPanel({
+      session,
+      intro: session.user ? `${session.user.displayName} may only view. Log in as an operator to log supplies.` : 'Log in to log supplies.',
+      onLoggedIn: () => {
+        context.live.reconnect();
+        void outbox.flush();
+      },
+    }));
+    renderOutbox();
+    if (outbox.list().length > 0) body.append(h('section', { class: 'outbox-block' }, h('h2', {}, 'Entries from this tablet'), outboxSummary, outboxList));
+  }
+
+  async function loadSuggestions(): Promise<void> {
+    suggestionStatus.textContent = 'Looking for unlogged refills…';
+    try {
+      const suggestions = await fetchSuggestions();
+      suggestionStatus.textContent = suggestions.length === 0 ? 'Nothing to confirm.' : '';
+      suggestionList.replaceChildren(...suggestions.map((suggestion) => h('li', {}, suggestionButton(suggestion))));
+    } catch (error) {
+      suggestionStatus.textContent = `Suggestions unavailable: ${describeError(error)}`;
+    }
+  }
+
+  function suggestionButton(suggestion: SupplySuggestion): HTMLElement {
+    const press = store.presses.get(suggestion.pressId)?.name ?? suggestion.pressId;
+    const what = [suggestion.kind, suggestion.unit !== null ? `unit ${suggestion.unit}` : null, suggestion.color].filter(Boolean).join(' · ');
+    const why = suggestion.reason === 'unlogged-refill' ? 'Refill not logged' : suggestion.reason === 'low-level' ? 'Running low' : suggestion.reason;
+    return h('button', { type: 'button', class: `button suggestion reason-${suggestion.reason}`, onclick: () => form.prefill(suggestion) },
+      h('strong', {}, why), ` ${press}: ${what}`,
+      suggestion.text ? h('span', { class: 'muted' }, ` — ${suggestion.text}`) : null,
+      suggestion.at ? h('span', { class: 'muted' }, ` (${clock(suggestion.at)})`) : null);
+  }
+
+  function renderOutbox(): void {
+    const items = [...outbox.list()].reverse();
+    const pending = outbox.pendingCount();
+    outboxSummary.textContent = pending === 0 ? 'Everything is sent.' : `${pending} waiting to be sent${outbox.needsLogin ? ' (log in to send)' : navigator.onLine ? '' : ' (offline)'}.`;
+    outboxList.replaceChildren(...items.map((item) => h('li', { class: `outbox-item status-${item.status}`, 'data-client-id': item.draft.clientId, 'data-status': item.status },
+      h('span', { class: 'outbox-status' }, STATUS_WORDS[item.status]),
+      h('span', {}, ` ${clock(item.createdAt)} · ${describeItem(context, item)}`),
+      item.error && item.status !== 'sent' ? h('span', { class: 'muted' }, ` — ${item.error}`) : null,
+      item.status === 'rejected' ? h('button', { type: 'button', class: 'button small', onclick: () => outbox.discard(item.draft.clientId) }, 'Discard') : null)));
+  }
+
+  const unsubscribers = [
+    outbox.subscribe(renderOutbox),
+    session.subscribe(render),
+    store.subscribe((change) => {
+      if (change.kind === 'snapshot' && session.can('operator')) form.setPresses(store.pressList());
+      if (change.kind === 'connection' && store.live) void outbox.flush();
+    }),
+  ];
+  const onNetwork = (): void => renderOutbox();
+  window.addEventListener('online', onNetwork);
+  window.addEventListener('offline', onNetwork);
+  render();
+
+  return {
+    element,
+    title: 'Log a supply',
+    destroy() {
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      window.removeEventListener('online', onNetwork);
+      window.removeEventListener('offline', onNetwork);
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/** Users page for admins: list, add, change role, set a new PIN or password, disable. */
+import { describeError, listFrom, request } from '../api.js';
+import type { AppContext, View } from '../app-context.js';
+import { openFormDialog } from '../dialog.js';
+import { h, replaceChildren } from '../dom.js';
+import type { Role, SessionUser } from '../types.js';
+
+type UserRow = SessionUser & { disabled?: boolean; active?: boolean; lastLoginAt?: number | null };
+const ROLES: Role[] = ['viewer', 'operator', 'admin'];
+
+function field(name: string, label: string, attrs: Record<string, string | number | boolean> = {}): HTMLElement[] {
+  const input = h('input', { id: `user-${name}`, name, autocomplete: 'off', ...attrs });
+  return [h('label', { for: input.id }, label), input];
+}
+
+function roleSelect(current: Role): HTMLElement[] {
+  const select = h('select', { id: 'user-role', name: 'role' }, ...ROLES.map((role) => h('option', { value: role, selected: role === current }, role)));
+  return [h('label', { for: select.id }, 'Role'), select];
+}
+
+/** Form fields to a request body: empty fields are left out (an empty PIN means "unchanged"). */
+function formBody(form: HTMLFormElement): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [name, value] of new FormData(form)) if (String(value).trim() !== '') body[name] = String(value).trim();
+  return body;
+}
+
+export function usersView(context: AppContext): View {
+  const { session } = context;
+  const content = h('div');
+  const element = h('section', { class: 'users-page' }, h('h1', {}, 'Users'), content);
+
+  async function load(): Promise<void> {
+    if (!session.can('admin')) {
+      replaceChildren(content, h('p', {}, 'Only an admin can manage users.'),
+        h('button', { type: 'button', class: 'button primary', onclick: () => void context.requireLogin('admin', 'Log in as an admin').then(() => load()) }, 'Log in as admin'));
+      return;
+    }
+    try {
+      const users = listFrom<UserRow>(await request<unknown>('/api/users'), 'users');
+      replaceChildren(content,
+        h('p', {}, h('button', { type: 'button', class: 'button primary', onclick: () => void addUser() }, '+ Add user')),
+        h('div', { class: 'table-scroll' }, h('table', { class: 'data-table' },
+          h('caption', {}, `${users.length} users`),
+          h('thead', {}, h('tr', {}, ...['Name', 'Login', 'Role', 'Status', ''].map((name) => h('th', { scope: 'col' }, name)))),
+          h('tbody', {}, ...users.map((user) => {
+            const disabled = user.disabled === true || user.active === false;
+            return h('tr', { 'data-user-id': user.id },
+              h('td', {}, user.displayName), h('td', {}, user.username), h('td', {}, user.role), h('td', {}, disabled ? 'disabled' : 'active'),
+              h('td', { class: 'actions' },
+                h('button', { type: 'button', class: 'button small', onclick: () => void editUser(user) }, 'Edit'),
+                h('button', { type: 'button', class: 'button small', onclick: () => void patch(user, { disabled: !disabled }) }, disabled ? 'Enable' : 'Disable')));
+          })))));
+    } catch (error) {
+      replaceChildren(content, h('p', { class: 'form-error' }, `Could not load users: ${describeError(error)}`));
+    }
+  }
+
+  async function patch(user: UserRow, body: Record<string, unknown>): Promise<void> {
+    try {
+      await request(`/api/users/${encodeURIComponent(String(user.id))}`, { method: 'PATCH', body });
+      await load();
+    } catch (error) {
+      window.alert(describeError(error));
+    }
+  }
+
+  async function addUser(): Promise<void> {
+    const done = await openFormDialog({
+      title: 'Add user',
+      body: [
+        ...field('username', 'Login name', { required: true, autofocus: true, maxlength: 64 }),
+        ...field('displayName', 'Display name', { required: true, maxlength: 120 }),
+        ...roleSelect('operator'),
+        ...field('pin', 'PIN (digits, for tablets)', { inputmode: 'numeric', type: 'password', maxlength: 12 }),
+        ...field('password', 'Password (for the office)', { type: 'password', autocomplete: 'new-password' }),
+      ],
+      submitLabel: 'Add',
+      onSubmit: async (form) => {
+        await request('/api/users', { method: 'POST', body: formBody(form) }).catch((error: unknown) => { throw new Error(describeError(error)); });
+      },
+    });
+    if (done) await load();
+  }
+
+  async function editUser(user: UserRow): Promise<void> {
+    const done = await openFormDialog({
+      title: `Edit ${user.displayName}`,
+      body: [
+        ...field('displayName', 'Display name', { value: user.displayName, maxlength: 120 }),
+        ...roleSelect(user.role),
+        ...field('pin', 'New PIN (leave empty to keep)', { inputmode: 'numeric', type: 'password', maxlength: 12 }),
+        ...field('password', 'New password (leave empty to keep)', { type: 'password', autocomplete: 'new-password' }),
+      ],
+      submitLabel: 'Save',
+      onSubmit: async (form) => {
+        await request(`/api/users/${encodeURIComponent(String(user.id))}`, { method: 'PATCH', body: formBody(form) }).catch((error: unknown) => { throw new Error(describeError(error)); });
+      },
+    });
+    if (done) await load();
+  }
+
+  const unsubscribe = session.subscribe(() => void load());
+  void load();
+  return { element, title: 'Users', destroy: unsubscribe };
+}
