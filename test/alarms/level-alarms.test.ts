@@ -92,3 +92,18 @@ describe('communication lost', () => {
     expect(h.actions()).toEqual(['raise:comm.lost']);
   });
 });
+
+describe('overrides straight from the service configuration', () => {
+  it('a parsed presses[] entry is accepted as the overrides object', async () => {
+    const { pressConfigSchema } = await import('../../src/config/schema.js');
+    const press = pressConfigSchema.parse({
+      id: 'sm-1', name: 'SM 1', profile: 'demo-sheetfed-4c', bus: 'line-1', unitId: 1,
+      alarms: { 'door-open': { priority: 'low' } },
+      levelAlarms: { paper: { medium: 30 } },
+    });
+    const h = makeEngine({ overrides: press });
+    h.bits({ 'door-open': true });
+    h.engine.updateLevels(PRESS, h.clock.now(), { paper: 29 });
+    expect(h.engine.list().map((a) => `${a.code}:${a.priority}`)).toEqual(['paper.low:medium', 'door-open:low']);
+  });
+});
