@@ -16,7 +16,9 @@ export function createTransport(options: BusOptions, logger: Logger): Transport 
     return new SerialTransport(binding ? { path, baudRate, parity, dataBits, stopBits, binding, logger } : { path, baudRate, parity, dataBits, stopBits, logger });
   }
   return new TcpTransport(
-    options.connectTimeoutMs === undefined ? { host: link.host, port: link.port } : { host: link.host, port: link.port, connectTimeoutMs: options.connectTimeoutMs },
+    options.connectTimeoutMs === undefined
+      ? { host: link.host, port: link.port, logger }
+      : { host: link.host, port: link.port, connectTimeoutMs: options.connectTimeoutMs, logger },
   );
 }
 

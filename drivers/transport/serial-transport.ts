@@ -28,7 +28,7 @@ export interface SerialTransportOptions extends SerialLineSettings {
 
 export class SerialTransport implements Transport {
   readonly description: string;
-  readonly events = new TypedEmitter<TransportEvents>();
+  readonly events: TypedEmitter<TransportEvents>;
   private readonly binding: BindingInterface;
   private readonly logger: Logger;
   private port: SerialPortStream | undefined;
@@ -40,6 +40,9 @@ export class SerialTransport implements Transport {
     this.description = `serial ${options.path}@${options.baudRate}`;
     this.binding = options.binding ?? SerialPort.binding;
     this.logger = options.logger ?? pino({ level: 'silent' });
+    this.events = new TypedEmitter<TransportEvents>((error, event) =>
+      this.logger.error({ err: error, event, link: this.description }, 'a transport listener threw'),
+    );
   }
 
   get isOpen(): boolean {

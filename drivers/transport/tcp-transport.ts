@@ -1,5 +1,6 @@
 /** A TCP client link: Modbus TCP, or RTU frames tunnelled through a serial device server. */
 import net from 'node:net';
+import { pino, type Logger } from 'pino';
 import { TypedEmitter } from '../typed-emitter.js';
 import { TransportClosedError, type LinkDown, type Transport, type TransportEvents } from './transport.js';
 
@@ -10,11 +11,13 @@ export interface TcpTransportOptions {
   connectTimeoutMs?: number;
   /** TCP keep-alive probe delay; the bus's own half-open detection is faster. Default 10000. */
   keepAliveMs?: number;
+  logger?: Logger;
 }
 
 export class TcpTransport implements Transport {
   readonly description: string;
-  readonly events = new TypedEmitter<TransportEvents>();
+  readonly events: TypedEmitter<TransportEvents>;
+  private readonly logger: Logger;
   private socket: net.Socket | undefined;
   private opened = false;
   /** Sockets this side is closing, so their `close` is reported as `local`, not `remote`. */
@@ -22,6 +25,10 @@ export class TcpTransport implements Transport {
 
   constructor(private readonly options: TcpTransportOptions) {
     this.description = `tcp ${options.host}:${options.port}`;
+    this.logger = options.logger ?? pino({ level: 'silent' });
+    this.events = new TypedEmitter<TransportEvents>((error, event) =>
+      this.logger.error({ err: error, event, link: this.description }, 'a transport listener threw'),
+    );
   }
 
   get isOpen(): boolean {
