@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { loadProfileFile } from '../drivers/profile/load.js';
 import type { Profile } from '../drivers/profile/schema.js';
-import { FaultSwitch } from './faults.js';
+import { FaultSwitch, type Faults } from './faults.js';
 import { PressModel } from './press-model.js';
 import type { PressModelOptions } from './press-model-options.js';
 import { PressRegisters } from './press-registers.js';
@@ -45,6 +45,8 @@ export interface SimulationOptions {
   timeScale?: number;
   /** Real ms between clock ticks; 0: manual clock (`advance`). */
   tickMs?: number;
+  /** Server-wide faults from the start. */
+  faults?: Partial<Faults>;
   logger?: Logger;
 }
 
@@ -83,6 +85,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const presses = buildPresses(options.presses, seed);
   const units = new Map(presses.map((press) => [press.unitId, press]));
   const faults = new FaultSwitch();
+  if (options.faults) faults.set(options.faults);
   const serverSeed = deriveSeed(seed, 0x5e4);
   const serve = options.serve;
 
