@@ -18,6 +18,8 @@ const busCommon = {
    * an OS-chosen loopback port, RTU buses run over an in-memory serial pair.
    */
   simulate: z.boolean().default(false),
+  /** Simulated press time per real time on this bus (20: a 40 s make-ready takes 2 s). */
+  simulationTimeScale: z.number().positive().max(1000).default(1),
 };
 
 export const busConfigSchema = z.discriminatedUnion('kind', [
@@ -59,8 +61,6 @@ export const simulationSchema = z.strictObject({
   seed: z.number().int().default(1),
   /** Mean minutes between random jams; 0 turns them off. */
   jamMeanIntervalMin: z.number().min(0).default(20),
-  /** Speeds up the simulated press (consumption, make-ready) for demos. */
-  timeScale: z.number().positive().max(1000).default(1),
   /** A simulated assistant refills low levels and clears jams, so the demo keeps running. */
   autoAssistant: z.boolean().default(true),
   startState: z.enum(['production', 'setup', 'idle']).default('production'),

@@ -11,10 +11,13 @@ export interface PressReadModel {
 
 export interface HistoryPoint {
   at: number;
-  value: number;
-  /** Present when the point stands for a bucket of samples. */
-  min?: number;
-  max?: number;
+  /** Null where the press could not be read (a gap, not a zero). */
+  value: number | null;
+  quality: 'good' | 'stale' | 'bad';
+  /** Present when the point stands for a bucket of samples (`at` is the bucket start). */
+  min?: number | null;
+  max?: number | null;
+  count?: number;
 }
 
 export interface HistoryQuery {
@@ -28,6 +31,10 @@ export interface HistoryQuery {
 export interface HistoryResult {
   points: HistoryPoint[];
   downsampled: boolean;
+  /** Width of a bucket when downsampled. */
+  bucketMs?: number;
+  /** The value in force when the range starts (the last sample before `from`). */
+  previous: HistoryPoint | null;
 }
 
 export interface HistoryReadModel {

@@ -1,0 +1,209 @@
+/**
+ * The composition root: the one place that knows every part. It builds the buses (and
+ * the simulators behind `simulate: true` buses), the poller, the press service, the store,
+ * auth, and the HTTP and realtime layers, and wires their events together.
+ */
+import { Router, type RequestHandler } from 'express';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { ModbusBus } from '../drivers/master/modbus-bus.js';
+import type { Simulation } from '../simulators/simulation.js';
+import { linkForBus } from './app/simulated-buses.js';
+import { createSimulationControl } from './app/simulation-control.js';
+import { statusPage } from './app/status-page.js';
+import type { ResolvedConfig } from './config/load.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { requireReader } from './http/auth-guard.js';
+import { createHttpApp } from './http/http-app.js';
+import type { HealthReport } from './http/ports.js';
+import { healthRoutes } from './http/routes/health.js';
+import { pressRoutes } from './http/routes/presses.js';
+import { simulationRoutes } from './http/routes/simulation.js';
+import { Poller } from './poller/poller.js';
+import { PressService } from './presses/press-service.js';
+import { createRealtimeServer, type RealtimeServer } from './realtime/realtime-server.js';
+import { createHistoryReadModel } from './recording/history-read-model.js';
+import { createSampleRecorder } from './recording/sample-recorder.js';
+import { openStore, type Store } from './store/index.js';
+import { createAuth } from './users/create-auth.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const VERSION = '0.1.0';
+
+export interface CreateAppOptions {
+  config: ResolvedConfig;
+  logger: Logger;
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+  /** Where one-time messages (a generated admin password) go; default stdout. */
+  print?: (line: string) => void;
+  staticDir?: string;
+}
+
+export interface PressroomApp {
+  readonly url: string;
+  readonly port: number;
+  readonly store: Store;
+  readonly simulations: ReadonlyMap<string, Simulation>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createApp(options: CreateAppOptions): Promise<PressroomApp> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
+  const startedAt = now();
+
+  const store = openStore({ dataDir: config.dataDir, logger: logger.child({ component: 'store' }) });
+  const auth = createAuth({ db: store.database, logger: logger.child({ component: 'auth' }), now, env: options.env });
+  await auth.bootstrapAdmin({ env: options.env, print: options.print ?? ((line) => console.log(line)) });
+
+  const simulations = new Map<string, Simulation>();
+  const buses = new Map<string, ModbusBus>();
+  const addresses = new Map<string, string>();
+  for (const busConfig of config.buses) {
+    const presses = config.presses.filter((p) => p.bus === busConfig.id);
+    const { link, address, simulation } = await linkForBus(busConfig, presses, logger);
+    if (simulation) simulations.set(busConfig.id, simulation);
+    addresses.set(busConfig.id, address);
+    const timeoutMs = busConfig.timeoutMs ?? Math.max(...presses.map((p) => p.polling.timeoutMs), 10);
+    buses.set(
+      busConfig.id,
+      new ModbusBus({ id: busConfig.id, link, timeoutMs, retries: busConfig.retries ?? 1, logger: logger.child({ bus: busConfig.id }) }),
+    );
+  }
+
+  const savedCounters = new Map(store.counters.all().map((c) => [c.pressId, c]));
+  const pressService = new PressService({
+    presses: config.presses.map((p) => ({
+      id: p.id,
+      name: p.name,
+      profile: p.profile,
+      ratedSpeed: p.ratedSpeed,
+      link: { kind: config.buses.find((b) => b.id === p.bus)!.kind, bus: p.bus, unitId: p.unitId, address: addresses.get(p.bus)! },
+    })),
+    restoreCounters: (pressId) => {
+      const saved = savedCounters.get(pressId);
+      return saved ? { counters: { total: saved.total, good: saved.good, waste: saved.waste }, lastRaw: saved.raw } : undefined;
+    },
+    clock,
+    logger: logger.child({ component: 'presses' }),
+  });
+  const poller = new Poller({
+    presses: config.presses.map((p) => ({ pressId: p.id, unitId: p.unitId, profile: p.profile, reader: buses.get(p.bus)!, polling: p.polling })),
+    clock,
+    logger: logger.child({ component: 'poller' }),
+  });
+  pressService.attach(poller);
+
+  const ratedSpeeds = new Map(config.presses.map((p) => [p.id, p.ratedSpeed]));
+  const recorder = createSampleRecorder({ store, logger: logger.child({ component: 'recorder' }), ratedSpeedOf: (id) => ratedSpeeds.get(id) ?? 10_000 });
+  let storeError: string | undefined;
+  const storeSafely = (what: string, write: () => void) => {
+    try {
+      write();
+      storeError = undefined;
+    } catch (error) {
+      storeError = `${what}: ${(error as Error).message}`;
+      logger.error({ err: error, what }, 'store write failed');
+    }
+  };
+
+  const health = (): HealthReport => {
+    const snapshots = pressService.snapshots();
+    const online = snapshots.filter((s) => s.online).length;
+    const busList = [...buses.values()].map((bus) => ({ id: bus.id, kind: config.buses.find((b) => b.id === bus.id)!.kind, connected: bus.connected }));
+    const ok = online === snapshots.length && storeError === undefined;
+    return {
+      status: ok ? 'ok' : 'degraded',
+      version: VERSION,
+      startedAt,
+      uptimeS: Math.round((now() - startedAt) / 1000),
+      presses: { total: snapshots.length, online },
+      buses: busList,
+      store: storeError ? { ok: false, error: storeError } : { ok: true },
+    };
+  };
+
+  const pressReadModel = { list: () => pressService.snapshots(), get: (id: string) => pressService.snapshot(id) };
+  const readers = requireReader(config.access.anonymousRead);
+  const httpApp = createHttpApp({
+    logger: logger.child({ component: 'http' }),
+    before: [auth.sessionMiddleware],
+    apiRouters: [
+      healthRoutes({ health }),
+      ...auth.routers,
+      simulationRoutes(createSimulationControl(config, simulations)),
+      guarded('/presses', readers, pressRoutes({ presses: pressReadModel, history: createHistoryReadModel(store), now })),
+    ],
+    staticDir: options.staticDir ?? path.join(repoRoot, 'dashboard', 'dist'),
+    fallbackPage: statusPage(),
+  });
+  const httpServer: Server = createServer(httpApp);
+  const realtime: RealtimeServer = createRealtimeServer({
+    httpServer,
+    presses: pressReadModel,
+    activeAlarms: () => [],
+    logger: logger.child({ component: 'realtime' }),
+    now,
+    authorize: (req) => config.access.anonymousRead || auth.userFromCookieHeader(req.headers.cookie) !== undefined,
+  });
+
+  pressService.on('press:update', (snapshot) => {
+    realtime.pressUpdated(snapshot);
+    recorder.record(snapshot);
+  });
+  pressService.on('state:transition', (t) => storeSafely('transition', () => store.transitions.append({ pressId: t.pressId, at: t.at, state: t.to, reason: t.reason, detail: t.detail })));
+  pressService.on('counters:changed', (c) =>
+    storeSafely('counters', () => store.counters.save({ pressId: c.pressId, total: c.counters.total, good: c.counters.good, waste: c.counters.waste, raw: c.lastRaw, updatedAt: c.at })),
+  );
+
+  const retention = setInterval(() => storeSafely('retention', () => void store.purgeOlderThan(now() - config.retention.samplesDays * 86_400_000)), 3600_000);
+  retention.unref();
+
+  let port = 0;
+  return {
+    get url() {
+      return `http://localhost:${port}/`;
+    },
+    get port() {
+      return port;
+    },
+    store,
+    simulations,
+    async start() {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.server.port, config.server.host, () => {
+          httpServer.off('error', reject);
+          resolve();
+        });
+      });
+      port = (httpServer.address() as AddressInfo).port;
+      for (const bus of buses.values()) bus.start();
+      poller.start();
+      logger.info({ port, presses: config.presses.length, buses: buses.size, dataDir: config.dataDir }, 'pressroom started');
+    },
+    async stop() {
+      clearInterval(retention);
+      await poller.stop();
+      pressService.stop();
+      await Promise.all([...buses.values()].map((bus) => bus.stop()));
+      await Promise.all([...simulations.values()].map((sim) => sim.close()));
+      await realtime.close();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      recorder.stop();
+      store.close();
+    },
+  };
+}
+
+/** Guards the read routes under `prefix` (anonymous read for wall screens, or any session). */
+function guarded(prefix: string, guard: RequestHandler, router: Router): Router {
+  return Router().use(prefix, guard).use(router);
+}

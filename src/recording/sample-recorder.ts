@@ -1,0 +1,81 @@
+/**
+ * Turns live press snapshots into stored samples: each signal is offered to the
+ * change-based filter (deadband + heartbeat), and what it keeps is written in batches,
+ * one transaction every `flushMs`, so recording costs a few commits a minute per press.
+ */
+import type { Logger } from 'pino';
+import type { PressSnapshot } from '../domain/press-snapshot.js';
+import { createSampleFilter, defaultSignalPolicy, type FilterReading, type Sample, type Store } from '../store/index.js';
+
+export interface SampleRecorderOptions {
+  store: Store;
+  logger: Logger;
+  ratedSpeedOf: (pressId: string) => number;
+  flushMs?: number;
+  /** Pending samples kept while the database refuses writes; the oldest go beyond it. */
+  maxPending?: number;
+}
+
+export interface SampleRecorder {
+  record(snapshot: PressSnapshot): void;
+  flush(): void;
+  stop(): void;
+  pending(): number;
+}
+
+/** The signals of a snapshot under their stored names. */
+export function readingsOf(snapshot: PressSnapshot): FilterReading[] {
+  const at = snapshot.updatedAt;
+  const commQuality = snapshot.online ? 'good' : 'bad';
+  const readings: FilterReading[] = [
+    { pressId: snapshot.id, signal: 'speed', at, value: snapshot.speed, quality: snapshot.speed === null ? 'bad' : commQuality },
+  ];
+  for (const kind of ['total', 'good', 'waste'] as const) {
+    if (snapshot.jobCounters[kind] !== null) readings.push({ pressId: snapshot.id, signal: `counter.${kind}`, at, value: snapshot.counters[kind], quality: commQuality });
+  }
+  for (const ink of snapshot.ink) readings.push({ pressId: snapshot.id, signal: `ink.${ink.unit}`, at: ink.at ?? at, value: ink.level, quality: ink.quality });
+  readings.push({ pressId: snapshot.id, signal: 'paper', at: snapshot.paper.at ?? at, value: snapshot.paper.level, quality: snapshot.paper.quality });
+  for (const level of snapshot.levels) readings.push({ pressId: snapshot.id, signal: `level.${level.name}`, at: level.at ?? at, value: level.level, quality: level.quality });
+  return readings;
+}
+
+export function createSampleRecorder(options: SampleRecorderOptions): SampleRecorder {
+  const filter = createSampleFilter({
+    policyFor: ({ pressId, signal }) => defaultSignalPolicy({ signal, ratedSpeed: options.ratedSpeedOf(pressId) }),
+  });
+  const maxPending = options.maxPending ?? 100_000;
+  let pending: Sample[] = [];
+  let failing = false;
+
+  const flush = () => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    try {
+      options.store.samples.insertMany(batch);
+      pending = [];
+      if (failing) options.logger.info({ rows: batch.length }, 'sample recording recovered');
+      failing = false;
+    } catch (error) {
+      // Keep them for the next flush; trends matter less than alarms, so cap the backlog.
+      if (!failing) options.logger.error({ err: error, pending: batch.length }, 'cannot store samples; keeping them in memory');
+      failing = true;
+      if (pending.length > maxPending) pending = pending.slice(pending.length - maxPending);
+    }
+  };
+  const timer = setInterval(flush, options.flushMs ?? 2000);
+  timer.unref();
+
+  return {
+    record(snapshot) {
+      for (const reading of readingsOf(snapshot)) {
+        if (filter.offer(reading)) pending.push({ pressId: reading.pressId, signal: reading.signal, at: reading.at, value: reading.value, quality: reading.quality });
+      }
+    },
+    flush,
+    stop() {
+      clearInterval(timer);
+      flush();
+    },
+    pending: () => pending.length,
+  };
+}
