@@ -50,6 +50,7 @@ async function main(): Promise<number> {
       if (closing) return;
       closing = true;
       input.close();
+      process.stdin.destroy(); // readline leaves stdin open, which would keep the process alive
       await sim.close();
       resolve(0);
     };
