@@ -23,7 +23,7 @@ export interface ShiftWindow {
   end: number;
 }
 
-/** Every shift that overlaps [from, to], in time order, with its full start and end. */
+/** Every shift that overlaps [from, to] for some time, in time order, with its full start and end. */
 export function shiftWindows(shifts: readonly Shift[], from: number, to: number): ShiftWindow[] {
   const windows: ShiftWindow[] = [];
   const first = new Date(from);
@@ -34,7 +34,7 @@ export function shiftWindows(shifts: readonly Shift[], from: number, to: number)
       const start = atTime(day, shift.start);
       let end = atTime(day, shift.end);
       if (end <= start) end = atTime(new Date(day.getFullYear(), day.getMonth(), day.getDate() + 1), shift.end);
-      if (end > from && start <= to) windows.push({ name: shift.name, start, end });
+      if (end > from && start < to) windows.push({ name: shift.name, start, end });
     }
     day.setDate(day.getDate() + 1);
   }

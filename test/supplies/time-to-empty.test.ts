@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { PressSnapshot } from '../../src/domain/press-snapshot.js';
+import { TimeToEmptyTracker, type PreAlarm } from '../../src/supplies/time-to-empty-tracker.js';
+import { levelPerSheet, minutesToEmpty } from '../../src/supplies/time-to-empty.js';
+import { pressSnapshot, START } from './harness.js';
+
+const MIN = 60_000;
+
+/**
+ * A press printing at `speed` sheets/hour, draining paper by `paperPerSheet` points and ink
+ * unit 1 by `inkPerSheet`, sampled every 30 s with levels quantised to 0.1 % like the demo PLC.
+ */
+function* steadyDrain(options: { speed: number; paperPerSheet: number; inkPerSheet: number; paper: number; ink: number; minutes: number; startSheets?: number; startAt?: number }): Generator<PressSnapshot> {
+  const base = pressSnapshot('press-1', { units: 2 });
+  const startAt = options.startAt ?? START;
+  for (let t = 0; t <= options.minutes * 2; t++) {
+    const at = startAt + t * 30_000;
+    const sheets = (options.startSheets ?? 0) + Math.round((options.speed / 120) * t);
+    const printed = sheets - (options.startSheets ?? 0);
+    const q = (v: number) => Math.round(Math.max(0, v) * 10) / 10;
+    yield {
+      ...base,
+      speed: options.speed,
+      counters: { total: sheets, good: sheets, waste: 0 },
+      ink: [
+        { unit: 1, color: 'cyan', level: q(options.ink - printed * options.inkPerSheet), quality: 'good', at },
+        { unit: 2, color: 'magenta', level: 50, quality: 'good', at },
+      ],
+      paper: { kind: 'pile', level: q(options.paper - printed * options.paperPerSheet), quality: 'good', at },
+      updatedAt: at,
+    };
+  }
+}
+
+describe('time to empty', () => {
+  it('from a steady drain: paper and ink minutes match the physics within a minute', () => {
+    // 6000-sheet pile at 12,000 sheets/h: 1/60 % per sheet; a full pile lasts 30 min.
+    const tracker = new TimeToEmptyTracker({});
+    let last;
+    for (const snapshot of steadyDrain({ speed: 12_000, paperPerSheet: 100 / 6000, inkPerSheet: 0.001, paper: 100, ink: 60, minutes: 10 })) {
+      last = { snapshot, result: tracker.observe(snapshot) };
+    }
+    // After 10 min (2000 sheets): paper at 66.7 % -> 20 min left; ink 58 % at 0.2 %/min -> 290 min.
+    expect(last!.result.paper).toBeCloseTo(20, 0);
+    expect(last!.result.ink[0]!.minutes).toBeGreaterThan(280);
+    expect(last!.result.ink[0]!.minutes).toBeLessThan(300);
+    // Unit 2 does not move: not consuming.
+    expect(last!.result.ink[1]).toEqual({ unit: 2, minutes: null });
+  });
+
+  it('follows the current speed at once: half the speed, twice the minutes', () => {
+    const tracker = new TimeToEmptyTracker({});
+    let snapshot!: PressSnapshot;
+    for (snapshot of steadyDrain({ speed: 12_000, paperPerSheet: 100 / 6000, inkPerSheet: 0.001, paper: 100, ink: 60, minutes: 10 })) tracker.observe(snapshot);
+    const full = tracker.observe(snapshot).paper!;
+    const half = tracker.observe({ ...snapshot, speed: 6000 }).paper!;
+    expect(half).toBeCloseTo(full * 2, 0);
+  });
+
+  it('is null when not consuming: no speed, not in production, or too few readings', () => {
+    const tracker = new TimeToEmptyTracker({});
+    const snapshots = [...steadyDrain({ speed: 12_000, paperPerSheet: 0.01, inkPerSheet: 0.001, paper: 100, ink: 60, minutes: 10 })];
+    expect(tracker.observe(snapshots[0]!).paper).toBeNull(); // one reading
+    for (const s of snapshots) tracker.observe(s);
+    const last = snapshots.at(-1)!;
+    expect(tracker.observe({ ...last, state: 'stopped', speed: 0 }).paper).toBeNull();
+    expect(tracker.observe({ ...last, speed: null }).paper).toBeNull();
+    expect(tracker.observe({ ...last, paper: { ...last.paper, quality: 'bad' } }).paper).toBeNull();
+  });
+
+  it('starts afresh after a refill instead of reading the refill as negative consumption', () => {
+    const tracker = new TimeToEmptyTracker({});
+    for (const s of steadyDrain({ speed: 12_000, paperPerSheet: 100 / 6000, inkPerSheet: 0.001, paper: 40, ink: 60, minutes: 10 })) tracker.observe(s);
+    // New pile: 100 %. Right after, no estimate from one point; then the same rate again.
+    const refilled = [...steadyDrain({ speed: 12_000, paperPerSheet: 100 / 6000, inkPerSheet: 0.001, paper: 100, ink: 50, minutes: 5, startSheets: 2000, startAt: START + 11 * MIN })];
+    expect(tracker.observe(refilled[0]!).paper).toBeNull();
+    let result;
+    for (const s of refilled.slice(1)) result = tracker.observe(s);
+    expect(result!.paper).toBeCloseTo(25, 0); // 1000 sheets of the new 6000 used: 5000 left at 200/min
+  });
+
+  it('does not count a stop: the rate is per sheet, so minutes after a restart are right away right', () => {
+    const tracker = new TimeToEmptyTracker({});
+    const run = [...steadyDrain({ speed: 12_000, paperPerSheet: 100 / 6000, inkPerSheet: 0.001, paper: 100, ink: 60, minutes: 5 })];
+    for (const s of run) tracker.observe(s);
+    const last = run.at(-1)!;
+    for (let i = 1; i <= 6; i++) tracker.observe({ ...last, state: 'stopped', speed: 0, paper: { ...last.paper, at: last.paper.at! + i * 30_000 } });
+    const resumed = tracker.observe({ ...last, paper: { ...last.paper, at: last.paper.at! + 4 * MIN } });
+    // 1/60 % per sheet at 200 sheets/min: level × 60 / 200 minutes, as before the stop.
+    expect(resumed.paper).toBeCloseTo((last.paper.level! * 60) / 200, 0);
+    expect(resumed.paper).toBeCloseTo(25, 0);
+  });
+
+  it('announces a pre-alarm once when a channel will run out within the threshold', () => {
+    const alarms: PreAlarm[] = [];
+    const tracker = new TimeToEmptyTracker({ settings: { preAlarmMinutes: 10 }, onPreAlarm: (a) => alarms.push(a) });
+    for (const s of steadyDrain({ speed: 12_000, paperPerSheet: 100 / 6000, inkPerSheet: 0.001, paper: 100, ink: 60, minutes: 25 })) tracker.observe(s);
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]).toMatchObject({ pressId: 'press-1', kind: 'paper' });
+    expect(alarms[0]!.minutes).toBeLessThanOrEqual(10);
+    expect(alarms[0]!.minutes).toBeGreaterThan(9);
+  });
+
+  it('pure: levelPerSheet is the least-squares slope, minutesToEmpty uses the current speed', () => {
+    const points = [0, 100, 200, 300].map((sheets) => ({ at: sheets, sheets, level: 50 - sheets * 0.01 }));
+    expect(levelPerSheet(points)).toBeCloseTo(0.01, 10);
+    expect(minutesToEmpty({ points, level: 47, speed: 6000 })).toBe(47);
+    expect(minutesToEmpty({ points: points.map((p) => ({ ...p, level: 50 })), level: 50, speed: 6000 })).toBeNull();
+  });
+});
