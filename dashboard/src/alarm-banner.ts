@@ -43,8 +43,8 @@ export function mountAlarmBanner(options: { context: AppContext; element: HTMLEl
     const summary = h('div', { class: 'banner-summary' },
       h('h2', {}, `${alarms.length} alarm${alarms.length === 1 ? '' : 's'}`, unacked ? `, ${unacked} unacknowledged` : ''),
       muted
-        ? h('button', { type: 'button', class: 'button small', onclick: () => sound.unmute() }, `🔇 Muted until ${clock(muted)} — unmute`)
-        : h('button', { type: 'button', class: 'button small', onclick: () => sound.mute(10), 'aria-label': 'Mute alarm sound for 10 minutes' }, '🔊 Mute 10 min'),
+        ? h('button', { type: 'button', class: 'button small', onclick: () => sound.unmute() }, `♪ Muted until ${clock(muted)} — unmute`)
+        : h('button', { type: 'button', class: 'button small', onclick: () => sound.mute(10), 'aria-label': 'Mute alarm sound for 10 minutes' }, '♪ Mute 10 min'),
       alarms.length > SHOWN ? h('a', { href: '#/alarms?active=true', class: 'banner-more' }, `+${alarms.length - SHOWN} more`) : null);
     const list = h('ul', { class: 'banner-list' }, ...alarms.slice(0, SHOWN).map((alarm) => {
       const press = store.presses.get(alarm.pressId)?.name ?? alarm.pressId;

@@ -91,17 +91,20 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 }
 
 /** Some list routes answer with a bare array, others with `{ <name>: [...] }`: accept both. */
-export function listFrom<T>(body: unknown, name: string): T[] {
+export function listFrom<T>(body: unknown, ...names: string[]): T[] {
   if (Array.isArray(body)) return body as T[];
-  const inner = (body as Record<string, unknown> | null)?.[name];
-  return Array.isArray(inner) ? (inner as T[]) : [];
+  for (const name of names) {
+    const inner = (body as Record<string, unknown> | null)?.[name];
+    if (Array.isArray(inner)) return inner as T[];
+  }
+  return [];
 }
 
 /** A message fit for a person: the service's own words where it gave some. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.kind === 'network') return 'No connection to the service.';
-    if (error.kind === 'unauthenticated') return 'Please log in.';
+    if (error.kind === 'unauthenticated' && error.code === 'unauthenticated') return 'Please log in.';
     return error.message;
   }
   return error instanceof Error ? error.message : String(error);

@@ -41,7 +41,7 @@ export function dateTime(at: number | null | undefined): string {
 export const RUN_STATES: Record<RunState, { word: string; icon: string }> = {
   production: { word: 'Production', icon: '▶' },
   setup: { word: 'Make-ready', icon: '⚙' },
-  idle: { word: 'Idle', icon: '⏸' },
+  idle: { word: 'Idle', icon: '‖' },
   stopped: { word: 'Stopped', icon: '■' },
   cleanup: { word: 'Wash-up', icon: '≋' },
   offline: { word: 'Offline', icon: '⚠' },
@@ -61,7 +61,7 @@ export const STOP_REASONS: Record<string, string> = {
 };
 
 export const PRIORITY_RANK: Record<AlarmPriority, number> = { critical: 0, high: 1, medium: 2, low: 3 };
-export const PRIORITY_ICON: Record<AlarmPriority, string> = { critical: '⛔', high: '▲', medium: '◆', low: '●' };
+export const PRIORITY_ICON: Record<AlarmPriority, string> = { critical: '‼', high: '▲', medium: '◆', low: '●' };
 
 /** Process colours and a few common spot colours; anything else gets a neutral swatch and its name. */
 const INK_COLOURS: Record<string, string> = {

@@ -63,13 +63,13 @@ function renderTools(): void {
   const tools = byId('header-tools');
   const pending = outbox.pendingCount();
   const notify = 'Notification' in window && Notification.permission === 'default'
-    ? h('button', { type: 'button', class: 'button small', onclick: () => void Notification.requestPermission().then(renderTools) }, '🔔 Enable jam notifications')
+    ? h('button', { type: 'button', class: 'button small', onclick: () => void Notification.requestPermission().then(renderTools) }, 'Enable jam notifications')
     : null;
   const user = session.user
     ? [h('span', { class: 'user-name' }, `${session.user.displayName} (${session.user.role})`),
       h('button', { type: 'button', class: 'button small', onclick: () => void session.logout().then(() => live.reconnect(), (error: unknown) => console.error(error)) }, 'Log out')]
     : [h('button', { type: 'button', class: 'button small', onclick: () => void requireLogin('viewer', 'Log in') }, 'Log in')];
-  replaceChildren(tools, pending ? h('a', { href: '#/supply', class: 'pending-chip' }, `⏳ ${pending} unsent`) : null, notify, ...user);
+  replaceChildren(tools, pending ? h('a', { href: '#/supply', class: 'pending-chip' }, `◷ ${pending} unsent`) : null, notify, ...user);
 }
 
 function renderConnection(): void {

@@ -1,59 +1,52 @@
 /**
- * Suggestions from the service (`GET /api/supplies/suggestions`): level rises nobody logged
- * and levels running low. Read tolerantly, since the route's exact field names may grow;
- * each becomes a pre-filled supply form.
+ * Suggestions from the service (`GET /api/supplies/suggestions` → `{ unlogged, low }`):
+ * level rises nobody logged, and levels running low. Each becomes a pre-filled supply form.
+ * Only an unlogged refill carries a suggestionId into the entry (it completes that
+ * suggestion); a low level is only a hint, the service knows no such suggestion.
  */
-import { listFrom, request } from './api.js';
-import { SUPPLY_KINDS, type SupplyKind } from './types.js';
+import { request } from './api.js';
+import type { LowLevelSuggestion, SupplyKind, UnloggedRefill } from './types.js';
 
 export interface SupplySuggestion {
-  id: string | null;
-  reason: 'unlogged-refill' | 'low-level' | string;
+  /** The id to send as `suggestionId`, or null when the entry completes nothing. */
+  suggestionId: string | null;
+  key: string;
+  reason: 'unlogged-refill' | 'low-level';
   pressId: string;
   kind: SupplyKind;
   unit: number | null;
   color: string | null;
-  level: number | null;
   at: number | null;
-  text: string | null;
+  /** "+42 %" for a refill, "12 % left" for a low level. */
+  detail: string;
 }
 
-function isSupplyKind(value: unknown): value is SupplyKind {
-  return typeof value === 'string' && (SUPPLY_KINDS as readonly string[]).includes(value);
-}
-
-function kindFromSignal(signal: unknown): SupplyKind | null {
-  if (typeof signal !== 'string') return null;
-  if (signal.startsWith('ink')) return 'ink';
-  if (signal.startsWith('paper')) return 'paper';
-  if (signal.includes('fountain')) return 'fountain-solution';
-  return null;
-}
-
-export function normalizeSuggestion(raw: Record<string, unknown>): SupplySuggestion | null {
-  const supply = (raw.supply ?? raw.draft ?? {}) as Record<string, unknown>;
-  const kind = [raw.supplyKind, supply.kind, raw.kind].find(isSupplyKind) ?? kindFromSignal(raw.signal ?? raw.level);
-  const pressId = raw.pressId ?? supply.pressId;
-  if (!kind || typeof pressId !== 'string') return null;
-  const reason = [raw.type, raw.reason, raw.kind].find((value) => typeof value === 'string' && !isSupplyKind(value));
-  const number = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
-  const text = [raw.message, raw.label, raw.text].find((value) => typeof value === 'string');
-  return {
-    id: raw.id === undefined || raw.id === null ? null : String(raw.id),
-    reason: typeof reason === 'string' ? reason : 'suggestion',
-    pressId,
-    kind,
-    unit: number(raw.unit ?? supply.unit),
-    color: typeof (raw.color ?? supply.color) === 'string' ? String(raw.color ?? supply.color) : null,
-    level: number(raw.level ?? raw.levelAfter ?? raw.to),
-    at: number(raw.at ?? raw.detectedAt ?? raw.since),
-    text: typeof text === 'string' ? text : null,
-  };
+export function suggestionsFrom(body: { unlogged?: UnloggedRefill[]; low?: LowLevelSuggestion[] } | null): SupplySuggestion[] {
+  const unlogged = (body?.unlogged ?? []).map((refill): SupplySuggestion => ({
+    suggestionId: refill.id,
+    key: refill.id,
+    reason: 'unlogged-refill',
+    pressId: refill.pressId,
+    kind: refill.kind,
+    unit: refill.unit,
+    color: refill.color,
+    at: refill.at,
+    detail: `level rose ${Math.round(refill.from)} → ${Math.round(refill.to)} %`,
+  }));
+  const low = (body?.low ?? []).map((hint): SupplySuggestion => ({
+    suggestionId: null,
+    key: hint.id,
+    reason: 'low-level',
+    pressId: hint.pressId,
+    kind: hint.kind,
+    unit: hint.unit,
+    color: hint.color,
+    at: hint.at,
+    detail: `${Math.round(hint.level)} % left`,
+  }));
+  return [...unlogged, ...low];
 }
 
 export async function fetchSuggestions(): Promise<SupplySuggestion[]> {
-  const body = await request<unknown>('/api/supplies/suggestions');
-  return listFrom<Record<string, unknown>>(body, 'suggestions')
-    .map(normalizeSuggestion)
-    .filter((suggestion): suggestion is SupplySuggestion => suggestion !== null);
+  return suggestionsFrom(await request<{ unlogged?: UnloggedRefill[]; low?: LowLevelSuggestion[] }>('/api/supplies/suggestions'));
 }

@@ -34,16 +34,7 @@ export interface SupplyDraft {
   suggestionId?: string;
 }
 
-/** A stored supply entry as GET /api/supplies returns it (fields beyond the draft vary). */
-export interface SupplyEntry extends SupplyDraft {
-  id?: string | number;
-  at?: number;
-  loggedAt?: number;
-  createdAt?: number;
-  user?: string | null;
-  loggedBy?: string | null;
-  username?: string | null;
-}
+export type { SupplyEntry, UnloggedRefill, LowLevelSuggestion } from '../../src/supplies/supply-types.js';
 
 export interface HistoryPoint {
   at: number;

@@ -6,7 +6,7 @@ import { describeError, listFrom, request } from '../api.js';
 import type { AppContext, View } from '../app-context.js';
 import { h, replaceChildren } from '../dom.js';
 import { inkColour } from '../format.js';
-import type { AlarmView, HistoryPoint, SupplyEntry, Transition } from '../types.js';
+import type { AlarmView, HistoryPoint, PressSnapshot, SupplyEntry, Transition } from '../types.js';
 import { PressTile } from './press-tile.js';
 import { stateTimeline } from './state-timeline.js';
 import { alarmTable, supplyTable } from './tables.js';
@@ -21,8 +21,15 @@ const RANGES = [
 ];
 
 async function history(pressId: string, signal: string, from: number, to: number, maxPoints: number): Promise<HistoryPoint[]> {
-  const body = await request<{ points?: HistoryPoint[] }>(`/api/presses/${encodeURIComponent(pressId)}/history`, { query: { signal, from, to, maxPoints } });
-  return body.points ?? [];
+  const body = await request<{ points?: HistoryPoint[]; previous?: HistoryPoint | null }>(`/api/presses/${encodeURIComponent(pressId)}/history`, { query: { signal, from, to, maxPoints } });
+  const points = body.points ?? [];
+  // samples are kept on change: the value before the range still holds at its start
+  const previous = body.previous;
+  if (previous && previous.value !== null && (points[0]?.at ?? Infinity) > from) points.unshift({ ...previous, at: from });
+  // …and the last one holds until now (a comm loss is stored as a bad sample, so this never bridges one)
+  const last = points.at(-1);
+  if (last && last.value !== null && last.at < to) points.push({ ...last, at: to });
+  return points;
 }
 
 export function pressDetailView(context: AppContext, pressId: string, rangeId: string | null): View {
@@ -63,46 +70,75 @@ export function pressDetailView(context: AppContext, pressId: string, rangeId: s
     tile.update(press, { now: store.now(), live: store.live });
   }
 
+  /** One section's content, or its own error: a route that fails must not blank the rest. */
+  async function section(slot: HTMLElement, build: () => Promise<HTMLElement | HTMLElement[]>): Promise<void> {
+    try {
+      const content = await build();
+      if (!destroyed) replaceChildren(slot, content);
+    } catch (error) {
+      if (!destroyed) replaceChildren(slot, h('p', { class: 'form-error' }, `Could not load: ${describeError(error)}`));
+    }
+  }
+
+  async function loadTrends(from: number, to: number): Promise<HTMLElement[]> {
+    const width = Math.max(300, Math.min(1200, trends.clientWidth || 900));
+    // on a first load the live snapshot may not be in yet: ask for the press itself
+    const press = store.presses.get(pressId) ?? await request<PressSnapshot>(`/api/presses/${encodeURIComponent(pressId)}`);
+    const inkUnits = press.ink;
+    const [speed, paper, inks] = await Promise.all([
+      history(pressId, 'speed', from, to, width),
+      history(pressId, 'paper', from, to, width),
+      Promise.all(inkUnits.map((ink) => history(pressId, `ink.${ink.unit}`, from, to, width))),
+    ]);
+    const chartWidth = Math.max(280, (trends.clientWidth || width) - 16);
+    const inkLine = (colour: string): string => (colour === '#2b2b2b' ? '#bdbdbd' : colour); // black ink on a dark chart
+    const built = await Promise.all([
+      createTrendChart({ title: 'Speed', unit: 'sheets/h', width: chartWidth, series: [{ label: 'Speed', colour: '#4fc3f7', points: speed }] }),
+      createTrendChart({ title: 'Ink', unit: '%', width: chartWidth, range: [0, 100], series: inkUnits.map((ink, index) => ({ label: `${ink.unit} ${ink.color}`, colour: inkLine(inkColour(ink.color).fill), points: inks[index] ?? [] })) }),
+      createTrendChart({ title: 'Paper', unit: '%', width: chartWidth, range: [0, 100], series: [{ label: 'Paper', colour: '#e8e2d0', points: paper }] }),
+    ]);
+    for (const chart of charts) chart.destroy();
+    charts = built;
+    if (destroyed) for (const chart of built) chart.destroy();
+    trends.setAttribute('aria-busy', 'false');
+    return built.map((chart) => chart.element);
+  }
+
   async function load(): Promise<void> {
     const to = store.now();
     const from = to - range.ms;
-    const width = Math.max(300, Math.min(1200, trends.clientWidth || 900));
-    const press = store.presses.get(pressId);
     status.textContent = 'Loading…';
-    try {
-      const inkUnits = press?.ink ?? [];
-      const [speed, paper, inks, transitions, alarms, entries] = await Promise.all([
-        history(pressId, 'speed', from, to, width),
-        history(pressId, 'paper', from, to, width),
-        Promise.all(inkUnits.map((ink) => history(pressId, `ink.${ink.unit}`, from, to, width))),
-        request<{ transitions?: Transition[] }>(`/api/presses/${encodeURIComponent(pressId)}/transitions`, { query: { from, to } }),
-        request<unknown>('/api/alarms', { query: { pressId, from, to } }).then((body) => listFrom<AlarmView>(body, 'alarms')),
-        request<unknown>('/api/supplies', { query: { pressId, from, to } }).then((body) => listFrom<SupplyEntry>(body, 'supplies')),
-      ]);
-      if (destroyed) return;
-      const chartWidth = Math.max(280, (trends.clientWidth || width) - 16);
-      const built = await Promise.all([
-        createTrendChart({ title: 'Speed', unit: 'sheets/h', width: chartWidth, series: [{ label: 'Speed', colour: '#4fc3f7', points: speed }] }),
-        createTrendChart({ title: 'Ink', unit: '%', width: chartWidth, range: [0, 100], series: inkUnits.map((ink, index) => ({ label: `${ink.unit} ${ink.color}`, colour: inkColour(ink.color).fill === '#2b2b2b' ? '#bdbdbd' : inkColour(ink.color).fill, points: inks[index] ?? [] })) }),
-        createTrendChart({ title: 'Paper', unit: '%', width: chartWidth, range: [0, 100], series: [{ label: 'Paper', colour: '#e8e2d0', points: paper }] }),
-      ]);
-      if (destroyed) return built.forEach((chart) => chart.destroy());
-      for (const chart of charts) chart.destroy();
-      charts = built;
-      replaceChildren(trends, ...built.map((chart) => chart.element));
-      trends.setAttribute('aria-busy', 'false');
-      replaceChildren(timeline, stateTimeline({ transitions: transitions.transitions ?? [], from, to }));
-      replaceChildren(journal, alarmTable(context, alarms.sort((a, b) => b.raisedAt - a.raisedAt), { caption: `Alarms, last ${range.label}`, onChanged: () => void load() }));
-      replaceChildren(supplies, supplyTable(context, entries, { caption: `Supplies, last ${range.label}` }));
-      status.textContent = `Updated ${new Date().toLocaleTimeString()}`;
-    } catch (error) {
-      status.textContent = `Could not load the history: ${describeError(error)}`;
-    }
+    const encoded = encodeURIComponent(pressId);
+    await Promise.all([
+      section(trends, () => loadTrends(from, to)),
+      section(timeline, async () => {
+        const body = await request<{ transitions?: Transition[] }>(`/api/presses/${encoded}/transitions`, { query: { from, to } });
+        return stateTimeline({ transitions: body.transitions ?? [], from, to });
+      }),
+      section(journal, async () => {
+        const alarms = listFrom<AlarmView>(await request<unknown>('/api/alarms', { query: { pressId, from, to } }), 'alarms');
+        return alarmTable(context, alarms.sort((a, b) => b.raisedAt - a.raisedAt), { caption: `Alarms, last ${range.label}`, onChanged: () => void load() });
+      }),
+      section(supplies, async () => {
+        const entries = listFrom<SupplyEntry>(await request<unknown>('/api/supplies', { query: { pressId, from, to } }), 'entries', 'supplies');
+        return supplyTable(context, entries, { caption: `Supplies, last ${range.label}` });
+      }),
+    ]);
+    status.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+  }
+
+  let reloadTimer: number | null = null;
+  /** Alarm and supply events come in bursts: one reload for a burst. */
+  function reloadSoon(): void {
+    reloadTimer ??= window.setTimeout(() => {
+      reloadTimer = null;
+      void load();
+    }, 500);
   }
 
   const unsubscribe = store.subscribe((change) => {
     if ((change.kind === 'press' && change.pressId === pressId) || change.kind === 'snapshot' || change.kind === 'connection') renderTile();
-    if (change.kind === 'supply' || (change.kind === 'alarm' && change.alarm.pressId === pressId && change.event !== 'alarm:updated')) void load();
+    if (change.kind === 'supply' || (change.kind === 'alarm' && change.alarm.pressId === pressId)) reloadSoon();
   });
   const ticker = window.setInterval(() => tile?.tick(store.now()), 1000);
   // short ranges move visibly: redraw them twice a minute
@@ -120,6 +156,7 @@ export function pressDetailView(context: AppContext, pressId: string, rangeId: s
       unsubscribe();
       window.clearInterval(ticker);
       if (refresher !== null) window.clearInterval(refresher);
+      if (reloadTimer !== null) window.clearTimeout(reloadTimer);
       context.live.watchPress(null);
       for (const chart of charts) chart.destroy();
     },

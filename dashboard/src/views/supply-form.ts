@@ -12,7 +12,11 @@ import { SUPPLY_KINDS, type PressWithForecast, type SupplyDraft, type SupplyKind
 const KIND_WORDS: Record<SupplyKind, string> = { ink: 'Ink', paper: 'Paper', plate: 'Plate', blanket: 'Blanket', 'fountain-solution': 'Fountain solution', other: 'Other' };
 const DEFAULT_UOM: Record<SupplyKind, string> = { ink: 'kg', paper: 'sheets', plate: 'pcs', blanket: 'pcs', 'fountain-solution': 'l', other: 'pcs' };
 const QUICK_QUANTITIES: Record<SupplyKind, number[]> = { ink: [1, 2.5, 5], paper: [1000, 2500, 5000], plate: [1, 4, 5], blanket: [1, 2], 'fountain-solution': [5, 10, 20], other: [1, 2, 5] };
-const UOMS = ['kg', 'g', 'l', 'sheets', 'pcs', 'rolls', 'm'];
+/** Units of measure the service accepts for each kind (src/supplies/supply-input.ts). */
+const UOMS: Record<SupplyKind, string[]> = {
+  ink: ['kg', 'g', 'l', 'ml'], paper: ['sheets', 'rolls', 'kg', 'm', 'pcs'], plate: ['pcs'], blanket: ['pcs', 'm'],
+  'fountain-solution': ['l', 'ml', 'kg', 'g'], other: ['kg', 'g', 'l', 'ml', 'sheets', 'pcs', 'rolls', 'm'],
+};
 const LAST_PRODUCT_KEY = 'pressroom.lastProducts';
 
 export interface SupplyForm {
@@ -51,12 +55,12 @@ export function createSupplyForm(options: { onSubmit: (draft: SupplyDraft) => vo
   const product = h('input', { id: 'supply-product', name: 'product', class: 'big-input', autocomplete: 'off', enterkeyhint: 'next', maxlength: 120 });
   const lot = h('input', { id: 'supply-lot', name: 'lot', class: 'big-input', autocomplete: 'off', enterkeyhint: 'next', maxlength: 120 });
   const quantity = h('input', { id: 'supply-quantity', name: 'quantity', class: 'big-input', inputmode: 'decimal', autocomplete: 'off', enterkeyhint: 'done', required: true });
-  const uom = h('select', { id: 'supply-uom', name: 'uom', class: 'big-input' }, ...UOMS.map((u) => h('option', { value: u }, u)));
+  const uom = h('select', { id: 'supply-uom', name: 'uom', class: 'big-input' }, ...UOMS.other.map((u) => h('option', { value: u }, u)));
   const quick = h('div', { class: 'quick-quantities', role: 'group', 'aria-label': 'Common quantities' });
   const note = h('input', { id: 'supply-note', name: 'note', class: 'big-input', autocomplete: 'off', maxlength: 500 });
   const error = h('p', { class: 'form-error', role: 'alert' });
   const kindRow = radioRow({
-    name: 'kind', legend: '2. What',
+    name: 'kind', legend: 'What was replaced',
     items: SUPPLY_KINDS.map((kind) => ({ value: kind, label: [KIND_WORDS[kind]] })),
     onPick: () => kindChanged(true),
   });
@@ -68,7 +72,7 @@ export function createSupplyForm(options: { onSubmit: (draft: SupplyDraft) => vo
   function renderPresses(): void {
     const current = checked(form, 'pressId');
     pressRow.replaceChildren(radioRow({
-      name: 'pressId', legend: '1. Press',
+      name: 'pressId', legend: 'Press',
       items: presses.map((press) => ({ value: press.id, label: [press.name] })),
       onPick: () => {
         renderUnits();
@@ -86,7 +90,7 @@ export function createSupplyForm(options: { onSubmit: (draft: SupplyDraft) => vo
     if (!perUnit || !press) return unitRow.replaceChildren();
     const current = checked(form, 'unit');
     unitRow.replaceChildren(radioRow({
-      name: 'unit', legend: '3. Printing unit',
+      name: 'unit', legend: 'Printing unit',
       items: press.ink.map((ink) => ({ value: String(ink.unit), label: [`${ink.unit} · ${ink.color}`], swatch: inkColour(ink.color).fill })),
       onPick: () => {
         prefillProduct();
@@ -99,6 +103,7 @@ export function createSupplyForm(options: { onSubmit: (draft: SupplyDraft) => vo
   function kindChanged(moveOn: boolean): void {
     const kind = checked(form, 'kind') as SupplyKind | null;
     if (!kind) return;
+    uom.replaceChildren(...UOMS[kind].map((u) => h('option', { value: u }, u)));
     uom.value = DEFAULT_UOM[kind];
     quick.replaceChildren(...QUICK_QUANTITIES[kind].map((value) =>
       h('button', { type: 'button', class: 'button quick', onclick: () => { quantity.value = String(value); } }, `${value} ${DEFAULT_UOM[kind]}`)));
@@ -131,10 +136,10 @@ export function createSupplyForm(options: { onSubmit: (draft: SupplyDraft) => vo
 
   form.append(
     pressRow, kindRow, unitRow,
-    h('fieldset', { class: 'field-row' }, h('legend', {}, '4. Product and lot'),
+    h('fieldset', { class: 'field-row' }, h('legend', {}, 'Product and lot'),
       h('label', { for: product.id }, 'Product (scan or type)'), product,
       h('label', { for: lot.id }, 'Lot number'), lot),
-    h('fieldset', { class: 'field-row' }, h('legend', {}, '5. Quantity'),
+    h('fieldset', { class: 'field-row' }, h('legend', {}, 'Quantity'),
       h('div', { class: 'quantity-line' }, h('label', { for: quantity.id, class: 'visually-hidden' }, 'Quantity'), quantity,
         h('label', { for: uom.id, class: 'visually-hidden' }, 'Unit of measure'), uom),
       quick,
@@ -182,7 +187,7 @@ export function createSupplyForm(options: { onSubmit: (draft: SupplyDraft) => vo
       renderUnits();
     },
     prefill(suggestion) {
-      suggestionId = suggestion.id;
+      suggestionId = suggestion.suggestionId;
       pick(form, 'pressId', suggestion.pressId);
       pick(form, 'kind', suggestion.kind);
       kindChanged(false);

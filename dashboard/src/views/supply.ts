@@ -11,7 +11,7 @@ import { fetchSuggestions, type SupplySuggestion } from '../supply-suggestions.j
 import type { OutboxItem } from '../supply-outbox.js';
 import { createSupplyForm } from './supply-form.js';
 
-const STATUS_WORDS = { pending: '⏳ pending', sent: '✓ sent', rejected: '✕ rejected' } as const;
+const STATUS_WORDS = { pending: '◷ pending', sent: '✓ sent', rejected: '✕ rejected' } as const;
 
 function describeItem(context: AppContext, item: OutboxItem): string {
   const draft = item.draft;
@@ -27,6 +27,8 @@ export function supplyView(context: AppContext): View {
   const form = createSupplyForm({
     onSubmit: (draft) => {
       outbox.add(draft, session.user?.username ?? null);
+      // a completed refill suggestion leaves the list once the service has the entry
+      if (draft.suggestionId) void outbox.flush().then(loadSuggestions);
       announce(navigator.onLine ? 'Supply logged, sending' : 'Supply kept on this tablet, it will be sent when the network is back');
     },
   });
@@ -75,10 +77,10 @@ export function supplyView(context: AppContext): View {
   function suggestionButton(suggestion: SupplySuggestion): HTMLElement {
     const press = store.presses.get(suggestion.pressId)?.name ?? suggestion.pressId;
     const what = [suggestion.kind, suggestion.unit !== null ? `unit ${suggestion.unit}` : null, suggestion.color].filter(Boolean).join(' · ');
-    const why = suggestion.reason === 'unlogged-refill' ? 'Refill not logged' : suggestion.reason === 'low-level' ? 'Running low' : suggestion.reason;
+    const why = suggestion.reason === 'unlogged-refill' ? 'Refill not logged:' : 'Running low:';
     return h('button', { type: 'button', class: `button suggestion reason-${suggestion.reason}`, onclick: () => form.prefill(suggestion) },
       h('strong', {}, why), ` ${press}: ${what}`,
-      suggestion.text ? h('span', { class: 'muted' }, ` — ${suggestion.text}`) : null,
+      h('span', { class: 'muted' }, ` — ${suggestion.detail}`),
       suggestion.at ? h('span', { class: 'muted' }, ` (${clock(suggestion.at)})`) : null);
   }
 

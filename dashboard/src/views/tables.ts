@@ -6,6 +6,8 @@ import { h } from '../dom.js';
 import { dateTime, PRIORITY_ICON } from '../format.js';
 import type { AlarmView, SupplyEntry } from '../types.js';
 
+const RECONCILIATION_WORDS: Record<string, string> = { pending: '◷ awaiting level rise', confirmed: '✓ confirmed', flagged: '⚠ no level rise seen', 'not-applicable': '' };
+
 function headRow(...names: string[]): HTMLTableSectionElement {
   return h('thead', {}, h('tr', {}, ...names.map((name) => h('th', { scope: 'col' }, name))));
 }
@@ -43,17 +45,14 @@ export function alarmTable(context: AppContext, alarms: AlarmView[], options: { 
     }))));
 }
 
-function entryTime(entry: SupplyEntry): number | null {
-  return entry.at ?? entry.loggedAt ?? entry.createdAt ?? null;
-}
 
 export function supplyTable(context: AppContext, entries: SupplyEntry[], options: { caption: string }): HTMLElement {
   if (entries.length === 0) return h('p', { class: 'muted' }, 'No supplies logged in this range.');
   return h('div', { class: 'table-scroll' }, h('table', { class: 'data-table supply-table' },
     h('caption', {}, options.caption),
-    headRow('Time', 'Press', 'Kind', 'Unit', 'Colour', 'Product', 'Lot', 'Quantity', 'By', 'Note'),
+    headRow('Time', 'Press', 'Kind', 'Unit', 'Colour', 'Product', 'Lot', 'Quantity', 'By', 'Sensor check', 'Note'),
     h('tbody', {}, ...entries.map((entry) => h('tr', { 'data-client-id': entry.clientId },
-      h('td', {}, dateTime(entryTime(entry))),
+      h('td', {}, dateTime(entry.at)),
       h('td', {}, context.store.presses.get(entry.pressId)?.name ?? entry.pressId),
       h('td', {}, entry.kind),
       h('td', {}, entry.unit ?? ''),
@@ -61,6 +60,7 @@ export function supplyTable(context: AppContext, entries: SupplyEntry[], options
       h('td', {}, entry.product ?? ''),
       h('td', {}, entry.lot ?? ''),
       h('td', { class: 'number' }, `${entry.quantity} ${entry.uom}`),
-      h('td', {}, entry.loggedBy ?? entry.username ?? entry.user ?? ''),
+      h('td', {}, entry.by?.username ?? ''),
+      h('td', { title: entry.reconciliation.detail ?? '' }, RECONCILIATION_WORDS[entry.reconciliation.status] ?? entry.reconciliation.status),
       h('td', {}, entry.note ?? ''))))));
 }

@@ -33,6 +33,7 @@ export async function createTrendChart(options: { title: string; unit: string; s
     series.points.map((point) => point.value),
   ] as uPlotType.AlignedData);
   const data = tables.length === 1 ? tables[0]! : uPlot.join(tables);
+  const stepped = uPlot.paths.stepped?.({ align: 1 });
   const plot = new uPlot({
     width: Math.max(280, options.width),
     height: 200,
@@ -41,7 +42,8 @@ export async function createTrendChart(options: { title: string; unit: string; s
     legend: { live: true },
     series: [
       { label: 'time' },
-      ...withData.map((series) => ({ label: series.label, stroke: series.colour, width: 2, spanGaps: false })),
+      // samples are stored on change (deadband + heartbeat): a value holds until the next one
+      ...withData.map((series) => ({ label: series.label, stroke: series.colour, width: 2, spanGaps: false, points: { show: false }, paths: stepped })),
     ],
   }, data, element);
   // a plain-text summary for screen readers: the canvas says nothing to them

@@ -70,10 +70,10 @@ export function usersView(context: AppContext): View {
       title: 'Add user',
       body: [
         ...field('username', 'Login name', { required: true, autofocus: true, maxlength: 64 }),
-        ...field('displayName', 'Display name', { required: true, maxlength: 120 }),
+        ...field('displayName', 'Display name', { maxlength: 120 }),
         ...roleSelect('operator'),
         ...field('pin', 'PIN (digits, for tablets)', { inputmode: 'numeric', type: 'password', maxlength: 12 }),
-        ...field('password', 'Password (for the office)', { type: 'password', autocomplete: 'new-password' }),
+        ...field('password', 'Password (for the office)', { type: 'password', autocomplete: 'new-password', required: true }),
       ],
       submitLabel: 'Add',
       onSubmit: async (form) => {
