@@ -29,6 +29,15 @@ import { createHistoryReadModel } from './recording/history-read-model.js';
 import { createSampleRecorder } from './recording/sample-recorder.js';
 import { openStore, type Store } from './store/index.js';
 import { createAuth } from './users/create-auth.js';
+import { AlarmEngine } from './alarms/alarm-engine.js';
+import { AlarmService } from './alarms/alarm-service.js';
+import { alarmConfigFromProfile } from './alarms/alarm-config.js';
+import { AlarmRepository } from './store/alarm-repository.js';
+import { alarmMigrations } from './store/migrations/alarms.js';
+import { createSupplies, levelHistoryFromSamples, suppliesMigrations, type TimeToEmpty } from './supplies/index.js';
+import { alarmRoutes, type AlarmPort } from './http/routes/alarms.js';
+import { createEventLoopMonitor } from './app/event-loop-monitor.js';
+import type { PressSnapshot } from './domain/press-snapshot.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VERSION = '0.1.0';
@@ -58,7 +67,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   const now = () => clock.now();
   const startedAt = now();
 
-  const store = openStore({ dataDir: config.dataDir, logger: logger.child({ component: 'store' }) });
+  const store = openStore({ dataDir: config.dataDir, logger: logger.child({ component: 'store' }), migrations: [alarmMigrations, suppliesMigrations] });
   const auth = createAuth({ db: store.database, logger: logger.child({ component: 'auth' }), now, env: options.env });
   await auth.bootstrapAdmin({ env: options.env, print: options.print ?? ((line) => console.log(line)) });
 
@@ -100,6 +109,36 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   });
   pressService.attach(poller);
 
+  const alarmEngine = new AlarmEngine({ clock, logger: logger.child({ component: 'alarms' }) });
+  for (const press of config.presses) {
+    alarmEngine.configurePress(press.id, alarmConfigFromProfile(press.profile, { alarms: press.alarms, levelAlarms: press.levelAlarms }));
+  }
+  const alarmRepository = new AlarmRepository(store.database);
+  const alarms = new AlarmService({ engine: alarmEngine, repository: alarmRepository, logger: logger.child({ component: 'alarms' }), now });
+
+  // Time-to-empty is computed from each update and served with the snapshot.
+  const timeToEmpty = new Map<string, TimeToEmpty>();
+  const decorate = (snapshot: PressSnapshot): PressSnapshot & { timeToEmpty?: TimeToEmpty } => ({ ...snapshot, timeToEmpty: timeToEmpty.get(snapshot.id) });
+  const pressReadModel = {
+    list: () => pressService.snapshots().map(decorate),
+    get: (id: string) => {
+      const snapshot = pressService.snapshot(id);
+      return snapshot && decorate(snapshot);
+    },
+  };
+  let realtimeRef: RealtimeServer | undefined;
+  const supplies = createSupplies({
+    db: store.database,
+    audit: auth.audit,
+    presses: pressReadModel,
+    logger: logger.child({ component: 'supplies' }),
+    clock,
+    history: levelHistoryFromSamples(store.samples),
+    anonymousRead: config.access.anonymousRead,
+    onLogged: (entry) => realtimeRef?.emit('supply:logged', entry),
+  });
+  supplies.events.on('supplies:pre-alarm', (preAlarm) => realtimeRef?.emit('supplies:pre-alarm', preAlarm));
+
   const ratedSpeeds = new Map(config.presses.map((p) => [p.id, p.ratedSpeed]));
   const recorder = createSampleRecorder({ store, logger: logger.child({ component: 'recorder' }), ratedSpeedOf: (id) => ratedSpeeds.get(id) ?? 10_000 });
   let storeError: string | undefined;
@@ -113,6 +152,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     }
   };
 
+  const eventLoop = createEventLoopMonitor();
   const health = (): HealthReport => {
     const snapshots = pressService.snapshots();
     const online = snapshots.filter((s) => s.online).length;
@@ -126,10 +166,11 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       presses: { total: snapshots.length, online },
       buses: busList,
       store: storeError ? { ok: false, error: storeError } : { ok: true },
+      eventLoop: eventLoop.read(),
+      realtimeClients: realtimeRef?.connectedClients() ?? 0,
     };
   };
 
-  const pressReadModel = { list: () => pressService.snapshots(), get: (id: string) => pressService.snapshot(id) };
   const readers = requireReader(config.access.anonymousRead);
   const httpApp = createHttpApp({
     logger: logger.child({ component: 'http' }),
@@ -139,6 +180,8 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       ...auth.routers,
       simulationRoutes(createSimulationControl(config, simulations)),
       guarded('/presses', readers, pressRoutes({ presses: pressReadModel, history: createHistoryReadModel(store), now })),
+      guarded('/alarms', readers, alarmRoutes({ alarms: alarmPort(alarms, alarmRepository), audit: auth.audit })),
+      supplies.router,
     ],
     staticDir: options.staticDir ?? path.join(repoRoot, 'dashboard', 'dist'),
     fallbackPage: statusPage(),
@@ -147,16 +190,27 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   const realtime: RealtimeServer = createRealtimeServer({
     httpServer,
     presses: pressReadModel,
-    activeAlarms: () => [],
+    activeAlarms: () => alarms.list(),
     logger: logger.child({ component: 'realtime' }),
     now,
     authorize: (req) => config.access.anonymousRead || auth.userFromCookieHeader(req.headers.cookie) !== undefined,
   });
 
+  realtimeRef = realtime;
+
   pressService.on('press:update', (snapshot) => {
-    realtime.pressUpdated(snapshot);
+    alarms.updateLevels(snapshot.id, snapshot.updatedAt, { ink: snapshot.ink.map((i) => ({ unit: i.unit, level: i.quality === 'bad' ? null : i.level })), paper: snapshot.paper.quality === 'bad' ? null : snapshot.paper.level });
+    timeToEmpty.set(snapshot.id, supplies.observeSnapshot(snapshot));
+    realtime.pressUpdated(decorate(snapshot));
     recorder.record(snapshot);
   });
+  pressService.on('alarm-bits', (event) => alarms.updateBits(event.pressId, event.at, event.bits));
+  poller.onHealth((h) => alarms.updateComm(h.pressId, now(), h.online));
+  alarms.on('alarm', (event) => {
+    realtime.alarmEvent(`alarm:${event.type}`, event.alarm);
+    pressService.setActiveAlarms(event.alarm.pressId, alarms.activeCount(event.alarm.pressId));
+  });
+  pressService.on('state:transition', (t) => alarms.updateRunState(t.pressId, t.at, t.to));
   pressService.on('state:transition', (t) => storeSafely('transition', () => store.transitions.append({ pressId: t.pressId, at: t.at, state: t.to, reason: t.reason, detail: t.detail })));
   pressService.on('counters:changed', (c) =>
     storeSafely('counters', () => store.counters.save({ pressId: c.pressId, total: c.counters.total, good: c.counters.good, waste: c.counters.waste, raw: c.lastRaw, updatedAt: c.at })),
@@ -184,13 +238,20 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
         });
       });
       port = (httpServer.address() as AddressInfo).port;
+      const { restored } = alarms.start();
+      if (restored > 0) logger.info({ restored }, 'alarm list restored');
       for (const bus of buses.values()) bus.start();
+      // Give the links a moment to come up so the first poll does not start with "offline".
+      await Promise.all([...buses.values()].map((bus) => waitConnected(bus, 1000)));
       poller.start();
       logger.info({ port, presses: config.presses.length, buses: buses.size, dataDir: config.dataDir }, 'pressroom started');
     },
     async stop() {
       clearInterval(retention);
+      eventLoop.stop();
       await poller.stop();
+      supplies.stop();
+      alarms.stop();
       pressService.stop();
       await Promise.all([...buses.values()].map((bus) => bus.stop()));
       await Promise.all([...simulations.values()].map((sim) => sim.close()));
@@ -204,6 +265,31 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
 }
 
 /** Guards the read routes under `prefix` (anonymous read for wall screens, or any session). */
+function waitConnected(bus: ModbusBus, timeoutMs: number): Promise<void> {
+  if (bus.connected) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    const off = bus.once('connected', done);
+    function done() {
+      clearTimeout(timer);
+      off();
+      resolve();
+    }
+  });
+}
+
+function alarmPort(service: AlarmService, repository: AlarmRepository): AlarmPort {
+  return {
+    list: () => service.list(),
+    history: (filters) => repository.listAlarms(filters),
+    journal: (filters) => repository.journal(filters),
+    journalCsv: (filters) => repository.exportJournalCsv(filters),
+    acknowledge: (id, command) => service.acknowledge(id, command),
+    shelve: (id, command) => service.shelve(id, command),
+    unshelve: (id, command) => service.unshelve(id, command),
+  };
+}
+
 function guarded(prefix: string, guard: RequestHandler, router: Router): Router {
   return Router().use(prefix, guard).use(router);
 }

@@ -62,6 +62,7 @@ export interface PressAlarmConfig {
 }
 
 export const COMM_LOST_CODE = 'comm.lost';
+export const COMM_LOST_ON_DELAY_MS = 2000;
 export const PAPER_LOW_CODE = 'paper.low';
 export const INK_LOW_PREFIX = 'ink.low.';
 
@@ -126,7 +127,10 @@ export function resolveAlarmSpec(config: PressAlarmConfig, code: string): AlarmS
   if (bit) return bit;
   const override = config.overrides[code] ?? {};
   if (override.enabled === false) return null;
-  const delays = { onDelayMs: override.onDelayMs ?? 0, offDelayMs: override.offDelayMs ?? 0 };
+  // A link that drops and comes back within a poll or two (a PLC reboot of its Ethernet
+  // module, a reconnect) is not worth waking anyone: comm.lost waits 2 s by default.
+  const defaultOnDelay = code === COMM_LOST_CODE ? COMM_LOST_ON_DELAY_MS : 0;
+  const delays = { onDelayMs: override.onDelayMs ?? defaultOnDelay, offDelayMs: override.offDelayMs ?? 0 };
   if (code === COMM_LOST_CODE) {
     return { code, label: 'Communication lost', priority: override.priority ?? 'high', stopReason: null, suppressIn: [], ...delays };
   }

@@ -88,8 +88,10 @@ export class AlarmEngine {
   }
 
   /**
-   * Alarm bits by code, as read from the PLC (raw bit values: the engine applies the
-   * profile's `activeWhen`). Codes left out keep their state; unknown codes are ignored.
+   * Alarm conditions by code: true means the alarm condition is present. The press service
+   * has already applied the profile's `activeWhen` (a normally-closed switch reads false
+   * when in alarm), so it is applied in one place only. Codes left out keep their state;
+   * unknown codes are ignored.
    */
   updateBits(pressId: string, at: number, bits: Record<string, boolean>): void {
     const press = this.press(pressId);
@@ -97,7 +99,7 @@ export class AlarmEngine {
       const bitSpec = press.config?.bitAlarms.get(code);
       const condition = bitSpec && this.condition(pressId, press, code);
       if (!bitSpec || !condition) continue;
-      this.lifecycle.setPresent(condition, at, value === bitSpec.activeWhen);
+      this.lifecycle.setPresent(condition, at, value);
     }
   }
 

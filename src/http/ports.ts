@@ -50,4 +50,7 @@ export interface HealthReport {
   presses: { total: number; online: number };
   buses: { id: string; kind: string; connected: boolean }[];
   store: { ok: boolean; error?: string };
+  /** Event-loop delay since start (perf_hooks), a measure of how responsive the service is. */
+  eventLoop: { p50Ms: number; p99Ms: number; maxMs: number };
+  realtimeClients: number;
 }

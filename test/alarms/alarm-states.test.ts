@@ -79,7 +79,7 @@ describe('alarm states (ISA-18.2): a paper jam at the feeder', () => {
     expect(h.engine.acknowledge(id, { user: 'anna' })).toMatchObject({ ok: false, error: { kind: 'not-found' } });
   });
 
-  it('applies activeWhen (an air-pressure switch that means alarm when false) and ignores codes it does not know', () => {
+  it('takes conditions with activeWhen already applied (a normally-closed air-pressure switch) and ignores codes it does not know', () => {
     const clock = new ManualClock();
     const engine = new AlarmEngine({ clock });
     const withNormallyClosed = profileSchema.parse({
@@ -90,9 +90,10 @@ describe('alarm states (ISA-18.2): a paper jam at the feeder', () => {
       ],
     });
     engine.configurePress(PRESS, alarmConfigFromProfile(withNormallyClosed));
-    engine.updateBits(PRESS, clock.now(), { 'no-such-alarm': true, 'air.low': true, 'e-stop': false });
+    // the press service turns the raw bit (false = low air) into "condition present"
+    engine.updateBits(PRESS, clock.now(), { 'no-such-alarm': true, 'air.low': false, 'e-stop': false });
     expect(engine.list()).toEqual([]);
-    engine.updateBits(PRESS, clock.now(), { 'air.low': false });
+    engine.updateBits(PRESS, clock.now(), { 'air.low': true });
     expect(engine.list().map((a) => a.code)).toEqual(['air.low']);
   });
 

@@ -67,11 +67,14 @@ describe('level alarms: one condition per ink unit and for paper', () => {
 });
 
 describe('communication lost', () => {
-  it('raises comm.lost (high) when the press goes offline and clears it when it answers again', () => {
+  it('raises comm.lost (high) when the press stays offline 2 s and clears it when it answers again', () => {
     const h = makeEngine();
     h.engine.updateComm(PRESS, h.clock.now(), true);
     expect(h.engine.list()).toEqual([]);
     h.engine.updateComm(PRESS, h.clock.now(), false);
+    h.clock.advance(1_999);
+    expect(h.engine.list()).toEqual([]);
+    h.clock.advance(1);
     expect(h.only('comm.lost')).toMatchObject({ priority: 'high', label: 'Communication lost', state: 'unack-active', stopReason: null });
     h.clock.advance(30_000);
     h.engine.updateComm(PRESS, h.clock.now(), true);

@@ -3,15 +3,9 @@ import { z } from 'zod';
 import { HttpError, notFound } from '../http-error.js';
 import type { HistoryReadModel, PressReadModel } from '../ports.js';
 import { parseQuery } from '../validate.js';
+import { instant } from './query-params.js';
 
 const DAY = 24 * 3600_000;
-
-/** Epoch milliseconds or an ISO 8601 date. */
-const instant = z.union([
-  z.string().regex(/^\d{1,15}$/).transform(Number),
-  z.iso.datetime({ offset: true, local: true }).transform((s) => Date.parse(s)),
-  z.iso.date().transform((s) => Date.parse(s)),
-]);
 
 const historyQuery = z.strictObject({
   signal: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a signal name such as speed, counter.good, ink.1, paper'),
