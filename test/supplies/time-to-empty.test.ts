@@ -108,3 +108,21 @@ describe('time to empty', () => {
     expect(minutesToEmpty({ points: points.map((p) => ({ ...p, level: 50 })), level: 50, speed: 6000 })).toBeNull();
   });
 });
+
+describe('time to empty through the supplies service', () => {
+  it('answers the snapshot figures and emits supplies:pre-alarm on its event bus', async () => {
+    const { startHarness } = await import('./harness.js');
+    const h = await startHarness({ settings: { timeToEmpty: { preAlarmMinutes: 5 } } });
+    try {
+      const alarms: PreAlarm[] = [];
+      h.supplies.events.on('supplies:pre-alarm', (a) => alarms.push(a));
+      let figures;
+      for (const s of steadyDrain({ speed: 12_000, paperPerSheet: 100 / 6000, inkPerSheet: 0.02, paper: 100, ink: 60, minutes: 12 })) figures = h.supplies.observeSnapshot(s);
+      // ink unit 1 at 4 %/min from 60 %: empty after 15 min, 3 min left after 12
+      expect(figures!.ink[0]!.minutes).toBeCloseTo(3, 0);
+      expect(alarms).toEqual([{ pressId: 'press-1', kind: 'ink', unit: 1, minutes: expect.any(Number) }]);
+    } finally {
+      await h.dispose();
+    }
+  });
+});
