@@ -1,0 +1,91 @@
+/**
+ * What the dashboard's browser tests share: the built dashboard, the real service as a
+ * child process, one headless Chromium (the Debian package; never a downloaded browser),
+ * and sign-in through the real API.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import YAML from 'yaml';
+import { ADMIN_PASSWORD, repoRoot, startService, type ServiceProcess, type StartServiceOptions } from '../helpers/service-process.js';
+
+export const artifactsDir = path.join(repoRoot, 'test-artifacts');
+
+export const VIEWPORTS = {
+  wall: { width: 1920, height: 1080 },
+  tablet: { width: 1024, height: 768 },
+  phone: { width: 390, height: 844 },
+} as const;
+
+/** Builds dashboard/dist when a source is newer (a no-op after `npm install`). */
+export function ensureDashboardBuilt(): void {
+  execFileSync(process.execPath, [path.join(repoRoot, 'dashboard/scripts/ensure-built.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * The embedded demo config with random jams turned off, so a test's injected jam is the
+ * only one (the rest of the demo, simulated assistant included, is unchanged).
+ */
+export function quietDemoConfig(): string {
+  const source = path.join(repoRoot, 'config/default.yaml');
+  const config = YAML.parse(readFileSync(source, 'utf8')) as { profilesDir?: string; presses: { simulation?: Record<string, unknown> }[] };
+  config.profilesDir = path.resolve(path.dirname(source), config.profilesDir ?? 'profiles');
+  for (const press of config.presses) press.simulation = { ...press.simulation, jamMeanIntervalMin: 0 };
+  const dir = path.join(tmpdir(), `pressroom-dashboard-config-${process.pid}-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'quiet-demo.yaml');
+  writeFileSync(file, YAML.stringify(config));
+  return file;
+}
+
+export async function startDashboardService(options: StartServiceOptions = {}): Promise<ServiceProcess> {
+  ensureDashboardBuilt();
+  return startService(options);
+}
+
+/** Signs in over the API; returns the session cookie ("name=value") for Node-side requests. */
+export async function apiLogin(service: ServiceProcess, credentials: { username: string; password?: string; pin?: string } = { username: 'admin', password: ADMIN_PASSWORD }): Promise<string> {
+  const response = await fetch(`${service.url}api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
+  if (response.status !== 200) throw new Error(`login as ${credentials.username} failed: ${response.status} ${await response.text()}`);
+  const cookie = response.headers.get('set-cookie');
+  if (!cookie) throw new Error('login answered without a session cookie');
+  return cookie.split(';')[0]!;
+}
+
+export async function api<T>(service: ServiceProcess, route: string, options: { method?: string; body?: unknown; cookie?: string } = {}): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${service.url}api/${route.replace(/^\//, '')}`, {
+    method: options.method ?? 'GET',
+    headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...(options.cookie ? { cookie: options.cookie } : {}) },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/** A browser context already signed in as `credentials` (cookies shared with its pages). */
+export async function signedInContext(browser: Browser, service: ServiceProcess, viewport: { width: number; height: number }, credentials?: { username: string; password?: string; pin?: string }): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport });
+  const response = await context.request.post(`${service.url}api/auth/login`, { data: credentials ?? { username: 'admin', password: ADMIN_PASSWORD } });
+  if (response.status() !== 200) throw new Error(`browser login failed: ${response.status()} ${await response.text()}`);
+  return context;
+}
+
+/** Collects page errors so a test can assert the app threw none. */
+export function watchPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+export async function boardReady(page: Page, presses: number): Promise<void> {
+  await page.waitForFunction((count) => document.querySelectorAll('.press-tile').length === count && document.body.dataset.connection === 'live', presses, { timeout: 15_000 });
+}

@@ -1,0 +1,116 @@
+/**
+ * Supply logging on a tablet against the real service: PIN login on the keypad, the
+ * press → kind → unit → product/lot → quantity flow, and the offline outbox: entries made
+ * with the network down are kept on the tablet and sent once when it returns.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SupplyEntry } from '../../src/supplies/supply-types.js';
+import type { ServiceProcess } from '../helpers/service-process.js';
+import { api, apiLogin, launchBrowser, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
+
+const OPERATOR = { username: 'olga', displayName: 'Olga Tablet', role: 'operator', password: 'olga-password-123', pin: '4711' };
+
+describe('supply logging on a tablet', () => {
+  let service: ServiceProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let pageErrors: string[];
+
+  async function suppliesOf(pressId: string): Promise<SupplyEntry[]> {
+    const { status, body } = await api<{ entries: SupplyEntry[] }>(service, `supplies?pressId=${pressId}&limit=1000`);
+    expect(status).toBe(200);
+    return body.entries;
+  }
+
+  async function logPaper(lot: string, sheets: number): Promise<void> {
+    await page.click('label.choice:has-text("Sheetfed 1")');
+    await page.click('label.choice:has-text("Paper")');
+    await page.fill('#supply-product', 'Gloss 135 g/m² 70×100');
+    await page.fill('#supply-lot', lot);
+    await page.fill('#supply-quantity', String(sheets));
+    await page.click('button.submit-supply');
+    await page.waitForSelector(`.outbox-item:has-text("${lot}")`);
+  }
+
+  beforeAll(async () => {
+    [service, browser] = await Promise.all([startDashboardService(), launchBrowser()]);
+    const admin = await apiLogin(service);
+    const created = await api(service, 'users', { method: 'POST', body: OPERATOR, cookie: admin });
+    expect(created.status).toBe(201);
+    context = await browser.newContext({ viewport: VIEWPORTS.tablet, hasTouch: true });
+    page = await context.newPage();
+    pageErrors = watchPageErrors(page);
+    await page.goto(`${service.url}#/supply`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop({ cleanup: true });
+  });
+
+  it('signs in with a name and a PIN typed on the keypad', async () => {
+    await page.fill('.login-panel input[name="username"]', OPERATOR.username);
+    for (const digit of OPERATOR.pin) await page.click(`.keypad button[aria-label="${digit}"]`);
+    await page.click('.login-panel button[type="submit"]');
+    await page.waitForSelector('form.supply-form');
+    expect(await page.textContent('.signed-in')).toContain(OPERATOR.displayName);
+  });
+
+  it('logs an ink refill in a few taps and the service stores it with who did it', async () => {
+    await page.click('label.choice:has-text("Sheetfed 2")');
+    await page.click('label.choice:has-text("Ink")');
+    await page.click('label.choice:has-text("Pantone 286 C")');
+    // a barcode scanner types the code and presses Enter: it moves on, it does not submit
+    await page.focus('#supply-product');
+    await page.keyboard.type('Pantone 286 C offset ink 2.5 kg');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('LOT-286-0042');
+    await page.keyboard.press('Enter');
+    await page.click('button.quick:has-text("2.5 kg")');
+    await page.click('button.submit-supply');
+    await page.waitForSelector('.outbox-item[data-status="sent"]:has-text("LOT-286-0042")', { timeout: 5_000 });
+
+    const stored = (await suppliesOf('press-2')).filter((entry) => entry.lot === 'LOT-286-0042');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ kind: 'ink', unit: 5, color: 'Pantone 286 C', product: 'Pantone 286 C offset ink 2.5 kg', quantity: 2.5, uom: 'kg' });
+    expect(stored[0]!.by?.username).toBe(OPERATOR.username);
+  });
+
+  it('keeps entries made offline on the tablet and stores each exactly once when the network returns', async () => {
+    const lots = ['OFF-1', 'OFF-2', 'OFF-3'];
+    await context.setOffline(true);
+    for (const [index, lot] of lots.entries()) await logPaper(lot, 1000 * (index + 1));
+
+    const statuses = await page.$$eval('.outbox-item', (items) => items.map((item) => `${(item as HTMLElement).dataset.status} ${item.textContent}`));
+    for (const lot of lots) expect(statuses.find((status) => status.includes(lot))).toMatch(/^pending/);
+    expect(await page.textContent('.outbox-summary')).toMatch(/3 waiting/);
+    // kept on the tablet itself, so a reload or a flat battery does not lose them
+    const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('pressroom.supplyOutbox.v1') ?? '[]') as { status: string }[]);
+    expect(kept.filter((item) => item.status === 'pending')).toHaveLength(3);
+    expect((await suppliesOf('press-1')).filter((entry) => lots.includes(entry.lot ?? ''))).toHaveLength(0);
+
+    await context.setOffline(false);
+    await page.waitForFunction(() => document.querySelectorAll('.outbox-item[data-status="pending"]').length === 0, undefined, { timeout: 15_000 });
+    const stored = (await suppliesOf('press-1')).filter((entry) => lots.includes(entry.lot ?? ''));
+    expect(stored.map((entry) => entry.lot).sort()).toEqual(lots);
+    expect(new Set(stored.map((entry) => entry.clientId)).size).toBe(3);
+    expect(stored.map((entry) => entry.quantity).sort((a, b) => a - b)).toEqual([1000, 2000, 3000]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('sends again what a lost answer left pending, and the service keeps it once', async () => {
+    // the entry reached the service but the tablet never heard back: it is still pending here
+    const [entry] = (await suppliesOf('press-1')).filter((candidate) => candidate.lot === 'OFF-1');
+    await page.evaluate((clientId) => {
+      const key = 'pressroom.supplyOutbox.v1';
+      const items = JSON.parse(localStorage.getItem(key)!) as { draft: { clientId: string }; status: string }[];
+      for (const item of items) if (item.draft.clientId === clientId) item.status = 'pending';
+      localStorage.setItem(key, JSON.stringify(items));
+    }, entry!.clientId);
+    await page.reload();
+    await page.waitForSelector(`.outbox-item[data-status="sent"][data-client-id="${entry!.clientId}"]`, { timeout: 10_000 });
+    expect((await suppliesOf('press-1')).filter((candidate) => candidate.lot === 'OFF-1')).toHaveLength(1);
+  });
+});
