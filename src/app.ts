@@ -27,6 +27,7 @@ import { PressService } from './presses/press-service.js';
 import { createRealtimeServer, type RealtimeServer } from './realtime/realtime-server.js';
 import { createHistoryReadModel } from './recording/history-read-model.js';
 import { createSampleRecorder } from './recording/sample-recorder.js';
+import { createDeferredWrites } from './recording/deferred-writes.js';
 import { openStore, type Store } from './store/index.js';
 import { createAuth } from './users/create-auth.js';
 import { AlarmEngine } from './alarms/alarm-engine.js';
@@ -141,22 +142,14 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
 
   const ratedSpeeds = new Map(config.presses.map((p) => [p.id, p.ratedSpeed]));
   const recorder = createSampleRecorder({ store, logger: logger.child({ component: 'recorder' }), ratedSpeedOf: (id) => ratedSpeeds.get(id) ?? 10_000 });
-  let storeError: string | undefined;
-  const storeSafely = (what: string, write: () => void) => {
-    try {
-      write();
-      storeError = undefined;
-    } catch (error) {
-      storeError = `${what}: ${(error as Error).message}`;
-      logger.error({ err: error, what }, 'store write failed');
-    }
-  };
+  const deferred = createDeferredWrites({ logger: logger.child({ component: 'store' }) });
 
   const eventLoop = createEventLoopMonitor();
   const health = (): HealthReport => {
     const snapshots = pressService.snapshots();
     const online = snapshots.filter((s) => s.online).length;
     const busList = [...buses.values()].map((bus) => ({ id: bus.id, kind: config.buses.find((b) => b.id === bus.id)!.kind, connected: bus.connected }));
+    const storeError = deferred.trouble() ?? (recorder.pending() > 10_000 ? 'sample recording is behind' : undefined);
     const ok = online === snapshots.length && storeError === undefined;
     return {
       status: ok ? 'ok' : 'degraded',
@@ -211,12 +204,26 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     pressService.setActiveAlarms(event.alarm.pressId, alarms.activeCount(event.alarm.pressId));
   });
   pressService.on('state:transition', (t) => alarms.updateRunState(t.pressId, t.at, t.to));
-  pressService.on('state:transition', (t) => storeSafely('transition', () => store.transitions.append({ pressId: t.pressId, at: t.at, state: t.to, reason: t.reason, detail: t.detail })));
+  pressService.on('state:transition', (t) =>
+    deferred.run('append transition', () => store.transitions.append({ pressId: t.pressId, at: t.at, state: t.to, reason: t.reason, detail: t.detail })),
+  );
   pressService.on('counters:changed', (c) =>
-    storeSafely('counters', () => store.counters.save({ pressId: c.pressId, total: c.counters.total, good: c.counters.good, waste: c.counters.waste, raw: c.lastRaw, updatedAt: c.at })),
+    deferred.run(
+      'save counters',
+      () => store.counters.save({ pressId: c.pressId, total: c.counters.total, good: c.counters.good, waste: c.counters.waste, raw: c.lastRaw, updatedAt: c.at }),
+      `counters:${c.pressId}`,
+    ),
   );
 
-  const retention = setInterval(() => storeSafely('retention', () => void store.purgeOlderThan(now() - config.retention.samplesDays * 86_400_000)), 3600_000);
+  const retention = setInterval(() => {
+    try {
+      const samples = store.samples.purgeOlderThan(now() - config.retention.samplesDays * 86_400_000);
+      const transitions = store.transitions.purgeOlderThan(now() - config.retention.transitionsDays * 86_400_000);
+      logger.info({ samples, transitions }, 'retention purge');
+    } catch (error) {
+      logger.error({ err: error }, 'retention purge failed; will try again in an hour');
+    }
+  }, 3600_000);
   retention.unref();
 
   let port = 0;
@@ -259,6 +266,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       recorder.stop();
+      deferred.stop();
       store.close();
     },
   };

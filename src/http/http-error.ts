@@ -52,6 +52,11 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       const code = error.type === 'entity.too.large' ? 'payload_too_large' : error.type === 'entity.parse.failed' ? 'malformed_json' : 'bad_request';
       const message = error.type === 'entity.parse.failed' ? 'request body is not valid JSON' : (error.message ?? 'bad request');
       httpError = new HttpError(error.status ?? 400, code, message);
+    } else if (isStorageTrouble(error)) {
+      // The write was refused, not lost: the client keeps it and may retry (tablets do).
+      logger.error({ err: error, method: req.method, path: req.path }, 'request refused: storage unavailable');
+      httpError = new HttpError(503, 'storage_unavailable', `nothing was saved: ${STORAGE_TROUBLE[error.kind]}; try again later`);
+      res.setHeader('Retry-After', '10');
     } else {
       logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
       httpError = new HttpError(500, 'internal_error', 'internal error; see the service log');
@@ -59,6 +64,20 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     res.status(httpError.status).json({ error: { code: httpError.code, message: httpError.message, ...(httpError.details !== undefined ? { details: httpError.details } : {}) } });
   };
+}
+
+const STORAGE_TROUBLE: Record<string, string> = {
+  'read-only': 'the database is read-only',
+  'disk-full': 'the disk is full',
+  busy: 'the database is busy',
+  corrupt: 'the database file is damaged',
+  io: 'the database cannot be written',
+};
+
+/** A StoreError (duck-typed: the HTTP layer does not import the store) about the medium, not the request. */
+function isStorageTrouble(error: unknown): error is { kind: string } {
+  const e = error as { name?: unknown; kind?: unknown } | null;
+  return typeof e === 'object' && e !== null && e.name === 'StoreError' && typeof e.kind === 'string' && e.kind in STORAGE_TROUBLE;
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
