@@ -7,7 +7,7 @@
  * Where vite is absent (an install without devDependencies), it says so and exits 0: the
  * service still runs and serves its minimal status page instead of the dashboard.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,9 +29,26 @@ function newestSource() {
   return newest;
 }
 
-if (!force && existsSync(distIndex) && statSync(distIndex).mtimeMs >= newestSource()) {
-  process.exit(0);
+const fresh = () => existsSync(distIndex) && statSync(distIndex).mtimeMs >= newestSource();
+if (!force && fresh()) process.exit(0);
+
+// test files run in parallel and each makes sure of the build: one builds, the others wait for it
+const lockDir = join(dashboardDir, '.build-lock');
+const deadline = Date.now() + 120_000;
+for (;;) {
+  try {
+    mkdirSync(lockDir);
+    break;
+  } catch (error) {
+    if (error?.code !== 'EEXIST') throw error;
+    // a lock older than two minutes was left by a build that died
+    if (Date.now() - statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs > 120_000) rmSync(lockDir, { recursive: true, force: true });
+    if (Date.now() > deadline) throw new Error(`dashboard: waited 2 min for another build (${lockDir}); remove it if no build runs`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
+process.on('exit', () => rmSync(lockDir, { recursive: true, force: true }));
+if (!force && fresh()) process.exit(0);
 
 let vite;
 try {

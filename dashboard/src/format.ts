@@ -87,5 +87,6 @@ export function inkColour(name: string): { fill: string; known: boolean } {
 export function inkShortName(name: string): string {
   const key = name.trim().toLowerCase();
   const process: Record<string, string> = { cyan: 'C', magenta: 'M', yellow: 'Y', black: 'K' };
-  return process[key] ?? name;
+  // "Pantone 286 C" → "286 C": the number is what the crew reads, and it fits a narrow bar
+  return process[key] ?? name.trim().replace(/^(pantone|pms)\s+/i, '');
 }

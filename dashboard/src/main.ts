@@ -121,7 +121,7 @@ session.subscribe(() => { renderNav(); renderTools(); });
 outbox.subscribe(renderTools);
 window.setInterval(() => { if (!store.live) renderConnection(); }, 1000);
 
-mountAlarmBanner({ context, element: byId('alarm-banner') });
+const { sound } = mountAlarmBanner({ context, element: byId('alarm-banner') });
 renderConnection();
 renderTools();
 route();
@@ -129,4 +129,4 @@ void session.refresh().catch((error: unknown) => console.error('dashboard: could
 void outbox.flush();
 
 // for tests and for curious operators: the live picture, read-only
-(window as unknown as { pressroom: unknown }).pressroom = { store, session, outbox };
+(window as unknown as { pressroom: unknown }).pressroom = { store, session, outbox, sound };

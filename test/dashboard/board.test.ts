@@ -92,7 +92,7 @@ describe('press board', () => {
     service = await startService({ dataDir, env: { PORT: String(port) } });
     await page.waitForFunction(() => document.body.dataset.connection === 'live', undefined, { timeout: 15_000 });
     expect(await page.isHidden('#connection')).toBe(true);
-    await page.waitForFunction(() => [...document.querySelectorAll('.press-tile')].some((tile) => !tile.classList.contains('not-fresh')), undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.press-tile')).some((tile) => !tile.classList.contains('not-fresh')), undefined, { timeout: 10_000 });
     expect(pageErrors).toEqual([]);
   });
 });

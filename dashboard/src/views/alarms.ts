@@ -5,7 +5,9 @@ import { h, replaceChildren } from '../dom.js';
 import type { AlarmView } from '../types.js';
 import { alarmTable } from './tables.js';
 
-const FILTERS = ['active', 'unacknowledged', 'pressId', 'priority', 'from', 'to'] as const;
+const FILTERS = ['all', 'active', 'unacknowledged', 'pressId', 'priority', 'from', 'to'] as const;
+/** The CSV export is the journal: it filters by press and time only. */
+const CSV_FILTERS = ['pressId', 'from', 'to'] as const;
 
 /** datetime-local text ("2025-03-01T06:00") to epoch ms, in the browser's time zone. */
 function localToEpoch(text: string): string {
@@ -31,13 +33,14 @@ export function alarmsView(context: AppContext, query: URLSearchParams): View {
     return h('div', { class: 'filter' }, h('label', { for: element.id }, label), element);
   };
   const form = h('form', { class: 'filters', 'aria-label': 'Alarm filters' },
-    select('active', 'Show', [['', 'all alarms'], ['true', 'active only'], ['false', 'cleared only']]),
+    select('all', 'List', [['', 'current (not yet back to normal)'], ['true', 'history (every occurrence)']]),
+    select('active', 'Condition', [['', 'active or cleared'], ['true', 'active'], ['false', 'cleared']]),
     select('unacknowledged', 'Acknowledgement', [['', 'any'], ['true', 'unacknowledged'], ['false', 'acknowledged']]),
     select('pressId', 'Press', [['', 'all presses'], ...store.pressList().map((press): [string, string] => [press.id, press.name])]),
     select('priority', 'Priority', [['', 'any'], ['critical', 'critical'], ['high', 'high'], ['medium', 'medium'], ['low', 'low']]),
     dateInput('from', 'From'), dateInput('to', 'To'),
     h('button', { type: 'submit', class: 'button primary' }, 'Apply'));
-  const csv = h('a', { class: 'button', download: 'alarms.csv' }, '⬇ Export CSV');
+  const csv = h('a', { class: 'button', download: 'alarms.csv' }, '↓ Export journal (CSV)');
   const results = h('div', { 'aria-live': 'polite' });
   const element = h('section', { class: 'alarms-page' }, h('h1', {}, 'Alarms'), form, h('p', {}, csv), results);
 
@@ -64,7 +67,7 @@ export function alarmsView(context: AppContext, query: URLSearchParams): View {
 
   async function load(): Promise<void> {
     const filters = currentQuery();
-    csv.href = withQuery('/api/alarms.csv', filters);
+    csv.href = withQuery('/api/alarms.csv', Object.fromEntries(CSV_FILTERS.map((name) => [name, filters[name]])));
     try {
       const alarms = listFrom<AlarmView>(await request<unknown>('/api/alarms', { query: filters }), 'alarms');
       alarms.sort((a, b) => b.raisedAt - a.raisedAt);

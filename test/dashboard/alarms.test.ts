@@ -1,0 +1,125 @@
+/**
+ * Alarms in the browser against the real service: a jam injected in the simulator reaches
+ * the banner of every open dashboard within a second of the service raising it (flashing,
+ * with a sound), and an acknowledgement made in one browser shows in the other at once.
+ */
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlarmView } from '../../src/domain/alarm-view.js';
+import type { ServiceProcess } from '../helpers/service-process.js';
+import { api, apiLogin, artifactsDir, boardReady, launchBrowser, quietDemoConfig, signedInContext, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
+
+/** Notes, in the page, when each alarm first appears in the banner (same clock as the test). */
+function recordBannerArrivals(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const seen: Record<string, number> = {};
+    (window as unknown as { bannerSeen: Record<string, number> }).bannerSeen = seen;
+    const note = () => {
+      for (const item of Array.from(document.querySelectorAll<HTMLElement>('#alarm-banner [data-alarm-id]'))) seen[item.dataset.alarmId!] ??= Date.now();
+    };
+    new MutationObserver(note).observe(document.getElementById('alarm-banner')!, { childList: true, subtree: true });
+    note();
+  });
+}
+
+describe('alarm banner', () => {
+  let service: ServiceProcess;
+  let browser: Browser;
+  let operatorContext: BrowserContext;
+  let operatorPage: Page;
+  let wallPage: Page;
+  let socket: Socket;
+  let admin: string;
+  let jam: AlarmView;
+  let raisedAt: number;
+  const errors: string[][] = [];
+
+  beforeAll(async () => {
+    [service, browser] = await Promise.all([startDashboardService({ config: quietDemoConfig() }), launchBrowser()]);
+    admin = await apiLogin(service);
+    operatorContext = await signedInContext(browser, service, VIEWPORTS.tablet);
+    operatorPage = await operatorContext.newPage();
+    // the wall screen: nobody signed in
+    wallPage = await (await browser.newContext({ viewport: VIEWPORTS.wall })).newPage();
+    for (const page of [operatorPage, wallPage]) {
+      errors.push(watchPageErrors(page));
+      await page.goto(service.url);
+      await boardReady(page, 3);
+      await recordBannerArrivals(page);
+    }
+    socket = io(service.url, { transports: ['websocket'] });
+    await new Promise<void>((resolve) => socket.once('snapshot', () => resolve()));
+  });
+
+  afterAll(async () => {
+    socket?.close();
+    await browser?.close();
+    await service?.stop({ cleanup: true });
+  });
+
+  it('shows an injected jam in every banner within one second of the service raising it', async () => {
+    const raised = new Promise<AlarmView>((resolve) => {
+      socket.on('alarm:raised', (alarm: AlarmView) => {
+        if (alarm.pressId === 'press-1' && alarm.stopReason === 'jam') {
+          raisedAt = Date.now();
+          resolve(alarm);
+        }
+      });
+    });
+    const injected = await api(service, 'simulation/presses/press-1/events', { method: 'POST', body: { action: 'jam' }, cookie: admin });
+    expect(injected.status).toBe(200);
+    jam = await raised;
+
+    await wallPage.waitForSelector(`#alarm-banner [data-alarm-id="${jam.id}"]`);
+    await wallPage.screenshot({ path: path.join(artifactsDir, 'banner-jam-wall.png') });
+    for (const page of [operatorPage, wallPage]) {
+      const seenAt = await page.waitForFunction((id) => (window as unknown as { bannerSeen: Record<string, number> }).bannerSeen[id], jam.id, { timeout: 5_000 });
+      const delay = Number(await seenAt.jsonValue()) - raisedAt;
+      expect(delay).toBeLessThan(1_000);
+      if (process.env.PRESSROOM_TEST_VERBOSE) console.log(`jam in banner ${delay} ms after alarm:raised`);
+      const item = page.locator(`#alarm-banner [data-alarm-id="${jam.id}"]`);
+      expect(await item.getAttribute('class')).toMatch(/\bunacked\b/); // flashes until acknowledged
+      expect(await item.textContent()).toContain('Sheetfed 1');
+    }
+    // jams are loud: the annunciator beeped (not muted)
+    expect(await wallPage.evaluate(() => (window as unknown as { pressroom: { sound: { beeps: number } } }).pressroom.sound.beeps)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('puts the highest priority first', async () => {
+    const priorities = await wallPage.$$eval('#alarm-banner .banner-alarm .priority-word', (items) => items.map((item) => item.textContent));
+    const rank = { critical: 0, high: 1, medium: 2, low: 3 } as Record<string, number>;
+    expect(priorities.map((p) => rank[p!])).toEqual([...priorities.map((p) => rank[p!])].sort((a, b) => a! - b!));
+  });
+
+  it('an acknowledgement in one browser shows in the other at once, with its note', async () => {
+    await operatorPage.click(`#alarm-banner [data-alarm-id="${jam.id}"] button.ack`);
+    await operatorPage.fill('dialog textarea[name="note"]', 'cleared the feeder');
+    const ackedOnWall = wallPage.waitForFunction((id) => {
+      const item = document.querySelector(`#alarm-banner [data-alarm-id="${id}"]`);
+      return item === null || item.classList.contains('acked');
+    }, jam.id, { timeout: 2_000 });
+    const ackedAt = Date.now();
+    await operatorPage.click('dialog button[type="submit"]');
+    await ackedOnWall;
+    expect(Date.now() - ackedAt).toBeLessThan(1_500);
+    if (process.env.PRESSROOM_TEST_VERBOSE) console.log(`ack shown on the wall ${Date.now() - ackedAt} ms after the click`);
+    await wallPage.screenshot({ path: path.join(artifactsDir, 'banner-acked-wall.png') });
+
+    const { body } = await api<AlarmView[]>(service, `alarms?pressId=press-1&all=true&from=${jam.raisedAt - 1}`);
+    const stored = body.find((alarm) => alarm.id === jam.id);
+    expect(stored).toMatchObject({ acknowledged: true, ackNote: 'cleared the feeder', ackedBy: 'admin' });
+  });
+
+  it('lists the jam on the alarms page and exports the journal as CSV', async () => {
+    await operatorPage.goto(`${service.url}#/alarms?all=true&pressId=press-1`);
+    await operatorPage.waitForSelector(`.alarm-table tr[data-alarm-id="${jam.id}"]`);
+    const href = await operatorPage.getAttribute('a[download]', 'href');
+    expect(href).toBe('/api/alarms.csv?pressId=press-1');
+    const csv = await operatorPage.request.get(new URL(href!, service.url).toString());
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toMatch(/text\/csv/);
+    for (const pageErrors of errors) expect(pageErrors).toEqual([]);
+  });
+});
