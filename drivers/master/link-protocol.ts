@@ -61,7 +61,10 @@ export class PendingReply {
       this.resolveReply = resolve;
       this.rejectReply = reject;
     });
-    this.timer = setTimeout(() => this.reject(onTimeout()), timeoutMs);
+    // Timers run before I/O in each turn of the event loop: after a stall (GC, a starved CPU)
+    // the timer and the reply that arrived meanwhile are both due, and the timer would win.
+    // setImmediate runs after the I/O poll, so a reply already received is read first.
+    this.timer = setTimeout(() => setImmediate(() => this.done || this.reject(onTimeout())), timeoutMs);
   }
 
   get settled(): boolean {
