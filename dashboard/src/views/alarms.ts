@@ -32,11 +32,13 @@ export function alarmsView(context: AppContext, query: URLSearchParams): View {
     const element = h('input', { id: `filter-${name}`, name, type: 'datetime-local', value: epochToLocal(query.get(name)) });
     return h('div', { class: 'filter' }, h('label', { for: element.id }, label), element);
   };
+  const pressOptions = (): [string, string][] => [['', 'all presses'], ...store.pressList().map((press): [string, string] => [press.id, press.name])];
+  let pressFilter = select('pressId', 'Press', pressOptions());
   const form = h('form', { class: 'filters', 'aria-label': 'Alarm filters' },
     select('all', 'List', [['', 'current (not yet back to normal)'], ['true', 'history (every occurrence)']]),
     select('active', 'Condition', [['', 'active or cleared'], ['true', 'active'], ['false', 'cleared']]),
     select('unacknowledged', 'Acknowledgement', [['', 'any'], ['true', 'unacknowledged'], ['false', 'acknowledged']]),
-    select('pressId', 'Press', [['', 'all presses'], ...store.pressList().map((press): [string, string] => [press.id, press.name])]),
+    pressFilter,
     select('priority', 'Priority', [['', 'any'], ['critical', 'critical'], ['high', 'high'], ['medium', 'medium'], ['low', 'low']]),
     dateInput('from', 'From'), dateInput('to', 'To'),
     h('button', { type: 'submit', class: 'button primary' }, 'Apply'));
@@ -79,7 +81,14 @@ export function alarmsView(context: AppContext, query: URLSearchParams): View {
 
   let pending: number | null = null;
   const unsubscribe = store.subscribe((change) => {
-    if (change.kind !== 'alarm') return;
+    if (change.kind === 'snapshot') {
+      // press names arrive with the first snapshot, possibly after the first load
+      const next = select('pressId', 'Press', pressOptions());
+      pressFilter.replaceWith(next);
+      pressFilter = next;
+    } else if (change.kind !== 'alarm') {
+      return;
+    }
     // a burst of alarm events becomes one reload
     if (pending === null) pending = window.setTimeout(() => { pending = null; void load(); }, 300);
   });

@@ -38,10 +38,10 @@ export function alarmTable(context: AppContext, alarms: AlarmView[], options: { 
         h('td', {}, alarm.clearedAt ? dateTime(alarm.clearedAt) : ''),
         h('td', {}, alarm.ackedAt ? `${dateTime(alarm.ackedAt)}${alarm.ackedBy ? ` by ${alarm.ackedBy}` : ''}` : ''),
         h('td', {}, alarm.ackNote ?? alarm.shelveReason ?? ''),
-        h('td', { class: 'actions' },
+        h('td', {}, h('div', { class: 'actions' },
           !alarm.acknowledged && alarm.state !== 'normal' ? h('button', { type: 'button', class: 'button small', onclick: act(() => acknowledgeAlarm(context, alarm)) }, 'Ack') : null,
           alarm.state !== 'normal' && !shelved ? h('button', { type: 'button', class: 'button small', onclick: act(() => shelveAlarm(context, alarm)) }, 'Shelve') : null,
-          shelved ? h('button', { type: 'button', class: 'button small', onclick: act(() => unshelveAlarm(context, alarm)) }, 'Unshelve') : null));
+          shelved ? h('button', { type: 'button', class: 'button small', onclick: act(() => unshelveAlarm(context, alarm)) }, 'Unshelve') : null)));
     }))));
 }
 

@@ -47,9 +47,9 @@ export function usersView(context: AppContext): View {
             const disabled = user.disabled === true || user.active === false;
             return h('tr', { 'data-user-id': user.id },
               h('td', {}, user.displayName), h('td', {}, user.username), h('td', {}, user.role), h('td', {}, disabled ? 'disabled' : 'active'),
-              h('td', { class: 'actions' },
+              h('td', {}, h('div', { class: 'actions' },
                 h('button', { type: 'button', class: 'button small', onclick: () => void editUser(user) }, 'Edit'),
-                h('button', { type: 'button', class: 'button small', onclick: () => void patch(user, { disabled: !disabled }) }, disabled ? 'Enable' : 'Disable')));
+                h('button', { type: 'button', class: 'button small', onclick: () => void patch(user, { disabled: !disabled }) }, disabled ? 'Enable' : 'Disable'))));
           })))));
     } catch (error) {
       replaceChildren(content, h('p', { class: 'form-error' }, `Could not load users: ${describeError(error)}`));
