@@ -13,8 +13,19 @@ export function parseYamlText(file: string, text: string): unknown {
       doc.errors.map((e) => ({ path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '', message: e.message.split('\n')[0] ?? e.message })),
     );
   }
-  return doc.toJS();
+  try {
+    // Expanding aliases is where a YAML "billion laughs" would eat the memory: yaml refuses
+    // past `maxAliasCount` expansions, and refuses an alias to an unknown anchor, both with a
+    // ReferenceError that must reach the user as a ConfigError, not as a crash.
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new ConfigError(file, [{ path: '', message: `YAML alias: ${error.message}` }]);
+  }
 }
+
+/** yaml's default: far more than any real profile uses, far fewer than a bomb needs. */
+const MAX_ALIAS_COUNT = 100;
 
 export function readYamlFile(file: string): unknown {
   let text: string;
