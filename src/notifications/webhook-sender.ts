@@ -29,6 +29,7 @@ export class WebhookSender {
   private stopped = false;
   private running: Promise<void> | null = null;
   private retryTimer: TimerHandle | null = null;
+  private wakeAgain = false;
   private readonly stopController = new AbortController();
   /** Failures in a row; the first is logged at warn, the rest at debug until one succeeds. */
   private failing = 0;
@@ -50,9 +51,19 @@ export class WebhookSender {
 
   /** New rows were queued: send them unless a send is under way or a retry is waiting. */
   wake(): void {
-    if (!this.started || this.stopped || this.running || this.retryTimer) return;
+    if (!this.started || this.stopped || this.retryTimer) return;
+    if (this.running) {
+      // `running` is cleared a microtask after drain() found nothing more to send: a row
+      // queued in between would wait for the next event without this.
+      this.wakeAgain = true;
+      return;
+    }
     this.running = this.drain().finally(() => {
       this.running = null;
+      if (this.wakeAgain) {
+        this.wakeAgain = false;
+        this.wake();
+      }
     });
   }
 
@@ -114,6 +125,7 @@ export class WebhookSender {
     const log = { ...context, reason: result.reason, httpStatus: result.httpStatus, error: result.error, retryInMs: delayMs };
     if (this.failing === 1) logger.warn(log, 'webhook delivery failed; will retry');
     else logger.debug(log, 'webhook delivery failed again');
+    this.scheduleRetry(delayMs);
     events.emit('retry-scheduled', {
       webhookId: webhook.id,
       entryId: entry.id,
@@ -124,7 +136,6 @@ export class WebhookSender {
       error: result.error,
       delayMs,
     });
-    this.scheduleRetry(delayMs);
     return false;
   }
 
