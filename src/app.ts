@@ -272,7 +272,6 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   };
 }
 
-/** Guards the read routes under `prefix` (anonymous read for wall screens, or any session). */
 function waitConnected(bus: ModbusBus, timeoutMs: number): Promise<void> {
   if (bus.connected) return Promise.resolve();
   return new Promise((resolve) => {
@@ -298,6 +297,11 @@ function alarmPort(service: AlarmService, repository: AlarmRepository): AlarmPor
   };
 }
 
+/**
+ * Guards the read routes under `prefix` (anonymous read for wall screens, or any session).
+ * Express matches a mount path by whole segments, so `use('/alarms')` alone leaves the
+ * sibling `/alarms.csv` unguarded: the export is listed explicitly.
+ */
 function guarded(prefix: string, guard: RequestHandler, router: Router): Router {
-  return Router().use(prefix, guard).use(router);
+  return Router().use([prefix, `${prefix}.csv`], guard).use(router);
 }
