@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { parse, stringify } from 'yaml';
+import type { RealtimeSnapshot } from '../../src/domain/alarm-view.js';
 import { ADMIN_PASSWORD, repoRoot } from '../helpers/service-process.js';
 
 export interface TestConfigOptions {
@@ -129,12 +130,32 @@ export async function signInCrew(baseUrl: string, options: { createUsers?: boole
   return { anonymous, viewer, operator, admin };
 }
 
+const snapshots = new WeakMap<Socket, Promise<RealtimeSnapshot>>();
+
+/**
+ * The `snapshot` the server sent on connect. Listened for before connecting: it can arrive in
+ * the same network read as the connect packet, before a listener added after `connect` exists.
+ */
+export function snapshotOf(socket: Socket): Promise<RealtimeSnapshot> {
+  return snapshots.get(socket) ?? Promise.reject(new Error('socket not opened with openSocket'));
+}
+
 /** Opens a socket.io connection (websocket only) and resolves on `connect`, rejecting on `connect_error`. */
 export function openSocket(baseUrl: string, options: { cookie?: string; origin?: string } = {}): Promise<Socket> {
   const extraHeaders: Record<string, string> = {};
   if (options.cookie) extraHeaders.cookie = options.cookie;
   if (options.origin) extraHeaders.origin = options.origin;
   const socket = connect(baseUrl, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders, timeout: 5000 });
+  const snapshot = new Promise<RealtimeSnapshot>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no snapshot within 5 s of connecting')), 5000);
+    timer.unref();
+    socket.once('snapshot', (payload: RealtimeSnapshot) => {
+      clearTimeout(timer);
+      resolve(payload);
+    });
+  });
+  snapshot.catch(() => undefined); // only a test that asks for it cares
+  snapshots.set(socket, snapshot);
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (error) => {

@@ -6,9 +6,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AlarmView, RealtimeSnapshot } from '../../src/domain/alarm-view.js';
+import type { AlarmView } from '../../src/domain/alarm-view.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
-import { ApiClient, openSocket, recordEvents, signInCrew, writeTestConfig } from './e2e-kit.js';
+import { ApiClient, openSocket, recordEvents, signInCrew, snapshotOf, writeTestConfig } from './e2e-kit.js';
 
 const config = writeTestConfig();
 const started: ServiceProcess[] = [];
@@ -53,13 +53,7 @@ async function expectRestored(dataDir: string, jam: AlarmView): Promise<void> {
 
   const socket = await openSocket(next.url);
   try {
-    const snapshot = await new Promise<RealtimeSnapshot>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no snapshot within 5 s')), 5000);
-      socket.once('snapshot', (s: RealtimeSnapshot) => {
-        clearTimeout(timer);
-        resolve(s);
-      });
-    });
+    const snapshot = await snapshotOf(socket);
     expect(snapshot.alarms.find((a) => a.id === jam.id)).toMatchObject({ code: 'jam.feeder', acknowledged: false });
   } finally {
     socket.close();

@@ -1,0 +1,129 @@
+/**
+ * Who may call what: every route the service mounts, what it needs, and for each caller a
+ * request that would succeed if the caller is allowed (fresh targets per role, so an
+ * allowed write really succeeds rather than hitting "already acknowledged"). The list is
+ * compared against the routes express actually mounts (mounted-routes.ts): a new route
+ * that is not here fails the test until someone decides who may call it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ApiClient } from '../e2e/e2e-kit.js';
+
+export type Who = 'anonymous' | 'viewer' | 'operator' | 'admin';
+export const everyone: Who[] = ['anonymous', 'viewer', 'operator', 'admin'];
+
+/**
+ * public: anyone, always; reader: follows access.anonymousRead, else any session;
+ * session: any signed-in user; operator / admin: that role or higher.
+ */
+export type Need = 'public' | 'reader' | 'session' | 'operator' | 'admin';
+
+/** Targets created before the matrix runs; per-role ones so each allowed write can succeed. */
+export interface MatrixContext {
+  viewerUserId: number;
+  supplyEntryId: number;
+  /** Unacknowledged alarms: one for the operator's commands, one for the admin's (denied callers try the operator's). */
+  alarmFor: { operator: string; admin: string };
+  /** Supply entries to void, one per allowed role. */
+  voidableFor: { operator: number; admin: number };
+  /** Fresh sessions to log out with, so the crew's own sessions survive. */
+  freshSession(who: Exclude<Who, 'anonymous'>): Promise<ApiClient>;
+}
+
+export interface MatrixRequest {
+  method: 'GET' | 'POST' | 'PATCH';
+  path: string;
+  body?: unknown;
+  /** Call with this client instead of the caller's (logout with a throwaway session). */
+  client?: ApiClient;
+}
+
+export interface MatrixRoute {
+  /** As mounted: `POST /api/alarms/:id/ack`. */
+  key: string;
+  need: Need;
+  /** Status of an allowed call. */
+  ok: number;
+  request(who: Who, ctx: MatrixContext): MatrixRequest | Promise<MatrixRequest>;
+}
+
+const alarmTarget = (who: Who, ctx: MatrixContext) => (who === 'admin' ? ctx.alarmFor.admin : ctx.alarmFor.operator);
+const get = (path: string) => (): MatrixRequest => ({ method: 'GET', path });
+
+export const routeMatrix: MatrixRoute[] = [
+  { key: 'GET /api/health', need: 'public', ok: 200, request: get('/api/health') },
+  { key: 'POST /api/auth/login', need: 'public', ok: 200, request: () => ({ method: 'POST', path: '/api/auth/login', body: { username: 'victor', password: 'victor-password-1' } }) },
+  {
+    key: 'POST /api/auth/logout',
+    need: 'public',
+    ok: 204,
+    request: async (who, ctx) => ({ method: 'POST', path: '/api/auth/logout', ...(who === 'anonymous' ? {} : { client: await ctx.freshSession(who) }) }),
+  },
+  { key: 'GET /api/auth/me', need: 'session', ok: 200, request: get('/api/auth/me') },
+
+  { key: 'GET /api/users', need: 'admin', ok: 200, request: get('/api/users') },
+  { key: 'GET /api/users/:id', need: 'admin', ok: 200, request: (_who, ctx) => ({ method: 'GET', path: `/api/users/${ctx.viewerUserId}` }) },
+  {
+    key: 'POST /api/users',
+    need: 'admin',
+    ok: 201,
+    request: (who) => ({ method: 'POST', path: '/api/users', body: { username: `made-by-${who}-${randomUUID().slice(0, 8)}`, role: 'viewer', password: 'a-long-enough-password' } }),
+  },
+  { key: 'PATCH /api/users/:id', need: 'admin', ok: 200, request: (who, ctx) => ({ method: 'PATCH', path: `/api/users/${ctx.viewerUserId}`, body: { displayName: `renamed by ${who}` } }) },
+  { key: 'GET /api/audit', need: 'admin', ok: 200, request: get('/api/audit') },
+  { key: 'GET /api/audit.csv', need: 'admin', ok: 200, request: get('/api/audit.csv') },
+
+  { key: 'GET /api/presses', need: 'reader', ok: 200, request: get('/api/presses') },
+  { key: 'GET /api/presses/:id', need: 'reader', ok: 200, request: get('/api/presses/press-1') },
+  { key: 'GET /api/presses/:id/history', need: 'reader', ok: 200, request: get('/api/presses/press-1/history?signal=speed') },
+  { key: 'GET /api/presses/:id/transitions', need: 'reader', ok: 200, request: get('/api/presses/press-1/transitions') },
+  { key: 'POST /api/simulation/presses/:id/events', need: 'operator', ok: 200, request: () => ({ method: 'POST', path: '/api/simulation/presses/press-1/events', body: { action: 'close-door' } }) },
+
+  { key: 'GET /api/alarms', need: 'reader', ok: 200, request: get('/api/alarms') },
+  { key: 'GET /api/alarms/journal', need: 'reader', ok: 200, request: get('/api/alarms/journal') },
+  { key: 'GET /api/alarms.csv', need: 'reader', ok: 200, request: get('/api/alarms.csv') },
+  { key: 'POST /api/alarms/:id/ack', need: 'operator', ok: 200, request: (who, ctx) => ({ method: 'POST', path: `/api/alarms/${alarmTarget(who, ctx)}/ack`, body: { note: `ack by ${who}` } }) },
+  {
+    key: 'POST /api/alarms/:id/shelve',
+    need: 'operator',
+    ok: 200,
+    request: (who, ctx) => ({ method: 'POST', path: `/api/alarms/${alarmTarget(who, ctx)}/shelve`, body: { minutes: 5, reason: `shelved by ${who}` } }),
+  },
+  { key: 'POST /api/alarms/:id/unshelve', need: 'operator', ok: 200, request: (who, ctx) => ({ method: 'POST', path: `/api/alarms/${alarmTarget(who, ctx)}/unshelve`, body: {} }) },
+
+  { key: 'GET /api/supplies', need: 'reader', ok: 200, request: get('/api/supplies') },
+  { key: 'GET /api/supplies.csv', need: 'reader', ok: 200, request: get('/api/supplies.csv') },
+  { key: 'GET /api/supplies/suggestions', need: 'reader', ok: 200, request: get('/api/supplies/suggestions') },
+  { key: 'GET /api/supplies/consumption', need: 'reader', ok: 200, request: get('/api/supplies/consumption?pressId=press-1') },
+  { key: 'GET /api/supplies/:id', need: 'reader', ok: 200, request: (_who, ctx) => ({ method: 'GET', path: `/api/supplies/${ctx.supplyEntryId}` }) },
+  {
+    key: 'POST /api/supplies',
+    need: 'operator',
+    ok: 201,
+    request: (who) => ({ method: 'POST', path: '/api/supplies', body: { clientId: `matrix-${who}-${randomUUID()}`, pressId: 'press-1', kind: 'plate', unit: 1, quantity: 1, uom: 'pcs' } }),
+  },
+  {
+    key: 'POST /api/supplies/:id/void',
+    need: 'operator',
+    ok: 201,
+    request: (who, ctx) => ({ method: 'POST', path: `/api/supplies/${who === 'admin' ? ctx.voidableFor.admin : ctx.voidableFor.operator}/void`, body: { reason: `voided by ${who}` } }),
+  },
+];
+
+/** Routes of the app itself, outside /api: the dashboard's client-side routes (index.html). */
+export const appRoutes = ['GET /^\\/(?!api\\/|socket\\.io\\/).*/'];
+
+/** The status a caller must get. */
+export function expectedStatus(route: MatrixRoute, who: Who, anonymousRead: boolean): number {
+  switch (route.need) {
+    case 'public':
+      return route.ok;
+    case 'reader':
+      return who === 'anonymous' && !anonymousRead ? 401 : route.ok;
+    case 'session':
+      return who === 'anonymous' ? 401 : route.ok;
+    case 'operator':
+      return who === 'anonymous' ? 401 : who === 'viewer' ? 403 : route.ok;
+    case 'admin':
+      return who === 'anonymous' ? 401 : who === 'admin' ? route.ok : 403;
+  }
+}
