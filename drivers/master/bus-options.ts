@@ -39,7 +39,7 @@ export interface BusOptions {
   retries: number;
   /** Requests waiting behind the one on the line; beyond it a request fails at once with `overload`. Default 64. */
   maxQueue?: number;
-  /** Reconnect backoff, with jitter. Default 100 ms doubling to 5000 ms. */
+  /** Reconnect backoff, with jitter. Default 100 ms doubling to 1500 ms (reconnect within 2 s of the peer coming back). */
   reconnect?: ReconnectOptions;
   /** RTU: silence between a reply and the next request. Default: t3.5 at the link's baud rate. */
   interFrameGapMs?: number;

@@ -67,7 +67,8 @@ export class ModbusBus {
       },
     });
     transport.events.on('data', (chunk) => this.protocol.receive(chunk));
-    const reconnect = options.reconnect ?? { initialMs: 100, maxMs: 5000 };
+    // Capped at 1.5 s so a PLC or adapter that comes back is talked to within 2 s however long it was away.
+    const reconnect = options.reconnect ?? { initialMs: 100, maxMs: 1500 };
     this.supervisor = new LinkSupervisor({
       transport,
       backoff: new Backoff({ ...reconnect, random: options.random ?? Math.random }),
