@@ -47,6 +47,9 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     let httpError: HttpError;
     if (error instanceof HttpError) {
       httpError = error;
+    } else if (isBadPathEncoding(error)) {
+      // router: a path parameter such as %ff or %E0%A4 that is not percent-encoded UTF-8
+      httpError = new HttpError(400, 'bad_path', 'the URL path is not valid percent-encoded UTF-8');
     } else if (isBodyParserError(error)) {
       // body-parser: malformed JSON, too large, bad charset or encoding
       const code = error.type === 'entity.too.large' ? 'payload_too_large' : error.type === 'entity.parse.failed' ? 'malformed_json' : 'bad_request';
@@ -78,6 +81,11 @@ const STORAGE_TROUBLE: Record<string, string> = {
 function isStorageTrouble(error: unknown): error is { kind: string } {
   const e = error as { name?: unknown; kind?: unknown } | null;
   return typeof e === 'object' && e !== null && e.name === 'StoreError' && typeof e.kind === 'string' && e.kind in STORAGE_TROUBLE;
+}
+
+/** The router decodes path parameters itself and throws a URIError (status 400, not exposed) it cannot decode. */
+function isBadPathEncoding(error: unknown): boolean {
+  return error instanceof URIError && (error as { status?: unknown }).status === 400;
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
