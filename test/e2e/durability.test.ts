@@ -9,7 +9,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SupplyEntry } from '../../src/supplies/supply-types.js';
 import { startService, type ServiceProcess } from '../helpers/service-process.js';
-import { ApiClient, OPERATOR, seededRandom, signInCrew, writeTestConfig } from './e2e-kit.js';
+import { ApiClient, OPERATOR, removeTestConfig, seededRandom, signInCrew, writeTestConfig } from './e2e-kit.js';
 
 const SEED = 20240611;
 const CLIENTS = 4;
@@ -29,6 +29,7 @@ const unanswered = new Set<string>();
 afterAll(async () => {
   for (const service of services) await service.stop();
   await services.at(-1)?.stop({ cleanup: true });
+  removeTestConfig(config);
 });
 
 function entryFor(round: number, client: number, n: number): Record<string, unknown> {

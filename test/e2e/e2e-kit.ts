@@ -5,7 +5,7 @@
  * test needs (a viewer and an operator with a PIN, created by the admin over the API), and
  * socket.io helpers that wait on events instead of sleeping.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -46,6 +46,11 @@ export function writeTestConfig(options: TestConfigOptions = {}): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'pressroom-config-')), 'config.yaml');
   writeFileSync(file, stringify(config));
   return file;
+}
+
+/** Removes a config written by `writeTestConfig` (and its temp folder). */
+export function removeTestConfig(file: string): void {
+  rmSync(path.dirname(file), { recursive: true, force: true });
 }
 
 export interface Answer<T = unknown> {

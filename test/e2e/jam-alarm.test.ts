@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmView } from '../../src/domain/alarm-view.js';
 import type { PressSnapshot } from '../../src/domain/press-snapshot.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
-import { OPERATOR, openSocket, recordEvents, signInCrew, writeTestConfig, type Crew } from './e2e-kit.js';
+import { OPERATOR, openSocket, recordEvents, signInCrew, removeTestConfig, writeTestConfig, type Crew } from './e2e-kit.js';
 
 interface JournalLine {
   alarmId: string;
@@ -38,8 +38,10 @@ async function press1(): Promise<PressSnapshot> {
   return (await crew.anonymous.get<PressSnapshot>('/api/presses/press-1')).body;
 }
 
+const config = writeTestConfig();
+
 beforeAll(async () => {
-  service = await startService({ config: writeTestConfig() });
+  service = await startService({ config });
   crew = await signInCrew(service.url);
   await eventually(async () => ((await press1()).state === 'production' ? true : undefined), { what: 'press-1 in production', timeoutMs: 15000 });
   board = await openSocket(service.url, { cookie: crew.operator.cookie });
@@ -53,6 +55,7 @@ afterAll(async () => {
   board?.close();
   wallScreen?.close();
   await service?.stop({ cleanup: true });
+  removeTestConfig(config);
 });
 
 describe('a feeder jam, end to end', () => {

@@ -8,13 +8,14 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AlarmView } from '../../src/domain/alarm-view.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
-import { ApiClient, openSocket, recordEvents, signInCrew, snapshotOf, writeTestConfig } from './e2e-kit.js';
+import { ApiClient, openSocket, recordEvents, removeTestConfig, signInCrew, snapshotOf, writeTestConfig } from './e2e-kit.js';
 
 const config = writeTestConfig();
 const started: ServiceProcess[] = [];
 
 afterAll(async () => {
   for (const service of started) await service.stop({ cleanup: true });
+  removeTestConfig(config);
 });
 
 async function start(dataDir?: string): Promise<ServiceProcess> {

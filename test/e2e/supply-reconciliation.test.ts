@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PressSnapshot } from '../../src/domain/press-snapshot.js';
 import type { SupplyEntry, UnloggedRefill } from '../../src/supplies/supply-types.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
-import { OPERATOR, openSocket, recordEvents, signInCrew, writeTestConfig, type Crew } from './e2e-kit.js';
+import { OPERATOR, openSocket, recordEvents, signInCrew, removeTestConfig, writeTestConfig, type Crew } from './e2e-kit.js';
 
 let service: ServiceProcess;
 let crew: Crew;
@@ -48,8 +48,10 @@ async function entries(query = ''): Promise<SupplyEntry[]> {
   return res.body.entries;
 }
 
+const config = writeTestConfig();
+
 beforeAll(async () => {
-  service = await startService({ config: writeTestConfig() });
+  service = await startService({ config });
   crew = await signInCrew(service.url);
   socket = await openSocket(service.url);
   logged = recordEvents<SupplyEntry>(socket, 'supply:logged');
@@ -59,6 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   socket?.close();
   await service?.stop({ cleanup: true });
+  removeTestConfig(config);
 });
 
 describe('the supply log, end to end', () => {

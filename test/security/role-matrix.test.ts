@@ -8,13 +8,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmView } from '../../src/domain/alarm-view.js';
 import { startService, type ServiceProcess } from '../helpers/service-process.js';
-import { OPERATOR, VIEWER, openSocket, signInCrew, snapshotOf, writeTestConfig, type Crew } from '../e2e/e2e-kit.js';
+import { OPERATOR, VIEWER, openSocket, removeTestConfig, signInCrew, snapshotOf, writeTestConfig, type Crew } from '../e2e/e2e-kit.js';
 import { mountedRoutes } from './mounted-routes.js';
 import { appRoutes, everyone, expectedStatus, routeMatrix, type MatrixContext } from './route-matrix.js';
-import { callAs, prepareMatrixContext } from './security-kit.js';
+import { callAs, prepareMatrixContext, rawRequest } from './security-kit.js';
 
 const openConfig = writeTestConfig({ anonymousRead: true });
 const closedConfig = writeTestConfig({ anonymousRead: false });
+
+afterAll(() => {
+  removeTestConfig(openConfig);
+  removeTestConfig(closedConfig);
+});
 
 describe('the matrix covers every mounted route', () => {
   it('lists exactly the routes express mounts', async () => {
@@ -92,6 +97,22 @@ describe('with anonymous read off', () => {
       }
     });
   }
+
+  it('forged Host, Origin, Referer and proxy headers do not make an anonymous read allowed', async () => {
+    const forged = {
+      host: 'localhost',
+      origin: 'http://localhost',
+      referer: 'http://localhost/',
+      'x-forwarded-for': '127.0.0.1',
+      forwarded: 'for=127.0.0.1',
+      'x-real-ip': '127.0.0.1',
+      authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}`,
+    };
+    for (const path of ['/api/presses', '/api/alarms', '/api/alarms.csv', '/api/alarms/journal', '/api/supplies', '/api/supplies.csv']) {
+      const res = await rawRequest(service.port, { path, headers: forged });
+      expect(res.status, `${path}: ${res.body.slice(0, 120)}`).toBe(401);
+    }
+  });
 
   it('guards reads whatever the spelling of the path (case, trailing slash, suffix)', async () => {
     for (const path of ['/api/ALARMS', '/api/Alarms.CSV', '/api/alarms.csv/', '/api/alarms/journal/', '/api/PRESSES/press-1', '/api/presses/', '/api/Supplies.csv', '/api/supplies/']) {
