@@ -5,7 +5,7 @@
  * never a hang, not even for an alias bomb. In-process through loadConfig / loadProfileFile,
  * plus one check that the real process exits 1 with a readable message.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -30,6 +30,7 @@ let caseCounter = 0;
 const outcomes = { loaded: 0, refused: 0, slowestMs: 0 };
 
 afterAll(() => {
+  rmSync(workDir, { recursive: true, force: true });
   console.info(`config fuzz: ${outcomes.loaded} mutated files still valid, ${outcomes.refused} refused, slowest ${outcomes.slowestMs.toFixed(1)} ms`);
 });
 

@@ -12,14 +12,11 @@ import type { PressSnapshot } from '../../src/domain/press-snapshot.js';
 import { ADMIN_PASSWORD, eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
 import { mutate, ODD_KEYS, WEIRD_VALUES } from './mutate-tree.js';
 import { mulberry32 } from './prng.js';
+import { judgeAnswer, type Expectation } from './judge-answer.js';
 import { rawRequest, type RawRequest, type RawResponse } from './raw-http.js';
 import { MALFORMED_JSON, ODD_IDS, ODD_QUERY_VALUES, READ_ROUTES, WRITE_ROUTES, type WriteRoute } from './rest-routes.js';
 
 const SEED = 0xf022;
-const STACK_TRACE = /\n\s+at |node_modules|\.(ts|js):\d+:\d+/;
-
-/** 'client-error': any 4xx; 'any': whatever the route decides, as long as it is not a 5xx; or exact statuses. */
-type Expectation = 'client-error' | 'any' | readonly number[];
 
 let service: ServiceProcess;
 let cookie = '';
@@ -81,28 +78,8 @@ async function probe(label: string, request: Omit<RawRequest, 'port'>, expectati
     violations.push(`${label}: ${(error as Error).message}`);
     return;
   }
-  const problem = judge(response, expectation);
+  const problem = judgeAnswer(response, expectation);
   if (problem) violations.push(`${label}: ${problem} — ${response.text.slice(0, 200)}`);
-}
-
-function judge(response: RawResponse, expectation: Expectation): string | undefined {
-  const { status } = response;
-  if (status >= 500) return `server error ${status}`;
-  if (Array.isArray(expectation) && !expectation.includes(status)) return `status ${status}, expected ${expectation.join(' or ')}`;
-  if (expectation === 'client-error' && status < 400) return `status ${status}, expected a 4xx`;
-  if (STACK_TRACE.test(response.text)) return 'a stack trace in the answer';
-  if (status < 400) return undefined;
-  if (!String(response.headers['content-type']).startsWith('application/json')) return `a ${status} without a JSON body (${response.headers['content-type']})`;
-  let body: { error?: { code?: unknown; message?: unknown } };
-  try {
-    body = JSON.parse(response.text) as typeof body;
-  } catch {
-    return `a ${status} whose body is not JSON`;
-  }
-  const { code, message } = body.error ?? {};
-  if (typeof code !== 'string' || !/^[a-z_]+$/.test(code)) return `a ${status} without an error code`;
-  if (typeof message !== 'string' || message.trim().length < 5) return `a ${status} without a message`;
-  return undefined;
 }
 
 function expectNoViolations(): void {
