@@ -56,7 +56,7 @@ export interface WebhookStatus {
   delivered: number;
   dead: number;
   dropped: number;
-  /** The latest error of a row still pending or dead; null once those are gone. */
+  /** The latest failed attempt's error (a refusal or a retry); null once a delivery succeeded after it. */
   lastError: string | null;
   lastErrorAt: number | null;
   lastDeliveredAt: number | null;
@@ -116,12 +116,11 @@ export class WebhookNotifier {
     const counts = this.o.repository.counts();
     return [...this.senders.values()].map((sender) => {
       const c = counts.get(sender.webhookId) ?? { pending: 0, delivered: 0, dead: 0, dropped: 0 };
-      const lastError = this.o.repository.lastError(sender.webhookId);
       return {
         webhookId: sender.webhookId,
         ...c,
-        lastError: lastError?.error ?? null,
-        lastErrorAt: lastError?.at ?? null,
+        lastError: sender.lastError?.error ?? null,
+        lastErrorAt: sender.lastError?.at ?? null,
         lastDeliveredAt: sender.lastDeliveredAt,
         nextAttemptAt: sender.nextAttemptAt,
       };

@@ -35,8 +35,14 @@ export class WebhookSender {
   private failing = 0;
   nextAttemptAt: number | null = null;
   lastDeliveredAt: number | null = null;
+  /** The latest failed attempt's error; cleared by a delivery. Seeded from the outbox. */
+  lastError: { error: string; at: number } | null = null;
 
-  constructor(private readonly o: WebhookSenderOptions) {}
+  constructor(private readonly o: WebhookSenderOptions) {
+    const last = o.repository.lastAttempt(o.webhook.id);
+    if (last?.error) this.lastError = { error: last.error, at: last.at };
+    else if (last) this.lastDeliveredAt = last.at;
+  }
 
   get webhookId(): string {
     return this.o.webhook.id;
@@ -106,11 +112,13 @@ export class WebhookSender {
       this.failing = 0;
       this.nextAttemptAt = null;
       this.lastDeliveredAt = at;
+      this.lastError = null;
       events.emit('delivered', { webhookId: webhook.id, entryId: entry.id, deliveryId: entry.deliveryId, event: entry.event, attempts, httpStatus: result.httpStatus });
       return true;
     }
     if (result.kind === 'dead') {
       repository.markDead(entry.id, { at, httpStatus: result.httpStatus, error: result.error });
+      this.lastError = { error: result.error, at };
       // The receiver answered, so it is up; the next row may fare better.
       this.failing = 0;
       this.nextAttemptAt = null;
@@ -122,6 +130,7 @@ export class WebhookSender {
     const retryAfterMs = parseRetryAfter(result.retryAfter, at);
     const delayMs = retryAfterMs !== undefined ? Math.min(retryAfterMs, this.o.retryPolicy.maxRetryAfterMs) : backoffDelay(this.o.retryPolicy, attempts, this.o.random);
     repository.recordFailure(entry.id, { at, httpStatus: result.httpStatus, error: result.error, nextAttemptAt: at + delayMs });
+    this.lastError = { error: result.error, at };
     const log = { ...context, reason: result.reason, httpStatus: result.httpStatus, error: result.error, retryInMs: delayMs };
     if (this.failing === 1) logger.warn(log, 'webhook delivery failed; will retry');
     else logger.debug(log, 'webhook delivery failed again');

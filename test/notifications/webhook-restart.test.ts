@@ -48,7 +48,9 @@ describe('webhook outbox across a restart', () => {
     await receiver.listen(port);
     const second = boot({ dir: temp.dir, clock: new ManualClock(), webhooks: [{ id: 'pager', url: `http://127.0.0.1:${port}/hooks` }] });
     running.push(second);
-    expect(second.notifications.status()[0]).toMatchObject({ pending: 3, delivered: 2 });
+    const before = second.notifications.status()[0]!;
+    expect(before).toMatchObject({ pending: 3, delivered: 2 });
+    expect(before.lastError).toMatch(/^fetch failed: /); // read back from the outbox (socket closed or refused)
     const resumed = deliveries(second.notifications, 3);
     second.notifications.start();
     await resumed;

@@ -30,6 +30,8 @@ export const notificationsMigrations: Migration[] = [
       );
       -- (webhook_id, status, id): the sender's next pending row, and the counts per status.
       CREATE INDEX webhook_outbox_webhook_status ON webhook_outbox (webhook_id, status);
+      -- The cap's victims in order: lowest priority first, oldest first (a sort over 10,000 rows otherwise).
+      CREATE INDEX webhook_outbox_drop_order ON webhook_outbox (webhook_id, priority_rank DESC, id) WHERE status = 'pending';
       -- "Was this alarm announced to this webhook?": its clear and ack follow even below minPriority.
       CREATE INDEX webhook_outbox_alarm ON webhook_outbox (alarm_id, webhook_id);
       -- Pruning finished rows by age.
