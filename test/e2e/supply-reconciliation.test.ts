@@ -85,6 +85,14 @@ describe('the supply log, end to end', () => {
     expect(different.status).toBe(409);
   });
 
+  it('stores one row when the retries of a tablet arrive all at once', async () => {
+    const body = { clientId: randomUUID(), pressId: 'press-1', kind: 'plate', unit: 4, quantity: 1, uom: 'pcs' };
+    const answers = await Promise.all(Array.from({ length: 8 }, () => crew.operator.post<SupplyEntry>('/api/supplies', body)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    expect((await entries()).filter((e) => e.clientId === body.clientId)).toHaveLength(1);
+  });
+
   it('is confirmed when the magenta fountain level rises in the press', async () => {
     await setInk(2, 90);
     const confirmed = await eventually(async () => {
