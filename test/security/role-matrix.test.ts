@@ -133,6 +133,22 @@ describe('with anonymous read off', () => {
     }
   });
 
+  // KNOWN GAP (reported): the socket is authorised at the handshake only, so after logout (or the
+  // user being disabled) it keeps receiving presses, alarms and supply entries until it reconnects.
+  // `it.fails` passes while the gap exists and fails once it is closed: then make it a plain `it`.
+  it.fails('cuts a socket off when its session ends', async () => {
+    const session = await ctx.freshSession('viewer');
+    const socket = await openSocket(service.url, { cookie: session.cookie });
+    try {
+      const disconnected = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
+      expect((await session.post('/api/auth/logout')).status).toBe(204);
+      expect((await session.get('/api/presses')).status).toBe(401);
+      await Promise.race([disconnected, new Promise((_, reject) => setTimeout(() => reject(new Error('socket still open 3 s after logout')), 3000))]);
+    } finally {
+      socket.close();
+    }
+  });
+
   it('still serves the dashboard shell (the login page) and the login itself', async () => {
     const page = await crew.anonymous.get('/');
     expect(page.status).toBe(200);
