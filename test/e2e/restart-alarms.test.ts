@@ -2,13 +2,13 @@
  * An unacknowledged jam must survive the service going away, whether it is stopped politely
  * (SIGTERM, as systemd does) or dies (SIGKILL, as a power cut would): a new process on the
  * same data folder lists the same occurrence, unacknowledged, in the REST list and in the
- * socket `snapshot`, within 5 s of starting.
+ * socket `snapshot`, within 5 s of starting. An acknowledgement answered 200 survives a kill too.
  */
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AlarmView } from '../../src/domain/alarm-view.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
-import { ApiClient, openSocket, recordEvents, removeTestConfig, signInCrew, snapshotOf, writeTestConfig } from './e2e-kit.js';
+import { ApiClient, OPERATOR, openSocket, recordEvents, removeTestConfig, signInCrew, snapshotOf, writeTestConfig } from './e2e-kit.js';
 
 const config = writeTestConfig();
 const started: ServiceProcess[] = [];
@@ -87,5 +87,18 @@ describe('an unacknowledged jam survives a restart', () => {
     await first.kill();
     expect(first.child.signalCode).toBe('SIGKILL');
     await expectRestored(first.dataDir, jam);
+  });
+
+  it('an acknowledgement answered 200 survives SIGKILL right after the answer', async () => {
+    const first = await start();
+    const jam = await raiseJam(first);
+    const operator = await new ApiClient(first.url).login({ username: OPERATOR.username, pin: OPERATOR.pin });
+    const ack = await operator.post<AlarmView>(`/api/alarms/${jam.id}/ack`, { note: 'acked just before the power cut' });
+    expect(ack.status).toBe(200);
+    await first.kill();
+
+    const next = await start(first.dataDir);
+    const all = await new ApiClient(next.url).get<AlarmView[]>('/api/alarms?all=true');
+    expect(all.body.find((a) => a.id === jam.id)).toMatchObject({ acknowledged: true, ackedBy: OPERATOR.username, ackNote: 'acked just before the power cut' });
   });
 });
