@@ -18,6 +18,7 @@ import type { ResolvedConfig } from './config/load.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { requireReader } from './http/auth-guard.js';
 import { createHttpApp } from './http/http-app.js';
+import { answerParserErrors } from './http/client-error.js';
 import type { HealthReport } from './http/ports.js';
 import { healthRoutes } from './http/routes/health.js';
 import { pressRoutes } from './http/routes/presses.js';
@@ -180,6 +181,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     fallbackPage: statusPage(),
   });
   const httpServer: Server = createServer(httpApp);
+  answerParserErrors(httpServer);
   const realtime: RealtimeServer = createRealtimeServer({
     httpServer,
     presses: pressReadModel,

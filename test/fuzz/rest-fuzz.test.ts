@@ -125,16 +125,19 @@ describe('read routes with bad input', () => {
       await probe(`GET ${route.path} with an 8 kB parameter`, { method: 'GET', path: `${path}?${route.query[0]}=${'9'.repeat(8000)}` }, 'client-error');
       await probe(`GET ${route.path} with 1000 parameters`, { method: 'GET', path: `${path}?${Array.from({ length: 1000 }, (_, i) => `p${i}=${i}`).join('&')}` }, 'client-error');
     }
-    // Past Node's 16 kB header limit the HTTP parser answers 431 itself and closes: no JSON body, but no hang either.
+    // Past Node's 16 kB header limit the HTTP parser refuses the request; the service still answers in its JSON shape.
     const huge = await send({ method: 'GET', path: `/api/alarms?from=${'1'.repeat(64 * 1024)}` });
     expect(huge.status).toBe(431);
+    expect(JSON.parse(huge.text)).toMatchObject({ error: { code: 'headers_too_large' } });
     expectNoViolations();
   });
 
-  it('leaves raw non-ASCII path bytes and a body longer than its Content-Length to the HTTP parser: a bare 400, no hang', async () => {
-    // Node's parser refuses these before express sees them, answering "400 Bad Request" without a body and closing.
+  it('answers raw non-ASCII path bytes and a body longer than its Content-Length with a JSON 400, no hang', async () => {
+    // Node's parser refuses these before express sees them; the service answers them in its JSON shape and closes.
     for (const path of [`/api/presses/\xff\xfe`, `/api/supplies/\xc3\x28`]) {
-      expect((await send({ method: 'GET', path })).status, path).toBe(400);
+      const answer = await send({ method: 'GET', path });
+      expect(answer.status, path).toBe(400);
+      expect(JSON.parse(answer.text), path).toMatchObject({ error: { code: 'malformed_request' } });
     }
     const smuggled = await send({ method: 'POST', path: '/api/supplies', body: '{"kind":"ink"}', headers: { 'content-length': '3' } });
     expect(smuggled.status).toBe(400);
