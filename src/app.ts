@@ -39,6 +39,7 @@ import { alarmMigrations } from './store/migrations/alarms.js';
 import { createSupplies, levelHistoryFromSamples, suppliesMigrations, type TimeToEmpty } from './supplies/index.js';
 import { alarmRoutes, type AlarmPort } from './http/routes/alarms.js';
 import { createEventLoopMonitor } from './app/event-loop-monitor.js';
+import { createNotifications, notificationsMigrations } from './notifications/index.js';
 import type { PressSnapshot } from './domain/press-snapshot.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -69,7 +70,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   const now = () => clock.now();
   const startedAt = now();
 
-  const store = openStore({ dataDir: config.dataDir, logger: logger.child({ component: 'store' }), migrations: [alarmMigrations, suppliesMigrations] });
+  const store = openStore({ dataDir: config.dataDir, logger: logger.child({ component: 'store' }), migrations: [alarmMigrations, suppliesMigrations, notificationsMigrations] });
   const auth = createAuth({ db: store.database, logger: logger.child({ component: 'auth' }), now, env: options.env });
   await auth.bootstrapAdmin({ env: options.env, print: options.print ?? ((line) => console.log(line)) });
 
@@ -117,6 +118,14 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   }
   const alarmRepository = new AlarmRepository(store.database);
   const alarms = new AlarmService({ engine: alarmEngine, repository: alarmRepository, logger: logger.child({ component: 'alarms' }), now });
+  const notifications = createNotifications({
+    db: store.database,
+    webhooks: config.notifications.webhooks,
+    logger: logger.child({ component: 'notifications' }),
+    clock,
+    pressInfo: (id) => pressService.snapshot(id),
+  });
+  notifications.attach(alarms);
 
   // Time-to-empty is computed from each update and served with the snapshot.
   const timeToEmpty = new Map<string, TimeToEmpty>();
@@ -162,6 +171,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       store: storeError ? { ok: false, error: storeError } : { ok: true },
       eventLoop: eventLoop.read(),
       realtimeClients: realtimeRef?.connectedClients() ?? 0,
+      notifications: notifications.status(),
     };
   };
 
@@ -249,6 +259,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       port = (httpServer.address() as AddressInfo).port;
       const { restored } = alarms.start();
       if (restored > 0) logger.info({ restored }, 'alarm list restored');
+      notifications.start();
       for (const bus of buses.values()) bus.start();
       // Give the links a moment to come up so the first poll does not start with "offline".
       await Promise.all([...buses.values()].map((bus) => waitConnected(bus, 1000)));
@@ -261,6 +272,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       await poller.stop();
       supplies.stop();
       alarms.stop();
+      await notifications.stop();
       pressService.stop();
       await Promise.all([...buses.values()].map((bus) => bus.stop()));
       await Promise.all([...simulations.values()].map((sim) => sim.close()));

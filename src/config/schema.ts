@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { pollingSchema, prioritySchema } from '../../drivers/profile/schema.js';
+import { notificationsConfigSchema, unknownWebhookPresses } from '../notifications/webhook-config.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, dash and underscore');
 
@@ -88,6 +89,7 @@ export const configSchema = z
     profilesDir: z.string().default('profiles'),
     retention: z.strictObject({ samplesDays: z.number().positive().default(30), transitionsDays: z.number().positive().default(365) }).default({ samplesDays: 30, transitionsDays: 365 }),
     access: z.strictObject({ anonymousRead: z.boolean().default(true) }).default({ anonymousRead: true }),
+    notifications: notificationsConfigSchema.default({ webhooks: [] }),
     buses: z.array(busConfigSchema).min(1),
     presses: z.array(pressConfigSchema).min(1),
   })
@@ -110,6 +112,9 @@ export const configSchema = z
       if (other) ctx.addIssue({ code: 'custom', path: ['presses', i, 'unitId'], message: `unit id ${press.unitId} on bus "${press.bus}" is already used by press "${other}"` });
       slots.set(slot, press.id);
     });
+    for (const issue of unknownWebhookPresses(config.notifications, pressIds)) {
+      ctx.addIssue({ code: 'custom', path: ['notifications', ...issue.path], message: issue.message });
+    }
   });
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

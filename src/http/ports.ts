@@ -53,4 +53,6 @@ export interface HealthReport {
   /** Event-loop delay since start (perf_hooks), a measure of how responsive the service is. */
   eventLoop: { p50Ms: number; p99Ms: number; maxMs: number };
   realtimeClients: number;
+  /** Per webhook: pending, delivered, dead, last error (never the URL, which may hold a token). */
+  notifications: unknown[];
 }
