@@ -199,6 +199,8 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     logger: logger.child({ component: 'realtime' }),
     now,
     authorize: (req) => config.access.anonymousRead || auth.userFromCookieHeader(req.headers.cookie) !== undefined,
+    // a wall screen needs no session; any other socket lives only as long as its session
+    stillAuthorized: config.access.anonymousRead ? undefined : (req) => auth.userFromCookieHeader(req.headers.cookie) !== undefined,
   });
 
   realtimeRef = realtime;

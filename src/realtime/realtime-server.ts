@@ -20,6 +20,12 @@ export interface RealtimeOptions {
   authorize?: (req: IncomingMessage) => boolean;
   /** Called with each connected socket so write handlers can be attached by the auth layer. */
   onConnection?: (socket: Socket) => void;
+  /**
+   * Re-checked for every socket every `revalidateMs`: a socket whose session has ended
+   * (logout, user disabled, password changed) is disconnected when this says no.
+   */
+  stillAuthorized?: (req: IncomingMessage) => boolean;
+  revalidateMs?: number;
 }
 
 export interface RealtimeServer {
@@ -68,6 +74,19 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
     });
     options.onConnection?.(socket);
   });
+  const revalidate = options.stillAuthorized;
+  const revalidation = revalidate
+    ? setInterval(() => {
+        for (const socket of io.sockets.sockets.values()) {
+          if (!revalidate(socket.request)) {
+            socket.emit('session:ended', { reason: 'login required' });
+            socket.disconnect(true);
+          }
+        }
+      }, options.revalidateMs ?? 1000)
+    : undefined;
+  revalidation?.unref();
+
   io.engine.on('connection_error', (err: { code: number; message: string; context?: unknown }) => {
     options.logger.debug({ code: err.code, reason: err.message }, 'realtime connection refused');
   });
@@ -78,6 +97,9 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
     alarmEvent: (event, alarm) => io.to('board').emit(event, alarm),
     emit: (event, payload) => io.to('board').emit(event, payload),
     connectedClients: () => io.engine.clientsCount,
-    close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
+    close: () => {
+      if (revalidation) clearInterval(revalidation);
+      return new Promise<void>((resolve) => void io.close(() => resolve()));
+    },
   };
 }
