@@ -4,7 +4,7 @@
  * link, and the real Poller on top. Everything a test starts is registered for `teardown`.
  */
 import { ModbusBus, createSerialPair, type BusOptions, type LinkOptions, type SerialPair } from '../../drivers/index.js';
-import type { Profile } from '../../drivers/profile/schema.js';
+import { profileSchema, type Profile } from '../../drivers/profile/schema.js';
 import { Poller, type PolledPress } from '../../src/poller/poller.js';
 import type { OffScanSettings } from '../../src/poller/comm-health.js';
 import type { Reading } from '../../src/poller/reading.js';
@@ -83,4 +83,24 @@ export function readingTimes(readings: readonly Reading[], pressId: string, scan
 /** A profile with the given polling overrides. */
 export function withPolling(profile: Profile, polling: Partial<Profile['polling']>): Profile {
   return { ...profile, polling: { ...profile.polling, ...polling } };
+}
+
+/**
+ * A compact press: state, speed and the alarm word in one fast block, two ink levels in a
+ * slow one. Two transactions a cycle keep a shared 19200-baud line realistic for 8 presses.
+ */
+export function compactPressProfile(polling: Partial<Profile['polling']> = {}): Profile {
+  return profileSchema.parse({
+    model: 'compact-press',
+    name: 'Compact press (fault tests)',
+    ratedSpeed: 12000,
+    polling: { scanClasses: { fast: 500, slow: 2000 }, timeoutMs: 200, retries: 1, ...polling },
+    signals: [
+      { name: 'state', role: 'runState', area: 'holding', address: 0, type: 'u16', states: { '0': 'idle', '2': 'production', '3': { state: 'stopped', reason: 'operator' } } },
+      { name: 'speed', role: 'speed', area: 'holding', address: 1, type: 'u16' },
+      { name: 'jam', role: 'alarm', area: 'holding', address: 2, type: 'bit', bit: 0, alarm: { code: 'jam', label: 'Jam', priority: 'critical', stopReason: 'jam' } },
+      { name: 'ink.1', role: 'ink', unit: 1, color: 'cyan', area: 'holding', address: 10, type: 'u16', scale: 0.1, scan: 'slow' },
+      { name: 'ink.2', role: 'ink', unit: 2, color: 'black', area: 'holding', address: 11, type: 'u16', scale: 0.1, scan: 'slow' },
+    ],
+  });
 }
