@@ -74,9 +74,9 @@ export const supplyPosts: Benchmark = {
       const probe = await client.send('POST', '/api/supplies', supplyBody());
       if (probe.status === 404) {
         return {
-          status: 'skipped',
+          status: 'skipped' as const,
           checks: [],
-          figures: { probeStatus: probe.status },
+          figures: { probeStatus: probe.status } as Record<string, number>,
           notes: [`POST /api/supplies answered 404 (${JSON.stringify(probe.body)}): the supplies routes are not mounted in src/app.ts yet; skipped.`],
         };
       }

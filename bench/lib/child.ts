@@ -6,6 +6,7 @@
  *
  * Worker threads would be lighter, but tsx does not load `.ts` worker entries on Node 20.
  */
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -104,7 +105,7 @@ export function serveChild(handlers: Handlers, onExit?: () => Promise<void>): vo
 }
 
 /** CPU time (user + system, ms) and event-loop utilisation of this process since `since`. */
-export function processLoad(since: { cpu: NodeJS.CpuUsage; elu: ReturnType<typeof performance.eventLoopUtilization> }) {
+export function processLoad(since: { cpu: NodeJS.CpuUsage; elu: EventLoopUtilization }) {
   const cpu = process.cpuUsage(since.cpu);
   const elu = performance.eventLoopUtilization(since.elu);
   return { cpuMs: (cpu.user + cpu.system) / 1000, eventLoopUtilization: elu.utilization };

@@ -5,6 +5,7 @@
  * pipelined, as the Modbus TCP spec allows) for `durationMs`, then stops sending and waits
  * for the replies still owed.
  */
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { connect, type Socket } from 'node:net';
 
 export interface LoadOptions {
@@ -59,7 +60,7 @@ export async function runMbapLoad(options: LoadOptions): Promise<LoadResult> {
   let lastReplyAt = started;
 
   const finished = sockets.map((socket) => new Promise<void>((resolve, reject) => {
-    let buffer = Buffer.alloc(0);
+    let buffer: Buffer = Buffer.alloc(0);
     let sent = 0;
     let answered = 0;
     const sentAt = new Map<number, number>();
