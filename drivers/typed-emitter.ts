@@ -1,5 +1,6 @@
 /**
- * A minimal typed event emitter for driver objects (transports, buses).
+ * A minimal typed event emitter, for driver objects (transports, buses) and the domain
+ * services (src/domain/typed-emitter.ts re-exports it).
  *
  * Node's EventEmitter crashes the process on an 'error' event nobody listens to; a Modbus
  * link fails routinely (cable pulled, PLC rebooted), so drivers report failures as ordinary
