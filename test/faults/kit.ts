@@ -34,9 +34,10 @@ export function expectedBlock(unitId: number, address: number, count: number): n
   return Array.from({ length: count }, (_, i) => expectedRegister(unitId, address + i));
 }
 
-/** Writes every unit's register map into the simulator's image directly (no Modbus involved). */
+/** Writes the register map of every unit with the register-map profile into the simulator's image directly (no Modbus involved). */
 export function fillRegisterMap(simulation: Simulation): void {
   for (const press of simulation.presses) {
+    if (press.profile.model !== 'register-map') continue;
     const refused = press.registers.write('holding', MAP_START, expectedBlock(press.unitId, MAP_START, MAP_SIZE));
     if (refused) throw new Error(`register map write refused for unit ${press.unitId}: exception ${refused.exception}`);
   }
