@@ -7,79 +7,30 @@
  * An unknown unit id gets no reply by default (a gateway with nothing behind that id), or
  * exception 11 (gateway target device failed to respond) with `unknownUnit: 'exception'`.
  */
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { pino, type Logger } from 'pino';
+import type { Socket } from 'node:net';
 import { encodeMbap, MbapSplitter, type TcpFrame } from '../drivers/codec/mbap.js';
 import { encodeResponse, ExceptionCode } from '../drivers/codec/pdu.js';
-import { FaultSwitch, planReply } from './faults.js';
+import { planReply } from './faults.js';
 import { answerRequest } from './modbus-slave.js';
-import { mulberry32, type Random } from './prng.js';
 import { ReplyQueue } from './reply-queue.js';
-import { TimerSet, type UnitDirectory } from './served-unit.js';
+import { SocketServer, type SocketServerOptions } from './socket-server.js';
 
-export interface ModbusTcpServerOptions {
-  units: UnitDirectory;
-  host?: string;
-  /** 0 picks a free port (really: see `address`). */
-  port?: number;
+export interface ModbusTcpServerOptions extends SocketServerOptions {
   unknownUnit?: 'ignore' | 'exception';
-  /** Faults for every unit of this server. */
-  faults?: FaultSwitch;
-  /** Seed of fault decisions. */
-  seed?: number;
-  logger?: Logger;
 }
 
-export class ModbusTcpServer {
-  readonly faults: FaultSwitch;
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
-  private readonly timers = new TimerSet();
-  private readonly random: Random;
-  private readonly logger: Logger;
-
-  private constructor(private readonly options: ModbusTcpServerOptions) {
-    this.faults = options.faults ?? new FaultSwitch();
-    this.random = mulberry32(options.seed ?? 1);
-    this.logger = options.logger ?? pino({ level: 'silent' });
-    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+export class ModbusTcpServer extends SocketServer<ModbusTcpServerOptions> {
+  private constructor(options: ModbusTcpServerOptions) {
+    super(options, 'modbus tcp');
   }
 
   static async start(options: ModbusTcpServerOptions): Promise<ModbusTcpServer> {
     const server = new ModbusTcpServer(options);
-    await new Promise<void>((resolve, reject) => {
-      server.server.once('error', reject);
-      server.server.listen(options.port ?? 502, options.host ?? '127.0.0.1', () => {
-        server.server.off('error', reject);
-        resolve();
-      });
-    });
-    server.server.on('error', (error) => server.logger.error({ err: error }, 'modbus tcp server error'));
+    await server.listen();
     return server;
   }
 
-  get address(): { host: string; port: number } {
-    const info = this.server.address() as AddressInfo;
-    return { host: info.address, port: info.port };
-  }
-
-  get connectionCount(): number {
-    return this.sockets.size;
-  }
-
-  /** Drops every open connection (the "dropped connection" fault, on demand). */
-  dropConnections(): void {
-    for (const socket of this.sockets) socket.destroy();
-  }
-
-  async close(): Promise<void> {
-    this.timers.clear();
-    this.dropConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private accept(socket: Socket): void {
-    this.sockets.add(socket);
+  protected accept(socket: Socket): void {
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     this.logger.debug({ peer }, 'modbus tcp client connected');
     const splitter = new MbapSplitter();
@@ -102,7 +53,6 @@ export class ModbusTcpServer {
     });
     socket.on('error', (error) => this.logger.debug({ peer, err: error }, 'modbus tcp socket error'));
     socket.on('close', () => {
-      this.sockets.delete(socket);
       queue.clear();
       this.logger.debug({ peer }, 'modbus tcp client disconnected');
     });
