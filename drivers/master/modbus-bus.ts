@@ -188,7 +188,7 @@ export class ModbusBus {
       }
       this.consecutiveTimeouts = 0;
       this.counters.lastLatencyMs = result.latencyMs;
-      if (this.failingUnits.delete(job.unitId)) this.logger.info({ unitId: job.unitId }, 'device answers again');
+      if (this.failingUnits.delete(job.unitId)) this.logger.debug({ unitId: job.unitId }, 'device answers again');
       const response = result.response;
       if ('exception' in response) {
         this.counters.errors.exception++;
@@ -203,7 +203,8 @@ export class ModbusBus {
     if (this.failingUnits.has(job.unitId)) this.logger.debug(log, 'request failed again');
     else if (failure.kind !== 'offline') {
       this.failingUnits.add(job.unitId);
-      this.logger.warn(log, 'request failed');
+      // debug: the poller says it once per press at warn, with the press's name; the bus would double it
+      this.logger.debug(log, 'request failed');
     }
     if (failure.kind !== 'timeout') {
       this.consecutiveTimeouts = 0;
