@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { ADMIN_PASSWORD, repoRoot, startService, type ServiceProcess } from '../../test/helpers/service-process.js';
-import { cpuProfileArgs } from './child.js';
 
 export { ADMIN_PASSWORD, repoRoot, type ServiceProcess };
 
@@ -76,13 +75,17 @@ export class ServiceClient {
   }
 }
 
-/** Starts the service (with `BENCH_CPU_PROF_DIR` set, under --cpu-prof) and returns it with a logged-in client. */
+/**
+ * Starts the service and returns it with a logged-in client. With `BENCH_CPU_PROF_DIR` set,
+ * the service records a CPU profile into that folder (NODE_OPTIONS refuses --cpu-prof, so
+ * a small --import hook does it with the inspector).
+ */
 export async function startBenchService(options: { config?: string } = {}): Promise<{ service: ServiceProcess; client: ServiceClient }> {
-  const profArgs = cpuProfileArgs();
+  const hook = new URL('./cpu-profile-hook.mjs', import.meta.url).href;
   const service = await startService({
     config: options.config,
     timeoutMs: 60_000,
-    env: profArgs.length ? { NODE_OPTIONS: profArgs.join(' ') } : {},
+    env: process.env.BENCH_CPU_PROF_DIR ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${hook}`.trim() } : {},
   });
   const client = new ServiceClient(service.url);
   try {
