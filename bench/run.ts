@@ -7,18 +7,17 @@
  * when a target was missed or a benchmark failed to run. Everything is bounded in time:
  * the default run takes about 5 minutes.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { alarmLatency } from './alarm-latency.js';
 import { pollerVsModbusSerial } from './poller-vs-modbus-serial.js';
-import { formatResult, formatSummary, writeJson, type BenchContext, type BenchResult, type Benchmark } from './lib/report.js';
+import { formatResult, formatSummary, statusOf, writeJson, type BenchContext, type BenchResult, type Benchmark } from './lib/report.js';
 import { rtuWireLimit } from './rtu-wire-limit.js';
 import { simulatorVsServerTcp } from './simulator-vs-servertcp.js';
 import { soak } from './soak.js';
 import { supplyPosts } from './supply-posts.js';
-import { statusOf } from './lib/report.js';
-import os from 'node:os';
 
 const BENCHMARKS: Benchmark[] = [pollerVsModbusSerial, simulatorVsServerTcp, rtuWireLimit, supplyPosts, alarmLatency, soak];
 const here = path.dirname(fileURLToPath(import.meta.url));

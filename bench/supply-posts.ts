@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { check, type Benchmark } from './lib/report.js';
-import { startBenchService, type ServiceClient } from './lib/service.js';
+import { ServiceClient, startBenchService } from './lib/service.js';
 import { rate, round, summarize } from './lib/stats.js';
 
 const CONCURRENT_CLIENTS = 4;
@@ -83,9 +83,8 @@ export const supplyPosts: Benchmark = {
       if (probe.status !== 201) throw new Error(`POST /api/supplies answered ${probe.status}: ${JSON.stringify(probe.body)}`);
       await phase([client], 500); // warm-up
       const sequential = await phase([client], (phaseSeconds * 1000) / 2);
-      const { ServiceClient: Client } = await import('./lib/service.js');
       for (let i = 0; i < CONCURRENT_CLIENTS; i++) {
-        const other = new Client(service.url);
+        const other = new ServiceClient(service.url);
         other.cookie = client.cookie;
         extra.push(other);
       }
