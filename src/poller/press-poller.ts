@@ -149,8 +149,12 @@ export class PressPoller {
     const startedAt = this.clock.now();
     const values: Record<string, SignalValue> = {};
     let firstError: ReadError | undefined;
+    let complete = true;
     for (const block of plan.blocks) {
-      if (!this.running || this.tracker.offScan) break;
+      if (!this.running || this.tracker.offScan) {
+        complete = false;
+        break;
+      }
       const result = await this.readBlock(block, { timeoutMs: this.polling.timeoutMs, retries: this.polling.retries });
       if (result.ok) {
         Object.assign(values, result.values);
@@ -159,7 +163,9 @@ export class PressPoller {
       firstError ??= result.error;
       if (result.error.kind === 'timeout' || result.error.kind === 'offline') break;
     }
-    if (!this.running) return;
+    // Taken off-scan by another class's timeouts mid-way: an empty "ok" reading would pass
+    // the untouched signals off as fresh, so this cycle says nothing; the probe speaks.
+    if (!this.running || (!complete && firstError === undefined)) return;
     const at = this.clock.now();
     const reading: Reading = { pressId: this.pressId, scanClass: plan.name, at, values, ok: firstError === undefined, latencyMs: at - startedAt };
     if (firstError) reading.error = firstError;
