@@ -78,14 +78,18 @@ export class ServiceClient {
 /**
  * Starts the service and returns it with a logged-in client. With `BENCH_CPU_PROF_DIR` set,
  * the service records a CPU profile into that folder (NODE_OPTIONS refuses --cpu-prof, so
- * a small --import hook does it with the inspector).
+ * a small --import hook does it with the inspector); with `BENCH_MEMORY_LOG=file` it logs
+ * its memory usage every 10 s.
  */
 export async function startBenchService(options: { config?: string } = {}): Promise<{ service: ServiceProcess; client: ServiceClient }> {
-  const hook = new URL('./cpu-profile-hook.mjs', import.meta.url).href;
+  const hooks = [
+    ...(process.env.BENCH_CPU_PROF_DIR ? ['--import', new URL('./cpu-profile-hook.mjs', import.meta.url).href] : []),
+    ...(process.env.BENCH_MEMORY_LOG ? ['--import', new URL('./memory-hook.mjs', import.meta.url).href] : []),
+  ];
   const service = await startService({
     config: options.config,
     timeoutMs: 60_000,
-    env: process.env.BENCH_CPU_PROF_DIR ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${hook}`.trim() } : {},
+    env: hooks.length ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${hooks.join(' ')}`.trim() } : {},
   });
   const client = new ServiceClient(service.url);
   try {
