@@ -103,7 +103,10 @@ function orderOf(signal: Signal, defaults: ByteWordOrder): ByteWordOrder {
 export function decodeSignal(signal: Signal, words: ArrayLike<number>, at: number, defaults: ByteWordOrder): SignalValue {
   const raw = decodeRaw(signal.type, words, at, orderOf(signal, defaults), signal.bit);
   if (typeof raw === 'boolean') return raw;
-  return raw * signal.scale + signal.offset;
+  // A float32 carries about 7 significant digits; printing more shows noise (50.59019088745117).
+  const exact = signal.type === 'f32' ? Number(raw.toPrecision(7)) : raw;
+  // 12 digits drop binary artefacts of the scaling (598 × 0.1 = 59.800000000000004) and keep any real precision.
+  return Number((exact * signal.scale + signal.offset).toPrecision(12));
 }
 
 /** Registers (or one 0/1 bit) that carry `value` for `signal`; `current` is the register a `bit` signal shares. */

@@ -4,6 +4,7 @@
  * The serialport binding is an optional, typed dependency: production uses the native
  * binding for this OS; tests pass a paired virtual binding (see paired-serial-binding.ts).
  */
+import { existsSync } from 'node:fs';
 // The package's ESM entry ships no types; its CommonJS entry does.
 import type { BindingInterface } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
 import { SerialPortStream } from '@serialport/stream';
@@ -35,6 +36,7 @@ export class SerialTransport implements Transport {
   private opening: Promise<void> | undefined;
   private opened = false;
   private closingLocally = false;
+  private deviceWatch: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SerialTransportOptions) {
     this.description = `serial ${options.path}@${options.baudRate}`;
@@ -73,6 +75,7 @@ export class SerialTransport implements Transport {
           return;
         }
         this.opened = true;
+        this.watchDevice(port);
         resolve();
       });
     });
@@ -99,9 +102,25 @@ export class SerialTransport implements Transport {
     });
   }
 
+  /**
+   * A USB adapter pulled out (or a pty whose other end died) usually fails the next read,
+   * but not always at once: the native binding can sit on a dead descriptor. The device
+   * node disappearing from /dev is the surest sign, so it is checked every second.
+   */
+  private watchDevice(port: SerialPortStream): void {
+    const { path } = this.options;
+    if (this.options.binding !== undefined || !existsSync(path)) return; // a virtual port has no node to watch
+    this.deviceWatch = setInterval(() => {
+      if (!existsSync(path)) this.linkDown(port, { reason: 'error', error: new Error(`serial device ${path} vanished`) });
+    }, 1000);
+    this.deviceWatch.unref();
+  }
+
   /** Report the link down once per open, and release the OS port if it is still held. */
   private linkDown(port: SerialPortStream, down: LinkDown): void {
     if (this.port !== port || !this.opened) return;
+    clearInterval(this.deviceWatch);
+    this.deviceWatch = undefined;
     this.port = undefined;
     this.opened = false;
     if (port.isOpen) {
