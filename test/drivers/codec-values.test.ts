@@ -95,3 +95,18 @@ describe('signals: scale, offset and the profile default order', () => {
     expect(signalWidth(impressions)).toBe(2);
   });
 });
+
+describe('engineering values as a person reads them', () => {
+  const order: ByteWordOrder = { wordOrder: 'big', byteOrder: 'big' };
+  it('carry no binary noise from the scaling (598 tenths of a percent is 59.8 %)', () => {
+    const level = signalSchema.parse({ name: 'paper', role: 'paper', area: 'holding', address: 0, type: 'u16', scale: 0.1 });
+    expect(decodeSignal(level, [598], 0, order)).toBe(59.8);
+    expect(decodeSignal(level, [3], 0, order)).toBe(0.3);
+  });
+
+  it('give a float32 its 7 significant digits, not the noise of its double expansion', () => {
+    const ink = signalSchema.parse({ name: 'ink.1', role: 'ink', unit: 1, color: 'cyan', area: 'holding', address: 0, type: 'f32' });
+    // 50.59019 as float32 is 0x424A5C5B, whose exact value is 50.590190887451171875
+    expect(decodeSignal(ink, [0x424a, 0x5c5b], 0, order)).toBe(50.59019);
+  });
+});
