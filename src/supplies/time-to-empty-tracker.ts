@@ -9,6 +9,12 @@ import { minutesToEmpty, type ConsumptionPoint, type TimeToEmpty } from './time-
 export interface TimeToEmptySettings {
   /** Readings older than this leave the window. */
   windowMs: number;
+  /**
+   * Points kept in the window are at least this far apart (the newest one always stands in
+   * for the readings since the last kept point). Bounds memory: a level scanned every 2 s
+   * would otherwise keep 600 points per channel over a 20-min window, 60,000 for 100 presses.
+   */
+  minSpacingMs: number;
   /** A rise of this many points (a refill, a new pile) starts the window afresh. */
   riseResetPoints: number;
   minPoints: number;
@@ -19,6 +25,7 @@ export interface TimeToEmptySettings {
 
 export const defaultTimeToEmptySettings: TimeToEmptySettings = {
   windowMs: 20 * 60_000,
+  minSpacingMs: 10_000,
   riseResetPoints: 2,
   minPoints: 3,
   minSheets: 100,
@@ -59,6 +66,13 @@ export class TimeToEmptyTracker {
     return { paper, ink };
   }
 
+  /** Readings kept over all channels (bounded by the window and `minSpacingMs`). */
+  get pointCount(): number {
+    let count = 0;
+    for (const channel of this.channels.values()) count += channel.points.length;
+    return count;
+  }
+
   /** Forget a press (removed from the configuration). */
   forget(pressId: string): void {
     for (const key of [...this.channels.keys()]) if (key.startsWith(`${pressId}\u0000`)) this.channels.delete(key);
@@ -94,7 +108,12 @@ export class TimeToEmptyTracker {
     // still turn (make-ready waste) or not at all, which says nothing about the run rate. Levels
     // are scanned slower than snapshots come: one point per new level reading.
     if (reading.producing && (channel.points.length === 0 || at > channel.points.at(-1)!.at)) {
-      channel.points.push({ at, level, sheets: reading.sheets });
+      const point = { at, level, sheets: reading.sheets };
+      const points = channel.points;
+      // Too close to the last point kept for good: replace the newest instead of adding one,
+      // so the window holds about windowMs / minSpacingMs points whatever the scan rate.
+      if (points.length >= 2 && at - points.at(-2)!.at < this.settings.minSpacingMs) points[points.length - 1] = point;
+      else points.push(point);
     }
     const cutoff = at - this.settings.windowMs;
     while (channel.points.length > 0 && channel.points[0]!.at < cutoff) channel.points.shift();

@@ -10,12 +10,13 @@ const MIN = 60_000;
  * A press printing at `speed` sheets/hour, draining paper by `paperPerSheet` points and ink
  * unit 1 by `inkPerSheet`, sampled every 30 s with levels quantised to 0.1 % like the demo PLC.
  */
-function* steadyDrain(options: { speed: number; paperPerSheet: number; inkPerSheet: number; paper: number; ink: number; minutes: number; startSheets?: number; startAt?: number }): Generator<PressSnapshot> {
+function* steadyDrain(options: { speed: number; paperPerSheet: number; inkPerSheet: number; paper: number; ink: number; minutes: number; startSheets?: number; startAt?: number; everyMs?: number }): Generator<PressSnapshot> {
   const base = pressSnapshot('press-1', { units: 2 });
   const startAt = options.startAt ?? START;
-  for (let t = 0; t <= options.minutes * 2; t++) {
-    const at = startAt + t * 30_000;
-    const sheets = (options.startSheets ?? 0) + Math.round((options.speed / 120) * t);
+  const everyMs = options.everyMs ?? 30_000;
+  for (let t = 0; t <= (options.minutes * MIN) / everyMs; t++) {
+    const at = startAt + t * everyMs;
+    const sheets = (options.startSheets ?? 0) + Math.round(((options.speed / 3600_000) * everyMs) * t);
     const printed = sheets - (options.startSheets ?? 0);
     const q = (v: number) => Math.round(Math.max(0, v) * 10) / 10;
     yield {
@@ -55,6 +56,25 @@ describe('time to empty', () => {
     const full = tracker.observe(snapshot).paper!;
     const half = tracker.observe({ ...snapshot, speed: 6000 }).paper!;
     expect(half).toBeCloseTo(full * 2, 0);
+  });
+
+  it('keeps a bounded number of readings however fast levels are scanned, with the same estimate', () => {
+    // Levels every 2 s for 40 min without a refill: 1200 readings per channel, 3 channels.
+    const settings = { windowMs: 20 * MIN, minSpacingMs: 10_000 };
+    const tracker = new TimeToEmptyTracker({ settings });
+    let last;
+    let most = 0;
+    for (const snapshot of steadyDrain({ speed: 6000, paperPerSheet: 100 / 6000, inkPerSheet: 0.001, paper: 100, ink: 60, minutes: 40, everyMs: 2000 })) {
+      last = tracker.observe(snapshot);
+      most = Math.max(most, tracker.pointCount);
+    }
+    // At most two points per 10 s in the 20-min window, per channel (ink 1, ink 2, paper),
+    // not the 600 readings per channel the window spans.
+    expect(most).toBeLessThanOrEqual(3 * (2 * 120 + 2));
+    // 4000 sheets of 6000 printed: 33.3 % left at 100 sheets/min -> 20 min.
+    expect(last!.paper).toBeCloseTo(20, 0);
+    expect(last!.ink[0]!.minutes).toBeGreaterThan(540); // 56 % at 0.1 %/min: 560 min
+    expect(last!.ink[0]!.minutes).toBeLessThan(580);
   });
 
   it('is null when not consuming: no speed, not in production, or too few readings', () => {
