@@ -213,7 +213,9 @@ export class Reconciler {
           : `no level readings from ${what} within ${minutes} min`;
       out.push({ type: 'flagged', entryId: entry.id, at: now, detail });
     }
-    this.rises = this.rises.filter((rise) => rise.lastAt >= now - 2 * this.settings.windowMs);
+    // Called with every snapshot (hundreds a second): copy the list only when a rise has aged out.
+    const keepFrom = now - 2 * this.settings.windowMs;
+    if (this.rises.some((rise) => rise.lastAt < keepFrom)) this.rises = this.rises.filter((rise) => rise.lastAt >= keepFrom);
     return out;
   }
 
@@ -225,6 +227,11 @@ export class Reconciler {
       if (next === null || due < next) next = due;
     }
     return next;
+  }
+
+  /** Rises remembered for matching (those of the last two windows). */
+  get riseCount(): number {
+    return this.rises.length;
   }
 
   get pendingCount(): number {

@@ -38,6 +38,24 @@ describe('Reconciler (pure)', () => {
   });
 });
 
+describe('Reconciler memory', () => {
+  it('forgets rises older than two windows: a press refilled every 5 min for 4 h keeps a handful', () => {
+    const clock = new ManualClock(START);
+    const r = new Reconciler({ clock, settings: { windowMs: 15 * MIN, mergeMs: 2 * MIN } });
+    let most = 0;
+    for (let minute = 0; minute < 240; minute++) {
+      if (minute > 0) clock.advance(MIN);
+      // drains 10 points a minute, refilled to 100 every 5 minutes
+      r.observeLevel({ pressId: 'p', kind: 'ink', unit: 1, color: 'cyan', level: 100 - (minute % 5) * 10, at: clock.now() });
+      r.tick();
+      most = Math.max(most, r.riseCount);
+    }
+    expect(most).toBeLessThanOrEqual((2 * 15) / 5 + 1);
+    // the last refill is still there to confirm an entry logged for it
+    expect(r.observeEntry({ id: 1, pressId: 'p', kind: 'ink', unit: 1, color: 'cyan', at: clock.now() })[0]?.type).toBe('confirmed');
+  });
+});
+
 describe('reconciliation in the service', () => {
   let h: Harness;
   beforeEach(async () => {
