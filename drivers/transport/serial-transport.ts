@@ -27,6 +27,8 @@ export interface SerialTransportOptions extends SerialLineSettings {
   logger?: Logger;
 }
 
+const DEVICE_WATCH_MS = 200;
+
 export class SerialTransport implements Transport {
   readonly description: string;
   readonly events: TypedEmitter<TransportEvents>;
@@ -105,14 +107,15 @@ export class SerialTransport implements Transport {
   /**
    * A USB adapter pulled out (or a pty whose other end died) usually fails the next read,
    * but not always at once: the native binding can sit on a dead descriptor. The device
-   * node disappearing from /dev is the surest sign, so it is checked every second.
+   * node disappearing from /dev is the surest sign, so it is checked every 200 ms (a stat
+   * call: cheap next to the line's own traffic).
    */
   private watchDevice(port: SerialPortStream): void {
     const { path } = this.options;
     if (this.options.binding !== undefined || !existsSync(path)) return; // a virtual port has no node to watch
     this.deviceWatch = setInterval(() => {
       if (!existsSync(path)) this.linkDown(port, { reason: 'error', error: new Error(`serial device ${path} vanished`) });
-    }, 1000);
+    }, DEVICE_WATCH_MS);
     this.deviceWatch.unref();
   }
 
