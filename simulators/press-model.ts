@@ -135,7 +135,7 @@ export class PressModel {
   }
 
   /** Alarm codes of the profile whose stop reason is `jam`. */
-  get jamCodes(): string[] {
+  get jamCodes(): readonly string[] {
     return this.stops.jamCodes;
   }
 

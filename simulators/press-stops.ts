@@ -22,20 +22,22 @@ export class StopCauses {
   operatorStop = false;
   private readonly definitions = new Map<string, AlarmDefinition>();
   private readonly active = new Set<string>();
+  private jamCodeList: readonly string[] | undefined;
 
   constructor(private readonly profile: Profile) {
     for (const signal of profile.signals) if (signal.role === 'alarm') this.definitions.set(signal.alarm.code, signal.alarm);
   }
 
+  /** Read on every 100 ms step of every simulated press: ranks the causes without allocating. */
   get reason(): StopReason | undefined {
-    const reasons = new Set<StopReason>();
+    let best = REASON_RANK.length;
     for (const code of this.active) {
       const reason = this.reasonOf(code);
-      if (reason) reasons.add(reason);
+      if (reason) best = Math.min(best, REASON_RANK.indexOf(reason));
     }
-    if (this.paperOut) reasons.add('other');
-    if (this.operatorStop) reasons.add('operator');
-    return REASON_RANK.find((reason) => reasons.has(reason));
+    if (this.paperOut) best = Math.min(best, REASON_RANK.indexOf('other'));
+    if (this.operatorStop) best = Math.min(best, REASON_RANK.indexOf('operator'));
+    return REASON_RANK[best];
   }
 
   isActive(code: string): boolean {
@@ -61,9 +63,9 @@ export class StopCauses {
     return false;
   }
 
-  /** Alarm codes of the profile whose stop reason is `jam`. */
-  get jamCodes(): string[] {
-    return [...this.definitions.keys()].filter((code) => this.reasonOf(code) === 'jam');
+  /** Alarm codes of the profile whose stop reason is `jam` (the profile is fixed: computed once). */
+  get jamCodes(): readonly string[] {
+    return (this.jamCodeList ??= [...this.definitions.keys()].filter((code) => this.reasonOf(code) === 'jam'));
   }
 
   /** The profile's alarm code for a door switch or an e-stop, or the built-in code. */

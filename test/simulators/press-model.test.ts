@@ -95,6 +95,28 @@ describe('PressModel', () => {
     expect(jams).toBeLessThan(140);
   });
 
+  it('the assistant refills low ink, paper and other levels after its delay, and closes an open door', () => {
+    const press = new PressModel({
+      profile: profile4c,
+      seed: 4,
+      jamMeanIntervalMs: 0,
+      assistant: { refillBelowPercent: 10, refillAfterMs: 30_000, closeDoorAfterMs: 10_000 },
+      job: { goodSheets: 1e9 },
+      initial: { phase: 'production', ink: 5, paper: 5, levels: 5 },
+    });
+    press.advance(20_000);
+    expect(Math.max(...press.inkUnits.map((u) => u.level), press.paperLevel)).toBeLessThan(10); // noticed, not yet done
+    press.advance(15_000);
+    for (const unit of press.inkUnits) expect(unit.level).toBeGreaterThan(95);
+    expect(press.paperLevel).toBeGreaterThan(95);
+    expect(press.level('fountain')).toBeGreaterThan(95);
+    press.openDoor();
+    press.advance(5_000);
+    expect(press.stopReason).toBe('door-open');
+    press.advance(6_000);
+    expect(press.stopReason).toBeUndefined();
+  });
+
   it('holds the press for a door, an e-stop and an operator stop, most serious reason first', () => {
     const press = new PressModel({ profile: profile5c, seed: 1, jamMeanIntervalMs: 0, assistant: false, initial: { phase: 'production', paper: 100 } });
     press.advance(MINUTE);
