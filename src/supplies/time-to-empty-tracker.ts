@@ -13,6 +13,8 @@ export interface TimeToEmptySettings {
    * Points kept in the window are at least this far apart (the newest one always stands in
    * for the readings since the last kept point). Bounds memory: a level scanned every 2 s
    * would otherwise keep 600 points per channel over a 20-min window, 60,000 for 100 presses.
+   * 40 points over the window still average out the sensor's 0.1 % steps, and the first
+   * estimate after a refill comes as soon as `minSheets` allows at any usual speed.
    */
   minSpacingMs: number;
   /** A rise of this many points (a refill, a new pile) starts the window afresh. */
@@ -25,7 +27,7 @@ export interface TimeToEmptySettings {
 
 export const defaultTimeToEmptySettings: TimeToEmptySettings = {
   windowMs: 20 * 60_000,
-  minSpacingMs: 10_000,
+  minSpacingMs: 30_000,
   riseResetPoints: 2,
   minPoints: 3,
   minSheets: 100,

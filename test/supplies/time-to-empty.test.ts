@@ -60,17 +60,21 @@ describe('time to empty', () => {
 
   it('keeps a bounded number of readings however fast levels are scanned, with the same estimate', () => {
     // Levels every 2 s for 40 min without a refill: 1200 readings per channel, 3 channels.
-    const settings = { windowMs: 20 * MIN, minSpacingMs: 10_000 };
+    const settings = { windowMs: 20 * MIN, minSpacingMs: 30_000 };
     const tracker = new TimeToEmptyTracker({ settings });
     let last;
     let most = 0;
+    let firstEstimateAt: number | undefined;
     for (const snapshot of steadyDrain({ speed: 6000, paperPerSheet: 100 / 6000, inkPerSheet: 0.001, paper: 100, ink: 60, minutes: 40, everyMs: 2000 })) {
       last = tracker.observe(snapshot);
       most = Math.max(most, tracker.pointCount);
+      if (last.paper !== null) firstEstimateAt ??= snapshot.updatedAt - START;
     }
-    // At most two points per 10 s in the 20-min window, per channel (ink 1, ink 2, paper),
+    // As soon as the 100 sheets of `minSheets` are printed (1 min at 6000/h), not later.
+    expect(firstEstimateAt).toBeLessThanOrEqual(62_000);
+    // At most two points per 30 s in the 20-min window, per channel (ink 1, ink 2, paper),
     // not the 600 readings per channel the window spans.
-    expect(most).toBeLessThanOrEqual(3 * (2 * 120 + 2));
+    expect(most).toBeLessThanOrEqual(3 * (2 * 40 + 2));
     // 4000 sheets of 6000 printed: 33.3 % left at 100 sheets/min -> 20 min.
     expect(last!.paper).toBeCloseTo(20, 0);
     expect(last!.ink[0]!.minutes).toBeGreaterThan(540); // 56 % at 0.1 %/min: 560 min
