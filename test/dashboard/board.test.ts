@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, startService, type ServiceProcess } from '../helpers/service-process.js';
-import { api, artifactsDir, boardReady, launchBrowser, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
+import { api, apiLogin, artifactsDir, boardReady, launchBrowser, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
 
 interface PressSummary { id: string; name: string }
 
@@ -81,8 +81,16 @@ describe('press board', () => {
     await page.setViewportSize(VIEWPORTS.wall);
   });
 
-  it('shows "reconnecting" while the service is down and recovers by itself when it is back', async () => {
+  it('shows "reconnecting" while the service is down and is back in sync, unacknowledged jam included, within 5 s of the restart', async () => {
     const { port, dataDir } = service;
+    // an unacknowledged jam that must survive the restart on the wall screen
+    const admin = await apiLogin(service);
+    const injected = await api(service, 'simulation/presses/press-1/events', { method: 'POST', body: { action: 'jam' }, cookie: admin });
+    expect(injected.status).toBe(200);
+    const jam = await page.waitForSelector('#alarm-banner [data-alarm-id].unacked');
+    const jamId = await jam.getAttribute('data-alarm-id');
+    // the alarm is committed before it is emitted, so the banner showing it means it is on disk
+
     await service.kill();
     await page.waitForFunction(() => document.body.dataset.connection === 'reconnecting', undefined, { timeout: 10_000 });
     expect(await page.textContent('#connection')).toMatch(/Reconnecting/);
@@ -90,9 +98,14 @@ describe('press board', () => {
     expect(await page.$$eval('.press-tile', (tiles) => tiles.every((tile) => tile.classList.contains('not-fresh')))).toBe(true);
 
     service = await startService({ dataDir, env: { PORT: String(port) } });
-    await page.waitForFunction(() => document.body.dataset.connection === 'live', undefined, { timeout: 15_000 });
+    const upAt = Date.now();
+    await page.waitForFunction((id) => document.body.dataset.connection === 'live'
+      && Array.from(document.querySelectorAll('.press-tile')).some((tile) => !tile.classList.contains('not-fresh'))
+      && document.querySelector(`#alarm-banner [data-alarm-id="${id}"].unacked`) !== null, jamId, { timeout: 15_000 });
+    const inSyncAfter = Date.now() - upAt;
+    if (process.env.PRESSROOM_TEST_VERBOSE) console.log(`wall screen back in sync ${inSyncAfter} ms after the service was up`);
+    expect(inSyncAfter).toBeLessThan(5_000);
     expect(await page.isHidden('#connection')).toBe(true);
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('.press-tile')).some((tile) => !tile.classList.contains('not-fresh')), undefined, { timeout: 10_000 });
     expect(pageErrors).toEqual([]);
   });
 });
