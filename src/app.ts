@@ -116,8 +116,11 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   for (const press of config.presses) {
     alarmEngine.configurePress(press.id, alarmConfigFromProfile(press.profile, { alarms: press.alarms, levelAlarms: press.levelAlarms }));
   }
+  // Machine writes the database refuses (busy, read-only, full) wait here and replay in order:
+  // run-state transitions, counters and alarm changes share the one queue.
+  const deferred = createDeferredWrites({ logger: logger.child({ component: 'store' }) });
   const alarmRepository = new AlarmRepository(store.database);
-  const alarms = new AlarmService({ engine: alarmEngine, repository: alarmRepository, logger: logger.child({ component: 'alarms' }), now });
+  const alarms = new AlarmService({ engine: alarmEngine, repository: alarmRepository, logger: logger.child({ component: 'alarms' }), now, deferredWrites: deferred });
   const notifications = createNotifications({
     db: store.database,
     webhooks: config.notifications.webhooks,
@@ -152,7 +155,6 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
 
   const ratedSpeeds = new Map(config.presses.map((p) => [p.id, p.ratedSpeed]));
   const recorder = createSampleRecorder({ store, logger: logger.child({ component: 'recorder' }), ratedSpeedOf: (id) => ratedSpeeds.get(id) ?? 10_000 });
-  const deferred = createDeferredWrites({ logger: logger.child({ component: 'store' }) });
 
   const eventLoop = createEventLoopMonitor();
   const health = (): HealthReport => {
@@ -161,6 +163,10 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     const busList = [...buses.values()].map((bus) => ({ id: bus.id, kind: config.buses.find((b) => b.id === bus.id)!.kind, connected: bus.connected }));
     const storeError = deferred.trouble() ?? (recorder.pending() > 10_000 ? 'sample recording is behind' : undefined);
     const ok = online === snapshots.length && storeError === undefined;
+    const storeQueues = {
+      pending: { writes: deferred.pending(), samples: recorder.pending() },
+      dropped: { writes: deferred.dropped(), samples: recorder.dropped() },
+    };
     return {
       status: ok ? 'ok' : 'degraded',
       version: VERSION,
@@ -168,7 +174,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       uptimeS: Math.round((now() - startedAt) / 1000),
       presses: { total: snapshots.length, online },
       buses: busList,
-      store: storeError ? { ok: false, error: storeError } : { ok: true },
+      store: storeError ? { ok: false, error: storeError, ...storeQueues } : { ok: true, ...storeQueues },
       eventLoop: eventLoop.read(),
       realtimeClients: realtimeRef?.connectedClients() ?? 0,
       notifications: notifications.status(),

@@ -8,11 +8,19 @@
  * is one durable transaction (synchronous=FULL, via StoreDatabase.durableWrite) committed
  * before the command returns; changes made by timers (on/off delays, shelving expiry,
  * re-notify) are written as they happen.
+ *
+ * When the database refuses a write (busy, read-only, full): changes that come from the
+ * machine (inputs and timers) go through the shared DeferredWrites queue, in order with the
+ * run-state transitions, and are replayed when it accepts again; the events still go out at
+ * once. Operator commands are refused (the StoreError, which the HTTP layer answers with 503
+ * storage_unavailable) before the engine applies them while machine writes are still queued:
+ * a durable write may not overtake older queued changes, or their replay would overwrite it.
  */
 import { pino, type Logger } from 'pino';
 import type { AlarmView } from '../domain/alarm-view.js';
 import type { RunState, StopReason } from '../domain/press-snapshot.js';
 import { TypedEmitter } from '../domain/typed-emitter.js';
+import { createDeferredWrites, type DeferredWrites } from '../recording/deferred-writes.js';
 import type { AlarmRepository } from '../store/alarm-repository.js';
 import type { AlarmEngine, LevelUpdate } from './alarm-engine.js';
 import type { AckCommand, AlarmCommandResult, AlarmEvent, JournalEntry, ShelveCommand, UnshelveCommand } from './alarm-types.js';
@@ -23,6 +31,11 @@ export interface AlarmServiceOptions {
   logger?: Logger;
   /** Timestamp for `updated_at` of stored rows; default Date.now. */
   now?: () => number;
+  /**
+   * The queue machine writes wait in while the database refuses them: pass the one the
+   * run-state transitions use, so both replay in one order. Default: a queue of its own.
+   */
+  deferredWrites?: DeferredWrites;
 }
 
 type ServiceEvents = { alarm: (event: AlarmEvent) => void };
@@ -39,6 +52,8 @@ export class AlarmService {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly emitter: TypedEmitter<ServiceEvents>;
+  private readonly deferredWrites: DeferredWrites;
+  private readonly ownsDeferredWrites: boolean;
   private batch: Batch | null = null;
   private unsubscribe: (() => void)[] = [];
 
@@ -47,6 +62,8 @@ export class AlarmService {
     this.repository = options.repository;
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.now = options.now ?? Date.now;
+    this.ownsDeferredWrites = options.deferredWrites === undefined;
+    this.deferredWrites = options.deferredWrites ?? createDeferredWrites({ logger: this.logger });
     this.emitter = new TypedEmitter<ServiceEvents>((error, event) => this.logger.error({ err: error, event }, 'alarm service listener failed'));
   }
 
@@ -68,6 +85,7 @@ export class AlarmService {
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
     this.engine.dispose();
+    if (this.ownsDeferredWrites) this.deferredWrites.stop();
   }
 
   /** Events after they are stored: raised, cleared, acked, updated, renotify. */
@@ -91,7 +109,11 @@ export class AlarmService {
     this.inBatch(false, () => this.engine.updateRunState(pressId, at, state));
   }
 
-  /** Throws StoreError if the durable commit fails (the engine has applied the command by then). */
+  /**
+   * Throws StoreError, without applying the command, while machine writes wait for the
+   * database; and if the durable commit itself fails (the engine has applied the command by
+   * then: it stays in memory and is stored with the alarm's next change).
+   */
   acknowledge(alarmId: string, command: AckCommand): AlarmCommandResult {
     return this.inBatch(true, () => this.engine.acknowledge(alarmId, command));
   }
@@ -119,6 +141,7 @@ export class AlarmService {
 
   private inBatch<T>(durable: boolean, work: () => T): T {
     if (this.batch) return work(); // nested (a listener fed an input): the outer batch stores it
+    if (durable) this.refuseWhileWritesQueued();
     const batch: Batch = { journal: [], alarms: new Map(), events: [] };
     this.batch = batch;
     let result: T;
@@ -159,12 +182,24 @@ export class AlarmService {
     }
   }
 
-  /** Machine-driven changes: a failed write is logged with what was lost; the alarm still goes out. */
+  /**
+   * An operator command may only be stored after every queued machine change: try them now,
+   * and refuse the command (before it is applied) if the database still refuses.
+   */
+  private refuseWhileWritesQueued(): void {
+    if (this.deferredWrites.pending() === 0) return;
+    this.deferredWrites.flush();
+    const trouble = this.deferredWrites.troubleError();
+    if (trouble !== undefined) throw trouble;
+  }
+
+  /** Machine-driven changes: stored now, or queued in order and replayed when the database accepts writes again. */
   private storeQuietly(batch: Batch): void {
-    try {
-      this.repository.record({ journal: batch.journal, alarms: [...batch.alarms.values()] }, { durable: false, at: this.now() });
-    } catch (error) {
-      this.logger.error({ err: error, journal: batch.journal, alarms: [...batch.alarms.keys()] }, 'alarm changes not stored');
-    }
+    const journal = batch.journal;
+    const alarms = [...batch.alarms.values()];
+    if (journal.length === 0 && alarms.length === 0) return;
+    const at = this.now();
+    const label = `record alarm changes (${[...new Set([...journal.map((j) => `${j.alarmId} ${j.action}`), ...alarms.map((a) => a.id)])].join(', ')})`;
+    this.deferredWrites.run(label, () => this.repository.record({ journal, alarms }, { durable: false, at }));
   }
 }

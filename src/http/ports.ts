@@ -49,7 +49,14 @@ export interface HealthReport {
   uptimeS: number;
   presses: { total: number; online: number };
   buses: { id: string; kind: string; connected: boolean }[];
-  store: { ok: boolean; error?: string };
+  store: {
+    ok: boolean;
+    error?: string;
+    /** Writes waiting for the database: transitions, counters and alarm changes (`writes`), trend samples. */
+    pending: { writes: number; samples: number };
+    /** Lost since start: queued writes past their bound or refused for their content, samples thinned in an outage. */
+    dropped: { writes: number; samples: number };
+  };
   /** Event-loop delay since start (perf_hooks), a measure of how responsive the service is. */
   eventLoop: { p50Ms: number; p99Ms: number; maxMs: number };
   realtimeClients: number;

@@ -2,6 +2,11 @@
  * Turns live press snapshots into stored samples: each signal is offered to the
  * change-based filter (deadband + heartbeat), and what it keeps is written in batches,
  * one transaction every `flushMs`, so recording costs a few commits a minute per press.
+ *
+ * While the database refuses writes the samples wait in memory. They are measurements, so
+ * unlike transitions and alarm changes (DeferredWrites) they may be thinned: past
+ * `maxPending` the oldest go, logged at error once per outage and counted in `dropped()`
+ * (shown in /api/health).
  */
 import type { Logger } from 'pino';
 import type { PressSnapshot } from '../domain/press-snapshot.js';
@@ -21,6 +26,8 @@ export interface SampleRecorder {
   flush(): void;
   stop(): void;
   pending(): number;
+  /** Samples lost since start because the backlog was full. */
+  dropped(): number;
 }
 
 /** The signals of a snapshot under their stored names. */
@@ -46,6 +53,8 @@ export function createSampleRecorder(options: SampleRecorderOptions): SampleReco
   const maxPending = options.maxPending ?? 100_000;
   let pending: Sample[] = [];
   let failing = false;
+  let dropped = 0;
+  let droppedThisOutage = 0;
 
   const flush = () => {
     if (pending.length === 0) return;
@@ -53,13 +62,20 @@ export function createSampleRecorder(options: SampleRecorderOptions): SampleReco
     try {
       options.store.samples.insertMany(batch);
       pending = [];
-      if (failing) options.logger.info({ rows: batch.length }, 'sample recording recovered');
+      if (failing) options.logger.info({ rows: batch.length, dropped: droppedThisOutage }, 'sample recording recovered');
       failing = false;
+      droppedThisOutage = 0;
     } catch (error) {
       // Keep them for the next flush; trends matter less than alarms, so cap the backlog.
       if (!failing) options.logger.error({ err: error, pending: batch.length }, 'cannot store samples; keeping them in memory');
       failing = true;
-      if (pending.length > maxPending) pending = pending.slice(pending.length - maxPending);
+      if (pending.length > maxPending) {
+        const excess = pending.length - maxPending;
+        if (droppedThisOutage === 0) options.logger.error({ maxPending }, 'sample backlog full: dropping the oldest samples until the database accepts writes');
+        dropped += excess;
+        droppedThisOutage += excess;
+        pending = pending.slice(excess);
+      }
     }
   };
   const timer = setInterval(flush, options.flushMs ?? 2000);
@@ -77,5 +93,6 @@ export function createSampleRecorder(options: SampleRecorderOptions): SampleReco
       flush();
     },
     pending: () => pending.length,
+    dropped: () => dropped,
   };
 }

@@ -1,9 +1,15 @@
+import Database from 'better-sqlite3';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { StoreDatabase } from '../../src/store/database.js';
 import { AlarmRepository } from '../../src/store/alarm-repository.js';
 import { AlarmEngine } from '../../src/alarms/alarm-engine.js';
 import { AlarmService } from '../../src/alarms/alarm-service.js';
+import { openDatabase } from '../../src/store/database.js';
+import { migrate } from '../../src/store/migrate.js';
+import { alarmMigrations } from '../../src/store/migrations/alarms.js';
+import { createDeferredWrites } from '../../src/recording/deferred-writes.js';
 import { alarmConfigFromProfile } from '../../src/alarms/alarm-config.js';
 import type { AlarmEvent } from '../../src/alarms/alarm-types.js';
 import { PRESS, profile } from './harness.js';
@@ -128,5 +134,48 @@ describe('AlarmService: stored as it happens, restored after a restart', () => {
     const id = p.service.list()[0]!.id;
     expect(() => p.service.acknowledge(id, { user: 'anna' })).toThrow(expect.objectContaining({ name: 'StoreError', operation: expect.stringContaining('alarm journal') }));
     expect(p.events.at(-1)).toMatchObject({ type: 'acked' });
+  });
+
+  it('alarm changes the database refuses (busy) are announced at once, queued in order and replayed; an ack meanwhile is refused, not applied', () => {
+    const clock = new ManualClock(Date.UTC(2025, 2, 14, 6, 0, 0));
+    const db = openDatabase({ dataDir: temp.dir, busyTimeoutMs: 0 });
+    migrate(db, alarmMigrations);
+    const repository = new AlarmRepository(db);
+    const engine = new AlarmEngine({ clock });
+    engine.configurePress(PRESS, alarmConfigFromProfile(profile));
+    const deferredWrites = createDeferredWrites({ logger: pino({ level: 'silent' }), retryMs: 3_600_000 });
+    const service = new AlarmService({ engine, repository, now: () => clock.now(), deferredWrites });
+    const events: AlarmEvent[] = [];
+    service.on('alarm', (event) => events.push(event));
+    service.start();
+    open.push({ shutdown: () => (service.stop(), deferredWrites.stop(), db.close()) });
+
+    // another process holds the write lock
+    const other = new Database(db.path);
+    other.exec('BEGIN IMMEDIATE; CREATE TABLE lock_holder (x)');
+    service.updateBits(PRESS, clock.now(), { 'jam.feeder': true });
+    expect(events.map((e) => e.type)).toEqual(['raised']);
+    const id = service.list()[0]!.id;
+    clock.advance(1000);
+    service.updateBits(PRESS, clock.now(), { 'jam.feeder': false });
+    expect(events.map((e) => e.type)).toEqual(['raised', 'cleared']);
+    expect(deferredWrites.pending()).toBe(2);
+    expect(repository.journal({ alarmId: id })).toEqual([]);
+
+    // the ack cannot be stored after the queued changes: refused before it is applied
+    expect(() => service.acknowledge(id, { user: 'anna' })).toThrow(expect.objectContaining({ name: 'StoreError', kind: 'busy' }));
+    expect(service.list()[0]).toMatchObject({ id, acknowledged: false });
+    expect(events).toHaveLength(2);
+
+    other.exec('ROLLBACK');
+    other.close();
+    deferredWrites.flush();
+    expect(deferredWrites.pending()).toBe(0);
+    expect(deferredWrites.dropped()).toBe(0);
+    expect(repository.journal({ alarmId: id, order: 'asc' }).map((j) => j.action)).toEqual(['raise', 'clear']);
+    expect(repository.listedAlarms()).toEqual([expect.objectContaining({ id, active: false, acknowledged: false })]);
+    // and now the ack goes through, after them
+    expect(service.acknowledge(id, { user: 'anna' }).ok).toBe(true);
+    expect(repository.journal({ alarmId: id, order: 'asc' }).map((j) => j.action)).toEqual(['raise', 'clear', 'ack']);
   });
 });
