@@ -45,7 +45,11 @@ export interface BusOptions {
   interFrameGapMs?: number;
   /** RTU: after a timeout, how long to keep discarding a late reply before the next request. Default: timeoutMs. */
   lateReplyGuardMs?: number;
-  /** TCP: consecutive timeouts after which the connection is taken for half-open and dropped. Default 3. */
+  /**
+   * TCP: consecutive timeouts (retries count) after which the connection is taken for
+   * half-open and dropped. Default 2: one request and its retry. A unit that stops answering
+   * while other units on the same connection still answer (a gateway) does not drop it.
+   */
   halfOpenTimeouts?: number;
   /** TCP connect timeout. Default 3000. */
   connectTimeoutMs?: number;
@@ -68,7 +72,7 @@ export type DisconnectReason =
   | 'remote-closed'
   /** Socket error, serial device vanished, write failed. */
   | 'link-error'
-  /** TCP: several requests in a row timed out, so the connection is presumed half-open. */
+  /** TCP: requests in a row timed out (`halfOpenTimeouts`) and no other unit answers, so the connection is presumed half-open. */
   | 'half-open'
   /** TCP: the byte stream lost MBAP framing, nothing more on it can be trusted. */
   | 'framing';

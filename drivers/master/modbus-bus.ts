@@ -40,7 +40,10 @@ export class ModbusBus {
   private readonly protocol: LinkProtocol;
   private readonly queue: Job[] = [];
   private active: Job | undefined;
-  private consecutiveTimeouts = 0;
+  /** TCP half-open detection: the current run of consecutive timeouts (see `noteTimeout`). */
+  private readonly timeoutRun = { count: 0, stoppedAnswering: new Set<number>() };
+  /** Units whose last attempt was answered (a reply or an exception): proof that the connection carries traffic. */
+  private readonly answeringUnits = new Set<number>();
   /** Units whose failure was already logged at warn level; repeats go to debug. */
   private readonly failingUnits = new Set<number>();
   private readonly counters = {
@@ -183,10 +186,12 @@ export class ModbusBus {
         const failure = error instanceof ModbusError ? error : modbusError('protocol', 'attempt failed', job.context, error);
         this.counters.errors[failure.kind]++;
         this.noteFailure(job, failure, attempt);
+        // The timeout that made the bus drop the connection as half-open: the link is down, say so.
+        if (failure.kind === 'timeout' && this.noteTimeout(job.unitId)) throw modbusError('offline', 'link down (half-open)', job.context, failure);
         if (!RETRYABLE.has(failure.kind) || attempt >= job.retries) throw failure;
         continue;
       }
-      this.consecutiveTimeouts = 0;
+      this.noteAnswer(job.unitId);
       this.counters.lastLatencyMs = result.latencyMs;
       if (this.failingUnits.delete(job.unitId)) this.logger.debug({ unitId: job.unitId }, 'device answers again');
       const response = result.response;
@@ -206,16 +211,34 @@ export class ModbusBus {
       // debug: the poller says it once per press at warn, with the press's name; the bus would double it
       this.logger.debug(log, 'request failed');
     }
-    if (failure.kind !== 'timeout') {
-      this.consecutiveTimeouts = 0;
-      return;
-    }
-    const limit = this.options.halfOpenTimeouts ?? 3;
-    if (this.options.link.kind === 'tcp' && ++this.consecutiveTimeouts >= limit) {
-      this.consecutiveTimeouts = 0;
-      this.logger.warn({ timeouts: limit }, 'consecutive timeouts: taking the TCP connection for half-open and reconnecting');
-      this.supervisor.drop('half-open');
-    }
+    // Bytes came back (a bad CRC, a malformed reply): the connection carries traffic.
+    if (failure.kind === 'crc' || failure.kind === 'protocol') this.noteAnswer(job.unitId);
+  }
+
+  private noteAnswer(unitId: number): void {
+    this.answeringUnits.add(unitId);
+    this.timeoutRun.count = 0;
+    this.timeoutRun.stoppedAnswering.clear();
+  }
+
+  /**
+   * TCP: is this timeout the one that shows the connection half-open? Returns true after
+   * dropping it. A half-open connection silences every unit behind it; a dead unit behind a
+   * gateway silences only itself. So a run of `halfOpenTimeouts` (default 2: one request
+   * and its retry) consecutive timeouts drops the connection only if no other unit is known
+   * to answer on it, or if two units that were answering have stopped within the run. One
+   * dead unit among others that answer never tears down their shared connection.
+   */
+  private noteTimeout(unitId: number): boolean {
+    if (this.options.link.kind !== 'tcp') return false;
+    const run = this.timeoutRun;
+    run.count++;
+    if (this.answeringUnits.delete(unitId)) run.stoppedAnswering.add(unitId);
+    const limit = this.options.halfOpenTimeouts ?? 2;
+    if (run.count < limit || (run.stoppedAnswering.size < 2 && this.answeringUnits.size > 0)) return false;
+    this.logger.warn({ timeouts: run.count, units: [...run.stoppedAnswering] }, 'consecutive timeouts: taking the TCP connection for half-open and reconnecting');
+    this.supervisor.drop('half-open');
+    return true;
   }
 
   /** Count and build an error for a request that was never sent. */
@@ -225,6 +248,8 @@ export class ModbusBus {
   }
 
   private failPending(reason: DisconnectReason, error: Error | undefined): void {
+    this.timeoutRun.count = 0;
+    this.timeoutRun.stoppedAnswering.clear();
     const message = `link down (${reason})`;
     this.protocol.linkDown(message, error);
     for (const job of this.queue.splice(0)) job.reject(this.refuse('offline', message, job.context));

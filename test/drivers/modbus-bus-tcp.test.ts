@@ -109,17 +109,39 @@ describe('timeouts, retries and stray replies', () => {
     expect(bus.stats().discarded.frames).toBe(1);
   });
 
-  it('drops a half-open connection after 3 consecutive timeouts and reconnects', async () => {
-    await startConnected(makeBus({ timeoutMs: 50 }));
+  it('drops a half-open connection after 2 consecutive timeouts (a request and its retry) and reconnects', async () => {
+    await startConnected(makeBus({ timeoutMs: 50, retries: 1 }));
+    expect(await bus.readRegisters(1, 'holding', 0, 1)).toEqual([1000]);
     core.plan = () => ({ silent: true });
     const disconnected = nextEvent(bus, 'disconnected');
-    for (let i = 0; i < 3; i++) await expect(bus.readRegisters(1, 'holding', 0, 1)).rejects.toMatchObject({ kind: 'timeout' });
+    // The timeout that drops the connection fails the request as offline: the link is down.
+    await expect(bus.readRegisters(1, 'holding', 0, 1)).rejects.toMatchObject({ kind: 'offline', message: expect.stringContaining('link down (half-open)') });
     expect(await disconnected).toEqual({ reason: 'half-open' });
+    expect(bus.stats().errors.timeout).toBe(2);
     await nextEvent(bus, 'connected');
     core.plan = () => ({});
     expect(await bus.readRegisters(1, 'holding', 1, 1)).toEqual([1001]);
     expect(server.connections).toBe(2);
     expect(bus.stats().reconnects).toBe(1);
+  });
+
+  it('behind a gateway, a dead unit never drops the connection while another unit answers; two units falling silent do', async () => {
+    await startConnected(makeBus({ timeoutMs: 40, retries: 1 }));
+    expect(await bus.readRegisters(1, 'holding', 0, 1)).toEqual([1000]);
+    expect(await bus.readRegisters(2, 'holding', 0, 1)).toEqual([2000]);
+    let dark = false;
+    core.plan = (received) => ({ silent: dark || received.unitId === 2 });
+    const drops: string[] = [];
+    bus.on('disconnected', ({ reason }) => drops.push(reason));
+    // Unit 2 dead: its requests time out, retries included, many in a row; unit 1 still answers.
+    for (let i = 0; i < 4; i++) await expect(bus.readRegisters(2, 'holding', 0, 1)).rejects.toMatchObject({ kind: 'timeout' });
+    expect(await bus.readRegisters(1, 'holding', 0, 1)).toEqual([1000]);
+    for (let i = 0; i < 2; i++) await expect(bus.readRegisters(2, 'holding', 0, 1)).rejects.toMatchObject({ kind: 'timeout' });
+    expect(drops).toEqual([]);
+    // The path goes dark: unit 1 stops too. Its request and retry, with no other unit answering, drop it.
+    dark = true;
+    await expect(bus.readRegisters(1, 'holding', 0, 1)).rejects.toMatchObject({ kind: 'offline' });
+    expect(drops).toEqual(['half-open']);
   });
 });
 

@@ -6,6 +6,9 @@
  * `stall()`: every connection stops forwarding in both directions, and new connections are
  * accepted but forward nothing either (the far side is unreachable). `heal()`: new
  * connections forward again; the stalled ones stay dead, as a rebooted PLC has forgotten them.
+ * `stallAtNextRequest()`: stall the moment the next request arrives from the master (it is
+ * swallowed): the peer falls silent mid-poll. `firstSwallowedAt` is when the first request
+ * after a stall arrived and got no answer.
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
@@ -19,6 +22,9 @@ export class StallProxy {
   private readonly server: Server;
   private readonly pairs = new Set<Pair>();
   private stalled = false;
+  private stallOnData: ((at: number) => void) | undefined;
+  /** performance.now() of the first request swallowed since the last `stall()`. */
+  firstSwallowedAt: number | undefined;
 
   private constructor(private readonly target: { host: string; port: number }) {
     this.server = createServer({ noDelay: true }, (client) => this.accept(client));
@@ -39,7 +45,19 @@ export class StallProxy {
 
   stall(): void {
     this.stalled = true;
+    this.firstSwallowedAt = undefined;
     for (const pair of this.pairs) pair.dead = true;
+  }
+
+  /** Resolves with the time of the stall: when the next request from the master arrived. */
+  stallAtNextRequest(): Promise<number> {
+    return new Promise((resolve) => {
+      this.stallOnData = (at) => {
+        this.stallOnData = undefined;
+        this.stall();
+        resolve(at);
+      };
+    });
   }
 
   heal(): void {
@@ -58,7 +76,12 @@ export class StallProxy {
     const upstream = connect({ ...this.target, noDelay: true });
     const pair: Pair = { client, upstream, dead: this.stalled };
     this.pairs.add(pair);
-    client.on('data', (chunk) => pair.dead || upstream.write(chunk));
+    client.on('data', (chunk) => {
+      const at = performance.now();
+      this.stallOnData?.(at);
+      if (!pair.dead) upstream.write(chunk);
+      else this.firstSwallowedAt ??= at;
+    });
     upstream.on('data', (chunk) => pair.dead || client.write(chunk));
     // A live pair passes a close on; a dead one swallows it, like a path that went dark.
     const end = () => {

@@ -6,16 +6,21 @@
  * notice within 3× the timeout and be connected again within 2 s of the PLC being back,
  * even with the worst jitter (`random` pinned near 1).
  *
- * Half-open: a proxy stops forwarding without closing (stall-proxy.ts). With requests
- * flowing, the bus must take the connection for dead within 3× the timeout (three
- * consecutive timeouts), and read again within 2 s of the path healing.
+ * Half-open: a proxy stops forwarding without closing (stall-proxy.ts). The bus takes the
+ * connection for dead after two consecutive timeouts (a request and its retry, which
+ * follows at once) when no other unit answers on it; and reads again within 2 s of the path
+ * healing. Under the real poller with the demo profile's settings (200 ms timeout, 1 retry,
+ * fast scan 250 ms), a PLC that falls silent mid-poll has its connection dropped and its
+ * press offline within 3× the timeout of the stall. A stall between polls is noticed only
+ * when the poller next asks: within 3× the timeout of that first unanswered request. Behind
+ * a gateway, one dead unit never drops the connection the others answer on.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModbusBus, isModbusError } from '../../drivers/index.js';
 import { resolveProfile, startSimulation, type Simulation } from '../../simulators/simulation.js';
 import { startConnected } from '../helpers/bus-events.js';
 import { Floor, withPolling } from './floor.js';
-import { busEvent, healthWhere, settled } from './kit.js';
+import { busEvent, healthWhere, readingWhere, settled } from './kit.js';
 import { StallProxy } from './stall-proxy.js';
 
 const TIMEOUT_MS = 100;
@@ -59,7 +64,7 @@ describe('TCP PLC power cycle and half-open connections', () => {
     expect((await pressOnline).at - backAt).toBeLessThan(2000 + PERIOD_MS);
   }, 20_000);
 
-  it('half-open: three timeouts and the connection is dropped; reads again within 2 s of the path healing', async () => {
+  it('half-open: two timeouts and the connection is dropped; reads again within 2 s of the path healing', async () => {
     const simulation = await plc();
     const proxy = await StallProxy.start(simulation.address!);
     floor.onTeardown(() => proxy.close());
@@ -88,8 +93,9 @@ describe('TCP PLC power cycle and half-open connections', () => {
     proxy.stall();
     const detected = await halfOpen;
     expect(detected.info.reason).toBe('half-open');
-    expect(detected.at - stalledAt).toBeLessThan(3 * TIMEOUT_MS + 60);
-    expect(bus.stats().errors.timeout).toBe(3);
+    // Two timeouts: the request in flight at the stall (or the next one) and its retry... with retries 0, the next read.
+    expect(detected.at - stalledAt).toBeLessThan(3 * TIMEOUT_MS);
+    expect(bus.stats().errors.timeout).toBe(2);
 
     // Still dark for a while: it keeps reconnecting to a path that answers nothing.
     await busEvent(bus, 'disconnected', 2000);
@@ -105,4 +111,80 @@ describe('TCP PLC power cycle and half-open connections', () => {
     expect(okAgain - healedAt).toBeLessThan(2000);
     expect(bus.stats().reconnects).toBeGreaterThanOrEqual(2);
   }, 20_000);
+
+  describe('half-open under the real poller, with the demo profile\'s settings (timeout 200 ms, 1 retry, fast scan 250 ms)', () => {
+    const demo = resolveProfile('demo-sheetfed-4c');
+    const T = demo.polling.timeoutMs;
+
+    async function polledThroughProxy(units: number[]) {
+      const simulation = await startSimulation({ presses: units.map((unitId) => ({ unitId, profile: demo })), serve: { kind: 'tcp', port: 0 }, tickMs: 0 });
+      floor.onTeardown(() => simulation.close());
+      const proxy = await StallProxy.start(simulation.address!);
+      floor.onTeardown(() => proxy.close());
+      // The bus's own settings are the service's defaults; the poller asks with the profile's timeout and retries.
+      const bus = await floor.bus({ id: 'plc-proxied', link: { kind: 'tcp', host: '127.0.0.1', port: proxy.port }, timeoutMs: T, retries: 1 });
+      const { poller } = floor.poller(units.map((unitId) => ({ pressId: `press-${unitId}`, unitId, profile: demo, reader: bus })));
+      for (const unitId of units) await healthWhere(poller.press(`press-${unitId}`)!, (h) => h.online);
+      return { simulation, proxy, bus, poller };
+    }
+
+    it('a PLC falling silent mid-poll: connection dropped and press offline within 3× the timeout of the stall', async () => {
+      expect(T).toBe(200);
+      const { proxy, bus, poller } = await polledThroughProxy([1]);
+      const press = poller.press('press-1')!;
+      const disconnected = busEvent(bus, 'disconnected');
+      const pressOffline = healthWhere(press, (h) => !h.online, 5000);
+      const stalledAt = await proxy.stallAtNextRequest();
+      const detected = await disconnected;
+      const offline = await pressOffline;
+      console.info(`half-open mid-poll: dropped ${Math.round(detected.at - stalledAt)} ms, press offline ${Math.round(offline.at - stalledAt)} ms after the stall (3× timeout = ${3 * T} ms)`);
+      expect(detected.info.reason).toBe('half-open');
+      expect(detected.at - stalledAt).toBeLessThan(3 * T);
+      expect(offline.at - stalledAt).toBeLessThan(3 * T);
+      expect(offline.health.lastError).toMatch(/^offline: link down \(half-open\)/);
+      // It reconnects at once (to a path that answers nothing), and keeps trying.
+      await busEvent(bus, 'connected', 2000);
+    });
+
+    it('a PLC falling silent between polls: dropped within 3× the timeout of the first request left unanswered', async () => {
+      const { proxy, bus, poller } = await polledThroughProxy([1]);
+      const press = poller.press('press-1')!;
+      // The worst moment: just after a reply, when the next poll is furthest away.
+      await readingWhere(press, (r) => r.ok && r.scanClass === 'fast');
+      const disconnected = busEvent(bus, 'disconnected');
+      const stalledAt = performance.now();
+      proxy.stall();
+      const detected = await disconnected;
+      const firstUnanswered = proxy.firstSwallowedAt!;
+      console.info(`half-open between polls: dropped ${Math.round(detected.at - firstUnanswered)} ms after the first unanswered request, ${Math.round(detected.at - stalledAt)} ms after the stall`);
+      expect(detected.info.reason).toBe('half-open');
+      expect(detected.at - firstUnanswered).toBeLessThan(3 * T);
+      // The bus cannot know before the poller asks: at most one fast period later.
+      expect(firstUnanswered - stalledAt).toBeLessThan(250 + 50);
+    });
+
+    it('a gateway with three units, one dead: the shared connection stays up; half-open, it is dropped', async () => {
+      const { simulation, proxy, bus, poller } = await polledThroughProxy([1, 2, 3]);
+      const drops: string[] = [];
+      bus.on('disconnected', ({ reason }) => drops.push(reason));
+      simulation.press(3).setFault({ silent: 1 });
+      const dead = poller.press('press-3')!;
+      const offScan = await healthWhere(dead, (h) => h.offScanUntil !== null, 5000);
+      // Through its first probe (2 s later), the others read on the same connection.
+      await healthWhere(dead, (h) => h.offScanUntil !== null && h.offScanUntil > offScan.health.offScanUntil!, 5000);
+      expect(drops).toEqual([]);
+      expect(bus.stats().reconnects).toBe(0);
+      for (const unitId of [1, 2]) expect(poller.press(`press-${unitId}`)!.health()).toMatchObject({ online: true });
+      expect(dead.health().errors.timeout).toBeGreaterThanOrEqual(4);
+
+      // Now the path to the gateway goes dark: two units that answered stop, and it is dropped.
+      const disconnected = busEvent(bus, 'disconnected');
+      const stalledAt = await proxy.stallAtNextRequest();
+      const detected = await disconnected;
+      console.info(`gateway half-open: dropped ${Math.round(detected.at - stalledAt)} ms after the stall`);
+      expect(detected.info.reason).toBe('half-open');
+      // One unit's request and retry, then the other unit's request: three timeouts.
+      expect(detected.at - stalledAt).toBeLessThan(4 * T);
+    }, 15_000);
+  });
 });
