@@ -39,6 +39,7 @@ import { alarmMigrations } from './store/migrations/alarms.js';
 import { createSupplies, levelHistoryFromSamples, suppliesMigrations, type TimeToEmpty } from './supplies/index.js';
 import { alarmRoutes, type AlarmPort } from './http/routes/alarms.js';
 import { createEventLoopMonitor } from './app/event-loop-monitor.js';
+import { pressHealthFindings } from './app/health-findings.js';
 import { createNotifications, notificationsMigrations } from './notifications/index.js';
 import type { PressSnapshot } from './domain/press-snapshot.js';
 
@@ -160,9 +161,16 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   const health = (): HealthReport => {
     const snapshots = pressService.snapshots();
     const online = snapshots.filter((s) => s.online).length;
-    const busList = [...buses.values()].map((bus) => ({ id: bus.id, kind: config.buses.find((b) => b.id === bus.id)!.kind, connected: bus.connected }));
+    const findings = pressHealthFindings(snapshots);
+    const busList = [...buses.values()].map((bus) => ({
+      id: bus.id,
+      kind: config.buses.find((b) => b.id === bus.id)!.kind,
+      connected: bus.connected,
+      overrunning: findings.overrunningByBus.get(bus.id) ?? [],
+    }));
     const storeError = deferred.trouble() ?? (recorder.pending() > 10_000 ? 'sample recording is behind' : undefined);
-    const ok = online === snapshots.length && storeError === undefined;
+    const reasons = storeError === undefined ? findings.reasons : [...findings.reasons, `store: ${storeError}`];
+    const ok = reasons.length === 0;
     const storeQueues = {
       pending: { writes: deferred.pending(), samples: recorder.pending() },
       dropped: { writes: deferred.dropped(), samples: recorder.dropped() },
@@ -174,6 +182,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       uptimeS: Math.round((now() - startedAt) / 1000),
       presses: { total: snapshots.length, online },
       buses: busList,
+      reasons,
       store: storeError ? { ok: false, error: storeError, ...storeQueues } : { ok: true, ...storeQueues },
       eventLoop: eventLoop.read(),
       realtimeClients: realtimeRef?.connectedClients() ?? 0,

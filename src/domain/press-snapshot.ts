@@ -33,6 +33,11 @@ export interface CommHealth {
   offScanUntil: number | null;
   /** Scan classes that could not keep their period, with the number of missed cycles. */
   overruns: Record<string, number>;
+  /**
+   * Scan classes overrunning now: the bus cannot carry the reads asked of it, so many of the
+   * class's recent ticks were skipped (see src/poller/overrun-window.ts). Empty when all keep up.
+   */
+  overrunning: string[];
 }
 
 export interface PressLink {

@@ -48,7 +48,10 @@ export interface HealthReport {
   startedAt: number;
   uptimeS: number;
   presses: { total: number; online: number };
-  buses: { id: string; kind: string; connected: boolean }[];
+  /** `overrunning`: presses on the bus with scan classes that cannot keep their period (the bus is asked more than it carries). */
+  buses: { id: string; kind: string; connected: boolean; overrunning: { pressId: string; scanClasses: string[] }[] }[];
+  /** Why the status is `degraded`, one line each (offline presses, overrunning scan classes, store trouble); empty when `ok`. */
+  reasons: string[];
   store: {
     ok: boolean;
     error?: string;

@@ -10,10 +10,12 @@
  * costs no line time, and an `exception` or `crc` proves the unit is there.
  *
  * Logging follows the Home Assistant habit: the first failure of an outage at warn, the
- * repeats at debug, the recovery at info, so a dead press cannot flood the log.
+ * repeats at debug, the recovery at info, so a dead press cannot flood the log. A scan class
+ * that starts overrunning is logged once at warn, and at info when it keeps up again.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
+import { defaultOverrunSettings, OverrunWindow, type OverrunChange, type OverrunSettings } from './overrun-window.js';
 import type { PressHealth, ReadError } from './reading.js';
 
 export interface OffScanSettings {
@@ -32,6 +34,7 @@ export interface CommHealthTrackerOptions {
   clock: Clock;
   logger: Logger;
   offScan: OffScanSettings;
+  overrun?: OverrunSettings;
 }
 
 export class CommHealthTracker {
@@ -41,6 +44,7 @@ export class CommHealthTracker {
   private failuresInOutage = 0;
   private outageStartedAt: number | null = null;
   private backoffMs: number;
+  private readonly overrunWindows = new Map<string, OverrunWindow>();
 
   constructor(private readonly options: CommHealthTrackerOptions) {
     this.backoffMs = options.offScan.initialBackoffMs;
@@ -55,6 +59,7 @@ export class CommHealthTracker {
       reads: 0,
       offScanUntil: null,
       overruns: {},
+      overrunning: [],
     };
   }
 
@@ -68,7 +73,7 @@ export class CommHealthTracker {
 
   /** A copy: callers may keep it. */
   snapshot(): PressHealth {
-    return { ...this.health, errors: { ...this.health.errors }, overruns: { ...this.health.overruns } };
+    return { ...this.health, errors: { ...this.health.errors }, overruns: { ...this.health.overruns }, overrunning: [...this.health.overrunning] };
   }
 
   /** A good read (of a cycle or a probe). Returns true when this ended an outage or off-scan. */
@@ -106,6 +111,7 @@ export class CommHealthTracker {
     if (this.offScan || this.consecutiveTimeouts < this.options.offScan.timeoutsBeforeOffScan) return false;
     this.health.online = false;
     this.health.offScanUntil = now + this.backoffMs;
+    this.forgetOverruns('off-scan');
     this.options.logger.warn(
       { pressId: this.options.pressId, timeouts: this.consecutiveTimeouts, backoffMs: this.backoffMs },
       `press ${this.options.pressId} taken off-scan after ${this.consecutiveTimeouts} consecutive timeouts; probing every ${this.backoffMs} ms or more`,
@@ -124,6 +130,42 @@ export class CommHealthTracker {
 
   recordOverrun(scanClass: string, missed = 1): void {
     this.health.overruns[scanClass] = (this.health.overruns[scanClass] ?? 0) + missed;
+  }
+
+  /**
+   * Ticks of a scan class: `due` fell due since its last tick, `skipped` of them were not run
+   * (counted in `overruns`). Returns a change of `overrunning` for that class, if any.
+   */
+  recordTicks(scanClass: string, due: number, skipped: number, periodMs: number): OverrunChange | undefined {
+    if (skipped > 0) this.recordOverrun(scanClass, skipped);
+    let window = this.overrunWindows.get(scanClass);
+    if (!window) {
+      window = new OverrunWindow(this.options.overrun ?? defaultOverrunSettings);
+      this.overrunWindows.set(scanClass, window);
+    }
+    const change = window.record(due, skipped);
+    if (change === undefined) return undefined;
+    const windowTicks = (this.options.overrun ?? defaultOverrunSettings).windowTicks;
+    const fields = { pressId: this.options.pressId, scanClass, periodMs, skipped: window.skipped, windowTicks };
+    if (change === 'started') {
+      this.health.overrunning = [...this.health.overrunning, scanClass];
+      this.options.logger.warn(
+        fields,
+        `press ${this.options.pressId}: scan class ${scanClass} is overrunning: ${window.skipped} of its last ${windowTicks} ticks (${periodMs} ms) skipped; the bus cannot carry the reads asked of it`,
+      );
+    } else {
+      this.health.overrunning = this.health.overrunning.filter((name) => name !== scanClass);
+      this.options.logger.info(fields, `press ${this.options.pressId}: scan class ${scanClass} keeps its period again`);
+    }
+    return change;
+  }
+
+  /** Off-scan: the classes' ticks are not run, so they are not judged either. */
+  private forgetOverruns(why: string): void {
+    for (const window of this.overrunWindows.values()) window.reset();
+    if (this.health.overrunning.length === 0) return;
+    this.options.logger.info({ pressId: this.options.pressId, scanClasses: this.health.overrunning }, `press ${this.options.pressId}: overrun watch reset (${why})`);
+    this.health.overrunning = [];
   }
 
   private logFailure(error: ReadError): void {

@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import type { PollingSettings, Profile } from '../../drivers/profile/schema.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import type { OffScanSettings } from './comm-health.js';
+import type { OverrunSettings } from './overrun-window.js';
 import { PressPoller } from './press-poller.js';
 import type { PollerEvents, PressHealth } from './reading.js';
 import type { RegisterReader } from './register-reader.js';
@@ -22,6 +23,7 @@ export interface PolledPress {
 export interface PollerOptions {
   presses: PolledPress[];
   offScan?: Partial<OffScanSettings>;
+  overrun?: OverrunSettings;
   clock?: Clock;
   logger?: Logger;
 }
@@ -35,7 +37,7 @@ export class Poller {
       if (this.pollers.has(press.pressId)) throw new Error(`press "${press.pressId}" is listed twice`);
       this.pollers.set(
         press.pressId,
-        new PressPoller({ ...press, offScan: options.offScan, clock: options.clock ?? systemClock, logger: logger.child({ bus: press.reader.id }) }),
+        new PressPoller({ ...press, offScan: options.offScan, overrun: options.overrun, clock: options.clock ?? systemClock, logger: logger.child({ bus: press.reader.id }) }),
       );
     }
   }

@@ -5,7 +5,8 @@
  * Scheduling is fixed-rate on the injected clock: ticks fall at start + n × period, not
  * "period after the last cycle ended", so a slow bus shows up as overruns instead of a
  * silently stretched period. At most one cycle per scan class is in flight: a tick that
- * finds the previous cycle still running is skipped and counted in `overruns`.
+ * finds the previous cycle still running is skipped and counted in `overruns`; a class that
+ * skips many of its recent ticks is listed in `overrunning` (overrun-window.ts).
  *
  * A cycle stops at the first `timeout` or `offline` (the press or link is not answering;
  * reading the remaining blocks would only add line time) but carries on past other
@@ -19,6 +20,7 @@ import type { SignalValue } from '../../drivers/codec/values.js';
 import { systemClock, type Clock, type TimerHandle } from '../domain/clock.js';
 import { TypedEmitter } from '../domain/typed-emitter.js';
 import { CommHealthTracker, defaultOffScanSettings, type OffScanSettings } from './comm-health.js';
+import type { OverrunSettings } from './overrun-window.js';
 import { decodeBlock, planReads, type ReadBlock, type ReadPlan, type ScanClassPlan } from './read-plan.js';
 import type { PollerEvents, PressHealth, ReadError, Reading } from './reading.js';
 import type { ReadOptions, RegisterReader } from './register-reader.js';
@@ -31,6 +33,8 @@ export interface PressPollerOptions {
   /** Per-press overrides of the profile's polling settings (timeouts, periods, gaps). */
   polling?: Partial<PollingSettings>;
   offScan?: Partial<OffScanSettings>;
+  /** When a scan class counts as overrunning (default: 5 of its last 20 ticks skipped). */
+  overrun?: OverrunSettings;
   clock?: Clock;
   logger?: Logger;
 }
@@ -68,6 +72,7 @@ export class PressPoller {
       clock: this.clock,
       logger: this.logger,
       offScan: { ...defaultOffScanSettings, ...options.offScan },
+      overrun: options.overrun,
     });
     this.events = new TypedEmitter<PollerEvents>((error, event) => this.logger.error({ err: error, event }, 'a poller event listener threw'));
     this.runs = this.plan.scanClasses.map((plan) => ({ plan, nextDueAt: 0, timer: undefined, inFlight: undefined }));
@@ -131,11 +136,11 @@ export class PressPoller {
     }
     this.schedule(run);
     if (this.tracker.offScan) return; // the probe speaks for the press
+    const due = missed + 1;
     if (run.inFlight) missed++;
-    if (missed > 0) {
-      this.tracker.recordOverrun(run.plan.name, missed);
-      this.logger.debug({ scanClass: run.plan.name, missed }, 'scan cycle overrun: tick skipped');
-    }
+    if (missed > 0) this.logger.debug({ scanClass: run.plan.name, missed }, 'scan cycle overrun: tick skipped');
+    // a change of the class's overrunning flag goes out at once, not with the next reading
+    if (this.tracker.recordTicks(run.plan.name, due, missed, period)) this.events.emit('health', this.tracker.snapshot());
     if (!run.inFlight) this.startCycle(run);
   }
 

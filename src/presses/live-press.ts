@@ -86,7 +86,7 @@ export class LivePress {
       paper: { ...empty, kind: profile.paper.kind },
       levels,
       activeAlarms: 0,
-      comm: { lastOkAt: null, lastErrorAt: null, lastError: null, latencyMs: null, errors: {}, reads: 0, offScanUntil: null, overruns: {} },
+      comm: { lastOkAt: null, lastErrorAt: null, lastError: null, latencyMs: null, errors: {}, reads: 0, offScanUntil: null, overruns: {}, overrunning: [] },
       updatedAt: now,
     };
   }
@@ -119,7 +119,7 @@ export class LivePress {
 
   applyHealth(health: PressHealth, now: number): StateTransition | undefined {
     const { pressId: _pressId, online, ...comm } = health;
-    this.snap.comm = { ...comm, errors: { ...comm.errors }, overruns: { ...comm.overruns } };
+    this.snap.comm = { ...comm, errors: { ...comm.errors }, overruns: { ...comm.overruns }, overrunning: [...comm.overrunning] };
     this.snap.updatedAt = now;
     this.snap.online = online;
     if (!online) {

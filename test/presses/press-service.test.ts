@@ -38,7 +38,7 @@ function read(scanClass: string, values: Reading['values'], options: { afterMs?:
 const fast = (values: Reading['values'], afterMs = 250) => read('fast', { state: 2, speed: 12_000, 'jam.feeder': false, 'jam.delivery': false, 'double-sheet': false, 'door-open': false, 'e-stop': false, ...values }, { afterMs });
 
 function health(online: boolean, extra: Partial<PressHealth> = {}): PressHealth {
-  return { pressId: 'p1', online, lastOkAt: null, lastErrorAt: null, lastError: null, latencyMs: 4, errors: {}, reads: 10, offScanUntil: null, overruns: {}, ...extra };
+  return { pressId: 'p1', online, lastOkAt: null, lastErrorAt: null, lastError: null, latencyMs: 4, errors: {}, reads: 10, offScanUntil: null, overruns: {}, overrunning: [], ...extra };
 }
 
 describe('PressService: the snapshot before any reading', () => {

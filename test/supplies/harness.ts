@@ -50,7 +50,7 @@ export function pressSnapshot(id: string, options: { units?: number; state?: Pre
     paper: { level: 80, quality: 'good', at, kind: 'pile' },
     levels: [],
     activeAlarms: 0,
-    comm: { lastOkAt: at, lastErrorAt: null, lastError: null, latencyMs: 5, errors: {}, reads: 1, offScanUntil: null, overruns: {} },
+    comm: { lastOkAt: at, lastErrorAt: null, lastError: null, latencyMs: 5, errors: {}, reads: 1, offScanUntil: null, overruns: {}, overrunning: [] },
     updatedAt: at,
   };
 }
