@@ -197,7 +197,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     apiRouters: [
       healthRoutes({ health }),
       ...auth.routers,
-      simulationRoutes(createSimulationControl(config, simulations)),
+      simulationRoutes({ control: createSimulationControl(config, simulations), audit: auth.audit }),
       guarded('/presses', readers, pressRoutes({ presses: pressReadModel, history: createHistoryReadModel(store), now })),
       guarded('/alarms', readers, alarmRoutes({ alarms: alarmPort(alarms, alarmRepository), audit: auth.audit })),
       supplies.router,
@@ -322,9 +322,9 @@ function alarmPort(service: AlarmService, repository: AlarmRepository): AlarmPor
     history: (filters) => repository.listAlarms(filters),
     journal: (filters) => repository.journal(filters),
     journalCsv: (filters) => repository.exportJournalCsv(filters),
-    acknowledge: (id, command) => service.acknowledge(id, command),
-    shelve: (id, command) => service.shelve(id, command),
-    unshelve: (id, command) => service.unshelve(id, command),
+    acknowledge: (id, command, alsoCommit) => service.acknowledge(id, command, alsoCommit),
+    shelve: (id, command, alsoCommit) => service.shelve(id, command, alsoCommit),
+    unshelve: (id, command, alsoCommit) => service.unshelve(id, command, alsoCommit),
   };
 }
 

@@ -40,6 +40,12 @@ export interface AlarmServiceOptions {
 
 type ServiceEvents = { alarm: (event: AlarmEvent) => void };
 
+/**
+ * A caller's own write for a successful operator command (its audit line), run inside the
+ * command's durable transaction: the two commit together or not at all.
+ */
+export type CommandCommit = (alarm: AlarmView) => void;
+
 interface Batch {
   journal: JournalEntry[];
   alarms: Map<string, AlarmView>;
@@ -114,16 +120,23 @@ export class AlarmService {
    * database; and if the durable commit itself fails (the engine has applied the command by
    * then: it stays in memory and is stored with the alarm's next change).
    */
-  acknowledge(alarmId: string, command: AckCommand): AlarmCommandResult {
-    return this.inBatch(true, () => this.engine.acknowledge(alarmId, command));
+  acknowledge(alarmId: string, command: AckCommand, alsoCommit?: CommandCommit): AlarmCommandResult {
+    return this.command(() => this.engine.acknowledge(alarmId, command), alsoCommit);
   }
 
-  shelve(alarmId: string, command: ShelveCommand): AlarmCommandResult {
-    return this.inBatch(true, () => this.engine.shelve(alarmId, command));
+  shelve(alarmId: string, command: ShelveCommand, alsoCommit?: CommandCommit): AlarmCommandResult {
+    return this.command(() => this.engine.shelve(alarmId, command), alsoCommit);
   }
 
-  unshelve(alarmId: string, command: UnshelveCommand): AlarmCommandResult {
-    return this.inBatch(true, () => this.engine.unshelve(alarmId, command));
+  unshelve(alarmId: string, command: UnshelveCommand, alsoCommit?: CommandCommit): AlarmCommandResult {
+    return this.command(() => this.engine.unshelve(alarmId, command), alsoCommit);
+  }
+
+  /** `alsoCommit` runs in the command's durable transaction, only when the command succeeded. */
+  private command(work: () => AlarmCommandResult, alsoCommit: CommandCommit | undefined): AlarmCommandResult {
+    return this.inBatch(true, work, (result) => {
+      if (result.ok) alsoCommit?.(result.alarm);
+    });
   }
 
   /** The live alarm list (the engine's, not the store's). */
@@ -139,8 +152,13 @@ export class AlarmService {
     return this.engine.activeCount(pressId);
   }
 
-  private inBatch<T>(durable: boolean, work: () => T): T {
-    if (this.batch) return work(); // nested (a listener fed an input): the outer batch stores it
+  private inBatch<T>(durable: boolean, work: () => T, inCommit?: (result: T) => void): T {
+    if (this.batch) {
+      // nested (a listener fed an input): the outer batch stores it
+      const result = work();
+      inCommit?.(result);
+      return result;
+    }
     if (durable) this.refuseWhileWritesQueued();
     const batch: Batch = { journal: [], alarms: new Map(), events: [] };
     this.batch = batch;
@@ -151,7 +169,7 @@ export class AlarmService {
       this.batch = null;
     }
     try {
-      this.store(batch, durable);
+      this.store(batch, durable, inCommit && (() => inCommit(result)));
     } finally {
       // Even if storing failed the alarms are real: the dashboard must still see them.
       for (const event of batch.events) this.emitter.emit('alarm', event);
@@ -174,9 +192,9 @@ export class AlarmService {
     this.emitter.emit('alarm', event);
   }
 
-  private store(batch: Batch, durable: boolean): void {
+  private store(batch: Batch, durable: boolean, alsoInTransaction?: () => void): void {
     if (durable) {
-      this.repository.record({ journal: batch.journal, alarms: [...batch.alarms.values()] }, { durable: true, at: this.now() });
+      this.repository.record({ journal: batch.journal, alarms: [...batch.alarms.values()] }, { durable: true, at: this.now(), alsoInTransaction });
     } else {
       this.storeQuietly(batch);
     }

@@ -93,14 +93,17 @@ export class AlarmRepository {
   /**
    * Writes journal lines and occurrence rows in one transaction. `durable`: the commit is on
    * disk when this returns (operator commands); otherwise a fast NORMAL commit (readings).
+   * `alsoInTransaction` runs inside the same transaction after the rows (the audit line of an
+   * operator command), so both commit together or not at all.
    */
-  record(batch: AlarmRecordBatch, options: { durable: boolean; at: number }): void {
+  record(batch: AlarmRecordBatch, options: { durable: boolean; at: number; alsoInTransaction?: () => void }): void {
     const journal = batch.journal ?? [];
     const alarms = batch.alarms ?? [];
-    if (journal.length === 0 && alarms.length === 0) return;
+    if (journal.length === 0 && alarms.length === 0 && !options.alsoInTransaction) return;
     const work = () => {
       for (const entry of journal) this.insertJournal.run(entry);
       for (const alarm of alarms) this.upsertInstance.run({ ...toRow(alarm), updated_at: options.at });
+      options.alsoInTransaction?.();
     };
     const operation = `record ${journal.length} alarm journal lines and ${alarms.length} alarms`;
     if (options.durable) this.db.durableWrite(operation, work);

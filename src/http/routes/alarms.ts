@@ -1,6 +1,7 @@
 /**
  * Alarms: the live list, acknowledgement and shelving by operators, the journal and its
- * CSV export. Commands are stored with synchronous=FULL before the answer (AlarmService).
+ * CSV export. Commands are stored with synchronous=FULL before the answer (AlarmService), in one
+ * transaction with their audit line.
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -18,9 +19,10 @@ export interface AlarmPort {
   history(filters: { listed?: boolean; active?: boolean; unacknowledged?: boolean; pressId?: string; priority?: AlarmPriority[]; from?: number; to?: number; limit?: number }): AlarmView[];
   journal(filters: { pressId?: string; alarmId?: string; from?: number; to?: number; limit?: number }): unknown[];
   journalCsv(filters: { pressId?: string; from?: number; to?: number }): string;
-  acknowledge(id: string, command: { user: string; note?: string | null }): CommandResult;
-  shelve(id: string, command: { user: string; minutes: number; reason: string }): CommandResult;
-  unshelve(id: string, command: { user: string; note?: string | null }): CommandResult;
+  /** `alsoCommit` runs, on success, inside the command's durable transaction (the audit line). */
+  acknowledge(id: string, command: { user: string; note?: string | null }, alsoCommit: (alarm: AlarmView) => void): CommandResult;
+  shelve(id: string, command: { user: string; minutes: number; reason: string }, alsoCommit: (alarm: AlarmView) => void): CommandResult;
+  unshelve(id: string, command: { user: string; note?: string | null }, alsoCommit: (alarm: AlarmView) => void): CommandResult;
 }
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -87,21 +89,23 @@ export function alarmRoutes(options: { alarms: AlarmPort; audit: AuditLog }): Ro
     res.type('text/csv; charset=utf-8').attachment('alarm-journal.csv').send(alarms.journalCsv({ pressId: q.pressId ?? q.press, from: q.from, to: q.to }));
   });
 
-  const command = (action: 'ack' | 'shelve' | 'unshelve', run: (id: string, user: string, body: unknown) => CommandResult, schema: z.ZodType) =>
+  type Audited = (alarm: AlarmView) => void;
+  const command = (action: 'ack' | 'shelve' | 'unshelve', run: (id: string, user: string, body: unknown, audited: Audited) => CommandResult, schema: z.ZodType) =>
     router.post(`/alarms/:id/${action}`, requireRole('operator'), (req, res) => {
       const user = currentUser(res)!;
       const body = parseBody(schema, req);
-      const result = run(req.params.id as string, user.username, body);
+      const audited: Audited = (alarm) =>
+        audit.record({ userId: user.id, username: user.username, action: `alarm.${action}`, target: `alarm:${alarm.id}`, ip: clientAddress(req), details: { pressId: alarm.pressId, code: alarm.code, ...(body as object) } });
+      const result = run(req.params.id as string, user.username, body, audited);
       if (!result.ok) {
         const status = result.error.kind === 'not-found' ? 404 : result.error.kind === 'invalid' ? 400 : 409;
         throw new HttpError(status, result.error.kind.replace(/-/g, '_'), result.error.message);
       }
-      audit.record({ userId: user.id, username: user.username, action: `alarm.${action}`, target: `alarm:${result.alarm.id}`, ip: clientAddress(req), details: { pressId: result.alarm.pressId, code: result.alarm.code, ...(body as object) } });
       res.json(result.alarm);
     });
-  command('ack', (id, user, body) => alarms.acknowledge(id, { user, note: (body as z.infer<typeof ackBody>).note ?? null }), ackBody);
-  command('shelve', (id, user, body) => alarms.shelve(id, { user, ...(body as z.infer<typeof shelveBody>) }), shelveBody);
-  command('unshelve', (id, user, body) => alarms.unshelve(id, { user, note: (body as z.infer<typeof unshelveBody>).note ?? null }), unshelveBody);
+  command('ack', (id, user, body, audited) => alarms.acknowledge(id, { user, note: (body as z.infer<typeof ackBody>).note ?? null }, audited), ackBody);
+  command('shelve', (id, user, body, audited) => alarms.shelve(id, { user, ...(body as z.infer<typeof shelveBody>) }, audited), shelveBody);
+  command('unshelve', (id, user, body, audited) => alarms.unshelve(id, { user, note: (body as z.infer<typeof unshelveBody>).note ?? null }, audited), unshelveBody);
 
   return router;
 }

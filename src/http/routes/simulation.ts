@@ -1,11 +1,14 @@
 /**
  * Drives the built-in simulator of presses on `simulate: true` buses: a trainer (or a test)
  * makes a jam, opens a door or refills ink, and watches Pressroom react over real Modbus.
- * Absent for presses on real buses.
+ * Absent for presses on real buses. Every event is a write like any other: it is audited
+ * (`simulation.<action>`, target `press:<id>`, the event as details) once the simulator took it;
+ * an event the simulator refuses (400) changes nothing and is not audited.
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../auth-guard.js';
+import type { AuditLog } from '../../domain/audit.js';
+import { clientAddress, currentUser, requireRole } from '../auth-guard.js';
 import { notFound } from '../http-error.js';
 import { parseBody } from '../validate.js';
 
@@ -33,13 +36,18 @@ export interface SimulationControl {
   apply(pressId: string, event: SimulationEvent): { result?: string };
 }
 
-export function simulationRoutes(control: SimulationControl): Router {
+export function simulationRoutes(options: { control: SimulationControl; audit: AuditLog }): Router {
   const router = Router();
+  const { control, audit } = options;
   router.post('/simulation/presses/:id/events', requireRole('operator'), (req, res) => {
     const pressId = req.params.id as string;
     if (!control.has(pressId)) throw notFound(`simulated press "${pressId}"`);
     const event = parseBody(simulationEventSchema, req);
-    res.json({ pressId, ...event, ...control.apply(pressId, event) });
+    const outcome = control.apply(pressId, event);
+    const user = currentUser(res)!;
+    const { action, ...details } = event;
+    audit.record({ userId: user.id, username: user.username, action: `simulation.${action}`, target: `press:${pressId}`, ip: clientAddress(req), details: { ...details, ...outcome } });
+    res.json({ pressId, ...event, ...outcome });
   });
   return router;
 }
