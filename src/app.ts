@@ -199,7 +199,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       ...auth.routers,
       simulationRoutes({ control: createSimulationControl(config, simulations), audit: auth.audit }),
       guarded('/presses', readers, pressRoutes({ presses: pressReadModel, history: createHistoryReadModel(store), now })),
-      guarded('/alarms', readers, alarmRoutes({ alarms: alarmPort(alarms, alarmRepository), audit: auth.audit })),
+      guarded('/alarms', readers, alarmRoutes({ alarms: alarmPort(alarms, alarmRepository, alarmEngine), audit: auth.audit })),
       supplies.router,
     ],
     staticDir: options.staticDir ?? path.join(repoRoot, 'dashboard', 'dist'),
@@ -316,9 +316,10 @@ function waitConnected(bus: ModbusBus, timeoutMs: number): Promise<void> {
   });
 }
 
-function alarmPort(service: AlarmService, repository: AlarmRepository): AlarmPort {
+function alarmPort(service: AlarmService, repository: AlarmRepository, engine: AlarmEngine): AlarmPort {
   return {
     list: () => service.list(),
+    chatter: () => engine.chatterReport(),
     history: (filters) => repository.listAlarms(filters),
     journal: (filters) => repository.journal(filters),
     journalCsv: (filters) => repository.exportJournalCsv(filters),

@@ -80,6 +80,7 @@ export const routeMatrix: MatrixRoute[] = [
 
   { key: 'GET /api/alarms', need: 'reader', ok: 200, request: get('/api/alarms') },
   { key: 'GET /api/alarms/journal', need: 'reader', ok: 200, request: get('/api/alarms/journal') },
+  { key: 'GET /api/alarms/chatter', need: 'reader', ok: 200, request: get('/api/alarms/chatter') },
   { key: 'GET /api/alarms.csv', need: 'reader', ok: 200, request: get('/api/alarms.csv') },
   { key: 'POST /api/alarms/:id/ack', need: 'operator', ok: 200, request: (who, ctx) => ({ method: 'POST', path: `/api/alarms/${alarmTarget(who, ctx)}/ack`, body: { note: `ack by ${who}` } }) },
   {

@@ -1,7 +1,7 @@
 /**
  * Alarms: the live list, acknowledgement and shelving by operators, the journal and its
- * CSV export. Commands are stored with synchronous=FULL before the answer (AlarmService), in one
- * transaction with their audit line.
+ * CSV export, and the chatter report (which conditions raise too often). Commands are stored
+ * with synchronous=FULL before the answer (AlarmService), in one transaction with their audit line.
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -19,10 +19,22 @@ export interface AlarmPort {
   history(filters: { listed?: boolean; active?: boolean; unacknowledged?: boolean; pressId?: string; priority?: AlarmPriority[]; from?: number; to?: number; limit?: number }): AlarmView[];
   journal(filters: { pressId?: string; alarmId?: string; from?: number; to?: number; limit?: number }): unknown[];
   journalCsv(filters: { pressId?: string; from?: number; to?: number }): string;
+  /** Conditions that chattered since the start or raised within the chatter window, worst first (`AlarmEngine.chatterReport()`). */
+  chatter(): ChatterLine[];
   /** `alsoCommit` runs, on success, inside the command's durable transaction (the audit line). */
   acknowledge(id: string, command: { user: string; note?: string | null }, alsoCommit: (alarm: AlarmView) => void): CommandResult;
   shelve(id: string, command: { user: string; minutes: number; reason: string }, alsoCommit: (alarm: AlarmView) => void): CommandResult;
   unshelve(id: string, command: { user: string; note?: string | null }, alsoCommit: (alarm: AlarmView) => void): CommandResult;
+}
+
+/** One line of the chatter report (same shape as the engine's `ChatterStat`). */
+export interface ChatterLine {
+  pressId: string;
+  code: string;
+  raisesInWindow: number;
+  chattering: boolean;
+  episodes: number;
+  lastEpisodeAt: number | null;
 }
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -48,6 +60,12 @@ const journalQuery = z.strictObject({
   from: instant.optional(),
   to: instant.optional(),
   limit: z.string().regex(/^\d{1,6}$/).transform(Number).pipe(z.number().int().min(1).max(100_000)).optional(),
+});
+
+const chatterQuery = z.strictObject({
+  press: z.string().max(64).optional(),
+  pressId: z.string().max(64).optional(),
+  limit: z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().int().min(1).max(10_000)).optional(),
 });
 
 const note = z.string().trim().max(500).optional();
@@ -82,6 +100,13 @@ export function alarmRoutes(options: { alarms: AlarmPort; audit: AuditLog }): Ro
   router.get('/alarms/journal', (req, res) => {
     const q = parseQuery(journalQuery, req);
     res.json(alarms.journal({ pressId: q.pressId ?? q.press, alarmId: q.alarmId, from: q.from, to: q.to, limit: q.limit }));
+  });
+
+  router.get('/alarms/chatter', (req, res) => {
+    const q = parseQuery(chatterQuery, req);
+    const pressId = q.pressId ?? q.press;
+    const lines = alarms.chatter().filter((line) => pressId === undefined || line.pressId === pressId);
+    res.json(lines.slice(0, q.limit ?? lines.length));
   });
 
   router.get('/alarms.csv', (req, res) => {
