@@ -41,6 +41,7 @@ import { alarmRoutes, type AlarmPort } from './http/routes/alarms.js';
 import { createEventLoopMonitor } from './app/event-loop-monitor.js';
 import { pressHealthFindings } from './app/health-findings.js';
 import { createNotifications, notificationsMigrations } from './notifications/index.js';
+import { renotifyMsFromConfig, suppliesSettingsFromConfig } from './app/settings-from-config.js';
 import type { PressSnapshot } from './domain/press-snapshot.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -113,7 +114,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   });
   pressService.attach(poller);
 
-  const alarmEngine = new AlarmEngine({ clock, logger: logger.child({ component: 'alarms' }) });
+  const alarmEngine = new AlarmEngine({ clock, logger: logger.child({ component: 'alarms' }), renotifyMs: renotifyMsFromConfig(config.alarms) });
   for (const press of config.presses) {
     alarmEngine.configurePress(press.id, alarmConfigFromProfile(press.profile, { alarms: press.alarms, levelAlarms: press.levelAlarms }));
   }
@@ -150,6 +151,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     clock,
     history: levelHistoryFromSamples(store.samples),
     anonymousRead: config.access.anonymousRead,
+    settings: suppliesSettingsFromConfig(config.supplies),
     onLogged: (entry) => realtimeRef?.emit('supply:logged', entry),
   });
   supplies.events.on('supplies:pre-alarm', (preAlarm) => realtimeRef?.emit('supplies:pre-alarm', preAlarm));

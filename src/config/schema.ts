@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { pollingSchema, prioritySchema } from '../../drivers/profile/schema.js';
 import { notificationsConfigSchema, unknownWebhookPresses } from '../notifications/webhook-config.js';
+import { alarmsConfigSchema, suppliesConfigSchema } from './settings-schema.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, dash and underscore');
 
@@ -90,6 +91,8 @@ export const configSchema = z
     retention: z.strictObject({ samplesDays: z.number().positive().default(30), transitionsDays: z.number().positive().default(365) }).default({ samplesDays: 30, transitionsDays: 365 }),
     access: z.strictObject({ anonymousRead: z.boolean().default(true) }).default({ anonymousRead: true }),
     notifications: notificationsConfigSchema.default({ webhooks: [] }),
+    alarms: alarmsConfigSchema.default(alarmsConfigSchema.parse({})),
+    supplies: suppliesConfigSchema.default(suppliesConfigSchema.parse({})),
     buses: z.array(busConfigSchema).min(1),
     presses: z.array(pressConfigSchema).min(1),
   })

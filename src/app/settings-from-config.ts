@@ -1,0 +1,27 @@
+/**
+ * The configuration file's `alarms:` and `supplies:` sections (minutes, hours, percent, as
+ * people write them) turned into the options of the alarm engine and the supplies module (ms).
+ */
+import type { AlarmPriority } from '../domain/alarm-view.js';
+import type { AlarmsConfig, SuppliesConfig } from '../config/settings-schema.js';
+import type { SuppliesSettings } from '../supplies/index.js';
+
+/** `AlarmEngineOptions.renotifyMs`: priorities with 0 minutes are left out (never re-announced). */
+export function renotifyMsFromConfig(alarms: AlarmsConfig): Partial<Record<AlarmPriority, number>> {
+  const renotifyMs: Partial<Record<AlarmPriority, number>> = {};
+  for (const [priority, minutes] of Object.entries(alarms.renotifyMinutes) as [AlarmPriority, number][]) {
+    if (minutes > 0) renotifyMs[priority] = Math.round(minutes * 60_000);
+  }
+  return renotifyMs;
+}
+
+/** `createSupplies({ settings })`. */
+export function suppliesSettingsFromConfig(supplies: SuppliesConfig): Partial<SuppliesSettings> {
+  return {
+    reconciliation: { windowMs: Math.round(supplies.reconciliationWindowMinutes * 60_000) },
+    timeToEmpty: { preAlarmMinutes: supplies.preAlarm.minutes },
+    lowLevelPercent: { ...supplies.lowLevelPercent },
+    shifts: supplies.shifts.map((shift) => ({ ...shift })),
+    suggestionMaxAgeMs: Math.round(supplies.suggestionMaxAgeHours * 3_600_000),
+  };
+}

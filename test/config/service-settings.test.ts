@@ -1,0 +1,119 @@
+/**
+ * The service-wide `alarms:` and `supplies:` sections of the configuration file: left out,
+ * they give today's built-in behaviour; given, they reach the alarm engine and the supplies
+ * module in their units; misspelt or out of range, loading stops with the path of the key.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../drivers/profile/config-error.js';
+import { DEFAULT_RENOTIFY_MS } from '../../src/alarms/alarm-engine.js';
+import { renotifyMsFromConfig, suppliesSettingsFromConfig } from '../../src/app/settings-from-config.js';
+import { loadConfig } from '../../src/config/load.js';
+import { defaultReconcilerSettings } from '../../src/supplies/reconciler.js';
+import { defaultShifts } from '../../src/supplies/shifts.js';
+import { defaultTimeToEmptySettings } from '../../src/supplies/time-to-empty-tracker.js';
+
+const profiles = path.resolve('config/profiles');
+const base = `
+profilesDir: ${profiles}
+buses: [{ id: a, kind: tcp }]
+presses: [{ id: p1, name: P1, profile: demo-sheetfed-4c, bus: a, unitId: 1 }]
+`;
+
+function write(text: string): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'pressroom-cfg-')), 'config.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+function problems(text: string): string[] {
+  try {
+    loadConfig({ file: write(text) });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe('alarms and supplies settings in the configuration file', () => {
+  it('left out, give the built-in defaults (critical re-announced every 5 min, 15 min window, 15 %, 12 h, three shifts, 10 min pre-alarm)', () => {
+    const config = loadConfig({ file: write(base) });
+    expect(renotifyMsFromConfig(config.alarms)).toEqual(DEFAULT_RENOTIFY_MS);
+    expect(suppliesSettingsFromConfig(config.supplies)).toEqual({
+      reconciliation: { windowMs: defaultReconcilerSettings.windowMs },
+      timeToEmpty: { preAlarmMinutes: defaultTimeToEmptySettings.preAlarmMinutes },
+      lowLevelPercent: { ink: 15, paper: 15 },
+      shifts: defaultShifts,
+      suggestionMaxAgeMs: 12 * 3_600_000,
+    });
+    // the embedded default says nothing else either
+    const embedded = loadConfig({ file: path.resolve('config/default.yaml') });
+    expect(renotifyMsFromConfig(embedded.alarms)).toEqual(DEFAULT_RENOTIFY_MS);
+    expect(suppliesSettingsFromConfig(embedded.supplies)).toEqual(suppliesSettingsFromConfig(config.supplies));
+  });
+
+  it('given, reach the engine and the supplies module in their units', () => {
+    const config = loadConfig({
+      file: write(`${base}
+alarms:
+  renotifyMinutes: { high: 15, critical: 2.5 }
+supplies:
+  reconciliationWindowMinutes: 30
+  lowLevelPercent: { paper: 25 }
+  suggestionMaxAgeHours: 24
+  shifts: [{ name: day, start: '07:00', end: '19:00' }, { name: night, start: '19:00', end: '07:00' }]
+  preAlarm: { minutes: 20 }
+`),
+    });
+    expect(renotifyMsFromConfig(config.alarms)).toEqual({ critical: 150_000, high: 900_000 });
+    expect(suppliesSettingsFromConfig(config.supplies)).toEqual({
+      reconciliation: { windowMs: 30 * 60_000 },
+      timeToEmpty: { preAlarmMinutes: 20 },
+      lowLevelPercent: { ink: 15, paper: 25 },
+      shifts: [
+        { name: 'day', start: '07:00', end: '19:00' },
+        { name: 'night', start: '19:00', end: '07:00' },
+      ],
+      suggestionMaxAgeMs: 24 * 3_600_000,
+    });
+  });
+
+  it('critical 0 turns re-notification off', () => {
+    const config = loadConfig({ file: write(`${base}\nalarms: { renotifyMinutes: { critical: 0 } }\n`) });
+    expect(renotifyMsFromConfig(config.alarms)).toEqual({});
+  });
+
+  it('name a misspelt key with its path', () => {
+    expect(problems(`${base}\nalarms: { renotifyMinute: { critical: 5 } }\n`)).toEqual(['alarms: Unrecognized key: "renotifyMinute"']);
+    expect(problems(`${base}\nalarms: { renotifyMinutes: { critcal: 5 } }\n`)).toEqual(['alarms.renotifyMinutes: Unrecognized key: "critcal"']);
+    expect(problems(`${base}\nsupplies: { reconcilationWindowMinutes: 10 }\n`)).toEqual(['supplies: Unrecognized key: "reconcilationWindowMinutes"']);
+    expect(problems(`${base}\nsupplies: { lowLevelPercent: { inks: 10 } }\n`)).toEqual(['supplies.lowLevelPercent: Unrecognized key: "inks"']);
+    expect(problems(`${base}\nsupplies: { preAlarm: { minute: 10 } }\n`)).toEqual(['supplies.preAlarm: Unrecognized key: "minute"']);
+    expect(problems(`${base}\nsupplies: { shifts: [{ name: early, start: '06:00', end: '14:00', stop: '15:00' }] }\n`)).toEqual([
+      'supplies.shifts[0]: Unrecognized key: "stop"',
+    ]);
+    expect(problems(`${base}\nsupply: { preAlarm: { minutes: 10 } }\n`)).toEqual([': Unrecognized key: "supply"'] /* the top level has an empty path */);
+  });
+
+  it('refuse values out of range with their path', () => {
+    const found = problems(`${base}
+alarms: { renotifyMinutes: { high: -1 } }
+supplies:
+  reconciliationWindowMinutes: 0
+  lowLevelPercent: { ink: 150 }
+  shifts: [{ name: early, start: '6:00', end: '14:00' }]
+  preAlarm: { minutes: -5 }
+`);
+    expect(found.map((p) => p.split(':')[0])).toEqual([
+      'alarms.renotifyMinutes.high',
+      'supplies.reconciliationWindowMinutes',
+      'supplies.lowLevelPercent.ink',
+      'supplies.shifts[0].start',
+      'supplies.preAlarm.minutes',
+    ]);
+    expect(found).toContain('supplies.shifts[0].start: a time of day as HH:MM, e.g. 06:00');
+  });
+});
