@@ -11,6 +11,13 @@ import { clock, PRIORITY_ICON, PRIORITY_RANK } from './format.js';
 import type { AlarmView } from './types.js';
 
 const SHOWN = 4;
+const MUTE_MINUTES = 10;
+
+/** "9:58": minutes and seconds until `until`. */
+function timeLeft(until: number): string {
+  const seconds = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
 
 /** What the banner lists: not suppressed by design, not shelved right now. */
 export function announcedAlarms(alarms: Iterable<AlarmView>, now: number): AlarmView[] {
@@ -34,17 +41,28 @@ export function mountAlarmBanner(options: { context: AppContext; element: HTMLEl
   const pending = (): AlarmView[] => announcedAlarms(store.alarms.values(), store.now()).filter((a) => !a.acknowledged && isLoud(a));
   const sound = new AlarmSound({ pending });
 
+  let muteControl: HTMLButtonElement | null = null;
+
+  function muteText(until: number): string {
+    return `♪ Muted, ${timeLeft(until)} left — unmute`;
+  }
+
   function render(): void {
     const alarms = announcedAlarms(store.alarms.values(), store.now());
     element.dataset.count = String(alarms.length);
-    element.hidden = alarms.length === 0;
+    // a locked sound is worth saying even with nothing on the list: the next jam would be silent
+    element.hidden = alarms.length === 0 && !sound.blocked;
     const unacked = alarms.filter((a) => !a.acknowledged).length;
     const muted = sound.mutedUntil;
+    muteControl = muted
+      ? h('button', { type: 'button', class: 'button small mute-control', 'data-muted-until': muted, onclick: () => sound.unmute() }, muteText(muted))
+      : h('button', { type: 'button', class: 'button small mute-control', onclick: () => sound.mute(MUTE_MINUTES), 'aria-label': `Mute alarm sound for ${MUTE_MINUTES} minutes` }, `♪ Mute ${MUTE_MINUTES} min`);
     const summary = h('div', { class: 'banner-summary' },
-      h('h2', {}, `${alarms.length} alarm${alarms.length === 1 ? '' : 's'}`, unacked ? `, ${unacked} unacknowledged` : ''),
-      muted
-        ? h('button', { type: 'button', class: 'button small', onclick: () => sound.unmute() }, `♪ Muted until ${clock(muted)} — unmute`)
-        : h('button', { type: 'button', class: 'button small', onclick: () => sound.mute(10), 'aria-label': 'Mute alarm sound for 10 minutes' }, '♪ Mute 10 min'),
+      h('h2', {}, alarms.length ? `${alarms.length} alarm${alarms.length === 1 ? '' : 's'}` : 'No alarms', unacked ? `, ${unacked} unacknowledged` : ''),
+      sound.blocked
+        ? h('button', { type: 'button', class: 'button small sound-blocked', onclick: () => sound.unlock() }, h('span', { 'aria-hidden': 'true' }, '🔇 '), 'Sound off — tap to enable')
+        : null,
+      alarms.length ? muteControl : null,
       alarms.length > SHOWN ? h('a', { href: '#/alarms?active=true', class: 'banner-more' }, `+${alarms.length - SHOWN} more`) : null);
     const list = h('ul', { class: 'banner-list' }, ...alarms.slice(0, SHOWN).map((alarm) => {
       const press = store.presses.get(alarm.pressId)?.name ?? alarm.pressId;
@@ -85,6 +103,11 @@ export function mountAlarmBanner(options: { context: AppContext; element: HTMLEl
     }
   });
   sound.onChange(render);
+  // the time left on the mute, without redrawing the list (keeps keyboard focus where it is)
+  sound.onMuteTick(() => {
+    const until = sound.mutedUntil;
+    if (muteControl && until !== null) muteControl.textContent = muteText(until);
+  });
   // shelving runs out by the clock, not by an event
   window.setInterval(render, 30_000);
   render();

@@ -22,13 +22,33 @@ export class AlarmSound {
   private context: AudioContext | null = null;
   private repeatTimer: number | null = null;
   private readonly listeners = new Set<() => void>();
+  private readonly tickListeners = new Set<() => void>();
   /** Beeps played, for tests and for the status line. */
   beeps = 0;
 
+  private muteTimer: number | null = null;
+
   constructor(private readonly options: { pending: () => AlarmView[] }) {
-    const unlock = (): void => void this.audio()?.resume().catch((error: unknown) => console.warn('dashboard: audio stays locked', error));
+    const unlock = (): void => this.unlock();
     document.addEventListener('pointerdown', unlock, { passive: true });
     document.addEventListener('keydown', unlock);
+    // made now, so the banner can say at once when the browser keeps it locked (suspended
+    // until a click or key press); its state changes redraw the banner
+    const audio = this.audio();
+    if (audio) audio.onstatechange = () => this.changed();
+    this.watchMute();
+  }
+
+  /** True while the browser keeps the sound locked (no click or key press on the page yet). */
+  get blocked(): boolean {
+    return this.context !== null && this.context.state === 'suspended';
+  }
+
+  /** Resumes the audio; works when called from a click or key press. */
+  unlock(): void {
+    const audio = this.audio();
+    if (!audio || audio.state === 'running') return;
+    audio.resume().catch((error: unknown) => console.warn('dashboard: audio stays locked', error));
   }
 
   get mutedUntil(): number | null {
@@ -38,12 +58,38 @@ export class AlarmSound {
 
   mute(minutes: number): void {
     localStorage.setItem(MUTE_KEY, String(Date.now() + minutes * 60_000));
+    this.watchMute();
     this.changed();
   }
 
   unmute(): void {
     localStorage.removeItem(MUTE_KEY);
+    this.watchMute();
     this.changed();
+  }
+
+  /**
+   * While muted, ticks once a second (listeners show the time left) and tells them when
+   * the mute has run out. Read from the clock each tick, so a clock that jumps is followed.
+   */
+  private watchMute(): void {
+    if (this.muteTimer !== null) window.clearInterval(this.muteTimer);
+    this.muteTimer = null;
+    if (this.mutedUntil === null) return;
+    this.muteTimer = window.setInterval(() => {
+      if (this.mutedUntil === null) {
+        window.clearInterval(this.muteTimer!);
+        this.muteTimer = null;
+        this.changed();
+      } else {
+        for (const listener of this.tickListeners) listener();
+      }
+    }, 1000);
+  }
+
+  /** Called every second while muted (for the time left). */
+  onMuteTick(listener: () => void): void {
+    this.tickListeners.add(listener);
   }
 
   onChange(listener: () => void): void {

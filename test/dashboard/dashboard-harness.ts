@@ -24,10 +24,11 @@ export function ensureDashboardBuilt(): void {
   execFileSync(process.execPath, [path.join(repoRoot, 'dashboard/scripts/ensure-built.mjs')], { cwd: repoRoot, stdio: 'inherit' });
 }
 
-export function launchBrowser(): Promise<Browser> {
+/** `args`: extra Chromium switches (e.g. an autoplay policy as a desktop browser has it). */
+export function launchBrowser(options: { args?: string[] } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(options.args ?? [])],
   });
 }
 
