@@ -87,10 +87,30 @@ describe('alarm banner', () => {
     expect(await wallPage.evaluate(() => (window as unknown as { pressroom: { sound: { beeps: number } } }).pressroom.sound.beeps)).toBeGreaterThanOrEqual(1);
   });
 
-  it('puts the highest priority first', async () => {
-    const priorities = await wallPage.$$eval('#alarm-banner .banner-alarm .priority-word', (items) => items.map((item) => item.textContent));
+  it('puts the highest priority first, even when a lower one is newer', async () => {
+    // after the jam (critical or high): a double sheet (high) on press 3, then low ink (medium) on press 2
+    for (const [pressId, body] of [['press-3', { action: 'jam', code: 'double-sheet' }], ['press-2', { action: 'refill-ink', unit: 1, level: 10 }]] as const) {
+      expect((await api(service, `simulation/presses/${pressId}/events`, { method: 'POST', body, cookie: admin })).status).toBe(200);
+    }
+    await wallPage.waitForFunction(() => {
+      const codes = Array.from(document.querySelectorAll<HTMLElement>('#alarm-banner .banner-alarm')).map((item) => item.dataset.code);
+      return codes.includes('double-sheet') && codes.includes('ink.low.1');
+    }, undefined, { timeout: 15_000 });
+    const shown = await wallPage.$$eval('#alarm-banner .banner-alarm', (items) => items.map((item) => ({
+      priority: item.querySelector('.priority-word')!.textContent!,
+      code: (item as HTMLElement).dataset.code!,
+      raisedAt: Date.parse(item.querySelector('time')!.getAttribute('datetime')!),
+    })));
     const rank = { critical: 0, high: 1, medium: 2, low: 3 } as Record<string, number>;
-    expect(priorities.map((p) => rank[p!])).toEqual([...priorities.map((p) => rank[p!])].sort((a, b) => a! - b!));
+    const ranks = shown.map((alarm) => rank[alarm.priority]!);
+    expect(new Set(ranks).size).toBeGreaterThanOrEqual(2);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    // the newest alarm is the low ink, and it is not first: priority wins over time
+    const newest = shown.reduce((a, b) => (b.raisedAt > a.raisedAt ? b : a));
+    expect(newest.code).toBe('ink.low.1');
+    expect(shown[0]!.code).not.toBe('ink.low.1');
+    expect(shown.at(-1)!.priority).toBe('medium');
+    expect(shown.find((alarm) => alarm.code === 'double-sheet')!.priority).toBe('high');
   });
 
   it('an acknowledgement in one browser shows in the other at once, with its note', async () => {
