@@ -39,7 +39,16 @@ export interface HistoryResult {
 
 export interface HistoryReadModel {
   history(query: HistoryQuery): HistoryResult;
-  transitions(pressId: string, from: number, to: number): { at: number; state: string; reason: string | null; detail: string | null }[];
+  transitions(pressId: string, from: number, to: number): TransitionView[];
+  /** The transition in force at `at` (the last one before it), or null if there is none. */
+  transitionInForce(pressId: string, at: number): TransitionView | null;
+}
+
+export interface TransitionView {
+  at: number;
+  state: string;
+  reason: string | null;
+  detail: string | null;
 }
 
 export interface HealthReport {

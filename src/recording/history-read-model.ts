@@ -19,5 +19,9 @@ export function createHistoryReadModel(store: Store): HistoryReadModel {
     transitions(pressId, from, to) {
       return store.transitions.list({ pressId, from, to }).map((t) => ({ at: t.at, state: t.state, reason: t.reason, detail: t.detail }));
     },
+    transitionInForce(pressId, at) {
+      const t = store.transitions.inForceAt(pressId, at);
+      return t && { at: t.at, state: t.state, reason: t.reason, detail: t.detail };
+    },
   };
 }

@@ -32,6 +32,7 @@ export class TransitionsRepository {
   private readonly insert;
   private readonly selectRange;
   private readonly selectLatest;
+  private readonly selectBefore;
   private readonly deleteBefore;
 
   constructor(private readonly db: StoreDatabase) {
@@ -44,6 +45,9 @@ export class TransitionsRepository {
     );
     this.selectLatest = c.prepare<[string], TransitionRow>(
       `SELECT ${COLUMNS} FROM run_state_transitions WHERE press_id = ? ORDER BY at DESC, id DESC LIMIT 1`,
+    );
+    this.selectBefore = c.prepare<[string, number], TransitionRow>(
+      `SELECT ${COLUMNS} FROM run_state_transitions WHERE press_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT 1`,
     );
     // Keep, per press, the last transition before the cutoff: it says which state the press was
     // in when the kept window starts (and it is the current state of a press idle for months).
@@ -68,6 +72,15 @@ export class TransitionsRepository {
     return this.db
       .run(`list transitions of ${query.pressId}`, () => this.selectRange.all(query.pressId, query.from, query.to))
       .map(fromRow);
+  }
+
+  /**
+   * The transition in force at `at`: the last one strictly before it, or null if the press had
+   * none. With `list({ from: at, … })` it covers a whole range (retention keeps this one).
+   */
+  inForceAt(pressId: string, at: number): StoredRunStateTransition | null {
+    const row = this.db.run(`read transition of ${pressId} in force at ${at}`, () => this.selectBefore.get(pressId, at));
+    return row ? fromRow(row) : null;
   }
 
   /** The press's current state as last stored, or null if it never had one. */

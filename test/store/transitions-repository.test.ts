@@ -34,6 +34,15 @@ describe('TransitionsRepository', () => {
     expect(store.transitions.list({ pressId: 'sm52', from: 0, to: t0 - 1 })).toEqual([]);
   });
 
+  it('inForceAt is the last transition before a time: the state a range starts in', () => {
+    for (const transition of shift) store.transitions.append(transition);
+    expect(store.transitions.inForceAt('sm52', t0 + 3 * HOUR)).toMatchObject({ at: t0 + 2.1 * HOUR, state: 'production' });
+    // strictly before: a transition at `from` itself is listed by list({ from }) instead
+    expect(store.transitions.inForceAt('sm52', t0 + 2 * HOUR)).toMatchObject({ at: t0 + 0.5 * HOUR, state: 'production' });
+    expect(store.transitions.inForceAt('sm52', t0)).toBeNull();
+    expect(store.transitions.inForceAt('nowhere', t0)).toBeNull();
+  });
+
   it('latest is the newest by time, not by insertion, and null for an unknown press', () => {
     store.transitions.append(shift[1]!);
     store.transitions.append(shift[0]!); // arrives late (e.g. replayed after a restart)

@@ -112,8 +112,8 @@ export function pressDetailView(context: AppContext, pressId: string, rangeId: s
     await Promise.all([
       section(trends, () => loadTrends(from, to)),
       section(timeline, async () => {
-        const body = await request<{ transitions?: Transition[] }>(`/api/presses/${encoded}/transitions`, { query: { from, to } });
-        return stateTimeline({ transitions: body.transitions ?? [], from, to });
+        const body = await request<{ transitions?: Transition[]; previous?: Transition | null }>(`/api/presses/${encoded}/transitions`, { query: { from, to } });
+        return stateTimeline({ transitions: body.transitions ?? [], previous: body.previous ?? null, from, to });
       }),
       section(journal, async () => {
         const alarms = listFrom<AlarmView>(await request<unknown>('/api/alarms', { query: { pressId, from, to } }), 'alarms');

@@ -48,7 +48,8 @@ export function pressRoutes(options: { presses: PressReadModel; history: History
     const to = query.to ?? now();
     const from = query.from ?? to - DAY;
     if (from > to) throw new HttpError(400, 'invalid_request', 'invalid query: from is after to');
-    res.json({ pressId: press.id, from, to, transitions: history.transitions(press.id, from, to) });
+    // `previous`: the transition in force at `from` (before it), so a client can draw the whole range
+    res.json({ pressId: press.id, from, to, transitions: history.transitions(press.id, from, to), previous: history.transitionInForce(press.id, from) });
   });
 
   return router;
