@@ -116,8 +116,16 @@ export function pressDetailView(context: AppContext, pressId: string, rangeId: s
         return stateTimeline({ transitions: body.transitions ?? [], previous: body.previous ?? null, from, to });
       }),
       section(journal, async () => {
-        const alarms = listFrom<AlarmView>(await request<unknown>('/api/alarms', { query: { pressId, from, to } }), 'alarms');
-        return alarmTable(context, alarms.sort((a, b) => b.raisedAt - a.raisedAt), { caption: `Alarms, last ${range.label}`, onChanged: () => void load() });
+        // raised in the range, and the press's current list: an alarm raised earlier that is
+        // still active or unacknowledged belongs in the journal too (the current entry is fresher)
+        const [raised, current] = await Promise.all([
+          request<unknown>('/api/alarms', { query: { pressId, from, to } }),
+          request<unknown>('/api/alarms', { query: { pressId } }),
+        ]);
+        const byId = new Map<string, AlarmView>();
+        for (const alarm of [...listFrom<AlarmView>(raised, 'alarms'), ...listFrom<AlarmView>(current, 'alarms')]) byId.set(alarm.id, alarm);
+        const alarms = [...byId.values()].sort((a, b) => b.raisedAt - a.raisedAt);
+        return alarmTable(context, alarms, { caption: `Alarms raised in the last ${range.label}, and older ones still active or unacknowledged`, onChanged: () => void load() });
       }),
       section(supplies, async () => {
         const entries = listFrom<SupplyEntry>(await request<unknown>('/api/supplies', { query: { pressId, from, to } }), 'entries', 'supplies');
