@@ -28,6 +28,8 @@ export interface AlarmListFilters {
 export interface JournalFilters {
   pressId?: string;
   alarmId?: string;
+  /** Lines of any of these occurrences (an empty list matches nothing). */
+  alarmIds?: readonly string[];
   code?: string;
   action?: JournalAction | readonly JournalAction[];
   /** at >= from */
@@ -137,6 +139,10 @@ export class AlarmRepository {
     if (filters.alarmId !== undefined) {
       where.push('alarm_id = :alarmId');
       params.alarmId = filters.alarmId;
+    }
+    if (filters.alarmIds !== undefined) {
+      where.push('alarm_id IN (SELECT value FROM json_each(:alarmIds))');
+      params.alarmIds = JSON.stringify(filters.alarmIds);
     }
     if (filters.code !== undefined) {
       where.push('code = :code');

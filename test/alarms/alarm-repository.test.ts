@@ -100,6 +100,13 @@ describe('AlarmRepository on a real SQLite file', () => {
     expect(lines).toHaveLength(6);
   });
 
+  it('exports the journal lines of a given set of alarms (the alarms page filters), none for an empty set', () => {
+    repo.record({ journal: [entry({}), entry({ alarmId: 'a2', at: T0 + 1 }), entry({ alarmId: 'a3', at: T0 + 2 }), entry({ alarmId: 'a1', action: 'clear', at: T0 + 3 })] }, { durable: false, at: T0 });
+    const ids = (csv: string) => csv.split('\r\n').slice(1).filter(Boolean).map((line) => `${line.split(',')[2]} ${line.split(',')[4]}`);
+    expect(ids(repo.exportJournalCsv({ alarmIds: ['a1', 'a3'] }))).toEqual(['a1 raise', 'a3 raise', 'a1 clear']);
+    expect(ids(repo.exportJournalCsv({ alarmIds: [] }))).toEqual([]);
+  });
+
   it('an empty journal exports just the header', () => {
     expect(journalToCsv([])).toBe('at,press,alarm_id,code,action,priority,user,note\r\n');
   });

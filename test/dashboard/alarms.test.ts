@@ -3,6 +3,7 @@
  * the banner of every open dashboard within a second of the service raising it (flashing,
  * with a sound), and an acknowledgement made in one browser shows in the other at once.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
@@ -10,6 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmView } from '../../src/domain/alarm-view.js';
 import type { ServiceProcess } from '../helpers/service-process.js';
 import { api, apiLogin, artifactsDir, boardReady, launchBrowser, quietDemoConfig, signedInContext, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
+
+/** The alarm ids in a journal CSV export (ids and codes never contain commas or quotes). */
+function csvAlarmIds(csv: string): Set<string> {
+  return new Set(csv.split('\r\n').slice(1).filter(Boolean).map((line) => line.split(',')[2]!));
+}
 
 /** Notes, in the page, when each alarm first appears in the banner (same clock as the test). */
 function recordBannerArrivals(page: Page): Promise<void> {
@@ -136,10 +142,46 @@ describe('alarm banner', () => {
     await operatorPage.goto(`${service.url}#/alarms?all=true&pressId=press-1`);
     await operatorPage.waitForSelector(`.alarm-table tr[data-alarm-id="${jam.id}"]`);
     const href = await operatorPage.getAttribute('a[download]', 'href');
-    expect(href).toBe('/api/alarms.csv?pressId=press-1');
+    expect(href).toBe('/api/alarms.csv?all=true&pressId=press-1');
     const csv = await operatorPage.request.get(new URL(href!, service.url).toString());
     expect(csv.status()).toBe(200);
     expect(csv.headers()['content-type']).toMatch(/text\/csv/);
+    expect(csvAlarmIds(await csv.text())).toEqual(new Set([jam.id]));
+  });
+
+  it('filters the alarms page from its form, and the CSV download holds exactly the alarms in the table', async () => {
+    await operatorPage.goto(`${service.url}#/alarms`);
+    await operatorPage.waitForSelector('.alarm-table');
+    await operatorPage.selectOption('#filter-all', 'true');
+    await operatorPage.selectOption('#filter-unacknowledged', 'true');
+    await operatorPage.selectOption('#filter-priority', 'high');
+    await operatorPage.click('form.filters button[type="submit"]');
+    await operatorPage.waitForFunction(() => location.hash.includes('priority=high'));
+    // the table reloads: only unacknowledged high alarms (the double sheet; not the acked jam, not the medium low ink)
+    await operatorPage.waitForFunction(() => {
+      const rows = Array.from(document.querySelectorAll('.alarm-table tr[data-alarm-id]'));
+      return rows.length > 0 && rows.every((row) => row.classList.contains('priority-high') && row.classList.contains('unacked'));
+    }, undefined, { timeout: 5_000 });
+    const tableIds = new Set(await operatorPage.$$eval('.alarm-table tr[data-alarm-id]', (rows) => rows.map((row) => (row as HTMLElement).dataset.alarmId!)));
+    const { body: expected } = await api<AlarmView[]>(service, 'alarms?all=true&unacknowledged=true&priority=high');
+    expect(tableIds).toEqual(new Set(expected.map((alarm) => alarm.id)));
+    expect(tableIds.has(jam.id)).toBe(false);
+
+    const href = await operatorPage.getAttribute('a[download]', 'href');
+    expect(new URLSearchParams(href!.split('?')[1])).toEqual(new URLSearchParams('all=true&unacknowledged=true&priority=high'));
+    const [download] = await Promise.all([operatorPage.waitForEvent('download'), operatorPage.click('a[download]')]);
+    const text = readFileSync((await download.path())!, 'utf8');
+    expect(text.split('\r\n')[0]).toBe('at,press,alarm_id,code,action,priority,user,note');
+    expect(csvAlarmIds(text)).toEqual(tableIds);
+    // the journal of those alarms: at least their raise lines
+    const raises = text.split('\r\n').filter((line) => line.split(',')[4] === 'raise');
+    expect(new Set(raises.map((line) => line.split(',')[2]))).toEqual(tableIds);
+
+    // "current" (the default List) is honoured too: the CSV of the current high alarms
+    await operatorPage.selectOption('#filter-all', '');
+    await operatorPage.click('form.filters button[type="submit"]');
+    await operatorPage.waitForFunction(() => !location.hash.includes('all=true'));
+    expect(new URLSearchParams((await operatorPage.getAttribute('a[download]', 'href'))!.split('?')[1]).get('all')).toBe('false');
     for (const pageErrors of errors) expect(pageErrors).toEqual([]);
   });
 });

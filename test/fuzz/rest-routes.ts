@@ -29,7 +29,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   { path: '/api/alarms', query: ['active', 'unacknowledged', 'all', 'press', 'pressId', 'priority', 'from', 'to', 'limit'] },
   { path: '/api/alarms/journal', query: ['press', 'pressId', 'alarmId', 'from', 'to', 'limit'] },
   { path: '/api/alarms/chatter', query: ['press', 'pressId', 'limit'] },
-  { path: '/api/alarms.csv', query: ['press', 'pressId', 'from', 'to'] },
+  { path: '/api/alarms.csv', query: ['press', 'pressId', 'alarmId', 'from', 'to', 'limit', 'all', 'active', 'unacknowledged', 'priority'] },
   { path: '/api/supplies', query: ['pressId', 'kind', 'from', 'to', 'includeVoided', 'limit', 'cursor'] },
   { path: '/api/supplies.csv', query: ['pressId', 'kind', 'from', 'to', 'includeVoided'] },
   { path: '/api/supplies/suggestions', query: [] },

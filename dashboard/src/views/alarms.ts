@@ -1,4 +1,4 @@
-/** The alarms page: the journal with filters, and the same filters as a CSV download. */
+/** The alarms page: the alarm list with filters, and the journal of the listed alarms as a CSV download. */
 import { describeError, listFrom, request, withQuery } from '../api.js';
 import type { AppContext, View } from '../app-context.js';
 import { h, replaceChildren } from '../dom.js';
@@ -6,8 +6,6 @@ import type { AlarmView } from '../types.js';
 import { alarmTable } from './tables.js';
 
 const FILTERS = ['all', 'active', 'unacknowledged', 'pressId', 'priority', 'from', 'to'] as const;
-/** The CSV export is the journal: it filters by press and time only. */
-const CSV_FILTERS = ['pressId', 'from', 'to'] as const;
 
 /** datetime-local text ("2025-03-01T06:00") to epoch ms, in the browser's time zone. */
 function localToEpoch(text: string): string {
@@ -42,7 +40,7 @@ export function alarmsView(context: AppContext, query: URLSearchParams): View {
     select('priority', 'Priority', [['', 'any'], ['critical', 'critical'], ['high', 'high'], ['medium', 'medium'], ['low', 'low']]),
     dateInput('from', 'From'), dateInput('to', 'To'),
     h('button', { type: 'submit', class: 'button primary' }, 'Apply'));
-  const csv = h('a', { class: 'button', download: 'alarms.csv' }, '↓ Export journal (CSV)');
+  const csv = h('a', { class: 'button', download: 'alarms.csv' }, '↓ Export the journal of these alarms (CSV)');
   const results = h('div', { 'aria-live': 'polite' });
   const element = h('section', { class: 'alarms-page' }, h('h1', {}, 'Alarms'), form, h('p', {}, csv), results);
 
@@ -69,7 +67,9 @@ export function alarmsView(context: AppContext, query: URLSearchParams): View {
 
   async function load(): Promise<void> {
     const filters = currentQuery();
-    csv.href = withQuery('/api/alarms.csv', Object.fromEntries(CSV_FILTERS.map((name) => [name, filters[name]])));
+    // every filter shown, and `all` always: the service then exports the journal lines of
+    // exactly the alarms in the table (without it, the whole journal of the press and range)
+    csv.href = withQuery('/api/alarms.csv', { ...filters, all: filters.all ?? 'false' });
     try {
       const alarms = listFrom<AlarmView>(await request<unknown>('/api/alarms', { query: filters }), 'alarms');
       alarms.sort((a, b) => b.raisedAt - a.raisedAt);

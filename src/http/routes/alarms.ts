@@ -18,7 +18,8 @@ export interface AlarmPort {
   list(): AlarmView[];
   history(filters: { listed?: boolean; active?: boolean; unacknowledged?: boolean; pressId?: string; priority?: AlarmPriority[]; from?: number; to?: number; limit?: number }): AlarmView[];
   journal(filters: { pressId?: string; alarmId?: string; from?: number; to?: number; limit?: number }): unknown[];
-  journalCsv(filters: { pressId?: string; from?: number; to?: number }): string;
+  /** `alarmIds`: only the journal lines of these alarm occurrences. */
+  journalCsv(filters: { pressId?: string; alarmId?: string; alarmIds?: readonly string[]; from?: number; to?: number; limit?: number }): string;
   /** Conditions that chattered since the start or raised within the chatter window, worst first (`AlarmEngine.chatterReport()`). */
   chatter(): ChatterLine[];
   /** `alsoCommit` runs, on success, inside the command's durable transaction (the audit line). */
@@ -62,11 +63,28 @@ const journalQuery = z.strictObject({
   limit: z.string().regex(/^\d{1,6}$/).transform(Number).pipe(z.number().int().min(1).max(100_000)).optional(),
 });
 
+/**
+ * The CSV takes the journal's parameters and the list's. With any of `all`, `active`,
+ * `unacknowledged` or `priority` it exports the journal lines of exactly the alarms that
+ * `GET /alarms` lists for the same query (what the alarms page shows; `from`/`to` then select
+ * alarms by when they were raised, as in the list); without them, as before, the journal
+ * lines of a press (or one alarm) and of a time range. `limit` caps the alarms, or the lines.
+ */
+const csvQuery = journalQuery.extend({
+  active: bool.optional(),
+  unacknowledged: bool.optional(),
+  all: bool.optional(),
+  priority: listQuery.shape.priority,
+});
+
 const chatterQuery = z.strictObject({
   press: z.string().max(64).optional(),
   pressId: z.string().max(64).optional(),
   limit: z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().int().min(1).max(10_000)).optional(),
 });
+
+/** The most alarms a list answers (and a filtered CSV covers). */
+const MAX_LISTED = 10_000;
 
 const note = z.string().trim().max(500).optional();
 const ackBody = z.strictObject({ note });
@@ -80,13 +98,12 @@ export function alarmRoutes(options: { alarms: AlarmPort; audit: AuditLog }): Ro
   const router = Router();
   const { alarms, audit } = options;
 
-  router.get('/alarms', (req, res) => {
-    const q = parseQuery(listQuery, req);
+  /** What `GET /alarms` lists: the live list, or with `all` or a time range the alarm history. */
+  function selectAlarms(q: Omit<z.infer<typeof listQuery>, 'limit'>, limit: number | undefined): AlarmView[] {
     const pressId = q.pressId ?? q.press;
     const priorities = q.priority ? (q.priority.split(',') as AlarmPriority[]) : undefined;
     if (q.all || q.from !== undefined || q.to !== undefined) {
-      res.json(alarms.history({ active: q.active, unacknowledged: q.unacknowledged, pressId, priority: priorities, from: q.from, to: q.to, limit: q.limit }));
-      return;
+      return alarms.history({ active: q.active, unacknowledged: q.unacknowledged, pressId, priority: priorities, from: q.from, to: q.to, limit });
     }
     const list = alarms
       .list()
@@ -94,7 +111,12 @@ export function alarmRoutes(options: { alarms: AlarmPort; audit: AuditLog }): Ro
       .filter((a) => q.unacknowledged === undefined || !a.acknowledged === q.unacknowledged)
       .filter((a) => pressId === undefined || a.pressId === pressId)
       .filter((a) => priorities === undefined || priorities.includes(a.priority));
-    res.json(list.slice(0, q.limit ?? list.length));
+    return list.slice(0, limit ?? list.length);
+  }
+
+  router.get('/alarms', (req, res) => {
+    const q = parseQuery(listQuery, req);
+    res.json(selectAlarms(q, q.limit));
   });
 
   router.get('/alarms/journal', (req, res) => {
@@ -110,8 +132,12 @@ export function alarmRoutes(options: { alarms: AlarmPort; audit: AuditLog }): Ro
   });
 
   router.get('/alarms.csv', (req, res) => {
-    const q = parseQuery(journalQuery, req);
-    res.type('text/csv; charset=utf-8').attachment('alarm-journal.csv').send(alarms.journalCsv({ pressId: q.pressId ?? q.press, from: q.from, to: q.to }));
+    const q = parseQuery(csvQuery, req);
+    const byAlarm = q.all !== undefined || q.active !== undefined || q.unacknowledged !== undefined || q.priority !== undefined;
+    const csv = byAlarm
+      ? alarms.journalCsv({ alarmIds: selectAlarms(q, Math.min(q.limit ?? MAX_LISTED, MAX_LISTED)).map((alarm) => alarm.id) })
+      : alarms.journalCsv({ pressId: q.pressId ?? q.press, alarmId: q.alarmId, from: q.from, to: q.to, limit: q.limit });
+    res.type('text/csv; charset=utf-8').attachment('alarm-journal.csv').send(csv);
   });
 
   type Audited = (alarm: AlarmView) => void;
