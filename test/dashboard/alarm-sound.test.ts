@@ -17,8 +17,8 @@ type SpiedWindow = { notifications: { title: string; body?: string; tag?: string
 const beeps = (page: Page) => page.evaluate(() => (window as unknown as PressroomWindow).pressroom.sound.beeps);
 
 /** Records every `new Notification(...)` the page makes; `throws`: the constructor fails, as on Android Chrome. */
-function spyOnNotifications(context: BrowserContext, options: { throws: boolean }): Promise<void> {
-  return context.addInitScript((throws: boolean) => {
+async function spyOnNotifications(context: BrowserContext, options: { throws: boolean }): Promise<void> {
+  await context.addInitScript((throws: boolean) => {
     const Real = window.Notification;
     const made: { title: string; body?: string; tag?: string }[] = [];
     (window as unknown as SpiedWindow).notifications = made;
