@@ -41,7 +41,7 @@ import { alarmRoutes, type AlarmPort } from './http/routes/alarms.js';
 import { createEventLoopMonitor } from './app/event-loop-monitor.js';
 import { pressHealthFindings } from './app/health-findings.js';
 import { createNotifications, notificationsMigrations } from './notifications/index.js';
-import { renotifyMsFromConfig, suppliesSettingsFromConfig } from './app/settings-from-config.js';
+import { preAlarmMinutesFromConfig, renotifyMsFromConfig, suppliesSettingsFromConfig } from './app/settings-from-config.js';
 import type { PressSnapshot } from './domain/press-snapshot.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -116,7 +116,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
 
   const alarmEngine = new AlarmEngine({ clock, logger: logger.child({ component: 'alarms' }), renotifyMs: renotifyMsFromConfig(config.alarms) });
   for (const press of config.presses) {
-    alarmEngine.configurePress(press.id, alarmConfigFromProfile(press.profile, { alarms: press.alarms, levelAlarms: press.levelAlarms }));
+    alarmEngine.configurePress(press.id, alarmConfigFromProfile(press.profile, { alarms: press.alarms, levelAlarms: press.levelAlarms }, { emptySoonPriority: config.supplies.preAlarm.priority }));
   }
   // Machine writes the database refuses (busy, read-only, full) wait here and replay in order:
   // run-state transitions, counters and alarm changes share the one queue.
@@ -152,6 +152,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     history: levelHistoryFromSamples(store.samples),
     anonymousRead: config.access.anonymousRead,
     settings: suppliesSettingsFromConfig(config.supplies),
+    preAlarmMinutesFor: preAlarmMinutesFromConfig(config),
     onLogged: (entry) => realtimeRef?.emit('supply:logged', entry),
   });
   supplies.events.on('supplies:pre-alarm', (preAlarm) => realtimeRef?.emit('supplies:pre-alarm', preAlarm));
@@ -223,8 +224,13 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   realtimeRef = realtime;
 
   pressService.on('press:update', (snapshot) => {
-    alarms.updateLevels(snapshot.id, snapshot.updatedAt, { ink: snapshot.ink.map((i) => ({ unit: i.unit, level: i.quality === 'bad' ? null : i.level })), paper: snapshot.paper.quality === 'bad' ? null : snapshot.paper.level });
     timeToEmpty.set(snapshot.id, supplies.observeSnapshot(snapshot));
+    // Level alarms and the time-to-empty pre-alarms (decided by the supplies module just now) in one batch.
+    alarms.updateLevels(snapshot.id, snapshot.updatedAt, {
+      ink: snapshot.ink.map((i) => ({ unit: i.unit, level: i.quality === 'bad' ? null : i.level })),
+      paper: snapshot.paper.quality === 'bad' ? null : snapshot.paper.level,
+      emptySoon: supplies.emptySoon(snapshot.id),
+    });
     realtime.pressUpdated(decorate(snapshot));
     recorder.record(snapshot);
   });

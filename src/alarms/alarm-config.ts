@@ -47,7 +47,7 @@ export interface LevelOverride {
 
 /** Same shape as `presses[]` in the service configuration, so a PressConfig can be passed as is. */
 export interface AlarmOverrides {
-  /** By alarm code: profile codes, `ink.low.<unit>`, `paper.low`, `comm.lost`. */
+  /** By alarm code: profile codes, `ink.low.<unit>`, `paper.low`, `ink.empty-soon.<unit>`, `paper.empty-soon`, `comm.lost`. */
   alarms?: Record<string, AlarmOverride>;
   levelAlarms?: { ink?: LevelOverride; paper?: LevelOverride };
 }
@@ -59,12 +59,23 @@ export interface PressAlarmConfig {
   paper: LevelThresholds | null;
   inkColors: ReadonlyMap<number, string>;
   overrides: Readonly<Record<string, AlarmOverride>>;
+  /** Priority of the time-to-empty pre-alarms unless a code override says otherwise. */
+  emptySoonPriority: AlarmPriority;
+}
+
+/** Service-wide alarm defaults (configuration `supplies.preAlarm.priority`). */
+export interface AlarmDefaults {
+  emptySoonPriority?: AlarmPriority;
 }
 
 export const COMM_LOST_CODE = 'comm.lost';
 export const COMM_LOST_ON_DELAY_MS = 2000;
 export const PAPER_LOW_CODE = 'paper.low';
 export const INK_LOW_PREFIX = 'ink.low.';
+/** Time-to-empty pre-alarms: the supply will run out within the configured minutes. */
+export const PAPER_EMPTY_SOON_CODE = 'paper.empty-soon';
+export const INK_EMPTY_SOON_PREFIX = 'ink.empty-soon.';
+export const DEFAULT_EMPTY_SOON_PRIORITY: AlarmPriority = 'medium';
 
 /** Used when a profile says nothing about level alarms (documented in docs/alarms.md). */
 export const DEFAULT_LEVEL_THRESHOLDS: LevelThresholds = { medium: 15, high: 5, deadband: 2 };
@@ -73,7 +84,11 @@ export function inkLowCode(unit: number): string {
   return `${INK_LOW_PREFIX}${unit}`;
 }
 
-export function alarmConfigFromProfile(profile: Profile, overrides: AlarmOverrides = {}): PressAlarmConfig {
+export function inkEmptySoonCode(unit: number): string {
+  return `${INK_EMPTY_SOON_PREFIX}${unit}`;
+}
+
+export function alarmConfigFromProfile(profile: Profile, overrides: AlarmOverrides = {}, defaults: AlarmDefaults = {}): PressAlarmConfig {
   const codeOverrides = overrides.alarms ?? {};
   const bitAlarms = new Map<string, BitAlarmSpec>();
   const inkColors = new Map<number, string>();
@@ -100,6 +115,7 @@ export function alarmConfigFromProfile(profile: Profile, overrides: AlarmOverrid
     paper: thresholds(profile.levelAlarms.paper, overrides.levelAlarms?.paper),
     inkColors,
     overrides: codeOverrides,
+    emptySoonPriority: defaults.emptySoonPriority ?? DEFAULT_EMPTY_SOON_PRIORITY,
   };
 }
 
@@ -118,9 +134,10 @@ function thresholds(fromProfile: LevelOverride | undefined, override: LevelOverr
 }
 
 /**
- * The spec of any code of this press, or null when the code is unknown or disabled. Level
- * and communication codes are built on demand; their priority comes from the level (levels)
- * or the override (comm.lost, default high).
+ * The spec of any code of this press, or null when the code is unknown or disabled. Level,
+ * time-to-empty and communication codes are built on demand; their priority comes from the
+ * level (levels) or the override (comm.lost, default high; empty-soon, default
+ * `emptySoonPriority`).
  */
 export function resolveAlarmSpec(config: PressAlarmConfig, code: string): AlarmSpec | null {
   const bit = config.bitAlarms.get(code);
@@ -137,12 +154,27 @@ export function resolveAlarmSpec(config: PressAlarmConfig, code: string): AlarmS
   if (code === PAPER_LOW_CODE && config.paper) {
     return { code, label: 'Paper low', priority: 'medium', stopReason: null, suppressIn: [], ...delays };
   }
+  if (code === PAPER_EMPTY_SOON_CODE) {
+    return { code, label: 'Paper running out', priority: override.priority ?? config.emptySoonPriority, stopReason: null, suppressIn: [], ...delays };
+  }
+  if (code.startsWith(INK_EMPTY_SOON_PREFIX)) {
+    const unit = unitOf(code, INK_EMPTY_SOON_PREFIX);
+    if (unit === null) return null;
+    const color = config.inkColors.get(unit);
+    const label = `Ink running out, unit ${unit}${color ? ` (${color})` : ''}`;
+    return { code, label, priority: override.priority ?? config.emptySoonPriority, stopReason: null, suppressIn: [], ...delays };
+  }
   if (code.startsWith(INK_LOW_PREFIX) && config.ink) {
-    const unit = Number(code.slice(INK_LOW_PREFIX.length));
-    if (!Number.isInteger(unit) || unit < 1) return null;
+    const unit = unitOf(code, INK_LOW_PREFIX);
+    if (unit === null) return null;
     const color = config.inkColors.get(unit);
     const label = `Ink low, unit ${unit}${color ? ` (${color})` : ''}`;
     return { code, label, priority: 'medium', stopReason: null, suppressIn: [], ...delays };
   }
   return null;
+}
+
+function unitOf(code: string, prefix: string): number | null {
+  const unit = Number(code.slice(prefix.length));
+  return Number.isInteger(unit) && unit >= 1 ? unit : null;
 }

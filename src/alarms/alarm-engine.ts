@@ -5,8 +5,9 @@
  * re-notification run deterministically under a `ManualClock` in tests.
  *
  * Sources per press: alarm bits (by code, from the profile), level thresholds (`ink.low.<unit>`,
- * `paper.low`: one condition per source whose priority follows the level) and communication
- * loss (`comm.lost`). See docs/alarms.md for the model in press-room words.
+ * `paper.low`: one condition per source whose priority follows the level), time-to-empty
+ * pre-alarms (`ink.empty-soon.<unit>`, `paper.empty-soon`: decided by the supplies module, fed
+ * with the levels) and communication loss (`comm.lost`). See docs/alarms.md for the model in press-room words.
  */
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
@@ -14,7 +15,7 @@ import type { AlarmPriority, AlarmView } from '../domain/alarm-view.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import type { RunState, StopReason } from '../domain/press-snapshot.js';
 import { TypedEmitter } from '../domain/typed-emitter.js';
-import { COMM_LOST_CODE, inkLowCode, PAPER_LOW_CODE, resolveAlarmSpec, type AlarmSpec, type LevelThresholds, type PressAlarmConfig } from './alarm-config.js';
+import { COMM_LOST_CODE, inkEmptySoonCode, inkLowCode, PAPER_EMPTY_SOON_CODE, PAPER_LOW_CODE, resolveAlarmSpec, type AlarmSpec, type LevelThresholds, type PressAlarmConfig } from './alarm-config.js';
 import { priorityRank, type Condition, type Occurrence } from './alarm-condition.js';
 import { AlarmLifecycle } from './alarm-lifecycle.js';
 import { AlarmEngineError, type AckCommand, type AlarmCommandErrorKind, type AlarmCommandResult, type AlarmEngineEvents, type ChatterStat, type ShelveCommand, type UnshelveCommand } from './alarm-types.js';
@@ -38,6 +39,11 @@ export interface LevelUpdate {
   ink?: { unit: number; level: number | null }[];
   /** Null: no usable reading (keeps the current state). */
   paper?: number | null;
+  /**
+   * Time-to-empty pre-alarms (`Supplies.emptySoon`): true when the channel will run out within
+   * its threshold. Channels left out keep their state.
+   */
+  emptySoon?: { ink?: { unit: number; emptySoon: boolean }[]; paper?: boolean };
 }
 
 interface PressAlarms {
@@ -110,12 +116,12 @@ export class AlarmEngine {
       this.updateLevel(pressId, press, inkLowCode(unit), press.config?.ink ?? null, at, level);
     }
     if (levels.paper !== undefined) this.updateLevel(pressId, press, PAPER_LOW_CODE, press.config?.paper ?? null, at, levels.paper);
+    for (const { unit, emptySoon } of levels.emptySoon?.ink ?? []) this.setPresent(pressId, press, inkEmptySoonCode(unit), at, emptySoon);
+    if (levels.emptySoon?.paper !== undefined) this.setPresent(pressId, press, PAPER_EMPTY_SOON_CODE, at, levels.emptySoon.paper);
   }
 
   updateComm(pressId: string, at: number, online: boolean): void {
-    const press = this.press(pressId);
-    const condition = this.condition(pressId, press, COMM_LOST_CODE);
-    if (condition) this.lifecycle.setPresent(condition, at, !online);
+    this.setPresent(pressId, this.press(pressId), COMM_LOST_CODE, at, !online);
   }
 
   /** Run state changes switch suppression by design (`suppressIn`) on and off. */
@@ -245,6 +251,11 @@ export class AlarmEngine {
     if (!condition) return;
     condition.severity = nextLevelSeverity({ level, current: condition.severity, thresholds });
     this.lifecycle.setPresent(condition, at, condition.severity !== null);
+  }
+
+  private setPresent(pressId: string, press: PressAlarms, code: string, at: number, present: boolean): void {
+    const condition = this.condition(pressId, press, code);
+    if (condition) this.lifecycle.setPresent(condition, at, present);
   }
 
   private press(pressId: string): PressAlarms {

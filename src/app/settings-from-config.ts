@@ -4,6 +4,7 @@
  */
 import type { AlarmPriority } from '../domain/alarm-view.js';
 import type { AlarmsConfig, SuppliesConfig } from '../config/settings-schema.js';
+import type { PressConfig } from '../config/schema.js';
 import type { SuppliesSettings } from '../supplies/index.js';
 
 /** `AlarmEngineOptions.renotifyMs`: priorities with 0 minutes are left out (never re-announced). */
@@ -13,6 +14,12 @@ export function renotifyMsFromConfig(alarms: AlarmsConfig): Partial<Record<Alarm
     if (minutes > 0) renotifyMs[priority] = Math.round(minutes * 60_000);
   }
   return renotifyMs;
+}
+
+/** `createSupplies({ preAlarmMinutesFor })`: the press's `levelAlarms.<kind>.preAlarmMinutes`, else `supplies.preAlarm.minutes`. */
+export function preAlarmMinutesFromConfig(config: { supplies: SuppliesConfig; presses: readonly Pick<PressConfig, 'id' | 'levelAlarms'>[] }): (pressId: string, kind: 'ink' | 'paper') => number {
+  const byPress = new Map(config.presses.map((press) => [press.id, press.levelAlarms]));
+  return (pressId, kind) => byPress.get(pressId)?.[kind]?.preAlarmMinutes ?? config.supplies.preAlarm.minutes;
 }
 
 /** `createSupplies({ settings })`. */

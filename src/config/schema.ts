@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { pollingSchema, prioritySchema } from '../../drivers/profile/schema.js';
 import { notificationsConfigSchema, unknownWebhookPresses } from '../notifications/webhook-config.js';
-import { alarmsConfigSchema, suppliesConfigSchema } from './settings-schema.js';
+import { alarmsConfigSchema, preAlarmMinutes, suppliesConfigSchema } from './settings-schema.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, dash and underscore');
 
@@ -57,6 +57,8 @@ const levelOverrideSchema = z.strictObject({
   medium: z.number().min(0).max(100).optional(),
   high: z.number().min(0).max(100).optional(),
   deadband: z.number().min(0).max(50).optional(),
+  /** This press's time-to-empty pre-alarm threshold for this kind (default `supplies.preAlarm.minutes`). */
+  preAlarmMinutes: preAlarmMinutes.optional(),
 });
 
 export const simulationSchema = z.strictObject({

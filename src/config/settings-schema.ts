@@ -5,11 +5,14 @@
  * Turned into the engine's and the supplies module's options by src/app/settings-from-config.ts.
  */
 import { z } from 'zod';
+import { prioritySchema } from '../../drivers/profile/schema.js';
 import { defaultShifts, shiftSchema } from '../supplies/shifts.js';
 
 /** Minutes between re-announcements; 0 = never. At most a day. */
 const renotifyMinutes = z.number().min(0).max(24 * 60);
 const percent = z.number().min(0).max(100);
+/** Time-to-empty pre-alarm threshold; 0 = off. */
+export const preAlarmMinutes = z.number().min(0).max(24 * 60);
 
 export const alarmsConfigSchema = z.strictObject({
   /**
@@ -37,7 +40,13 @@ export const suppliesConfigSchema = z.strictObject({
   suggestionMaxAgeHours: z.number().positive().max(31 * 24).default(12),
   /** Shifts for the per-shift paper figures, in the server's local time (TZ). */
   shifts: z.array(shiftSchema).min(1).max(12).default(defaultShifts),
-  /** Time-to-empty pre-alarm: a channel that will run out within `minutes` (0 = off). */
-  preAlarm: z.strictObject({ minutes: z.number().min(0).max(24 * 60).default(10) }).default({ minutes: 10 }),
+  /**
+   * Time-to-empty pre-alarm (`ink.empty-soon.<unit>`, `paper.empty-soon`): a channel that will
+   * run out within `minutes` (0 = off; per press and kind: `presses[].levelAlarms.<kind>.preAlarmMinutes`),
+   * announced as an alarm of `priority` (per code: `presses[].alarms`).
+   */
+  preAlarm: z
+    .strictObject({ minutes: preAlarmMinutes.default(10), priority: prioritySchema.default('medium') })
+    .default({ minutes: 10, priority: 'medium' }),
 });
 export type SuppliesConfig = z.infer<typeof suppliesConfigSchema>;

@@ -16,7 +16,7 @@ export interface AlarmView {
   /** Stable id of this alarm occurrence (raise → normal). */
   id: string;
   pressId: string;
-  /** Condition code: profile alarm codes (`jam.feeder`, `e-stop`, …), `ink.low.<unit>`, `paper.low`, `comm.lost`. */
+  /** Condition code: profile alarm codes (`jam.feeder`, `e-stop`, …), `ink.low.<unit>`, `paper.low`, `ink.empty-soon.<unit>`, `paper.empty-soon`, `comm.lost`. */
   code: string;
   label: string;
   priority: AlarmPriority;

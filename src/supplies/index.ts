@@ -4,6 +4,7 @@
  *   const supplies = createSupplies({ db, logger, clock, audit, presses, history, onLogged });
  *   app: createHttpApp({ apiRouters: [..., supplies.router] })
  *   press service, for every snapshot: snapshot.timeToEmpty = supplies.observeSnapshot(snapshot)
+ *   alarm engine, after each snapshot: alarms.updateLevels(id, at, { …levels, emptySoon: supplies.emptySoon(id) })
  *   realtime: supplies.events.on('supply:logged', …) (or onLogged), 'supplies:pre-alarm', …
  *
  * The store's migrations must include `suppliesMigrations` (src/store/migrations/supplies.ts).
@@ -22,13 +23,13 @@ import { Reconciler, type ReconcilerSettings } from './reconciler.js';
 import { defaultShifts, type Shift } from './shifts.js';
 import { SuppliesService, type SuppliesEvents } from './supplies-service.js';
 import type { SupplyEntry } from './supply-types.js';
-import { TimeToEmptyTracker, type TimeToEmptySettings } from './time-to-empty-tracker.js';
+import { TimeToEmptyTracker, type EmptySoon, type TimeToEmptySettings } from './time-to-empty-tracker.js';
 import type { TimeToEmpty } from './time-to-empty.js';
 
 export { suppliesMigrations } from '../store/migrations/supplies.js';
 export { levelHistoryFromSamples } from './level-history.js';
 export type { ConsumptionReport, LevelHistory } from './consumption.js';
-export type { PreAlarm } from './time-to-empty-tracker.js';
+export type { EmptySoon, PreAlarm } from './time-to-empty-tracker.js';
 export type { TimeToEmpty } from './time-to-empty.js';
 export type { SuppliesEvents } from './supplies-service.js';
 export type * from './supply-types.js';
@@ -55,6 +56,8 @@ export interface CreateSuppliesOptions {
   /** Reads without a session (wall screens): config `access.anonymousRead`. */
   anonymousRead?: boolean;
   settings?: Partial<SuppliesSettings>;
+  /** The pre-alarm threshold of one press and kind (per-press configuration); default `settings.timeToEmpty.preAlarmMinutes`. */
+  preAlarmMinutesFor?: (pressId: string, kind: 'ink' | 'paper') => number;
   /** Shorthand for `events.on('supply:logged', …)`, e.g. to emit socket.io `supply:logged`. */
   onLogged?: (entry: SupplyEntry) => void;
 }
@@ -68,6 +71,8 @@ export interface Supplies {
   repository: SupplyRepository;
   /** Feed a snapshot (levels, counters, speed, state); returns its time-to-empty figures. */
   observeSnapshot(snapshot: PressSnapshot): TimeToEmpty;
+  /** Which channels of a press will run out within their pre-alarm threshold, as of the last snapshot (for the alarm engine). */
+  emptySoon(pressId: string): EmptySoon;
   /** Stops the reconciliation timer. */
   stop(): void;
 }
@@ -82,6 +87,7 @@ export function createSupplies(options: CreateSuppliesOptions): Supplies {
   const reconciler = new Reconciler({ clock, settings: settings.reconciliation ?? {} });
   const timeToEmpty = new TimeToEmptyTracker({
     settings: settings.timeToEmpty ?? {},
+    preAlarmMinutesFor: options.preAlarmMinutesFor,
     onPreAlarm: (preAlarm) => events.emit('supplies:pre-alarm', preAlarm),
   });
   const service = new SuppliesService({
@@ -110,6 +116,7 @@ export function createSupplies(options: CreateSuppliesOptions): Supplies {
     timeToEmpty,
     repository,
     observeSnapshot: (snapshot) => service.observeSnapshot(snapshot),
+    emptySoon: (pressId) => timeToEmpty.emptySoon(pressId),
     stop: () => service.stop(),
   };
 }

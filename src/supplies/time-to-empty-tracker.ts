@@ -2,6 +2,13 @@
  * Keeps, per press and channel (ink unit, paper), the production readings since the last
  * refill within a sliding window, and turns each new snapshot into time-to-empty figures and
  * pre-alarms. Fed by the press service with every snapshot (see `Supplies.observeSnapshot`).
+ *
+ * The pre-alarm is a state per channel ("empty soon": yes, no, not known yet), read with
+ * `emptySoon(pressId)` and fed to the alarm engine as `ink.empty-soon.<unit>` /
+ * `paper.empty-soon`; the `supplies:pre-alarm` event (via `onPreAlarm`) marks each time it
+ * turns on. It turns on when the estimate is at or below the threshold, and off after a refill
+ * or when the estimate rises above the threshold + 20 %. No estimate (press stopped, too few
+ * readings) leaves it as it is.
  */
 import type { PressSnapshot } from '../domain/press-snapshot.js';
 import { minutesToEmpty, type ConsumptionPoint, type TimeToEmpty } from './time-to-empty.js';
@@ -21,9 +28,12 @@ export interface TimeToEmptySettings {
   riseResetPoints: number;
   minPoints: number;
   minSheets: number;
-  /** Announce `supplies:pre-alarm` when a channel will be empty within this many minutes; 0 turns it off. */
+  /** Pre-alarm when a channel will be empty within this many minutes; 0 turns it off. Per press and kind: `preAlarmMinutesFor`. */
   preAlarmMinutes: number;
 }
+
+/** Pre-alarm hysteresis: off again only once the estimate is this much above the threshold. */
+export const PRE_ALARM_HYSTERESIS = 0.2;
 
 export const defaultTimeToEmptySettings: TimeToEmptySettings = {
   windowMs: 20 * 60_000,
@@ -41,17 +51,33 @@ export interface PreAlarm {
   minutes: number;
 }
 
+/** The pre-alarm state of a press's channels seen so far; channels not decided yet are left out. */
+export interface EmptySoon {
+  ink: { unit: number; emptySoon: boolean }[];
+  paper?: boolean;
+}
+
+export interface TimeToEmptyTrackerOptions {
+  settings?: Partial<TimeToEmptySettings>;
+  /** The pre-alarm threshold of one press and kind (per-press configuration); default `settings.preAlarmMinutes`. */
+  preAlarmMinutesFor?: (pressId: string, kind: 'ink' | 'paper') => number;
+  onPreAlarm?: (preAlarm: PreAlarm) => void;
+}
+
 interface Channel {
   points: ConsumptionPoint[];
-  /** A pre-alarm was sent and the channel has not been refilled (or slowed) since. */
-  preAlarmed: boolean;
+  /**
+   * true: will run out within the threshold (a pre-alarm was sent, and the channel has not been
+   * refilled or slowed since); false: not; null: no estimate yet to decide on.
+   */
+  emptySoon: boolean | null;
 }
 
 export class TimeToEmptyTracker {
   private readonly settings: TimeToEmptySettings;
   private readonly channels = new Map<string, Channel>();
 
-  constructor(private readonly options: { settings?: Partial<TimeToEmptySettings>; onPreAlarm?: (preAlarm: PreAlarm) => void }) {
+  constructor(private readonly options: TimeToEmptyTrackerOptions) {
     this.settings = { ...defaultTimeToEmptySettings, ...options.settings };
   }
 
@@ -66,6 +92,20 @@ export class TimeToEmptyTracker {
     }));
     const paper = this.channel({ snapshot, kind: 'paper', unit: undefined, level: snapshot.paper.level, good: snapshot.paper.quality === 'good', at: snapshot.paper.at, sheets, producing, speed });
     return { paper, ink };
+  }
+
+  /** The pre-alarm state of each channel of a press that has one (see `EmptySoon`). */
+  emptySoon(pressId: string): EmptySoon {
+    const state: EmptySoon = { ink: [] };
+    const prefix = `${pressId}\u0000`;
+    for (const [key, channel] of this.channels) {
+      if (!key.startsWith(prefix) || channel.emptySoon === null) continue;
+      const [, kind, unit] = key.split('\u0000');
+      if (kind === 'paper') state.paper = channel.emptySoon;
+      else state.ink.push({ unit: Number(unit), emptySoon: channel.emptySoon });
+    }
+    state.ink.sort((a, b) => a.unit - b.unit);
+    return state;
   }
 
   /** Readings kept over all channels (bounded by the window and `minSpacingMs`). */
@@ -96,7 +136,7 @@ export class TimeToEmptyTracker {
     const key = `${snapshot.id}\u0000${kind}\u0000${unit ?? ''}`;
     let channel = this.channels.get(key);
     if (!channel) {
-      channel = { points: [], preAlarmed: false };
+      channel = { points: [], emptySoon: null };
       this.channels.set(key, channel);
     }
     const at = reading.at ?? snapshot.updatedAt;
@@ -104,7 +144,7 @@ export class TimeToEmptyTracker {
     if (previous && level >= previous.level + this.settings.riseResetPoints) {
       // Refilled: the old readings describe another fill and would bend the slope.
       channel.points = [];
-      channel.preAlarmed = false;
+      channel.emptySoon = false;
     }
     // Only production readings: in setup or idle the level barely moves while the counter may
     // still turn (make-ready waste) or not at all, which says nothing about the run rate. Levels
@@ -131,15 +171,24 @@ export class TimeToEmptyTracker {
   }
 
   private checkPreAlarm(channel: Channel, state: { pressId: string; kind: 'ink' | 'paper'; unit: number | undefined; minutes: number | null }): void {
-    const threshold = this.settings.preAlarmMinutes;
-    if (threshold <= 0 || state.minutes === null) return;
-    if (state.minutes > threshold * 1.2) {
-      // 20 % hysteresis: a rate that wobbles around the threshold does not re-announce.
-      channel.preAlarmed = false;
+    const threshold = this.options.preAlarmMinutesFor?.(state.pressId, state.kind) ?? this.settings.preAlarmMinutes;
+    if (threshold <= 0) {
+      // Off: say so, so a pre-alarm left from before (a restart, a changed setting) clears.
+      channel.emptySoon = false;
       return;
     }
-    if (state.minutes > threshold || channel.preAlarmed) return;
-    channel.preAlarmed = true;
+    if (state.minutes === null) return;
+    if (state.minutes > threshold * (1 + PRE_ALARM_HYSTERESIS)) {
+      // Hysteresis: a rate that wobbles around the threshold does not re-announce.
+      channel.emptySoon = false;
+      return;
+    }
+    if (state.minutes > threshold) {
+      channel.emptySoon ??= false;
+      return;
+    }
+    if (channel.emptySoon === true) return;
+    channel.emptySoon = true;
     this.options.onPreAlarm?.({ pressId: state.pressId, kind: state.kind, ...(state.unit !== undefined ? { unit: state.unit } : {}), minutes: state.minutes });
   }
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../drivers/profile/config-error.js';
 import { DEFAULT_RENOTIFY_MS } from '../../src/alarms/alarm-engine.js';
-import { renotifyMsFromConfig, suppliesSettingsFromConfig } from '../../src/app/settings-from-config.js';
+import { preAlarmMinutesFromConfig, renotifyMsFromConfig, suppliesSettingsFromConfig } from '../../src/app/settings-from-config.js';
 import { loadConfig } from '../../src/config/load.js';
 import { defaultReconcilerSettings } from '../../src/supplies/reconciler.js';
 import { defaultShifts } from '../../src/supplies/shifts.js';
@@ -81,6 +81,25 @@ supplies:
     });
   });
 
+  it('the time-to-empty pre-alarm: service-wide minutes and priority, minutes per press and kind', () => {
+    const config = loadConfig({
+      file: write(`
+profilesDir: ${profiles}
+buses: [{ id: a, kind: tcp }]
+supplies: { preAlarm: { minutes: 20, priority: high } }
+presses:
+  - { id: p1, name: P1, profile: demo-sheetfed-4c, bus: a, unitId: 1, levelAlarms: { paper: { preAlarmMinutes: 45 }, ink: { medium: 20, preAlarmMinutes: 0 } } }
+  - { id: p2, name: P2, profile: demo-sheetfed-4c, bus: a, unitId: 2 }
+`),
+    });
+    expect(config.supplies.preAlarm).toEqual({ minutes: 20, priority: 'high' });
+    const minutesFor = preAlarmMinutesFromConfig(config);
+    expect([minutesFor('p1', 'paper'), minutesFor('p1', 'ink'), minutesFor('p2', 'paper'), minutesFor('p2', 'ink')]).toEqual([45, 0, 20, 20]);
+    const defaults = loadConfig({ file: write(base) });
+    expect(defaults.supplies.preAlarm).toEqual({ minutes: 10, priority: 'medium' });
+    expect(preAlarmMinutesFromConfig(defaults)('p1', 'ink')).toBe(10);
+  });
+
   it('critical 0 turns re-notification off', () => {
     const config = loadConfig({ file: write(`${base}\nalarms: { renotifyMinutes: { critical: 0 } }\n`) });
     expect(renotifyMsFromConfig(config.alarms)).toEqual({});
@@ -95,6 +114,14 @@ supplies:
     expect(problems(`${base}\nsupplies: { shifts: [{ name: early, start: '06:00', end: '14:00', stop: '15:00' }] }\n`)).toEqual([
       'supplies.shifts[0]: Unrecognized key: "stop"',
     ]);
+    expect(problems(`${base}\nsupplies: { preAlarm: { minutes: 10, prority: high } }\n`)).toEqual(['supplies.preAlarm: Unrecognized key: "prority"']);
+    expect(
+      problems(`
+profilesDir: ${profiles}
+buses: [{ id: a, kind: tcp }]
+presses: [{ id: p1, name: P1, profile: demo-sheetfed-4c, bus: a, unitId: 1, levelAlarms: { paper: { preAlarmMinute: 30 } } }]
+`),
+    ).toEqual(['presses[0].levelAlarms.paper: Unrecognized key: "preAlarmMinute"']);
     expect(problems(`${base}\nsupply: { preAlarm: { minutes: 10 } }\n`)).toEqual([': Unrecognized key: "supply"'] /* the top level has an empty path */);
   });
 
@@ -105,7 +132,7 @@ supplies:
   reconciliationWindowMinutes: 0
   lowLevelPercent: { ink: 150 }
   shifts: [{ name: early, start: '6:00', end: '14:00' }]
-  preAlarm: { minutes: -5 }
+  preAlarm: { minutes: -5, priority: urgent }
 `);
     expect(found.map((p) => p.split(':')[0])).toEqual([
       'alarms.renotifyMinutes.high',
@@ -113,6 +140,7 @@ supplies:
       'supplies.lowLevelPercent.ink',
       'supplies.shifts[0].start',
       'supplies.preAlarm.minutes',
+      'supplies.preAlarm.priority',
     ]);
     expect(found).toContain('supplies.shifts[0].start: a time of day as HH:MM, e.g. 06:00');
   });
