@@ -1,11 +1,11 @@
-/** Users page for admins: list, add, change role, set a new PIN or password, disable. */
+/** Users page for admins: list, add, change role, set a new PIN or password, remove a PIN, disable. */
 import { describeError, listFrom, request } from '../api.js';
 import type { AppContext, View } from '../app-context.js';
 import { openFormDialog } from '../dialog.js';
 import { h, replaceChildren } from '../dom.js';
 import type { Role, SessionUser } from '../types.js';
 
-type UserRow = SessionUser & { disabled?: boolean; active?: boolean; lastLoginAt?: number | null };
+type UserRow = SessionUser & { disabled?: boolean; active?: boolean; hasPin?: boolean; lastLoginAt?: number | null };
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 
 function field(name: string, label: string, attrs: Record<string, string | number | boolean> = {}): HTMLElement[] {
@@ -42,14 +42,15 @@ export function usersView(context: AppContext): View {
         h('p', {}, h('button', { type: 'button', class: 'button primary', onclick: () => void addUser() }, '+ Add user')),
         h('div', { class: 'table-scroll' }, h('table', { class: 'data-table' },
           h('caption', {}, `${users.length} users`),
-          h('thead', {}, h('tr', {}, ...['Name', 'Login', 'Role', 'Status', ''].map((name) => h('th', { scope: 'col' }, name)))),
+          h('thead', {}, h('tr', {}, ...['Name', 'Login', 'Role', 'PIN', 'Status', 'Actions'].map((name) => h('th', { scope: 'col' }, name)))),
           h('tbody', {}, ...users.map((user) => {
             const disabled = user.disabled === true || user.active === false;
             return h('tr', { 'data-user-id': user.id },
-              h('td', {}, user.displayName), h('td', {}, user.username), h('td', {}, user.role), h('td', {}, disabled ? 'disabled' : 'active'),
+              h('td', {}, user.displayName), h('td', {}, user.username), h('td', { class: 'user-role' }, user.role),
+              h('td', { class: 'user-pin' }, user.hasPin ? 'set' : 'none'), h('td', { class: 'user-status' }, disabled ? 'disabled' : 'active'),
               h('td', {}, h('div', { class: 'actions' },
-                h('button', { type: 'button', class: 'button small', onclick: () => void editUser(user) }, 'Edit'),
-                h('button', { type: 'button', class: 'button small', onclick: () => void patch(user, { disabled: !disabled }) }, disabled ? 'Enable' : 'Disable'))));
+                h('button', { type: 'button', class: 'button small', 'aria-label': `Edit ${user.displayName}`, onclick: () => void editUser(user) }, 'Edit'),
+                h('button', { type: 'button', class: 'button small', 'aria-label': `${disabled ? 'Enable' : 'Disable'} ${user.displayName}`, onclick: () => void patch(user, { disabled: !disabled }) }, disabled ? 'Enable' : 'Disable'))));
           })))));
     } catch (error) {
       replaceChildren(content, h('p', { class: 'form-error' }, `Could not load users: ${describeError(error)}`));
@@ -90,11 +91,21 @@ export function usersView(context: AppContext): View {
         ...field('displayName', 'Display name', { value: user.displayName, maxlength: 120 }),
         ...roleSelect(user.role),
         ...field('pin', 'New PIN (leave empty to keep)', { inputmode: 'numeric', type: 'password', maxlength: 12 }),
+        // a PIN can be taken away (a shared tablet PIN that leaked); the password stays
+        user.hasPin
+          ? h('label', { class: 'checkbox', for: 'user-remove-pin' }, h('input', { type: 'checkbox', id: 'user-remove-pin', name: 'removePin', value: 'yes' }), ' Remove the PIN (no more keypad login)')
+          : h('p', { class: 'muted' }, 'No PIN set.'),
         ...field('password', 'New password (leave empty to keep)', { type: 'password', autocomplete: 'new-password' }),
       ],
       submitLabel: 'Save',
       onSubmit: async (form) => {
-        await request(`/api/users/${encodeURIComponent(String(user.id))}`, { method: 'PATCH', body: formBody(form) }).catch((error: unknown) => { throw new Error(describeError(error)); });
+        const body = formBody(form);
+        if (body.removePin !== undefined) {
+          if (body.pin !== undefined) throw new Error('Either give a new PIN or remove it, not both.');
+          delete body.removePin;
+          body.pin = null;
+        }
+        await request(`/api/users/${encodeURIComponent(String(user.id))}`, { method: 'PATCH', body }).catch((error: unknown) => { throw new Error(describeError(error)); });
       },
     });
     if (done) await load();

@@ -1,0 +1,112 @@
+/**
+ * The users page against the real service, as an admin would use it: add an operator with
+ * a role and a PIN, change the role, disable; the new user signs in on a tablet's keypad with
+ * name and PIN, and no longer once disabled; a PIN can be removed from the page (audited).
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceProcess } from '../helpers/service-process.js';
+import { api, apiLogin, launchBrowser, signedInContext, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
+
+interface UserRow { id: number; username: string; role: string; disabled?: boolean; hasPin?: boolean }
+
+describe('users page (admin)', () => {
+  let service: ServiceProcess;
+  let browser: Browser;
+  let admin: string;
+  let page: Page;
+  let pageErrors: string[];
+
+  /** A fresh tablet (nobody signed in) logging in on the supply page with name and PIN. */
+  async function keypadLogin(username: string, pin: string): Promise<{ ok: boolean; error: string }> {
+    const tablet = await browser.newContext({ viewport: VIEWPORTS.tablet, hasTouch: true });
+    try {
+      const tabletPage = await tablet.newPage();
+      await tabletPage.goto(`${service.url}#/supply`);
+      await tabletPage.fill('.login-panel input[name="username"]', username);
+      for (const digit of pin) await tabletPage.click(`.keypad button[aria-label="${digit}"]`);
+      await tabletPage.click('.login-panel button[type="submit"]');
+      const signedIn = tabletPage.waitForSelector('form.supply-form', { timeout: 5_000 }).then(() => 'ok', () => 'timeout');
+      const refused = tabletPage.waitForFunction(() => (document.querySelector('.login-panel .form-error')?.textContent ?? '') !== '', undefined, { timeout: 5_000 }).then(() => 'refused', () => 'timeout');
+      const outcome = await Promise.race([signedIn, refused]);
+      const error = await tabletPage.evaluate(() => document.querySelector('.login-panel .form-error')?.textContent ?? '');
+      return { ok: outcome === 'ok', error };
+    } finally {
+      await tablet.close();
+    }
+  }
+
+  async function userRow(username: string): Promise<UserRow> {
+    const { body } = await api<{ users: UserRow[] }>(service, 'users', { cookie: admin });
+    const user = body.users.find((candidate) => candidate.username === username);
+    if (!user) throw new Error(`no user ${username}`);
+    return user;
+  }
+
+  const row = (username: string) => page.locator('.users-page tr[data-user-id]', { has: page.locator(`td:text-is("${username}")`) });
+
+  beforeAll(async () => {
+    [service, browser] = await Promise.all([startDashboardService(), launchBrowser()]);
+    admin = await apiLogin(service);
+    page = await (await signedInContext(browser, service, VIEWPORTS.tablet)).newPage();
+    pageErrors = watchPageErrors(page);
+    await page.goto(`${service.url}#/users`);
+    await page.waitForSelector('.users-page table');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop({ cleanup: true });
+  });
+
+  it('adds a user with a role and a PIN, then changes the role', async () => {
+    await page.click('button:has-text("+ Add user")');
+    await page.fill('dialog #user-username', 'pia');
+    await page.fill('dialog #user-displayName', 'Pia Press');
+    await page.selectOption('dialog #user-role', 'viewer');
+    await page.fill('dialog #user-pin', '2468');
+    await page.fill('dialog #user-password', 'pia-password-123');
+    await page.click('dialog button[type="submit"]');
+    await row('pia').waitFor();
+    expect(await row('pia').locator('.user-role').textContent()).toBe('viewer');
+    expect(await row('pia').locator('.user-pin').textContent()).toBe('set');
+    expect(await userRow('pia')).toMatchObject({ role: 'viewer', hasPin: true });
+
+    await row('pia').locator('button:has-text("Edit")').click();
+    await page.selectOption('dialog #user-role', 'operator');
+    await page.click('dialog button[type="submit"]');
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.users-page tr[data-user-id]')).some((tr) => tr.textContent?.includes('pia') && tr.querySelector('.user-role')?.textContent === 'operator'));
+    expect((await userRow('pia')).role).toBe('operator');
+  });
+
+  it('the new operator signs in on the tablet keypad with name and PIN', async () => {
+    expect(await keypadLogin('pia', '2468')).toMatchObject({ ok: true });
+  });
+
+  it('a disabled user cannot sign in', async () => {
+    await row('pia').locator('button:has-text("Disable")').click();
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.users-page tr[data-user-id]')).some((tr) => tr.textContent?.includes('pia') && tr.querySelector('.user-status')?.textContent === 'disabled'));
+    expect((await userRow('pia')).disabled).toBe(true);
+    const attempt = await keypadLogin('pia', '2468');
+    expect(attempt.ok).toBe(false);
+    expect(attempt.error).not.toBe('');
+  });
+
+  it('removes a PIN from the page: keypad login stops, the password still works, the audit says so', async () => {
+    const created = await api(service, 'users', { method: 'POST', body: { username: 'rolf', displayName: 'Rolf Roller', role: 'operator', password: 'rolf-password-123', pin: '1357' }, cookie: admin });
+    expect(created.status).toBe(201);
+    await page.reload();
+    await row('rolf').waitFor();
+    await row('rolf').locator('button:has-text("Edit")').click();
+    await page.check('dialog #user-remove-pin');
+    await page.click('dialog button[type="submit"]');
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.users-page tr[data-user-id]')).some((tr) => tr.textContent?.includes('rolf') && tr.querySelector('.user-pin')?.textContent === 'none'));
+    expect((await userRow('rolf')).hasPin).toBe(false);
+
+    expect((await keypadLogin('rolf', '1357')).ok).toBe(false);
+    expect((await api(service, 'auth/login', { method: 'POST', body: { username: 'rolf', password: 'rolf-password-123' } })).status).toBe(200);
+    const { body: audit } = await api<unknown>(service, 'audit?action=user.update', { cookie: admin });
+    expect(JSON.stringify(audit)).toContain('pin-removed');
+    expect(pageErrors).toEqual([]);
+  });
+});
