@@ -63,6 +63,12 @@ export interface BusOptions {
 export interface RequestOptions {
   timeoutMs?: number;
   retries?: number;
+  /**
+   * A background request (an off-scan probe) yields to every other request, and waits for
+   * the traffic after it was queued to end (at most 1 s), so that it takes the line in its
+   * idle time between scan ticks rather than delaying them.
+   */
+  background?: boolean;
 }
 
 export type DisconnectReason =

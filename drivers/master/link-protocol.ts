@@ -14,6 +14,8 @@ export interface AttemptParams {
   unitId: number;
   request: ModbusRequest;
   timeoutMs: number;
+  /** The same request again, right after its previous attempt failed. */
+  isRetry: boolean;
   /** Names the request in errors: bus, unit, function code, address, count. */
   context: ModbusErrorContext;
 }

@@ -1,7 +1,8 @@
 /**
  * One Modbus master per physical link (an RS-485 line, a TCP endpoint, a serial device
- * server). Requests queue in FIFO order and go on the line one at a time; each attempt has
- * its own timer; timeouts, CRC and protocol errors are retried, exceptions and offline are
+ * server). Requests queue in FIFO order and go on the line one at a time (a background
+ * request, an off-scan probe, waits for the line's idle time); each attempt has its own
+ * timer; timeouts, CRC and protocol errors are retried at once, exceptions and offline are
  * not. The link is supervised: it reconnects in the background, and while it is down every
  * request fails at once with kind `offline` instead of waiting for a timeout.
  *
@@ -24,12 +25,16 @@ interface Job {
   request: ModbusRequest;
   timeoutMs: number;
   retries: number;
+  background: boolean;
+  queuedAt: number;
   context: ReturnType<typeof requestContext>;
   resolve(response: ModbusResponse): void;
   reject(error: ModbusError): void;
 }
 
 const RETRYABLE: ReadonlySet<ModbusErrorKind> = new Set(['timeout', 'crc', 'protocol']);
+/** A background request waits at most this long for other traffic to end before it takes an idle line. */
+const BACKGROUND_MAX_WAIT_MS = 1000;
 
 export class ModbusBus {
   readonly id: string;
@@ -39,7 +44,11 @@ export class ModbusBus {
   private readonly supervisor: LinkSupervisor;
   private readonly protocol: LinkProtocol;
   private readonly queue: Job[] = [];
-  private active: Job | undefined;
+  /** The one-transaction-on-the-line lock: true while `pump` runs. */
+  private pumping = false;
+  /** When the last foreground (not background) request finished. */
+  private lastForegroundDoneAt = Number.NEGATIVE_INFINITY;
+  private backgroundTimer: NodeJS.Timeout | undefined;
   /** TCP half-open detection: the current run of consecutive timeouts (see `noteTimeout`). */
   private readonly timeoutRun = { count: 0, stoppedAnswering: new Set<number>() };
   /** Units whose last attempt was answered (a reply or an exception): proof that the connection carries traffic. */
@@ -116,7 +125,7 @@ export class ModbusBus {
     return new Promise<ModbusResponse>((resolve, reject) => {
       const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
       const retries = opts.retries ?? this.options.retries;
-      this.queue.push({ unitId, request, timeoutMs, retries, context, resolve, reject });
+      this.queue.push({ unitId, request, timeoutMs, retries, background: opts.background ?? false, queuedAt: this.now(), context, resolve, reject });
       void this.pump();
     });
   }
@@ -160,19 +169,57 @@ export class ModbusBus {
     };
   }
 
-  /** Runs queued jobs one after another; `active` is the one-transaction-on-the-line lock. */
+  /**
+   * Runs queued jobs one after another, in FIFO order; background jobs only when no other
+   * job waits, and only once the other traffic has ended (see `takeNext`).
+   */
   private async pump(): Promise<void> {
-    if (this.active) return;
-    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
-      this.active = job;
-      try {
-        job.resolve(await this.run(job));
-      } catch (error) {
-        job.reject(error instanceof ModbusError ? error : modbusError('protocol', 'unexpected failure', job.context, error));
-      } finally {
-        this.active = undefined;
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        let job = this.takeNext(false);
+        if (!job && this.queue.length > 0) {
+          // Only background jobs wait. Let the requests of this same moment (other presses'
+          // scan ticks, the next block of the cycle that just read) queue before judging.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          job = this.takeNext(true);
+        }
+        if (!job) return;
+        try {
+          job.resolve(await this.run(job));
+        } catch (error) {
+          job.reject(error instanceof ModbusError ? error : modbusError('protocol', 'unexpected failure', job.context, error));
+        }
+        if (!job.background) this.lastForegroundDoneAt = this.now();
       }
+    } finally {
+      this.pumping = false;
     }
+  }
+
+  /**
+   * The first foreground job; failing that (and if `allowBackground`), a background job
+   * whose moment has come: other traffic ran and ended after it was queued, so the line is
+   * in its idle time until the next scan ticks; or it has waited BACKGROUND_MAX_WAIT_MS
+   * on a line that carries nothing else.
+   */
+  private takeNext(allowBackground: boolean): Job | undefined {
+    let index = this.queue.findIndex((job) => !job.background);
+    if (index < 0 && allowBackground) {
+      const now = this.now();
+      index = this.queue.findIndex((job) => this.lastForegroundDoneAt >= job.queuedAt || now - job.queuedAt >= BACKGROUND_MAX_WAIT_MS);
+      if (index < 0) this.wakeForBackground(Math.min(...this.queue.map((job) => job.queuedAt)) + BACKGROUND_MAX_WAIT_MS - now);
+    }
+    return index < 0 ? undefined : this.queue.splice(index, 1)[0];
+  }
+
+  private wakeForBackground(delayMs: number): void {
+    if (this.backgroundTimer) return;
+    this.backgroundTimer = setTimeout(() => {
+      this.backgroundTimer = undefined;
+      void this.pump();
+    }, Math.max(0, Math.ceil(delayMs)));
   }
 
   private async run(job: Job): Promise<ModbusResponse> {
@@ -181,7 +228,7 @@ export class ModbusBus {
       this.counters.transactions++;
       let result;
       try {
-        result = await this.protocol.attempt({ unitId: job.unitId, request: job.request, timeoutMs: job.timeoutMs, context: job.context });
+        result = await this.protocol.attempt({ unitId: job.unitId, request: job.request, timeoutMs: job.timeoutMs, isRetry: attempt > 0, context: job.context });
       } catch (error) {
         const failure = error instanceof ModbusError ? error : modbusError('protocol', 'attempt failed', job.context, error);
         this.counters.errors[failure.kind]++;
@@ -248,6 +295,8 @@ export class ModbusBus {
   }
 
   private failPending(reason: DisconnectReason, error: Error | undefined): void {
+    clearTimeout(this.backgroundTimer);
+    this.backgroundTimer = undefined;
     this.timeoutRun.count = 0;
     this.timeoutRun.stoppedAnswering.clear();
     const message = `link down (${reason})`;

@@ -3,11 +3,16 @@
  *
  * RTU frames carry no transaction id, so a reply can only be told from a late reply to an
  * earlier request by timing. The rules, in order of a transaction:
- * 1. Wait until the line is quiet: t3.5 since the last received byte, and past the guard
- *    window of an earlier timeout (a slow slave may still answer the request we gave up on).
+ * 1. Wait until the line is quiet: t3.5 since the last received byte, and, for a request to
+ *    a unit that timed out, past that unit's guard window (a slow slave may still answer
+ *    the request we gave up on). Other units are not kept waiting: a late reply can only
+ *    be taken for an answer from the unit that sent it (step 3), so it cannot be credited
+ *    to them. A retry goes at once: the late reply to the attempt before answers the same
+ *    request. Once a retry is answered, the other attempt's reply may still come, so the
+ *    unit is guarded until the retry's own timer plus the guard would have run out.
  * 2. Drop whatever is in the receive buffer, send the request, start the attempt timer.
  * 3. Accept the first frame from this unit with this function code (or its exception) and a
- *    valid CRC; `extractResponse` slides over garbage before it.
+ *    valid CRC; `extractResponse` slides over garbage before it (another unit's late reply).
  * 4. When the line falls silent without a valid frame, judge what is there: a frame of the
  *    right length from the right unit with a wrong CRC is a `crc` error; a valid frame of
  *    the wrong length is a `protocol` error; anything else waits for the timer (`timeout`).
@@ -20,7 +25,7 @@ import { modbusError, PendingReply, type AttemptParams, type AttemptResult, type
 export interface RtuTiming {
   /** t3.5: silence that ends a frame and must precede the next request. */
   interFrameGapMs: number;
-  /** After a timeout, keep the line for this long so a late reply lands in nobody's buffer. `undefined`: the attempt's timeout. */
+  /** After a timeout, keep the unit from being asked again for this long, so its late reply lands in nobody's buffer. `undefined`: the attempt's timeout. */
   lateReplyGuardMs: number | undefined;
   /** Time of one character on the wire, if the baud rate is known: the attempt timer grows by the frames' wire time. */
   characterTimeMs: number | undefined;
@@ -39,7 +44,8 @@ export class RtuProtocol implements LinkProtocol {
   private rx: Buffer = EMPTY;
   private inFlight: InFlight | undefined;
   private lastRxAt = Number.NEGATIVE_INFINITY;
-  private guardUntil = Number.NEGATIVE_INFINITY;
+  /** Per unit that timed out: no new request to it before this time (its late reply may still come). */
+  private readonly guardUntil = new Map<number, number>();
   private idleBurst = false;
   private sleeper: { timer: NodeJS.Timeout; cancel: (error: Error) => void } | undefined;
   /** How long the line must be silent before an incomplete buffer is judged (CRC or protocol error). */
@@ -80,25 +86,35 @@ export class RtuProtocol implements LinkProtocol {
   }
 
   async attempt(params: AttemptParams): Promise<AttemptResult> {
-    await this.waitForQuietLine(params);
+    // A retry may go while its unit is guarded: a late reply to the attempt before answers it too.
+    const overlapsLateReply = params.isRetry && (this.guardUntil.get(params.unitId) ?? Number.NEGATIVE_INFINITY) > this.deps.now();
+    await this.waitForQuietLine(params, params.isRetry);
     this.discardReceiveBuffer();
     this.idleBurst = false;
     const frame = encodeRtu(params.unitId, encodeRequest(params.request));
     const charMs = this.timing.characterTimeMs;
     const wireMs = charMs === undefined ? 0 : charMs * (frame.length + 3 + expectedResponseLength(params.request));
+    const guardMs = this.timing.lateReplyGuardMs ?? params.timeoutMs;
     const reply = new PendingReply(params.timeoutMs + wireMs, () => {
-      this.guardUntil = this.deps.now() + (this.timing.lateReplyGuardMs ?? params.timeoutMs);
+      this.guard(params.unitId, this.deps.now() + guardMs);
       return modbusError('timeout', `no reply within ${Math.round(params.timeoutMs + wireMs)} ms`, params.context);
     });
     const current: InFlight = { params, reply, sentAt: this.deps.now(), silenceTimer: undefined };
     this.inFlight = current;
     this.deps.write(frame).catch((error: unknown) => reply.reject(modbusError('offline', 'could not send the request', params.context, error)));
     try {
-      return await reply.promise;
+      const result = await reply.promise;
+      // Answered, perhaps by the late reply to the attempt before: this attempt's own reply may follow.
+      if (overlapsLateReply) this.guard(params.unitId, current.sentAt + params.timeoutMs + wireMs + guardMs);
+      return result;
     } finally {
       if (current.silenceTimer) clearTimeout(current.silenceTimer);
       this.inFlight = undefined;
     }
+  }
+
+  private guard(unitId: number, until: number): void {
+    this.guardUntil.set(unitId, Math.max(until, this.guardUntil.get(unitId) ?? Number.NEGATIVE_INFINITY));
   }
 
   linkDown(reason: string, cause?: Error): void {
@@ -112,9 +128,10 @@ export class RtuProtocol implements LinkProtocol {
     }
   }
 
-  private async waitForQuietLine(params: AttemptParams): Promise<void> {
+  private async waitForQuietLine(params: AttemptParams, ignoreGuard: boolean): Promise<void> {
     for (;;) {
-      const quietAt = Math.max(this.guardUntil, this.lastRxAt + this.timing.interFrameGapMs);
+      const guardUntil = ignoreGuard ? Number.NEGATIVE_INFINITY : (this.guardUntil.get(params.unitId) ?? Number.NEGATIVE_INFINITY);
+      const quietAt = Math.max(guardUntil, this.lastRxAt + this.timing.interFrameGapMs);
       const waitMs = quietAt - this.deps.now();
       if (waitMs <= 0) return;
       try {

@@ -221,13 +221,14 @@ export class PressPoller {
     this.events.emit('health', this.tracker.snapshot());
   }
 
-  /** One read of the fastest class's first block, no retries: is the press back? */
+  /** One read of the fastest class's first block, no retries, in the background: is the press back? */
   private async probe(): Promise<void> {
     const block = this.plan.scanClasses[0]?.blocks[0];
     if (!block || !this.running) return;
     const started = this.clock.now();
     try {
-      const words = await this.read(block, { timeoutMs: this.polling.timeoutMs, retries: 0 });
+      // In the line's idle time: a dead press's probe costs its whole timeout, which must not fall on the others' scan.
+      const words = await this.read(block, { timeoutMs: this.polling.timeoutMs, retries: 0, background: true });
       decodeBlock(block, words, this.plan.order);
       if (!this.running) return;
       this.tracker.recordSuccess(this.clock.now() - started);

@@ -12,10 +12,14 @@
  *   delays every other unit on the same bus: that is why the poller takes a unit that
  *   keeps timing out off-scan.
  * - Calls may be issued concurrently (several presses share a reader); the reader queues them.
+ * - `opts.background` marks a read that may wait (an off-scan probe): the reader may run it
+ *   after the others, when the line falls idle, so its timeout delays no one's scan.
  */
 export interface ReadOptions {
   timeoutMs?: number;
   retries?: number;
+  /** Yield to every other read and take the line when it falls idle (off-scan probes). */
+  background?: boolean;
 }
 
 export type RegisterArea = 'holding' | 'input';

@@ -122,6 +122,33 @@ describe('RTU on a serial line', () => {
     expect(bus.stats().discarded.frames).toBe(1);
   });
 
+  it('guards only the unit that timed out: another unit is asked at once, and the late reply is not credited to it', async () => {
+    await startConnected(makeBus({ timeoutMs: 100 }));
+    // Unit 1 answers 150 ms late, with the same function and length as unit 2's answer, while unit 2's request waits.
+    core.plan = (received) => (received.seq === 0 ? { delayMs: 150, registers: [7777, 7777] } : received.seq === 1 ? { delayMs: 80 } : {});
+    await expect(bus.readRegisters(1, 'holding', 0, 2)).rejects.toMatchObject({ kind: 'timeout' });
+    expect(await bus.readRegisters(2, 'holding', 50, 2)).toEqual([2050, 2051]);
+    // Unit 2 was asked right after the timeout, not after a guard window.
+    expect(core.log[1]!.receivedAt - core.log[0]!.receivedAt).toBeLessThan(100 + 40);
+    expect(core.log[0]!.repliedAt!).toBeLessThan(core.log[1]!.repliedAt!);
+    // Unit 1 itself is asked again only after its guard window (timeout + 100 ms).
+    expect(await bus.readRegisters(1, 'holding', 60, 2)).toEqual([1060, 1061]);
+    expect(core.log[2]!.receivedAt - core.log[0]!.receivedAt).toBeGreaterThanOrEqual(200 - 5);
+    expect(bus.stats().discarded.bytes).toBeGreaterThan(0);
+  });
+
+  it('retries at once; the late reply to the first attempt answers the retry (same request), and the unit is guarded for the retry\'s own reply', async () => {
+    await startConnected(makeBus({ timeoutMs: 100, retries: 1 }));
+    // Both attempts answered 130 ms late; the retry's reply carries other values, so crediting it to the next request would show.
+    core.plan = (received) => (received.seq === 0 ? { delayMs: 130 } : received.seq === 1 ? { delayMs: 130, registers: [7777, 7777] } : {});
+    expect(await bus.readRegisters(1, 'holding', 0, 2)).toEqual([1000, 1001]);
+    expect(core.log[1]!.receivedAt - core.log[0]!.receivedAt).toBeLessThan(100 + 40);
+    expect(await bus.readRegisters(1, 'holding', 70, 2)).toEqual([1070, 1071]);
+    // The next request to unit 1 went after the retry's own (late) reply, which was discarded.
+    expect(core.log[2]!.receivedAt).toBeGreaterThan(core.log[1]!.repliedAt!);
+    expect(bus.stats().discarded.frames).toBeGreaterThanOrEqual(1);
+  });
+
   it('puts one transaction at a time on the line, across unit ids, with the inter-frame gap', async () => {
     const gapMs = 4;
     await startConnected(makeBus({ interFrameGapMs: gapMs }));

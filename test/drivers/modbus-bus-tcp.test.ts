@@ -146,6 +146,25 @@ describe('timeouts, retries and stray replies', () => {
 });
 
 describe('queue', () => {
+  it('runs a background request (an off-scan probe) once the other traffic has ended, not before it', async () => {
+    await startConnected(makeBus());
+    core.plan = () => ({ delayMs: 20 });
+    const probe = bus.readRegisters(2, 'holding', 5, 1, { background: true });
+    // The other presses' scan tick, a moment later, then the next block of one of their cycles.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const scan = [bus.readRegisters(1, 'holding', 0, 1), bus.readRegisters(1, 'holding', 1, 1).then(async (first) => [...first, ...(await bus.readRegisters(1, 'holding', 2, 1))])];
+    expect(await Promise.all([probe, ...scan])).toEqual([[2005], [1000], [1001, 1002]]);
+    expect(core.log.map((entry) => entry.unitId)).toEqual([1, 1, 1, 2]);
+  });
+
+  it('runs a background request on a line that carries nothing else within 1 s', async () => {
+    await startConnected(makeBus());
+    const started = performance.now();
+    expect(await bus.readRegisters(2, 'holding', 5, 1, { background: true })).toEqual([2005]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1000 - 5);
+    expect(performance.now() - started).toBeLessThan(1000 + 200);
+  });
+
   it('refuses a request at once with kind overload when maxQueue requests already wait', async () => {
     await startConnected(makeBus({ maxQueue: 2 }));
     core.plan = () => ({ delayMs: 50 });

@@ -1,20 +1,19 @@
 /**
  * One dead press among eight on a shared RS-485 line (19200 baud, the simulator keeping
  * real line timing). A device that never answers costs its whole timeout, twice with one
- * retry, plus the late-reply guard, of line time every cycle; unchecked, it would stretch
- * every neighbour's cycle.
+ * retry, of line time every cycle; unchecked, it would stretch every neighbour's cycle.
  *
  * Both cases run side by side in one test, so the load of the machine weighs on both alike:
  * line A carries seven healthy presses; line B the same seven plus a dead eighth. Once the
  * dead one is off-scan (and its reads already on the line have ended), the seven on line B
- * must keep a mean fast-cycle time (queueing + transactions) within 1.2× of line A's,
- * over a 4 s window. The dead press's first probe falls in that window: it delays one round
- * of cycles by design (one attempt, no retry, after 2 s, 4 s, 8 s … 30 s: the price of
- * noticing the press come back). The test checks it stays one attempt, and leaves the
- * cycles that shared the line with it out of the comparison (the figures with them are
- * printed).
+ * must keep a mean fast-cycle time (queueing + transactions) within 1.2× of line A's over a
+ * 4 s window that holds the dead press's first probe: every cycle counts, those around the
+ * probe too. The probe is one attempt, no retry, after 2 s, 4 s, 8 s … 30 s, and it runs in
+ * the background (it waits for the line's idle time between scan ticks): the test checks
+ * that no cycle of the others overlapped it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { characterTimeMs } from '../../drivers/codec/rtu.js';
 import type { Reading } from '../../src/poller/reading.js';
 import { compactPressProfile, Floor } from './floor.js';
 import { healthWhere, percentile, waitUntil } from './kit.js';
@@ -67,14 +66,20 @@ describe('a dead device on a shared RTU bus', () => {
     expect(probeAt).toBeLessThan(from + WINDOW_MS);
     await waitUntil(() => Date.now() >= from + WINDOW_MS, { timeoutMs: WINDOW_MS + 1000, what: 'the measuring window', everyMs: 50 });
 
-    // The cycles that shared the line with the probe are left out of line B's figure (and reported).
-    const probeLine = { from: probeAt, to: Date.now() - (performance.now() - (await probeEnded).at) };
+    // The probe waited for the line's idle time: no cycle of the others overlapped it.
+    const probeEnd = Date.now() - (performance.now() - (await probeEnded).at);
+    // Its request (8 bytes) and the 3-register reply it waited for (11 bytes), plus the t3.5 gap, on the wire at 19200 baud.
+    const probeStart = probeEnd - (profile.polling.timeoutMs + characterTimeMs(19200) * (8 + 3 + 11));
+    const overlapping = readings.filter((r) => r.pressId.startsWith('b-') && r.pressId !== dead.pressId && r.at > probeStart + 2 && r.at - r.latencyMs < probeEnd);
     const alone = fastLatencies(readings, 'a', from, from + WINDOW_MS);
-    const withDead = fastLatencies(readings, 'b', from, from + WINDOW_MS, probeLine);
-    const withProbe = fastLatencies(readings, 'b', from, from + WINDOW_MS);
-    console.info('fast-cycle ms, 7 presses alone:', summary(alone), '; beside a dead 8th off-scan:', summary(withDead), '; counting the probe round:', summary(withProbe));
+    const withDead = fastLatencies(readings, 'b', from, from + WINDOW_MS);
+    console.info('fast-cycle ms, 7 presses alone:', summary(alone), '; beside a dead 8th off-scan, its probe included:', summary(withDead), `; ratio of means ${(summary(withDead).mean / summary(alone).mean).toFixed(2)}`);
+    console.info(`probe on the line ~${Math.round(probeStart)}..${Math.round(probeEnd)}; cycles of the others overlapping it: ${overlapping.length}`, overlapping.map((r) => [r.pressId, r.scanClass, Math.round(r.at - r.latencyMs - probeStart), Math.round(r.at - probeStart)]));
+    expect(overlapping).toEqual([]);
     expect(alone.length).toBeGreaterThanOrEqual(40);
-    expect(withDead.length).toBeGreaterThanOrEqual(35);
+    // Every cycle of the window counts, those that shared the line with the probe too, and
+    // none went missing (a skipped tick would hide a slow cycle).
+    expect(withDead.length).toBeGreaterThanOrEqual(alone.length - healthy.length);
     // The mean, not the median: cycle times cluster by queue position (seven presses ticking
     // together), and a median of 7 × 8 samples sits on a boundary between two positions.
     expect(summary(withDead).mean).toBeLessThanOrEqual(summary(alone).mean * 1.2);
