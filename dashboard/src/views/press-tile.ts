@@ -17,9 +17,9 @@ export class PressTile {
   private readonly speedValue = h('span', { class: 'speed-value' });
   private readonly speedFill = h('div', { class: 'speed-fill' });
   private readonly speedTrack = h('div', { class: 'speed-track', role: 'meter', 'aria-valuemin': 0 }, this.speedFill);
-  private readonly good = h('dd', { class: 'counter-good' });
-  private readonly waste = h('dd', { class: 'counter-waste' });
-  private readonly wasteShare = h('dd', { class: 'counter-share' });
+  private readonly good = new CounterValue('counter-good');
+  private readonly waste = new CounterValue('counter-waste');
+  private readonly wasteShare = new CounterValue('counter-share');
   private readonly inkRow = h('div', { class: 'ink-row', role: 'group', 'aria-label': 'Ink levels' });
   private readonly paperBar: LevelBar;
   private readonly comm = h('p', { class: 'comm' });
@@ -41,9 +41,9 @@ export class PressTile {
       this.stateElement,
       h('div', { class: 'speed' }, h('span', { class: 'metric-label' }, 'Speed'), this.speedValue, this.speedTrack),
       h('dl', { class: 'counters' },
-        h('div', {}, h('dt', {}, 'Good'), this.good),
-        h('div', {}, h('dt', {}, 'Waste'), this.waste),
-        h('div', {}, h('dt', {}, 'Waste %'), this.wasteShare)),
+        h('div', {}, h('dt', {}, 'Good'), this.good.element),
+        h('div', {}, h('dt', {}, 'Waste'), this.waste.element),
+        h('div', {}, h('dt', {}, 'Waste %'), this.wasteShare.element)),
       this.inkRow,
       h('div', { class: 'paper' }, this.paperBar.element),
       this.comm,
@@ -73,7 +73,8 @@ export class PressTile {
 
     const rated = press.ratedSpeed > 0 ? press.ratedSpeed : null;
     const speedText = press.speed === null ? '—' : `${count(press.speed)} sph`;
-    setText(this.speedValue, rated ? `${speedText} of ${count(rated)}${fresh ? '' : ' (not live)'}` : speedText);
+    setText(this.speedValue, rated ? `${speedText} of ${count(rated)}${fresh ? '' : ' (not live)'}` : `${speedText}${fresh ? '' : ' (not live)'}`);
+    this.speedValue.classList.toggle('is-stale', !fresh);
     const share = press.speed !== null && rated ? Math.min(100, (press.speed / rated) * 100) : 0;
     this.speedFill.style.width = `${share}%`;
     this.speedTrack.classList.toggle('is-stale', !fresh || press.speed === null);
@@ -83,9 +84,10 @@ export class PressTile {
 
     const good = press.jobCounters.good ?? press.counters.good;
     const waste = press.jobCounters.waste ?? press.counters.waste;
-    setText(this.good, count(good));
-    setText(this.waste, count(waste));
-    setText(this.wasteShare, good + waste > 0 ? `${((waste / (good + waste)) * 100).toFixed(1)} %` : '—');
+    // the last counts received: marked stale (dimmed, struck through, ⚠ and a spoken "stale")
+    this.good.update(count(good), fresh);
+    this.waste.update(count(waste), fresh);
+    this.wasteShare.update(good + waste > 0 ? `${((waste / (good + waste)) * 100).toFixed(1)} %` : '—', fresh);
 
     this.updateInks(press, live);
     this.paperBar.update({
@@ -95,15 +97,18 @@ export class PressTile {
       minutesToEmpty: press.timeToEmpty?.paper ?? null,
       lowAt: 10,
     });
-    this.updateComm(press, now);
     const note = !live ? 'Not live: showing the last values received' : !press.online ? `No communication since ${clock(press.comm.lastOkAt)}` : '';
     setText(this.staleNote, note);
     this.staleNote.hidden = note === '';
   }
 
-  /** Once a second: the clocks on the tile move even when the press says nothing new. */
+  /**
+   * Once a second: the clocks on the tile move even when the press says nothing new (an
+   * offline press sends nothing: its "last good … ago" counts up here).
+   */
   tick(now: number): void {
     setText(this.stateSince, `for ${duration(now - this.press.stateSince)}`);
+    this.updateComm(this.press, now);
   }
 
   private updateInks(press: PressWithForecast, live: boolean): void {
@@ -151,5 +156,23 @@ export class PressTile {
     this.comm.className = `comm comm-${quality}`;
     setText(this.comm, `${icon} Link ${press.link.kind.toUpperCase()} ${quality}${detail}`);
     this.comm.title = press.comm.lastError ?? `${press.link.kind} ${press.link.address}, unit ${press.link.unitId}`;
+  }
+}
+
+/** A counter figure that says, besides its colour, when it is not live: "⚠" and a spoken "stale". */
+class CounterValue {
+  readonly element: HTMLElement;
+  private readonly value = h('span', { class: 'counter-value' });
+  private readonly staleTag = h('span', { class: 'stale-tag' }, h('span', { 'aria-hidden': 'true' }, ' ⚠'), h('span', { class: 'visually-hidden' }, ' stale'));
+
+  constructor(className: string) {
+    this.element = h('dd', { class: className }, this.value, this.staleTag);
+    this.staleTag.hidden = true;
+  }
+
+  update(text: string, fresh: boolean): void {
+    setText(this.value, text);
+    this.element.classList.toggle('is-stale', !fresh);
+    this.staleTag.hidden = fresh;
   }
 }
