@@ -1,7 +1,9 @@
 /**
- * A device that never answers (simulator fault `silent: 1`): each request fails at its
- * timeout, ± 50 ms, on Modbus TCP and on RTU; and with the poller asking for it every
- * cycle beside a healthy neighbour, nothing piles up on the bus.
+ * A device that never answers (simulator fault `silent: 1`): each attempt fails at its
+ * timeout, ± 50 ms, after the request goes on the wire, on Modbus TCP and on RTU (plus the
+ * frames' wire time); a retry follows at once. On RTU a request to the unit that just timed
+ * out first waits for its late-reply guard (= timeout); other units are asked at once. With
+ * the poller asking for it every cycle beside a healthy neighbour, nothing piles up.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { characterTimeMs } from '../../drivers/codec/rtu.js';
@@ -41,18 +43,33 @@ describe('a silent device', () => {
     }
   });
 
-  it('RTU: every request fails at the timeout plus the frames\' wire time (± 50 ms), after the late-reply guard of the one before', async () => {
-    const { bus, simulation } = await floor.rtuLine({ id: 'rtu-silent', presses: [{ unitId: 1, profile }], baudRate: 19200, bus: { timeoutMs: TIMEOUT_MS } });
+  it('RTU: every request fails at the timeout plus the frames\' wire time (± 50 ms) after it goes on the wire; to the same unit, after the late-reply guard of the one before', async () => {
+    const { bus, simulation } = await floor.rtuLine({ id: 'rtu-silent', presses: [{ unitId: 1, profile }, { unitId: 2, profile }], baudRate: 19200, bus: { timeoutMs: TIMEOUT_MS } });
     simulation.press(1).setFault({ silent: 1 });
     // 8-byte request + 3 + the 11-byte reply to 3 registers, at 19200 baud.
     const expected = TIMEOUT_MS + characterTimeMs(19200) * (8 + 3 + 11);
     const results = await timedFailures(bus, 0);
+    console.info(`RTU silent unit, back to back: ${results.map((r) => Math.round(r.ms)).join(', ')} ms from the call (timeout + wire time = ${Math.round(expected)} ms)`);
     results.forEach((result, i) => {
       expect(result.kind).toBe('timeout');
-      // After a timeout the line is kept quiet for the guard window (= timeout) before the next request.
+      // A request to the unit that just timed out goes on the wire once its guard window (= timeout) has passed.
       const guard = i === 0 ? 0 : TIMEOUT_MS;
       expect(result.ms).toBeGreaterThanOrEqual(expected + guard - 5);
       expect(result.ms).toBeLessThanOrEqual(expected + guard + 50);
+    });
+    // Another unit is asked at once: the guard holds back only the unit that timed out.
+    const healthyAt = performance.now();
+    expect(await bus.readRegisters(2, 'holding', 0, 3)).toHaveLength(3);
+    expect(performance.now() - healthyAt).toBeLessThan(50);
+    // With a retry: it follows at once, so twice the attempt time (after the guard of the read before).
+    await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS));
+    const retried = await timedFailures(bus, 1);
+    console.info(`RTU silent unit with one retry: ${retried.map((r) => Math.round(r.ms)).join(', ')} ms from the call`);
+    retried.forEach((result, i) => {
+      expect(result.kind).toBe('timeout');
+      const guard = i === 0 ? 0 : TIMEOUT_MS;
+      expect(result.ms).toBeGreaterThanOrEqual(2 * expected + guard - 5);
+      expect(result.ms).toBeLessThanOrEqual(2 * expected + guard + 2 * 50); // ± 50 ms for each attempt
     });
   });
 
