@@ -104,6 +104,11 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       const saved = savedCounters.get(pressId);
       return saved ? { counters: { total: saved.total, good: saved.good, waste: saved.waste }, lastRaw: saved.raw } : undefined;
     },
+    // "time in state" goes on across a restart when the press is found in the state stored last
+    restoreState: (pressId) => {
+      const last = store.transitions.latest(pressId);
+      return last ? { state: last.state, reason: last.reason, since: last.at } : undefined;
+    },
     clock,
     logger: logger.child({ component: 'presses' }),
   });
@@ -241,9 +246,11 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     pressService.setActiveAlarms(event.alarm.pressId, alarms.activeCount(event.alarm.pressId));
   });
   pressService.on('state:transition', (t) => alarms.updateRunState(t.pressId, t.at, t.to));
-  pressService.on('state:transition', (t) =>
-    deferred.run('append transition', () => store.transitions.append({ pressId: t.pressId, at: t.at, state: t.to, reason: t.reason, detail: t.detail })),
-  );
+  pressService.on('state:transition', (t) => {
+    // a continued state is stored already (its transition from before the restart)
+    if (t.continued) return;
+    deferred.run('append transition', () => store.transitions.append({ pressId: t.pressId, at: t.at, state: t.to, reason: t.reason, detail: t.detail }));
+  });
   pressService.on('counters:changed', (c) =>
     deferred.run(
       'save counters',

@@ -11,6 +11,20 @@ export interface StateTransition {
   to: RunState;
   reason: StopReason | null;
   detail: string | null;
+  /**
+   * True when this first state after a start is the one stored last before it (see
+   * `PressServiceOptions.restoreState`): the state goes on, `stateSince` is the stored time, and
+   * there is nothing new to store.
+   */
+  continued?: boolean;
+}
+
+/** The run state a press was last stored in, to continue it after a restart. */
+export interface RestoredRunState {
+  state: RunState;
+  reason: StopReason | null;
+  /** When the press entered it. */
+  since: number;
 }
 
 export interface AlarmBits {

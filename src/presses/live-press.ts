@@ -15,7 +15,7 @@ import type { LevelReading, PressLink, PressSnapshot } from '../domain/press-sna
 import { levelQuality } from '../domain/quality.js';
 import { deriveRunState, type DerivedRunState, type StopAlarm } from '../domain/run-state.js';
 import type { PressHealth, Reading } from '../poller/reading.js';
-import type { AlarmBits, StateTransition } from './events.js';
+import type { AlarmBits, RestoredRunState, StateTransition } from './events.js';
 
 export interface PressDefinition {
   id: string;
@@ -50,12 +50,16 @@ export class LivePress {
   private readonly activeBits = new Map<string, boolean>();
   private readonly levels = new Map<string, LevelTrack>();
   private alarmCountFromEngine = false;
+  /** The state stored before a restart, until the first state is derived. */
+  private restoredState: RestoredRunState | undefined;
 
   constructor(
     readonly definition: PressDefinition,
     now: number,
     restoredCounters?: PressCounters,
+    restoredState?: RestoredRunState,
   ) {
+    this.restoredState = restoredState;
     const { profile } = definition;
     this.counters = restoredCounters ?? emptyPressCounters();
     const track = (signal: Signal) => this.levels.set(signal.name, { signal: signal.name, periodMs: profile.polling.scanClasses[scanClassOf(signal, profile.polling)]!, reading: { level: null, at: null, lastReadOk: true } });
@@ -207,16 +211,22 @@ export class LivePress {
 
   private moveTo(next: DerivedRunState, at: number): StateTransition | undefined {
     const s = this.snap;
+    // the first state derived after a start: the one stored before it goes on, since its stored time
+    const restored = this.restoredState;
+    this.restoredState = undefined;
+    const continued = restored !== undefined && restored.state === next.state && restored.reason === next.reason && restored.since <= at;
     if (next.state === s.state && next.reason === s.stopReason) {
       // a new detail alone (another unknown code, the cause of the same offline) is no transition
       s.stateDetail = next.detail;
+      if (continued) s.stateSince = restored.since;
       return undefined;
     }
     const transition: StateTransition = { pressId: s.id, at, from: s.state, fromSince: s.stateSince, to: next.state, reason: next.reason, detail: next.detail };
+    if (continued) transition.continued = true;
     s.state = next.state;
     s.stopReason = next.reason;
     s.stateDetail = next.detail;
-    s.stateSince = at;
+    s.stateSince = continued ? restored.since : at;
     return transition;
   }
 }

@@ -16,7 +16,7 @@ import type { PressCounters } from '../domain/counters.js';
 import type { PressSnapshot } from '../domain/press-snapshot.js';
 import { TypedEmitter } from '../domain/typed-emitter.js';
 import type { PollerEvents, PressHealth, Reading } from '../poller/reading.js';
-import type { PressServiceEvents, StateTransition } from './events.js';
+import type { PressServiceEvents, RestoredRunState, StateTransition } from './events.js';
 import { LivePress, type PressDefinition } from './live-press.js';
 import { UpdateThrottle } from './update-throttle.js';
 
@@ -24,6 +24,12 @@ export interface PressServiceOptions {
   presses: PressDefinition[];
   /** Counters persisted earlier for a press, or undefined to start from zero. */
   restoreCounters?: (pressId: string) => PressCounters | undefined;
+  /**
+   * The run state stored last for a press (its latest transition), or undefined. When the first
+   * state derived after the start is the same, it continues: `stateSince` is the stored time, and
+   * the transition into it says `continued`.
+   */
+  restoreState?: (pressId: string) => RestoredRunState | undefined;
   clock?: Clock;
   logger?: Logger;
 }
@@ -52,7 +58,7 @@ export class PressService {
     const now = this.clock.now();
     for (const definition of options.presses) {
       if (this.presses.has(definition.id)) throw new Error(`press "${definition.id}" is defined twice`);
-      this.presses.set(definition.id, new LivePress(definition, now, options.restoreCounters?.(definition.id)));
+      this.presses.set(definition.id, new LivePress(definition, now, options.restoreCounters?.(definition.id), options.restoreState?.(definition.id)));
       this.updateIntervals.set(definition.id, Math.min(...Object.values(definition.profile.polling.scanClasses)));
     }
   }

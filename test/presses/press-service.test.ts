@@ -125,6 +125,48 @@ describe('PressService: run state and transitions', () => {
   });
 });
 
+describe('PressService: time in state across a restart (restoreState)', () => {
+  const HOUR = 3_600_000;
+  /** Stored two hours before the ManualClock's start, the service's "now". */
+  const since = 1_700_000_000_000 - 2 * HOUR;
+
+  it('continues the stored state when the first state derived is the same: stateSince is the stored time', () => {
+    const { transitions } = setup({ restoreState: () => ({ state: 'production', reason: null, since }) });
+    service.applyHealth(health(true));
+    const first = fast({}, 0);
+    expect(service.snapshot('p1')).toMatchObject({ state: 'production', stateSince: since });
+    // announced (the alarm engine learns the state), marked as nothing new to store
+    expect(transitions).toEqual([{ pressId: 'p1', at: first.at, from: 'offline', fromSince: expect.any(Number), to: 'production', reason: null, detail: null, continued: true }]);
+  });
+
+  it('starts the clock afresh when the first state derived differs from the stored one', () => {
+    const { transitions } = setup({ restoreState: () => ({ state: 'setup', reason: null, since }) });
+    const first = fast({ state: 2 }, 0);
+    expect(service.snapshot('p1')).toMatchObject({ state: 'production', stateSince: first.at });
+    expect(transitions[0]!.continued).toBeUndefined();
+  });
+
+  it('applies to the first state only: going back to the stored state later is a new stay', () => {
+    setup({ restoreState: () => ({ state: 'setup', reason: null, since }) });
+    fast({ state: 2 }, 0);
+    const back = fast({ state: 1 });
+    expect(service.snapshot('p1')).toMatchObject({ state: 'setup', stateSince: back.at });
+  });
+
+  it('an offline press found offline again keeps the stored offline time, without a transition', () => {
+    const { transitions } = setup({ restoreState: () => ({ state: 'offline', reason: null, since }) });
+    service.applyHealth(health(false, { lastError: 'timeout' }));
+    expect(service.snapshot('p1')).toMatchObject({ state: 'offline', stateSince: since });
+    expect(transitions).toEqual([]);
+  });
+
+  it('without a stored state, stateSince is the first reading', () => {
+    setup({ restoreState: () => undefined });
+    const first = fast({}, 0);
+    expect(service.snapshot('p1')!.stateSince).toBe(first.at);
+  });
+});
+
 describe('PressService: counters', () => {
   it('counts impressions monotonically through a 32-bit wrap and a job reset, announcing each change', () => {
     const { counters } = setup();
