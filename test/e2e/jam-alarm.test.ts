@@ -4,12 +4,15 @@
  * press with reason `jam`, and the operator acknowledges, shelves and unshelves it; the
  * journal and its CSV say who did what with which note.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'socket.io-client';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmView } from '../../src/domain/alarm-view.js';
 import type { PressSnapshot } from '../../src/domain/press-snapshot.js';
-import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
+import { eventually, repoRoot, startService, type ServiceProcess } from '../helpers/service-process.js';
 import { OPERATOR, openSocket, recordEvents, removeTestConfig, seededRandom, signInCrew, writeTestConfig, type Crew } from './e2e-kit.js';
 
 interface JournalLine {
@@ -33,6 +36,23 @@ let updated: ReturnType<typeof recordEvents<AlarmView>>;
 let jam: AlarmView;
 
 const isFeederJam = (a: AlarmView) => a.pressId === 'press-1' && a.code === 'jam.feeder';
+
+/**
+ * The requirement: an alarm is raised within one scan period of the press raising the bit.
+ * The jam bits are on the fast scan of the demo presses' profile (press-1 and press-3), 250 ms.
+ * The simulator raises the bit while it answers the simulation request, so the time from
+ * sending that request to the socket's alarm:raised is the bit-to-alarm latency plus one
+ * loopback request.
+ *
+ * Allowance for scheduling noise on a shared CI machine, from measurements (2-core box, 24
+ * runs of this file with 11 raises each, idle and with 2 and 4 busy processes beside it,
+ * load average up to 6.7): the worst single raise took 302 ms, the worst median of 5 was
+ * 235 ms. So: every raise within the scan period + 150 ms, the median of 5 within the scan
+ * period + 50 ms. A raise that waits for a second scan (a lost or late poll) breaks the first.
+ */
+const FAST_SCAN_MS = (parse(readFileSync(path.join(repoRoot, 'config/profiles/demo-sheetfed-4c.yaml'), 'utf8')) as { polling: { scanClasses: { fast: number } } }).polling.scanClasses.fast;
+const EACH_RAISE_MS = FAST_SCAN_MS + 150;
+const MEDIAN_RAISE_MS = FAST_SCAN_MS + 50;
 
 async function press1(): Promise<PressSnapshot> {
   return (await crew.anonymous.get<PressSnapshot>('/api/presses/press-1')).body;
@@ -59,14 +79,15 @@ afterAll(async () => {
 });
 
 describe('a feeder jam, end to end', () => {
-  it('raises jam.feeder (critical) on the socket and in the active list, within a generous bound', async () => {
+  it('raises jam.feeder (critical) on the socket and in the active list, within one scan period (+ allowance)', async () => {
     const started = performance.now();
     const sent = await crew.operator.post('/api/simulation/presses/press-1/events', { action: 'jam', code: 'jam.feeder' });
     expect(sent.status).toBe(200);
     jam = await raised.next(isFeederJam, 5000);
     const latencyMs = performance.now() - started;
     console.log(`[figure] jam raise latency, simulation request → socket alarm:raised: ${latencyMs.toFixed(0)} ms`);
-    expect(latencyMs).toBeLessThan(1500);
+    expect(FAST_SCAN_MS).toBe(250);
+    expect(latencyMs).toBeLessThan(EACH_RAISE_MS);
 
     expect(jam).toMatchObject({ priority: 'critical', state: 'unack-active', active: true, acknowledged: false, stopReason: 'jam' });
     const active = await crew.anonymous.get<AlarmView[]>('/api/alarms?active=true');
@@ -157,7 +178,7 @@ describe('a feeder jam, end to end', () => {
     expect(mine).toEqual(expect.arrayContaining([`alarm.ack/${OPERATOR.username}`, `alarm.shelve/${OPERATOR.username}`, `alarm.unshelve/${OPERATOR.username}`]));
   });
 
-  it('raises within the bound on a TCP press and on the RTU-over-TCP press, five times each', async () => {
+  it('raises within one scan period (+ allowance) on a TCP press and on the RTU-over-TCP press, five times each', async () => {
     const figures: string[] = [];
     const phase = seededRandom(7);
     const measured = new Set<string>();
@@ -178,8 +199,10 @@ describe('a feeder jam, end to end', () => {
       }
       samples.sort((a, b) => a - b);
       figures.push(`${link} ${pressId}: min ${samples[0]!.toFixed(0)}, median ${samples[2]!.toFixed(0)}, max ${samples[4]!.toFixed(0)} ms`);
-      expect(samples[4]).toBeLessThan(1500);
+      console.log(`[figure] jam raise latency, ${link} ${pressId}: ${samples.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+      expect(samples[4], `${link} ${pressId}: every raise within ${EACH_RAISE_MS} ms`).toBeLessThan(EACH_RAISE_MS);
+      expect(samples[2], `${link} ${pressId}: median within ${MEDIAN_RAISE_MS} ms`).toBeLessThan(MEDIAN_RAISE_MS);
     }
-    console.log(`[figure] jam raise latency over 5 raises each: ${figures.join('; ')}`);
+    console.log(`[figure] jam raise latency over 5 raises each (bounds: each < ${EACH_RAISE_MS}, median < ${MEDIAN_RAISE_MS} ms): ${figures.join('; ')}`);
   });
 });
