@@ -53,6 +53,8 @@ export class ModbusBus {
   private readonly timeoutRun = { count: 0, stoppedAnswering: new Set<number>() };
   /** Units whose last attempt was answered (a reply or an exception): proof that the connection carries traffic. */
   private readonly answeringUnits = new Set<number>();
+  /** A half-open drop was logged at warn and no unit has answered since: repeats go to debug. */
+  private halfOpenLogged = false;
   /** Units whose failure was already logged at warn level; repeats go to debug. */
   private readonly failingUnits = new Set<number>();
   private readonly counters = {
@@ -264,6 +266,7 @@ export class ModbusBus {
 
   private noteAnswer(unitId: number): void {
     this.answeringUnits.add(unitId);
+    this.halfOpenLogged = false;
     this.timeoutRun.count = 0;
     this.timeoutRun.stoppedAnswering.clear();
   }
@@ -283,7 +286,11 @@ export class ModbusBus {
     if (this.answeringUnits.delete(unitId)) run.stoppedAnswering.add(unitId);
     const limit = this.options.halfOpenTimeouts ?? 2;
     if (run.count < limit || (run.stoppedAnswering.size < 2 && this.answeringUnits.size > 0)) return false;
-    this.logger.warn({ timeouts: run.count, units: [...run.stoppedAnswering] }, 'consecutive timeouts: taking the TCP connection for half-open and reconnecting');
+    // A PLC that keeps its connection but never answers is dropped every two timeouts: say so once.
+    const log = { timeouts: run.count, units: [...run.stoppedAnswering] };
+    if (this.halfOpenLogged) this.logger.debug(log, 'consecutive timeouts again: dropping the TCP connection');
+    else this.logger.warn(log, 'consecutive timeouts: taking the TCP connection for half-open and reconnecting; repeats are logged at debug until a unit answers');
+    this.halfOpenLogged = true;
     this.supervisor.drop('half-open');
     return true;
   }

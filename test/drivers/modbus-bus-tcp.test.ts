@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ModbusBus, ModbusError, type BusOptions } from '../../drivers/index.js';
 import { nextEvent, rejectionOf, startConnected } from '../helpers/bus-events.js';
+import { captureLogs } from '../helpers/log-capture.js';
 import { SlaveCore } from '../helpers/modbus-test-slave.js';
 import { TcpSlaveServer } from '../helpers/test-slave-servers.js';
 
@@ -123,6 +124,20 @@ describe('timeouts, retries and stray replies', () => {
     expect(await bus.readRegisters(1, 'holding', 1, 1)).toEqual([1001]);
     expect(server.connections).toBe(2);
     expect(bus.stats().reconnects).toBe(1);
+  });
+
+  it('a PLC that keeps its connection but never answers is dropped every two timeouts, logged at warn once', async () => {
+    const logs = captureLogs('debug');
+    await startConnected(makeBus({ timeoutMs: 30, retries: 1, logger: logs.logger }));
+    core.plan = () => ({ silent: true });
+    for (let i = 0; i < 3; i++) {
+      const disconnected = nextEvent(bus, 'disconnected');
+      await expect(bus.readRegisters(1, 'holding', 0, 1)).rejects.toMatchObject({ kind: 'offline' });
+      expect(await disconnected).toEqual({ reason: 'half-open' });
+      await nextEvent(bus, 'connected');
+    }
+    expect(logs.at('warn').filter((msg) => msg.startsWith('consecutive timeouts'))).toHaveLength(1);
+    expect(logs.at('debug').filter((msg) => msg.startsWith('consecutive timeouts again'))).toHaveLength(2);
   });
 
   it('behind a gateway, a dead unit never drops the connection while another unit answers; two units falling silent do', async () => {
