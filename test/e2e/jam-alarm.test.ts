@@ -44,10 +44,10 @@ const isFeederJam = (a: AlarmView) => a.pressId === 'press-1' && a.code === 'jam
  * sending that request to the socket's alarm:raised is the bit-to-alarm latency plus one
  * loopback request.
  *
- * Allowance for scheduling noise on a shared CI machine, from measurements (2-core box, 24
- * runs of this file with 11 raises each, idle and with 2 and 4 busy processes beside it,
- * load average up to 6.7): the worst single raise took 302 ms, the worst median of 5 was
- * 235 ms. So: every raise within the scan period + 150 ms, the median of 5 within the scan
+ * Allowance for scheduling noise on a shared CI machine, from measurements (2-core box, 22
+ * runs of this file with 11 raises each: 9 beside other test work, load average 3–5, and 13
+ * with 2 or 4 extra busy processes, load average up to 6.7): the worst single raise took
+ * 302 ms, the worst median of 5 was 235 ms. So: every raise within the scan period + 150 ms, the median of 5 within the scan
  * period + 50 ms. A raise that waits for a second scan (a lost or late poll) breaks the first.
  */
 const FAST_SCAN_MS = (parse(readFileSync(path.join(repoRoot, 'config/profiles/demo-sheetfed-4c.yaml'), 'utf8')) as { polling: { scanClasses: { fast: number } } }).polling.scanClasses.fast;
