@@ -9,8 +9,14 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   fileName?: string;
   logger?: Logger;
-  /** How long a write waits for another connection's lock before failing with kind 'busy'. */
+  /** How long an operator write (durableWrite) or a read waits for another connection's lock before failing with kind 'busy'. */
   busyTimeoutMs?: number;
+  /**
+   * The same for machine writes (`write`). better-sqlite3 waits synchronously, so every
+   * waiting write stalls the whole process (polling, alarms to the dashboard): machine
+   * writes are retried by their callers anyway, so they wait only briefly. Default 100 ms.
+   */
+  machineBusyTimeoutMs?: number;
 }
 
 /**
@@ -29,7 +35,8 @@ export interface StoreDatabase {
   /**
    * Run `work` as one write transaction at synchronous=NORMAL: fast (one WAL append, no fsync).
    * A power cut may lose the last commits but never corrupts the file. For machine data.
-   * Nested inside another write it becomes a savepoint of the outer transaction.
+   * Nested inside another write it becomes a savepoint of the outer transaction. Waits at most
+   * `machineBusyTimeoutMs` for another process's lock.
    */
   write<T>(operation: string, work: () => T): T;
   /**
@@ -51,6 +58,7 @@ export interface StoreDatabase {
 
 const DEFAULT_FILE_NAME = 'pressroom.db';
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+const DEFAULT_MACHINE_BUSY_TIMEOUT_MS = 100;
 /** Truncate the WAL back to this size after a checkpoint so a burst does not keep disk forever. */
 const JOURNAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
@@ -90,7 +98,8 @@ export function openDatabase(options: OpenDatabaseOptions): StoreDatabase {
     throw openError(error, 'configure database', filePath);
   }
   logger.info({ path: filePath, sqlite: connection.prepare('SELECT sqlite_version() AS v').pluck().get() }, 'database open');
-  return new SqliteStoreDatabase(connection, filePath, logger);
+  const machineBusyTimeoutMs = Math.min(busyTimeoutMs, options.machineBusyTimeoutMs ?? DEFAULT_MACHINE_BUSY_TIMEOUT_MS);
+  return new SqliteStoreDatabase(connection, filePath, logger, Math.max(0, Math.floor(busyTimeoutMs)), Math.max(0, Math.floor(machineBusyTimeoutMs)));
 }
 
 /**
@@ -118,6 +127,8 @@ class SqliteStoreDatabase implements StoreDatabase {
     readonly connection: Database.Database,
     readonly path: string,
     readonly logger: Logger,
+    private readonly busyTimeoutMs: number,
+    private readonly machineBusyTimeoutMs: number,
   ) {}
 
   run<T>(operation: string, work: () => T): T {
@@ -133,7 +144,16 @@ class SqliteStoreDatabase implements StoreDatabase {
       const transaction = this.connection.transaction(work);
       // IMMEDIATE takes the write lock at BEGIN, so a busy database fails here, before `work`
       // runs, instead of at the first write after reads (which SQLite cannot retry).
-      return this.connection.inTransaction ? transaction() : transaction.immediate();
+      if (this.connection.inTransaction) return transaction();
+      // Like synchronous in durableWrite: a per-connection setting, and nothing else can run on
+      // this connection until it is reset.
+      if (this.machineBusyTimeoutMs === this.busyTimeoutMs) return transaction.immediate();
+      this.connection.pragma(`busy_timeout = ${this.machineBusyTimeoutMs}`);
+      try {
+        return transaction.immediate();
+      } finally {
+        this.connection.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+      }
     });
   }
 
