@@ -9,7 +9,12 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   fileName?: string;
   logger?: Logger;
-  /** How long an operator write (durableWrite) or a read waits for another connection's lock before failing with kind 'busy'. */
+  /**
+   * How long an operator write (durableWrite) or a read waits for another connection's lock
+   * before failing with kind 'busy'. Default 250 ms: the wait is synchronous and stalls the
+   * whole process (alarms to the dashboard included), and a refused operator write costs
+   * little, since the tablet keeps it and sends it again.
+   */
   busyTimeoutMs?: number;
   /**
    * The same for machine writes (`write`). better-sqlite3 waits synchronously, so every
@@ -57,7 +62,7 @@ export interface StoreDatabase {
 }
 
 const DEFAULT_FILE_NAME = 'pressroom.db';
-const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+const DEFAULT_BUSY_TIMEOUT_MS = 250;
 const DEFAULT_MACHINE_BUSY_TIMEOUT_MS = 100;
 /** Truncate the WAL back to this size after a checkpoint so a burst does not keep disk forever. */
 const JOURNAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;

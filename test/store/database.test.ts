@@ -45,7 +45,7 @@ describe('openDatabase', () => {
     expect(db.connection.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.connection.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(db.connection.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(db.connection.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(db.connection.pragma('busy_timeout', { simple: true })).toBe(250);
   });
 
   it('honours fileName and busyTimeoutMs', () => {
