@@ -83,17 +83,8 @@ export interface UnshelveCommand {
   note?: string | null;
 }
 
-/** Chatter statistics of one condition, for reports ("which sensor chatters?"). */
-export interface ChatterStat {
-  pressId: string;
-  code: string;
-  /** Raises in the last chatter window (one minute by default). */
-  raisesInWindow: number;
-  chattering: boolean;
-  /** How many times this condition started chattering since the engine started. */
-  episodes: number;
-  lastEpisodeAt: number | null;
-}
+/** Chatter statistics of one condition; defined in the domain so the HTTP layer can name it. */
+export type { ChatterStat } from '../domain/alarm-view.js';
 
 /** A programming or wiring error (input for a press that was never configured). */
 export class AlarmEngineError extends Error {

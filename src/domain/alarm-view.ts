@@ -46,3 +46,15 @@ export interface RealtimeSnapshot {
   presses: import('./press-snapshot.js').PressSnapshot[];
   alarms: AlarmView[];
 }
+
+/** Chatter statistics of one condition, for reports ("which sensor chatters?"). */
+export interface ChatterStat {
+  pressId: string;
+  code: string;
+  /** Raises in the last chatter window (one minute by default). */
+  raisesInWindow: number;
+  chattering: boolean;
+  /** How many times this condition started chattering since the engine started. */
+  episodes: number;
+  lastEpisodeAt: number | null;
+}

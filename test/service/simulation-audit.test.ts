@@ -3,20 +3,13 @@
  * events and the alarm commands, through the real service process: the admin reads them back
  * from GET /api/audit.
  */
+import type { AuditEntry } from '../../src/domain/audit.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmView } from '../../src/domain/alarm-view.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
 import { OPERATOR, removeTestConfig, signInCrew, writeTestConfig, type Crew } from '../e2e/e2e-kit.js';
 
-interface AuditLine {
-  at: number;
-  userId: number | null;
-  username: string | null;
-  action: string;
-  target: string | null;
-  ip: string | null;
-  details: Record<string, unknown> | null;
-}
+
 
 const config = writeTestConfig();
 let service: ServiceProcess;
@@ -32,7 +25,7 @@ afterAll(async () => {
 });
 
 const auditOf = async (action: string) => {
-  const res = await crew.admin.get<{ entries: AuditLine[] }>(`/api/audit?action=${encodeURIComponent(action)}`);
+  const res = await crew.admin.get<{ entries: AuditEntry[] }>(`/api/audit?action=${encodeURIComponent(action)}`);
   expect(res.status).toBe(200);
   return res.body.entries;
 };

@@ -5,7 +5,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AlarmPriority, AlarmView } from '../../domain/alarm-view.js';
+import type { AlarmPriority, AlarmView, ChatterStat } from '../../domain/alarm-view.js';
 import type { AuditLog } from '../../domain/audit.js';
 import { clientAddress, currentUser, requireRole } from '../auth-guard.js';
 import { HttpError } from '../http-error.js';
@@ -21,22 +21,13 @@ export interface AlarmPort {
   /** `alarmIds`: only the journal lines of these alarm occurrences. */
   journalCsv(filters: { pressId?: string; alarmId?: string; alarmIds?: readonly string[]; from?: number; to?: number; limit?: number }): string;
   /** Conditions that chattered since the start or raised within the chatter window, worst first (`AlarmEngine.chatterReport()`). */
-  chatter(): ChatterLine[];
+  chatter(): ChatterStat[];
   /** `alsoCommit` runs, on success, inside the command's durable transaction (the audit line). */
   acknowledge(id: string, command: { user: string; note?: string | null }, alsoCommit: (alarm: AlarmView) => void): CommandResult;
   shelve(id: string, command: { user: string; minutes: number; reason: string }, alsoCommit: (alarm: AlarmView) => void): CommandResult;
   unshelve(id: string, command: { user: string; note?: string | null }, alsoCommit: (alarm: AlarmView) => void): CommandResult;
 }
 
-/** One line of the chatter report (same shape as the engine's `ChatterStat`). */
-export interface ChatterLine {
-  pressId: string;
-  code: string;
-  raisesInWindow: number;
-  chattering: boolean;
-  episodes: number;
-  lastEpisodeAt: number | null;
-}
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const priority = z.enum(['critical', 'high', 'medium', 'low']);
