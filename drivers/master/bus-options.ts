@@ -39,7 +39,7 @@ export interface BusOptions {
   retries: number;
   /** Requests waiting behind the one on the line; beyond it a request fails at once with `overload`. Default 64. */
   maxQueue?: number;
-  /** Reconnect backoff, with jitter. Default 100 ms doubling to 1500 ms (reconnect within 2 s of the peer coming back). */
+  /** Reconnect backoff, with jitter. Default 100 ms doubling to 1000 ms (with the connect timeout, reconnect within 2 s of the peer coming back). */
   reconnect?: ReconnectOptions;
   /** RTU: silence between a reply and the next request. Default: t3.5 at the link's baud rate. */
   interFrameGapMs?: number;
@@ -51,7 +51,11 @@ export interface BusOptions {
    * while other units on the same connection still answer (a gateway) does not drop it.
    */
   halfOpenTimeouts?: number;
-  /** TCP connect timeout. Default 3000. */
+  /**
+   * TCP connect timeout. Default 1500. A powered-off PLC answers no SYN: the kernel resends
+   * one after 1 s, then 3 s; a PLC back just after the first resend is reached by the next
+   * attempt, ≤ 1500 + 1000 ms (backoff) after the attempt began, so within 2 s of its return.
+   */
   connectTimeoutMs?: number;
   logger?: Logger;
   /** Milliseconds clock for latency and line timing; default `performance.now`. */

@@ -82,7 +82,7 @@ export class ModbusBus {
     });
     transport.events.on('data', (chunk) => this.protocol.receive(chunk));
     // Capped at 1.5 s so a PLC or adapter that comes back is talked to within 2 s however long it was away.
-    const reconnect = options.reconnect ?? { initialMs: 100, maxMs: 1500 };
+    const reconnect = options.reconnect ?? { initialMs: 100, maxMs: 1000 };
     this.supervisor = new LinkSupervisor({
       transport,
       backoff: new Backoff({ ...reconnect, random: options.random ?? Math.random }),

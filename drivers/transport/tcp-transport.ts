@@ -41,7 +41,7 @@ export class TcpTransport implements Transport {
     this.socket = socket;
     return new Promise<void>((resolve, reject) => {
       let lastError: Error | undefined;
-      const timeoutMs = this.options.connectTimeoutMs ?? 3000;
+      const timeoutMs = this.options.connectTimeoutMs ?? 1500;
       const connectTimer = setTimeout(() => {
         socket.destroy(new Error(`${this.description}: connect timed out after ${timeoutMs} ms`));
       }, timeoutMs);

@@ -24,13 +24,20 @@ const busCommon = {
   simulationTimeScale: z.number().positive().max(1000).default(1),
 };
 
+/**
+ * TCP connect timeout. The default (1500 ms) suits a shop LAN and keeps the reconnect within
+ * 2 s of a powered-off PLC coming back; raise it for a slow link (a cellular router).
+ */
+const connectTimeoutMs = z.number().int().min(100).max(60_000).optional();
+
 export const busConfigSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ ...busCommon, kind: z.literal('tcp'), host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(502) }),
+  z.strictObject({ ...busCommon, kind: z.literal('tcp'), host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(502), connectTimeoutMs }),
   z.strictObject({
     ...busCommon,
     kind: z.literal('rtu-over-tcp'),
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(4001),
+    connectTimeoutMs,
     /** Baud rate of the serial side of the device server, for the inter-frame gap. */
     baudRate: z.number().int().positive().default(19200),
   }),

@@ -21,6 +21,7 @@ import { resolveProfile, startSimulation, type Simulation } from '../../simulato
 import { startConnected } from '../helpers/bus-events.js';
 import { Floor, withPolling } from './floor.js';
 import { busEvent, healthWhere, readingWhere, settled } from './kit.js';
+import { BlackHole } from './black-hole.js';
 import { StallProxy } from './stall-proxy.js';
 
 const TIMEOUT_MS = 100;
@@ -63,6 +64,44 @@ describe('TCP PLC power cycle and half-open connections', () => {
     expect((await reconnected).at - backAt).toBeLessThan(2000);
     expect((await pressOnline).at - backAt).toBeLessThan(2000 + PERIOD_MS);
   }, 20_000);
+
+  it('power off without a reset: connect attempts go unanswered, and the bus is connected again within 2 s of the PLC coming back', async () => {
+    let simulation = await plc();
+    const port = simulation.address!.port;
+    const bus = await floor.bus({ id: 'plc-1', link: { kind: 'tcp', host: '127.0.0.1', port }, timeoutMs: TIMEOUT_MS, random: () => 0.999 });
+    const { poller } = floor.poller([{ pressId: 'press-1', unitId: 1, profile, reader: bus }]);
+    const press = poller.press('press-1')!;
+    await healthWhere(press, (h) => h.online);
+
+    const disconnected = busEvent(bus, 'disconnected');
+    await simulation.close();
+    // gone without a trace: from now on the bus's SYNs are dropped, its connects hang
+    const hole = await BlackHole.open(port);
+    floor.onTeardown(() => hole.close());
+    await disconnected;
+    // A connect attempt that hung until its timeout tells when the next one starts. The PLC
+    // comes back 1.1 s into that attempt, just after the kernel's first SYN retransmission:
+    // the worst moment, since the next SYN is then only the one of the following attempt.
+    const hung = await new Promise<{ at: number; retryInMs: number }>((resolve) => {
+      const unsubscribe = bus.on('connectFailed', (info) => {
+        if (!/timed out/.test(info.error.message)) return;
+        unsubscribe();
+        resolve({ at: performance.now(), retryInMs: info.retryInMs });
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, hung.at + hung.retryInMs + 1100 - performance.now()));
+    expect(press.health().online).toBe(false);
+
+    const reconnected = busEvent(bus, 'connected', 10_000);
+    const pressOnline = healthWhere(press, (h) => h.online, 10_000);
+    await hole.close();
+    simulation = await plc(port);
+    const backAt = performance.now();
+    const after = (await reconnected).at - backAt;
+    if (process.env.PRESSROOM_TEST_VERBOSE) console.log(`power off without reset: connected ${after.toFixed(0)} ms after the PLC was back`);
+    expect(after).toBeLessThan(2000);
+    expect((await pressOnline).at - backAt).toBeLessThan(2000 + PERIOD_MS);
+  }, 30_000);
 
   it('half-open: two timeouts and the connection is dropped; reads again within 2 s of the path healing', async () => {
     const simulation = await plc();
