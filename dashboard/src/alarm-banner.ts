@@ -47,11 +47,31 @@ export function mountAlarmBanner(options: { context: AppContext; element: HTMLEl
     return `♪ Muted, ${timeLeft(until)} left — unmute`;
   }
 
+  /**
+   * On the tablet's supply page the banner keeps one height whatever arrives: one alarm row
+   * (or "No alarms") under the summary. Fingers are typing a PIN and quantities there, and a
+   * banner growing under a tap moves the key away from it (a digit lost, a wrong key hit).
+   */
+  const compact = (): boolean => location.hash.startsWith('#/supply');
+
+  /** Where the keyboard focus is inside the banner, by what it acts on, to put it back after a redraw. */
+  function focusedControl(): string | null {
+    const focused = document.activeElement;
+    if (!(focused instanceof HTMLElement) || !element.contains(focused)) return null;
+    const alarmId = focused.closest<HTMLElement>('[data-alarm-id]')?.dataset.alarmId;
+    if (alarmId) return `[data-alarm-id="${CSS.escape(alarmId)}"] .${[...focused.classList].map((c) => CSS.escape(c)).join('.')}`;
+    return focused.classList.length ? `.${[...focused.classList].map((c) => CSS.escape(c)).join('.')}` : null;
+  }
+
   function render(): void {
+    const isCompact = compact();
     const alarms = announcedAlarms(store.alarms.values(), store.now());
+    const refocus = focusedControl();
     element.dataset.count = String(alarms.length);
+    element.classList.toggle('compact', isCompact);
     // a locked sound is worth saying even with nothing on the list: the next jam would be silent
-    element.hidden = alarms.length === 0 && !sound.blocked;
+    element.hidden = !isCompact && alarms.length === 0 && !sound.blocked;
+    const shown = isCompact ? 1 : SHOWN;
     const unacked = alarms.filter((a) => !a.acknowledged).length;
     const muted = sound.mutedUntil;
     muteControl = muted
@@ -63,8 +83,8 @@ export function mountAlarmBanner(options: { context: AppContext; element: HTMLEl
         ? h('button', { type: 'button', class: 'button small sound-blocked', onclick: () => sound.unlock() }, h('span', { 'aria-hidden': 'true' }, '🔇 '), 'Sound off — tap to enable')
         : null,
       alarms.length ? muteControl : null,
-      alarms.length > SHOWN ? h('a', { href: '#/alarms?active=true', class: 'banner-more' }, `+${alarms.length - SHOWN} more`) : null);
-    const list = h('ul', { class: 'banner-list' }, ...alarms.slice(0, SHOWN).map((alarm) => {
+      alarms.length > shown ? h('a', { href: '#/alarms?active=true', class: 'banner-more' }, `+${alarms.length - shown} more`) : null);
+    const rows = alarms.slice(0, shown).map((alarm) => {
       const press = store.presses.get(alarm.pressId)?.name ?? alarm.pressId;
       return h('li', {
         class: `banner-alarm priority-${alarm.priority}${alarm.acknowledged ? ' acked' : ' unacked'}${alarm.active ? '' : ' cleared'}`,
@@ -81,8 +101,11 @@ export function mountAlarmBanner(options: { context: AppContext; element: HTMLEl
       alarm.acknowledged
         ? h('span', { class: 'banner-acked-by' }, alarm.ackedBy ? `✓ ${alarm.ackedBy}` : '✓')
         : h('button', { type: 'button', class: 'button ack', 'aria-label': `Acknowledge ${alarm.label} on ${press}`, onclick: () => void acknowledgeAlarm(context, alarm) }, 'Ack'));
-    }));
+    });
+    if (isCompact && rows.length === 0) rows.push(h('li', { class: 'banner-alarm banner-none' }, h('span', { class: 'banner-state' }, 'No alarms')));
+    const list = h('ul', { class: 'banner-list' }, ...rows);
     replaceChildren(element, summary, list);
+    if (refocus) element.querySelector<HTMLElement>(refocus)?.focus();
   }
 
   store.subscribe((change) => {
@@ -110,6 +133,7 @@ export function mountAlarmBanner(options: { context: AppContext; element: HTMLEl
   });
   // shelving runs out by the clock, not by an event
   window.setInterval(render, 30_000);
+  window.addEventListener('hashchange', render);
   render();
   return { sound };
 }

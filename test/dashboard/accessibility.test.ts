@@ -178,6 +178,13 @@ describe('accessibility of every page', () => {
     await open('#/', '.press-tile');
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await tabTo('#alarm-banner button.ack');
+    // the banner redraws whenever an alarm or the sound changes: the focus must survive it
+    await page.evaluate(() => {
+      const { sound } = (window as unknown as { pressroom: { sound: { mute(minutes: number): void; unmute(): void } } }).pressroom;
+      sound.mute(1);
+      sound.unmute();
+    });
+    expect(await page.evaluate(() => document.activeElement?.matches('#alarm-banner button.ack'))).toBe(true);
     await page.keyboard.press('Enter');
     await page.waitForSelector('dialog[open] textarea[name="note"]');
     await page.keyboard.press('Escape');

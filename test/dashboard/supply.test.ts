@@ -50,6 +50,20 @@ describe('supply logging on a tablet', () => {
     await service?.stop({ cleanup: true });
   });
 
+  it('keeps the keypad where it is when alarms arrive, so a tap never lands on another key', async () => {
+    const key = page.locator('.keypad button[aria-label="4"]');
+    await key.waitFor();
+    const before = await key.boundingBox();
+    const admin = await apiLogin(service);
+    const alarmsBefore = Number(await page.getAttribute('#alarm-banner', 'data-count'));
+    for (const [pressId, action] of [['press-1', 'jam'], ['press-2', 'e-stop']] as const) {
+      expect((await api(service, `simulation/presses/${pressId}/events`, { method: 'POST', body: { action }, cookie: admin })).status).toBe(200);
+    }
+    await page.waitForFunction((count) => Number(document.getElementById('alarm-banner')!.dataset.count) >= count + 2, alarmsBefore);
+    expect(await page.isVisible('#alarm-banner .banner-more')).toBe(true); // more alarms than the one row shows
+    expect(await key.boundingBox()).toEqual(before);
+  });
+
   it('signs in with a name and a PIN typed on the keypad', async () => {
     await page.fill('.login-panel input[name="username"]', OPERATOR.username);
     for (const digit of OPERATOR.pin) await page.click(`.keypad button[aria-label="${digit}"]`);

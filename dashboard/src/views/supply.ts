@@ -49,16 +49,35 @@ export function supplyView(context: AppContext): View {
     void loadSuggestions();
   }
 
+  // Kept across renders: the session check answering (or any session change) while someone
+  // is typing their name and PIN must not wipe what they typed.
+  let login: HTMLElement | null = null;
+
   function render(): void {
-    if (session.can('operator')) return renderLoggedIn();
-    replaceChildren(body, loginPanel({
-      session,
-      intro: session.user ? `${session.user.displayName} may only view. Log in as an operator to log supplies.` : 'Log in to log supplies.',
-      onLoggedIn: () => {
-        context.live.reconnect();
-        void outbox.flush();
-      },
-    }));
+    if (session.can('operator')) {
+      login = null;
+      return renderLoggedIn();
+    }
+    const intro = session.user ? `${session.user.displayName} may only view. Log in as an operator to log supplies.` : 'Log in to log supplies.';
+    if (login) {
+      const introLine = login.querySelector('.login-intro');
+      if (introLine) introLine.textContent = intro;
+    } else {
+      login = loginPanel({
+        session,
+        intro,
+        onLoggedIn: () => {
+          context.live.reconnect();
+          void outbox.flush();
+        },
+      });
+    }
+    // moved only if it must be: detaching the form would take the focus from the field in use
+    if (login.parentElement === body) {
+      for (const child of [...body.children]) if (child !== login) child.remove();
+    } else {
+      replaceChildren(body, login);
+    }
     renderOutbox();
     if (outbox.list().length > 0) body.append(h('section', { class: 'outbox-block' }, h('h2', {}, 'Entries from this tablet'), outboxSummary, outboxList));
   }
