@@ -81,7 +81,8 @@ export class ModbusBus {
       },
     });
     transport.events.on('data', (chunk) => this.protocol.receive(chunk));
-    // Capped at 1.5 s so a PLC or adapter that comes back is talked to within 2 s however long it was away.
+    // Capped at 1 s so a PLC or adapter that comes back is talked to within 2 s however long it
+    // was away, even a powered-off one whose connect hangs for the whole connect timeout.
     const reconnect = options.reconnect ?? { initialMs: 100, maxMs: 1000 };
     this.supervisor = new LinkSupervisor({
       transport,

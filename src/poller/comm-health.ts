@@ -140,12 +140,12 @@ export class CommHealthTracker {
     if (skipped > 0) this.recordOverrun(scanClass, skipped);
     let window = this.overrunWindows.get(scanClass);
     if (!window) {
-      window = new OverrunWindow(this.options.overrun ?? defaultOverrunSettings);
+      window = new OverrunWindow(this.overrunSettings);
       this.overrunWindows.set(scanClass, window);
     }
     const change = window.record(due, skipped);
     if (change === undefined) return undefined;
-    const windowTicks = (this.options.overrun ?? defaultOverrunSettings).windowTicks;
+    const { windowTicks } = this.overrunSettings;
     const fields = { pressId: this.options.pressId, scanClass, periodMs, skipped: window.skipped, windowTicks };
     if (change === 'started') {
       this.health.overrunning = [...this.health.overrunning, scanClass];
@@ -158,6 +158,10 @@ export class CommHealthTracker {
       this.options.logger.info(fields, `press ${this.options.pressId}: scan class ${scanClass} keeps its period again`);
     }
     return change;
+  }
+
+  private get overrunSettings(): OverrunSettings {
+    return this.options.overrun ?? defaultOverrunSettings;
   }
 
   /** Off-scan: the classes' ticks are not run, so they are not judged either. */
