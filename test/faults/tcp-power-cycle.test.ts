@@ -37,15 +37,25 @@ async function plc(port = 0): Promise<Simulation> {
   return simulation;
 }
 
+/**
+ * A PLC being polled, online. Worst-case jitter: every backoff delay at its ceiling; default
+ * reconnect settings, as the service uses.
+ */
+async function polledPlc() {
+  const simulation = await plc();
+  const port = simulation.address!.port;
+  const bus = await floor.bus({ id: 'plc-1', link: { kind: 'tcp', host: '127.0.0.1', port }, timeoutMs: TIMEOUT_MS, random: () => 0.999 });
+  const { poller } = floor.poller([{ pressId: 'press-1', unitId: 1, profile, reader: bus }]);
+  const press = poller.press('press-1')!;
+  await healthWhere(press, (h) => h.online);
+  return { simulation, port, bus, press };
+}
+
 describe('TCP PLC power cycle and half-open connections', () => {
   it('power cycle: offline within 3× the timeout, connected again within 2 s of the PLC coming back', async () => {
-    let simulation = await plc();
-    const port = simulation.address!.port;
-    // Worst-case jitter: every backoff delay at its ceiling. Default reconnect settings, as the service uses.
-    const bus = await floor.bus({ id: 'plc-1', link: { kind: 'tcp', host: '127.0.0.1', port }, timeoutMs: TIMEOUT_MS, random: () => 0.999 });
-    const { poller } = floor.poller([{ pressId: 'press-1', unitId: 1, profile, reader: bus }]);
-    const press = poller.press('press-1')!;
-    await healthWhere(press, (h) => h.online);
+    const first = await polledPlc();
+    let { simulation } = first;
+    const { port, bus, press } = first;
 
     const disconnected = busEvent(bus, 'disconnected');
     const pressOffline = healthWhere(press, (h) => !h.online, 2000);
@@ -66,12 +76,9 @@ describe('TCP PLC power cycle and half-open connections', () => {
   }, 20_000);
 
   it('power off without a reset: connect attempts go unanswered, and the bus is connected again within 2 s of the PLC coming back', async () => {
-    let simulation = await plc();
-    const port = simulation.address!.port;
-    const bus = await floor.bus({ id: 'plc-1', link: { kind: 'tcp', host: '127.0.0.1', port }, timeoutMs: TIMEOUT_MS, random: () => 0.999 });
-    const { poller } = floor.poller([{ pressId: 'press-1', unitId: 1, profile, reader: bus }]);
-    const press = poller.press('press-1')!;
-    await healthWhere(press, (h) => h.online);
+    const first = await polledPlc();
+    let { simulation } = first;
+    const { port, bus, press } = first;
 
     const disconnected = busEvent(bus, 'disconnected');
     await simulation.close();
