@@ -7,7 +7,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { profileSchema } from '../drivers/profile/schema.js';
+import { profileSchema } from '../src/model/profile-schema.js';
 import { configSchema } from '../src/config/schema.js';
 
 export function jsonSchemas(): Record<string, unknown> {

@@ -25,7 +25,3 @@ export * from './codec/pdu.js';
 export * from './codec/mbap.js';
 export * from './codec/rtu.js';
 export * from './codec/values.js';
-
-export * from './profile/schema.js';
-export * from './profile/load.js';
-export * from './profile/config-error.js';

@@ -4,7 +4,7 @@
  */
 import { createInterface } from 'node:readline';
 import { pino } from 'pino';
-import { ConfigError } from '../drivers/profile/config-error.js';
+import { ConfigError } from '../src/model/config-error.js';
 import { parseCli, USAGE, UsageError } from './cli-args.js';
 import { CommandError, runCommand } from './cli-commands.js';
 import { startSimulation, type Simulation } from './simulation.js';

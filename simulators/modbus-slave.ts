@@ -3,7 +3,7 @@
  * Modbus stack above the framing, shared by the TCP, RTU and RTU-over-TCP servers.
  */
 import { decodeRequest, encodeResponse, ExceptionCode, PduError, type ModbusResponse } from '../drivers/codec/pdu.js';
-import type { Area } from '../drivers/profile/schema.js';
+import type { Area } from '../src/model/profile-schema.js';
 import type { PressRegisters } from './press-registers.js';
 
 const READ_AREA: Record<1 | 2 | 3 | 4, Area> = { 1: 'coil', 2: 'discrete', 3: 'holding', 4: 'input' };

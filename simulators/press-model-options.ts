@@ -4,7 +4,7 @@
  * every twenty minutes of production, and a press assistant who refills and clears jams.
  * All durations are in press time (milliseconds); `timeScale` is applied by the caller.
  */
-import type { Profile } from '../drivers/profile/schema.js';
+import type { Profile } from '../src/model/profile-schema.js';
 
 export type PressPhase = 'idle' | 'setup' | 'production' | 'cleanup';
 

@@ -8,7 +8,7 @@
  * job resets the counters. Stops (see `StopCauses`) hold the press at speed 0; it resumes
  * when every cause is gone.
  */
-import type { CounterKind, RunState, StopReason } from '../drivers/profile/schema.js';
+import type { CounterKind, RunState, StopReason } from '../src/model/profile-schema.js';
 import { Assistant } from './press-assistant.js';
 import { resolveOptions, type PressModelOptions, type PressPhase, type ResolvedPressModelOptions } from './press-model-options.js';
 import { StopCauses } from './press-stops.js';

@@ -11,7 +11,7 @@
  */
 import { decodeSignal, encodeSignal, signalWidth, type ByteWordOrder } from '../drivers/codec/values.js';
 import { ExceptionCode } from '../drivers/codec/pdu.js';
-import type { Area, Profile, RunState, Signal, StopReason } from '../drivers/profile/schema.js';
+import type { Area, Profile, RunState, Signal, StopReason } from '../src/model/profile-schema.js';
 import type { PressModel } from './press-model.js';
 
 export type RegisterResult = { values: number[] } | { exception: number };

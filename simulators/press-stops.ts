@@ -3,7 +3,7 @@
  * reason stop the press), paper out, and an operator stop. The run state shows the most
  * serious reason.
  */
-import type { AlarmDefinition, Profile, StopReason } from '../drivers/profile/schema.js';
+import type { AlarmDefinition, Profile, StopReason } from '../src/model/profile-schema.js';
 
 /** Stop reason of alarm codes a profile may use without saying `stopReason`. */
 const BUILT_IN_STOP_REASONS: Record<string, StopReason> = {

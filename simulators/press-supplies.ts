@@ -2,7 +2,7 @@
  * What a press consumes: ink per printing unit (in proportion to the unit's coverage of the
  * sheet), paper by the pile, and other levels (fountain solution). Levels are % of full.
  */
-import type { Profile } from '../drivers/profile/schema.js';
+import type { Profile } from '../src/model/profile-schema.js';
 import { between, type Random } from './prng.js';
 import type { InitialState } from './press-model-options.js';
 

@@ -3,7 +3,7 @@
  * does to it (jams, doors, e-stops, refills, faults). The model stays reachable for
  * anything finer.
  */
-import type { CounterKind } from '../drivers/profile/schema.js';
+import type { CounterKind } from '../src/model/profile-schema.js';
 import { FaultSwitch, type Faults } from './faults.js';
 import type { PressModel, PressModelState } from './press-model.js';
 import type { PressRegisters } from './press-registers.js';

@@ -9,8 +9,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
-import { loadProfileFile } from '../drivers/profile/load.js';
-import type { Profile } from '../drivers/profile/schema.js';
+import { loadProfileFile } from '../src/model/profile-load.js';
+import type { Profile } from '../src/model/profile-schema.js';
 import { FaultSwitch, type Faults } from './faults.js';
 import { PressModel } from './press-model.js';
 import type { PressModelOptions } from './press-model-options.js';

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { ConfigError } from '../drivers/profile/config-error.js';
+import { ConfigError } from './model/config-error.js';
 import { createApp } from './app.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from './config/load.js';
 

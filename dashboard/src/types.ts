@@ -2,11 +2,11 @@
  * The service's contract types (type-only imports: nothing from src/ reaches the bundle)
  * plus the shapes the dashboard reads from REST routes that have no shared type yet.
  */
-export type { PressSnapshot, RunState, Quality, InkLevel, LevelReading, CommHealth } from '../../src/domain/press-snapshot.js';
-export type { AlarmView, AlarmPriority, AlarmState, RealtimeSnapshot } from '../../src/domain/alarm-view.js';
-export type { Role, SessionUser } from '../../src/domain/user.js';
+export type { PressSnapshot, RunState, Quality, InkLevel, LevelReading, CommHealth } from '../../src/model/press-snapshot.js';
+export type { AlarmView, AlarmPriority, AlarmState, RealtimeSnapshot } from '../../src/model/alarm-view.js';
+export type { Role, SessionUser } from '../../src/model/user.js';
 
-import type { PressSnapshot } from '../../src/domain/press-snapshot.js';
+import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 
 /** Optional field some services add to a snapshot: minutes until empty at the current use. */
 export interface TimeToEmpty {

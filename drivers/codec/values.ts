@@ -1,9 +1,41 @@
 /**
- * Registers ⇄ engineering values for one signal of a profile: data type, word and byte
+ * Registers ⇄ engineering values for one value layout (a profile's signal): data type, word and byte
  * order, bit number, scale and offset. Pure; shared by the driver and the simulator.
  */
-import type { ByteOrder, DataType, Signal, WordOrder } from '../profile/schema.js';
-import { isBitArea, registerCount } from '../profile/schema.js';
+
+/** The four Modbus data areas: registers (holding, input) and bits (coil, discrete input). */
+export const registerAreas = ['holding', 'input', 'coil', 'discrete'] as const;
+export type Area = (typeof registerAreas)[number];
+
+/** How a value is laid out in registers; `bit` is one bit of a register, `bool` a coil or discrete input. */
+export const dataTypes = ['u16', 'i16', 'u32', 'i32', 'f32', 'bit', 'bool'] as const;
+export type DataType = (typeof dataTypes)[number];
+
+/** big: high word (or byte) first, the Modicon convention and the Modbus standard; little: swapped. */
+export const registerOrders = ['big', 'little'] as const;
+export type WordOrder = (typeof registerOrders)[number];
+export type ByteOrder = (typeof registerOrders)[number];
+
+/** Where and how one value sits in a device's registers: what the codec needs of a profile's signal. */
+export interface ValueLayout {
+  area: Area;
+  type: DataType;
+  /** Bit number inside the register, for type `bit`. */
+  bit?: number;
+  wordOrder?: WordOrder;
+  byteOrder?: ByteOrder;
+  /** engineering value = raw * scale + offset */
+  scale: number;
+  offset: number;
+}
+
+export function registerCount(type: DataType): number {
+  return type === 'u32' || type === 'i32' || type === 'f32' ? 2 : 1;
+}
+
+export function isBitArea(area: Area): boolean {
+  return area === 'coil' || area === 'discrete';
+}
 
 export interface ByteWordOrder {
   wordOrder: WordOrder;
@@ -92,7 +124,7 @@ export function encodeRaw(type: DataType, raw: number | boolean, order: ByteWord
   }
 }
 
-function orderOf(signal: Signal, defaults: ByteWordOrder): ByteWordOrder {
+function orderOf(signal: ValueLayout, defaults: ByteWordOrder): ByteWordOrder {
   return { wordOrder: signal.wordOrder ?? defaults.wordOrder, byteOrder: signal.byteOrder ?? defaults.byteOrder };
 }
 
@@ -100,7 +132,7 @@ function orderOf(signal: Signal, defaults: ByteWordOrder): ByteWordOrder {
  * The engineering value of `signal`, reading from `words` where `words[at]` is the
  * signal's first register (or bit, for coils and discrete inputs, as 0/1).
  */
-export function decodeSignal(signal: Signal, words: ArrayLike<number>, at: number, defaults: ByteWordOrder): SignalValue {
+export function decodeSignal(signal: ValueLayout, words: ArrayLike<number>, at: number, defaults: ByteWordOrder): SignalValue {
   const raw = decodeRaw(signal.type, words, at, orderOf(signal, defaults), signal.bit);
   if (typeof raw === 'boolean') return raw;
   // A float32 carries about 7 significant digits; printing more shows noise (50.59019088745117).
@@ -110,12 +142,12 @@ export function decodeSignal(signal: Signal, words: ArrayLike<number>, at: numbe
 }
 
 /** Registers (or one 0/1 bit) that carry `value` for `signal`; `current` is the register a `bit` signal shares. */
-export function encodeSignal(signal: Signal, value: SignalValue, defaults: ByteWordOrder, current = 0): number[] {
+export function encodeSignal(signal: ValueLayout, value: SignalValue, defaults: ByteWordOrder, current = 0): number[] {
   const raw = typeof value === 'boolean' ? value : (value - signal.offset) / signal.scale;
   return encodeRaw(signal.type, raw, orderOf(signal, defaults), signal.bit, current);
 }
 
 /** Registers (or bits) the signal spans. */
-export function signalWidth(signal: Signal): number {
+export function signalWidth(signal: ValueLayout): number {
   return isBitArea(signal.area) ? 1 : registerCount(signal.type);
 }

@@ -7,8 +7,8 @@
  * still listed (cleared but not yet acknowledged), the same occurrence goes active again:
  * one line on the list, one id, and every raise in the journal.
  */
-import type { AlarmPriority, AlarmState, AlarmView } from '../domain/alarm-view.js';
-import type { TimerHandle } from '../domain/clock.js';
+import type { AlarmPriority, AlarmState, AlarmView } from '../model/alarm-view.js';
+import type { TimerHandle } from '../lib/clock.js';
 import type { AlarmSpec } from './alarm-config.js';
 import type { ChatterCounter } from './chatter-counter.js';
 import type { LevelSeverity } from './level-severity.js';

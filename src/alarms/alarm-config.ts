@@ -3,9 +3,9 @@
  * press's overrides from the service configuration (`presses[].alarms`, `presses[].levelAlarms`)
  * applied on top. Built once per press; the engine asks it for the spec of a code.
  */
-import type { AlarmPriority } from '../domain/alarm-view.js';
-import type { RunState, StopReason } from '../domain/press-snapshot.js';
-import type { Profile } from '../../drivers/profile/schema.js';
+import type { AlarmPriority } from '../model/alarm-view.js';
+import type { RunState, StopReason } from '../model/press-snapshot.js';
+import type { Profile } from '../model/profile-schema.js';
 
 /** One alarm condition as the engine runs it. */
 export interface AlarmSpec {

@@ -11,10 +11,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
-import type { AlarmPriority, AlarmView } from '../domain/alarm-view.js';
-import { systemClock, type Clock } from '../domain/clock.js';
-import type { RunState, StopReason } from '../domain/press-snapshot.js';
-import { TypedEmitter } from '../domain/typed-emitter.js';
+import type { AlarmPriority, AlarmView } from '../model/alarm-view.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import type { RunState, StopReason } from '../model/press-snapshot.js';
+import { TypedEmitter } from '../lib/typed-emitter.js';
 import { COMM_LOST_CODE, inkEmptySoonCode, inkLowCode, PAPER_EMPTY_SOON_CODE, PAPER_LOW_CODE, resolveAlarmSpec, type AlarmSpec, type LevelThresholds, type PressAlarmConfig } from './alarm-config.js';
 import { priorityRank, type Condition, type Occurrence } from './alarm-condition.js';
 import { AlarmLifecycle } from './alarm-lifecycle.js';

@@ -5,9 +5,9 @@
  * them in order. The public façade (inputs, commands, queries) is `AlarmEngine`.
  */
 import type { Logger } from 'pino';
-import type { AlarmPriority, AlarmView } from '../domain/alarm-view.js';
-import type { Clock } from '../domain/clock.js';
-import type { TypedEmitter } from '../domain/typed-emitter.js';
+import type { AlarmPriority, AlarmView } from '../model/alarm-view.js';
+import type { Clock } from '../lib/clock.js';
+import type { TypedEmitter } from '../lib/typed-emitter.js';
 import type { AlarmEngineEvents, AlarmEventType, JournalAction, JournalEntry } from './alarm-types.js';
 import { conditionView, priorityRank, type Condition, type Occurrence } from './alarm-condition.js';
 

@@ -4,8 +4,8 @@
  * active alarm counts as present until a reading says otherwise, so a jam that was cleared
  * while the service was down clears (and stays listed until acknowledged) on the first poll.
  */
-import type { AlarmView } from '../domain/alarm-view.js';
-import type { Clock } from '../domain/clock.js';
+import type { AlarmView } from '../model/alarm-view.js';
+import type { Clock } from '../lib/clock.js';
 import { INK_LOW_PREFIX, PAPER_LOW_CODE } from './alarm-config.js';
 import type { Condition, Occurrence } from './alarm-condition.js';
 import type { AlarmLifecycle } from './alarm-lifecycle.js';

@@ -17,11 +17,11 @@
  * a durable write may not overtake older queued changes, or their replay would overwrite it.
  */
 import { pino, type Logger } from 'pino';
-import type { AlarmView } from '../domain/alarm-view.js';
-import type { RunState, StopReason } from '../domain/press-snapshot.js';
-import { TypedEmitter } from '../domain/typed-emitter.js';
+import type { AlarmView } from '../model/alarm-view.js';
+import type { RunState, StopReason } from '../model/press-snapshot.js';
+import { TypedEmitter } from '../lib/typed-emitter.js';
 import { createDeferredWrites, type DeferredWrites } from '../recording/deferred-writes.js';
-import type { AlarmRepository } from '../store/alarm-repository.js';
+import type { AlarmRepository } from './alarm-repository.js';
 import type { AlarmEngine, LevelUpdate } from './alarm-engine.js';
 import type { AckCommand, AlarmCommandResult, AlarmEvent, JournalEntry, ShelveCommand, UnshelveCommand } from './alarm-types.js';
 

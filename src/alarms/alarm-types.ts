@@ -2,7 +2,7 @@
  * What the alarm engine says to the rest of Pressroom: events (for the dashboard and the
  * press service), journal entries (for the store) and the results of operator commands.
  */
-import type { AlarmPriority, AlarmView } from '../domain/alarm-view.js';
+import type { AlarmPriority, AlarmView } from '../model/alarm-view.js';
 
 /**
  * Every journal line is one of these:
@@ -84,7 +84,7 @@ export interface UnshelveCommand {
 }
 
 /** Chatter statistics of one condition; defined in the domain so the HTTP layer can name it. */
-export type { ChatterStat } from '../domain/alarm-view.js';
+export type { ChatterStat } from '../model/alarm-view.js';
 
 /** A programming or wiring error (input for a press that was never configured). */
 export class AlarmEngineError extends Error {

@@ -4,7 +4,7 @@
  * threshold a high one. Going back up, a threshold only lets go once the level is `deadband`
  * above it, so a level wobbling around 15 % does not raise and clear on every reading.
  */
-import type { AlarmPriority } from '../domain/alarm-view.js';
+import type { AlarmPriority } from '../model/alarm-view.js';
 import type { LevelThresholds } from './alarm-config.js';
 
 export type LevelSeverity = Extract<AlarmPriority, 'medium' | 'high'> | null;

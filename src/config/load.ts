@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, type ConfigProblem } from '../../drivers/profile/config-error.js';
-import { loadProfileFile, readYamlFile, validate } from '../../drivers/profile/load.js';
-import type { PollingSettings, Profile } from '../../drivers/profile/schema.js';
+import { ConfigError, type ConfigProblem } from '../model/config-error.js';
+import { loadProfileFile, readYamlFile, validate } from '../model/profile-load.js';
+import type { PollingSettings, Profile } from '../model/profile-schema.js';
 import { configSchema, type BusConfig, type Config, type PressConfig } from './schema.js';
 
 export interface ResolvedPress extends Omit<PressConfig, 'polling' | 'profile' | 'ratedSpeed'> {

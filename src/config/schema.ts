@@ -4,7 +4,7 @@
  * access settings. Press models are not described here but in profile files.
  */
 import { z } from 'zod';
-import { pollingSchema, prioritySchema } from '../../drivers/profile/schema.js';
+import { pollingSchema, prioritySchema } from '../model/profile-schema.js';
 import { notificationsConfigSchema, unknownWebhookPresses } from '../notifications/webhook-config.js';
 import { alarmsConfigSchema, preAlarmMinutes, suppliesConfigSchema } from './settings-schema.js';
 

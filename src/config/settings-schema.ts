@@ -5,7 +5,7 @@
  * Turned into the engine's and the supplies module's options by src/app/settings-from-config.ts.
  */
 import { z } from 'zod';
-import { prioritySchema } from '../../drivers/profile/schema.js';
+import { prioritySchema } from '../model/profile-schema.js';
 import { defaultShifts, shiftSchema } from '../supplies/shifts.js';
 
 /** Minutes between re-announcements; 0 = never. At most a day. */

@@ -5,7 +5,7 @@
  * always need a session.
  */
 import type { RequestHandler, Response } from 'express';
-import { hasRole, type Role, type SessionUser } from '../domain/user.js';
+import { hasRole, type Role, type SessionUser } from '../model/user.js';
 import { HttpError } from './http-error.js';
 
 export function currentUser(res: Response): SessionUser | undefined {

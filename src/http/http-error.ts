@@ -6,7 +6,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { formatPath } from '../../drivers/profile/config-error.js';
+import { formatPath } from '../model/config-error.js';
 
 export class HttpError extends Error {
   override name = 'HttpError';

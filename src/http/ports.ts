@@ -2,7 +2,7 @@
  * What the HTTP and realtime layers need from the rest of the service. They depend on
  * these small read/write ports, never on drivers, the poller or SQLite directly.
  */
-import type { PressSnapshot } from '../domain/press-snapshot.js';
+import type { PressSnapshot } from '../model/press-snapshot.js';
 
 export interface PressReadModel {
   list(): PressSnapshot[];

@@ -12,10 +12,10 @@
  * The store's migrations must include `notificationsMigrations` (src/store/migrations/notifications.ts).
  */
 import { pino, type Logger } from 'pino';
-import { systemClock, type Clock } from '../domain/clock.js';
-import type { TypedEmitter } from '../domain/typed-emitter.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import type { TypedEmitter } from '../lib/typed-emitter.js';
 import type { StoreDatabase } from '../store/database.js';
-import { OutboxRepository } from '../store/outbox-repository.js';
+import { OutboxRepository } from './outbox-repository.js';
 import type { NotificationEvents } from './notification-events.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
 import type { FetchFunction } from './webhook-attempt.js';
@@ -23,7 +23,7 @@ import type { WebhookConfig } from './webhook-config.js';
 import { WebhookNotifier, type AlarmEventSource, type WebhookStatus } from './webhook-notifier.js';
 import type { WebhookPress } from './webhook-payload.js';
 
-export { notificationsMigrations } from '../store/migrations/notifications.js';
+export { notificationsMigrations } from './notification-migrations.js';
 export {
   notificationsConfigSchema,
   webhookConfigSchema,

@@ -5,8 +5,8 @@
  * - any other 4xx, or a redirect (not followed: a POST must not turn into a GET elsewhere):
  *   dead, since sending the same request again cannot change the answer.
  */
-import type { Clock } from '../domain/clock.js';
-import type { OutboxEntry } from '../store/outbox-repository.js';
+import type { Clock } from '../lib/clock.js';
+import type { OutboxEntry } from './outbox-repository.js';
 import type { WebhookConfig } from './webhook-config.js';
 import { webhookHeaders } from './webhook-payload.js';
 

@@ -16,7 +16,7 @@
  * Types come from the schema (z.infer), never written by hand beside it.
  */
 import { z } from 'zod';
-import type { AlarmPriority } from '../domain/alarm-view.js';
+import type { AlarmPriority } from '../model/alarm-view.js';
 
 const webhookId = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, dash and underscore');
 

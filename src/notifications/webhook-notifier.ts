@@ -16,10 +16,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AlarmEvent } from '../alarms/alarm-types.js';
-import type { AlarmPriority } from '../domain/alarm-view.js';
-import type { Clock, TimerHandle } from '../domain/clock.js';
-import { TypedEmitter } from '../domain/typed-emitter.js';
-import type { NewOutboxEntry, OutboxRepository } from '../store/outbox-repository.js';
+import type { AlarmPriority } from '../model/alarm-view.js';
+import type { Clock, TimerHandle } from '../lib/clock.js';
+import { TypedEmitter } from '../lib/typed-emitter.js';
+import type { NewOutboxEntry, OutboxRepository } from './outbox-repository.js';
 import type { NotificationEvents } from './notification-events.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { FetchFunction } from './webhook-attempt.js';

@@ -12,7 +12,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { AlarmEvent } from '../alarms/alarm-types.js';
-import type { AlarmView } from '../domain/alarm-view.js';
+import type { AlarmView } from '../model/alarm-view.js';
 import type { WebhookConfig, WebhookEvent } from './webhook-config.js';
 
 /** What the body says about the press, when the composition root can tell. */

@@ -4,9 +4,9 @@
  * delivered, refused for good (dead) or dropped; a retry waits on the injected clock.
  */
 import type { Logger } from 'pino';
-import type { Clock, TimerHandle } from '../domain/clock.js';
-import type { TypedEmitter } from '../domain/typed-emitter.js';
-import type { OutboxEntry, OutboxRepository } from '../store/outbox-repository.js';
+import type { Clock, TimerHandle } from '../lib/clock.js';
+import type { TypedEmitter } from '../lib/typed-emitter.js';
+import type { OutboxEntry, OutboxRepository } from './outbox-repository.js';
 import type { NotificationEvents } from './notification-events.js';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
 import { attemptDelivery, type AttemptResult, type FetchFunction } from './webhook-attempt.js';

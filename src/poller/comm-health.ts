@@ -14,7 +14,7 @@
  * that starts overrunning is logged once at warn, and at info when it keeps up again.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../domain/clock.js';
+import type { Clock } from '../lib/clock.js';
 import { defaultOverrunSettings, OverrunWindow, type OverrunChange, type OverrunSettings } from './overrun-window.js';
 import type { PressHealth, ReadError } from './reading.js';
 

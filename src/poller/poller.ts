@@ -4,8 +4,8 @@
  * each PressPoller keeps a failing press from stalling the others (off-scan).
  */
 import { pino, type Logger } from 'pino';
-import type { PollingSettings, Profile } from '../../drivers/profile/schema.js';
-import { systemClock, type Clock } from '../domain/clock.js';
+import type { PollingSettings, Profile } from '../model/profile-schema.js';
+import { systemClock, type Clock } from '../lib/clock.js';
 import type { OffScanSettings } from './comm-health.js';
 import type { OverrunSettings } from './overrun-window.js';
 import { PressPoller } from './press-poller.js';

@@ -15,10 +15,10 @@
  */
 import { pino, type Logger } from 'pino';
 import { isModbusError } from '../../drivers/errors.js';
-import { isBitArea, type PollingSettings, type Profile } from '../../drivers/profile/schema.js';
+import { isBitArea, type PollingSettings, type Profile } from '../model/profile-schema.js';
 import type { SignalValue } from '../../drivers/codec/values.js';
-import { systemClock, type Clock, type TimerHandle } from '../domain/clock.js';
-import { TypedEmitter } from '../domain/typed-emitter.js';
+import { systemClock, type Clock, type TimerHandle } from '../lib/clock.js';
+import { TypedEmitter } from '../lib/typed-emitter.js';
 import { CommHealthTracker, defaultOffScanSettings, type OffScanSettings } from './comm-health.js';
 import type { OverrunSettings } from './overrun-window.js';
 import { decodeBlock, planReads, type ReadBlock, type ReadPlan, type ScanClassPlan } from './read-plan.js';

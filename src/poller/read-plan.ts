@@ -13,7 +13,7 @@
  * become `maxGap × 16` bits: the same number of unused bytes on the wire.
  */
 import { decodeSignal, signalWidth, type ByteWordOrder, type SignalValue } from '../../drivers/codec/values.js';
-import { isBitArea, scanClassOf, type Area, type PollingSettings, type Profile, type Signal } from '../../drivers/profile/schema.js';
+import { isBitArea, scanClassOf, type Area, type PollingSettings, type Profile, type Signal } from '../model/profile-schema.js';
 
 export interface BlockItem {
   signal: Signal;

@@ -3,7 +3,7 @@
  * a press, and the press's communication health.
  */
 import type { SignalValue } from '../../drivers/codec/values.js';
-import type { CommHealth } from '../domain/press-snapshot.js';
+import type { CommHealth } from '../model/press-snapshot.js';
 
 /** A ModbusError kind, or `internal` for a failure that is not a Modbus error (a bug). */
 export type ReadErrorKind = 'timeout' | 'offline' | 'exception' | 'crc' | 'protocol' | 'overload' | 'internal';

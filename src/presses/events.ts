@@ -1,6 +1,6 @@
 /** The typed events of the press service, for the store, the alarm engine and the realtime layer. */
-import type { PressCounters } from '../domain/counters.js';
-import type { PressSnapshot, RunState, StopReason } from '../domain/press-snapshot.js';
+import type { PressCounters } from './counters.js';
+import type { PressSnapshot, RunState, StopReason } from '../model/press-snapshot.js';
 
 export interface StateTransition {
   pressId: string;

@@ -8,12 +8,12 @@
  * the stop reason, and `stateSince` moves only on a real transition: of the state, or of
  * the stop reason while stopped (CIP4 `@StatusDetails`).
  */
-import type { Profile, Signal } from '../../drivers/profile/schema.js';
-import { scanClassOf } from '../../drivers/profile/schema.js';
-import { advancePressCounters, emptyPressCounters, type CounterKind, type PressCounters } from '../domain/counters.js';
-import type { LevelReading, PressLink, PressSnapshot } from '../domain/press-snapshot.js';
-import { levelQuality } from '../domain/quality.js';
-import { deriveRunState, type DerivedRunState, type StopAlarm } from '../domain/run-state.js';
+import type { Profile, Signal } from '../model/profile-schema.js';
+import { scanClassOf } from '../model/profile-schema.js';
+import { advancePressCounters, emptyPressCounters, type CounterKind, type PressCounters } from './counters.js';
+import type { LevelReading, PressLink, PressSnapshot } from '../model/press-snapshot.js';
+import { levelQuality } from './quality.js';
+import { deriveRunState, type DerivedRunState, type StopAlarm } from './run-state.js';
 import type { PressHealth, Reading } from '../poller/reading.js';
 import type { AlarmBits, RestoredRunState, StateTransition } from './events.js';
 

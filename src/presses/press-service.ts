@@ -11,10 +11,10 @@
  * monotonic counts continue across restarts.
  */
 import { pino, type Logger } from 'pino';
-import { systemClock, type Clock } from '../domain/clock.js';
-import type { PressCounters } from '../domain/counters.js';
-import type { PressSnapshot } from '../domain/press-snapshot.js';
-import { TypedEmitter } from '../domain/typed-emitter.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import type { PressCounters } from './counters.js';
+import type { PressSnapshot } from '../model/press-snapshot.js';
+import { TypedEmitter } from '../lib/typed-emitter.js';
 import type { PollerEvents, PressHealth, Reading } from '../poller/reading.js';
 import type { PressServiceEvents, RestoredRunState, StateTransition } from './events.js';
 import { LivePress, type PressDefinition } from './live-press.js';

@@ -4,7 +4,7 @@
  * when it ends. The dashboard sees every press at its fast scan rate, not faster, and
  * never misses the final value of a burst.
  */
-import type { Clock, TimerHandle } from '../domain/clock.js';
+import type { Clock, TimerHandle } from '../lib/clock.js';
 
 export class UpdateThrottle {
   private readonly lastAt = new Map<string, number>();

@@ -6,8 +6,8 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
-import type { AlarmView, RealtimeSnapshot } from '../domain/alarm-view.js';
-import type { PressSnapshot } from '../domain/press-snapshot.js';
+import type { AlarmView, RealtimeSnapshot } from '../model/alarm-view.js';
+import type { PressSnapshot } from '../model/press-snapshot.js';
 import type { PressReadModel } from '../http/ports.js';
 
 export interface RealtimeOptions {

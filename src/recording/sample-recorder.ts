@@ -9,7 +9,7 @@
  * (shown in /api/health).
  */
 import type { Logger } from 'pino';
-import type { PressSnapshot } from '../domain/press-snapshot.js';
+import type { PressSnapshot } from '../model/press-snapshot.js';
 import { createSampleFilter, defaultSignalPolicy, type FilterReading, type Sample, type Store } from '../store/index.js';
 
 export interface SampleRecorderOptions {

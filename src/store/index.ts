@@ -1,16 +1,16 @@
 import type { Logger } from 'pino';
 import { openDatabase, type StoreDatabase } from './database.js';
 import { migrate, type Migration } from './migrate.js';
-import { coreMigrations } from './migrations/core.js';
-import { CountersRepository } from './counters-repository.js';
-import { SamplesRepository } from './samples-repository.js';
-import { TransitionsRepository } from './transitions-repository.js';
+import { coreMigrations } from '../presses/press-migrations.js';
+import { CountersRepository } from '../presses/counters-repository.js';
+import { SamplesRepository } from '../recording/samples-repository.js';
+import { TransitionsRepository } from '../presses/transitions-repository.js';
 
 export { StoreError, isStoreError, type StoreErrorKind } from './errors.js';
 export { openDatabase, type OpenDatabaseOptions, type StoreDatabase } from './database.js';
 export { migrate, appliedMigrations, type Migration } from './migrate.js';
-export { coreMigrations } from './migrations/core.js';
-export { CountersRepository, type PressCounterState } from './counters-repository.js';
+export { coreMigrations } from '../presses/press-migrations.js';
+export { CountersRepository, type PressCounterState } from '../presses/counters-repository.js';
 export {
   SamplesRepository,
   type Sample,
@@ -18,8 +18,8 @@ export {
   type SampleHistory,
   type SampleBucket,
   type SamplePoint,
-} from './samples-repository.js';
-export { TransitionsRepository, type RunStateTransition, type StoredRunStateTransition } from './transitions-repository.js';
+} from '../recording/samples-repository.js';
+export { TransitionsRepository, type RunStateTransition, type StoredRunStateTransition } from '../presses/transitions-repository.js';
 export {
   createSampleFilter,
   defaultSignalPolicy,
@@ -27,7 +27,7 @@ export {
   type SampleFilterOptions,
   type SignalPolicy,
   type FilterReading,
-} from './sample-filter.js';
+} from '../recording/sample-filter.js';
 
 export interface OpenStoreOptions {
   dataDir: string;

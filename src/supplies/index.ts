@@ -11,13 +11,13 @@
  */
 import type { Router } from 'express';
 import { pino, type Logger } from 'pino';
-import type { AuditLog } from '../domain/audit.js';
-import { systemClock, type Clock } from '../domain/clock.js';
-import type { PressSnapshot } from '../domain/press-snapshot.js';
-import { TypedEmitter } from '../domain/typed-emitter.js';
-import { supplyRoutes } from '../http/routes/supplies.js';
+import type { AuditLog } from '../model/audit.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import type { PressSnapshot } from '../model/press-snapshot.js';
+import { TypedEmitter } from '../lib/typed-emitter.js';
+import { supplyRoutes } from './supply-routes.js';
 import type { StoreDatabase } from '../store/database.js';
-import { SupplyRepository } from '../store/supply-repository.js';
+import { SupplyRepository } from './supply-repository.js';
 import type { LevelHistory } from './consumption.js';
 import { Reconciler, type ReconcilerSettings } from './reconciler.js';
 import { defaultShifts, type Shift } from './shifts.js';
@@ -26,7 +26,7 @@ import type { SupplyEntry } from './supply-types.js';
 import { TimeToEmptyTracker, type EmptySoon, type TimeToEmptySettings } from './time-to-empty-tracker.js';
 import type { TimeToEmpty } from './time-to-empty.js';
 
-export { suppliesMigrations } from '../store/migrations/supplies.js';
+export { suppliesMigrations } from './supply-migrations.js';
 export { levelHistoryFromSamples } from './level-history.js';
 export type { ConsumptionReport, LevelHistory } from './consumption.js';
 export type { EmptySoon, PreAlarm } from './time-to-empty-tracker.js';

@@ -1,4 +1,4 @@
-import type { SamplesRepository } from '../store/samples-repository.js';
+import type { SamplesRepository } from '../recording/samples-repository.js';
 import type { LevelHistory, SignalPoint } from './consumption.js';
 
 /** More raw samples than this in one range are read as buckets (first and last of each). */

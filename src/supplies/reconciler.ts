@@ -11,7 +11,7 @@
  *   `suggestionId` (or a matching entry within the window) resolves it.
  * - An entry still unmatched `windowMs` after it was logged is flagged.
  */
-import type { Clock } from '../domain/clock.js';
+import type { Clock } from '../lib/clock.js';
 import type { SupplyKind, UnloggedRefill } from './supply-types.js';
 
 export interface ReconcilerSettings {

@@ -5,12 +5,12 @@
  * machine data, written at NORMAL.
  */
 import type { Logger } from 'pino';
-import type { AuditLog } from '../domain/audit.js';
-import type { Clock, TimerHandle } from '../domain/clock.js';
-import type { PressSnapshot } from '../domain/press-snapshot.js';
-import { TypedEmitter } from '../domain/typed-emitter.js';
+import type { AuditLog } from '../model/audit.js';
+import type { Clock, TimerHandle } from '../lib/clock.js';
+import type { PressSnapshot } from '../model/press-snapshot.js';
+import { TypedEmitter } from '../lib/typed-emitter.js';
 import type { StoreDatabase } from '../store/database.js';
-import type { SupplyRepository } from '../store/supply-repository.js';
+import type { SupplyRepository } from './supply-repository.js';
 import { consumptionReport, type ConsumptionReport, type LevelHistory } from './consumption.js';
 import { isReconcilable, type Reconciler, type ReconcilerOutcome } from './reconciler.js';
 import type { Shift } from './shifts.js';

@@ -4,7 +4,7 @@
  * plates are counted in pieces. Messages say what to fix, in the operator's words.
  */
 import { z } from 'zod';
-import type { PressSnapshot } from '../domain/press-snapshot.js';
+import type { PressSnapshot } from '../model/press-snapshot.js';
 import { supplyKinds, type SupplyInput, type UnitOfMeasure } from './supply-types.js';
 
 /** The largest quantity one entry may carry: a typo guard (a pallet is ~10,000 sheets). */

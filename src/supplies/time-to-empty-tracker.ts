@@ -10,7 +10,7 @@
  * or when the estimate rises above the threshold + 20 %. No estimate (press stopped, too few
  * readings) leaves it as it is.
  */
-import type { PressSnapshot } from '../domain/press-snapshot.js';
+import type { PressSnapshot } from '../model/press-snapshot.js';
 import { minutesToEmpty, type ConsumptionPoint, type TimeToEmpty } from './time-to-empty.js';
 
 export interface TimeToEmptySettings {

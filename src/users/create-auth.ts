@@ -10,18 +10,18 @@
  */
 import type { RequestHandler, Router } from 'express';
 import { pino, type Logger } from 'pino';
-import type { AuditLog } from '../domain/audit.js';
-import type { SessionUser } from '../domain/user.js';
-import type { AuditReader } from '../audit/audit-reader.js';
-import { auditRoutes } from '../http/routes/audit.js';
-import { authRoutes } from '../http/routes/auth.js';
-import { userRoutes } from '../http/routes/users.js';
-import { createSessionMiddleware, createUserFromCookieHeader } from '../http/session-middleware.js';
-import { AuditRepository } from '../store/audit-repository.js';
+import type { AuditLog } from '../model/audit.js';
+import type { SessionUser } from '../model/user.js';
+import type { AuditReader } from './audit-reader.js';
+import { auditRoutes } from './audit-routes.js';
+import { authRoutes } from './auth-routes.js';
+import { userRoutes } from './user-routes.js';
+import { createSessionMiddleware, createUserFromCookieHeader } from './session-middleware.js';
+import { AuditRepository } from './audit-repository.js';
 import type { StoreDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
-import { usersMigrations } from '../store/migrations/users.js';
-import { SessionRepository, UserRepository } from '../store/user-repository.js';
+import { usersMigrations } from './user-migrations.js';
+import { SessionRepository, UserRepository } from './user-repository.js';
 import { bootstrapAdmin, type BootstrapAdminRequest, type BootstrapAdminResult } from './bootstrap-admin.js';
 import { LoginService } from './login-service.js';
 import { LoginThrottle, type ThrottleSettings } from './login-throttle.js';

@@ -4,10 +4,10 @@
  * the wrong secret; only the audit log (admins) says which.
  */
 import type { Logger } from 'pino';
-import type { AuditLog } from '../domain/audit.js';
-import type { SessionUser } from '../domain/user.js';
+import type { AuditLog } from '../model/audit.js';
+import type { SessionUser } from '../model/user.js';
 import type { StoreDatabase } from '../store/database.js';
-import type { UserRepository } from '../store/user-repository.js';
+import type { UserRepository } from './user-repository.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { SessionService, StartedSession } from './session-service.js';
 import { toSessionUser, type Credentials, type UserService } from './user-service.js';

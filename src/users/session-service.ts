@@ -7,8 +7,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { SessionUser } from '../domain/user.js';
-import type { SessionRepository, UserRepository } from '../store/user-repository.js';
+import type { SessionUser } from '../model/user.js';
+import type { SessionRepository, UserRepository } from './user-repository.js';
 import { toSessionUser } from './user-service.js';
 
 export const SESSION_COOKIE = 'pressroom_session';

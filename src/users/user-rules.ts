@@ -3,7 +3,7 @@
  * 400 answers with details) and the users service (so the first-admin path obeys them too).
  */
 import { z } from 'zod';
-import type { Role } from '../domain/user.js';
+import type { Role } from '../model/user.js';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const satisfies readonly Role[];
 

@@ -4,11 +4,11 @@
  * transaction starts (hashing is async), and never leave this module: callers get `UserView`.
  */
 import type { z } from 'zod';
-import type { AuditLog } from '../domain/audit.js';
-import type { Role, SessionUser } from '../domain/user.js';
+import type { AuditLog } from '../model/audit.js';
+import type { Role, SessionUser } from '../model/user.js';
 import type { StoreDatabase } from '../store/database.js';
 import { isStoreError } from '../store/errors.js';
-import type { SessionRepository, UserRecord, UserRecordChanges, UserRepository } from '../store/user-repository.js';
+import type { SessionRepository, UserRecord, UserRecordChanges, UserRepository } from './user-repository.js';
 import { hashSecret, makeDecoyHash, verifySecret } from './password-hash.js';
 import { UserError } from './user-errors.js';
 import { displayNameSchema, passwordSchema, pinSchema, roleSchema, usernameSchema } from './user-rules.js';

@@ -3,15 +3,15 @@
  * both on disk before the answer, or neither.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../src/domain/clock.js';
+import { ManualClock } from '../../src/lib/clock.js';
 import { AlarmEngine } from '../../src/alarms/alarm-engine.js';
 import { AlarmService } from '../../src/alarms/alarm-service.js';
 import { alarmConfigFromProfile } from '../../src/alarms/alarm-config.js';
-import { AlarmRepository } from '../../src/store/alarm-repository.js';
-import { AuditRepository } from '../../src/store/audit-repository.js';
+import { AlarmRepository } from '../../src/alarms/alarm-repository.js';
+import { AuditRepository } from '../../src/users/audit-repository.js';
 import type { StoreDatabase } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
-import { usersMigrations } from '../../src/store/migrations/users.js';
+import { usersMigrations } from '../../src/users/user-migrations.js';
 import { PRESS, profile } from './harness.js';
 import { makeTempDir, openAlarmDatabase } from './store-fixture.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AlarmView } from '../../src/domain/alarm-view.js';
+import type { AlarmView } from '../../src/model/alarm-view.js';
 import type { StoreDatabase } from '../../src/store/database.js';
-import { AlarmRepository } from '../../src/store/alarm-repository.js';
+import { AlarmRepository } from '../../src/alarms/alarm-repository.js';
 import { journalToCsv } from '../../src/alarms/journal-csv.js';
 import type { JournalEntry } from '../../src/alarms/alarm-types.js';
 import { makeTempDir, openAlarmDatabase } from './store-fixture.js';

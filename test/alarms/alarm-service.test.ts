@@ -1,14 +1,14 @@
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/domain/clock.js';
+import { ManualClock } from '../../src/lib/clock.js';
 import type { StoreDatabase } from '../../src/store/database.js';
-import { AlarmRepository } from '../../src/store/alarm-repository.js';
+import { AlarmRepository } from '../../src/alarms/alarm-repository.js';
 import { AlarmEngine } from '../../src/alarms/alarm-engine.js';
 import { AlarmService } from '../../src/alarms/alarm-service.js';
 import { openDatabase } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
-import { alarmMigrations } from '../../src/store/migrations/alarms.js';
+import { alarmMigrations } from '../../src/alarms/alarm-migrations.js';
 import { createDeferredWrites } from '../../src/recording/deferred-writes.js';
 import { alarmConfigFromProfile } from '../../src/alarms/alarm-config.js';
 import type { AlarmEvent } from '../../src/alarms/alarm-types.js';

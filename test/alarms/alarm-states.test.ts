@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/domain/clock.js';
+import { ManualClock } from '../../src/lib/clock.js';
 import { AlarmEngine } from '../../src/alarms/alarm-engine.js';
 import { alarmConfigFromProfile } from '../../src/alarms/alarm-config.js';
-import { profileSchema } from '../../drivers/profile/schema.js';
+import { profileSchema } from '../../src/model/profile-schema.js';
 import { PRESS, makeEngine, profile } from './harness.js';
 
 describe('alarm states (ISA-18.2): a paper jam at the feeder', () => {

@@ -2,11 +2,11 @@
  * A real engine on the demo 4-colour profile, under a ManualClock, with everything it says
  * recorded: events and journal lines in the order they came out.
  */
-import { ManualClock } from '../../src/domain/clock.js';
+import { ManualClock } from '../../src/lib/clock.js';
 import { AlarmEngine, type AlarmEngineOptions } from '../../src/alarms/alarm-engine.js';
 import { alarmConfigFromProfile, type AlarmOverrides } from '../../src/alarms/alarm-config.js';
 import type { AlarmEvent, JournalEntry } from '../../src/alarms/alarm-types.js';
-import { loadProfileFile } from '../../drivers/profile/load.js';
+import { loadProfileFile } from '../../src/model/profile-load.js';
 
 export const PRESS = 'sm-1';
 export const profile = loadProfileFile(new URL('../../config/profiles/demo-sheetfed-4c.yaml', import.meta.url).pathname);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
-import { alarmMigrations } from '../../src/store/migrations/alarms.js';
+import { alarmMigrations } from '../../src/alarms/alarm-migrations.js';
 
 /** A real SQLite file in a fresh temp folder, with the alarm migrations applied. */
 export function openAlarmDatabase(dir: string): StoreDatabase {

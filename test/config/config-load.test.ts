@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../drivers/profile/config-error.js';
+import { ConfigError } from '../../src/model/config-error.js';
 import { loadConfig } from '../../src/config/load.js';
 
 const profiles = path.resolve('config/profiles');

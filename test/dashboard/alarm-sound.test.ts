@@ -7,7 +7,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlarmView } from '../../src/domain/alarm-view.js';
+import type { AlarmView } from '../../src/model/alarm-view.js';
 import type { ServiceProcess } from '../helpers/service-process.js';
 import { api, apiLogin, boardReady, launchBrowser, quietDemoConfig, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advanceCounter, advancePressCounters, emptyPressCounters, type CounterTrack } from '../../src/domain/counters.js';
+import { advanceCounter, advancePressCounters, emptyPressCounters, type CounterTrack } from '../../src/presses/counters.js';
 
 const run = (raws: number[], start: CounterTrack = { value: 0, lastRaw: null }) => {
   let track = start;

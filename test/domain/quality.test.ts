@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { levelQuality } from '../../src/domain/quality.js';
+import { levelQuality } from '../../src/presses/quality.js';
 
 describe('level reading quality', () => {
   const base = { now: 10_000, periodMs: 2000, lastReadOk: true };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveRunState, stateFromCode, type StateMap, type StopAlarm } from '../../src/domain/run-state.js';
+import { deriveRunState, stateFromCode, type StateMap, type StopAlarm } from '../../src/presses/run-state.js';
 
 const states: StateMap = {
   '0': 'idle',

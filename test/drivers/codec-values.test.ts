@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeRaw, decodeSignal, encodeRaw, encodeSignal, signalWidth, type ByteWordOrder } from '../../drivers/codec/values.js';
-import { signalSchema } from '../../drivers/profile/schema.js';
+import { signalSchema } from '../../src/model/profile-schema.js';
 
 const BIG: ByteWordOrder = { wordOrder: 'big', byteOrder: 'big' };
 const WORD_SWAP: ByteWordOrder = { wordOrder: 'little', byteOrder: 'big' };

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { parse, stringify } from 'yaml';
-import type { RealtimeSnapshot } from '../../src/domain/alarm-view.js';
+import type { RealtimeSnapshot } from '../../src/model/alarm-view.js';
 import { ADMIN_PASSWORD, repoRoot } from '../helpers/service-process.js';
 
 export interface TestConfigOptions {

@@ -10,8 +10,8 @@ import { performance } from 'node:perf_hooks';
 import type { Socket } from 'socket.io-client';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlarmView } from '../../src/domain/alarm-view.js';
-import type { PressSnapshot } from '../../src/domain/press-snapshot.js';
+import type { AlarmView } from '../../src/model/alarm-view.js';
+import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import { eventually, repoRoot, startService, type ServiceProcess } from '../helpers/service-process.js';
 import { OPERATOR, openSocket, recordEvents, removeTestConfig, seededRandom, signInCrew, writeTestConfig, type Crew } from './e2e-kit.js';
 

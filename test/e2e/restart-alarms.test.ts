@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AlarmView } from '../../src/domain/alarm-view.js';
+import type { AlarmView } from '../../src/model/alarm-view.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
 import { ApiClient, OPERATOR, openSocket, recordEvents, removeTestConfig, signInCrew, snapshotOf, writeTestConfig } from './e2e-kit.js';
 

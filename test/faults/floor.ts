@@ -4,7 +4,7 @@
  * link, and the real Poller on top. Everything a test starts is registered for `teardown`.
  */
 import { ModbusBus, createSerialPair, type BusOptions, type LinkOptions, type SerialPair } from '../../drivers/index.js';
-import { profileSchema, type Profile } from '../../drivers/profile/schema.js';
+import { profileSchema, type Profile } from '../../src/model/profile-schema.js';
 import { Poller, type PolledPress } from '../../src/poller/poller.js';
 import type { OffScanSettings } from '../../src/poller/comm-health.js';
 import type { Reading } from '../../src/poller/reading.js';

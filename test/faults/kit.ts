@@ -3,7 +3,7 @@
  * (so a reply credited to the wrong request shows as a wrong value), waiting on conditions
  * and events instead of sleeping, and percentiles for timing assertions.
  */
-import { profileSchema, type Profile } from '../../drivers/profile/schema.js';
+import { profileSchema, type Profile } from '../../src/model/profile-schema.js';
 import type { BusEvents, ModbusBus } from '../../drivers/index.js';
 import type { PressPoller } from '../../src/poller/press-poller.js';
 import type { PressHealth, Reading } from '../../src/poller/reading.js';

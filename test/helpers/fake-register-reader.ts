@@ -7,8 +7,8 @@
  */
 import { encodeSignal } from '../../drivers/codec/values.js';
 import { ModbusError, type ModbusErrorKind } from '../../drivers/errors.js';
-import type { Profile } from '../../drivers/profile/schema.js';
-import type { Clock } from '../../src/domain/clock.js';
+import type { Profile } from '../../src/model/profile-schema.js';
+import type { Clock } from '../../src/lib/clock.js';
 import type { BitArea, ReadOptions, RegisterArea, RegisterReader } from '../../src/poller/register-reader.js';
 
 export interface FakeRequest {

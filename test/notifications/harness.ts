@@ -6,13 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AlarmEvent, AlarmEventType } from '../../src/alarms/alarm-types.js';
-import type { AlarmPriority, AlarmView } from '../../src/domain/alarm-view.js';
-import { ManualClock } from '../../src/domain/clock.js';
-import { TypedEmitter } from '../../src/domain/typed-emitter.js';
+import type { AlarmPriority, AlarmView } from '../../src/model/alarm-view.js';
+import { ManualClock } from '../../src/lib/clock.js';
+import { TypedEmitter } from '../../src/lib/typed-emitter.js';
 import { createNotifications, notificationsMigrations, webhookConfigSchema, type CreateNotificationsOptions, type NotificationEvents, type WebhookConfigInput } from '../../src/notifications/index.js';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
-import { OutboxRepository } from '../../src/store/outbox-repository.js';
+import { OutboxRepository } from '../../src/notifications/outbox-repository.js';
 import { captureLogs } from '../helpers/log-capture.js';
 
 export const SECRET = 'pressroom-test-secret-0123456789';

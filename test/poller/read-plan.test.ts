@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeSignal } from '../../drivers/codec/values.js';
-import { loadProfileFile } from '../../drivers/profile/load.js';
-import { profileSchema, type ProfileInput } from '../../drivers/profile/schema.js';
+import { loadProfileFile } from '../../src/model/profile-load.js';
+import { profileSchema, type ProfileInput } from '../../src/model/profile-schema.js';
 import { decodeBlock, planReads, ReadPlanError, type ReadBlock } from '../../src/poller/read-plan.js';
 
 type SignalInput = ProfileInput['signals'][number];

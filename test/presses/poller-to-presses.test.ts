@@ -3,9 +3,9 @@
  * dashboard would show for two presses on one bus as their PLCs change.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadProfileFile } from '../../drivers/profile/load.js';
-import { ManualClock } from '../../src/domain/clock.js';
-import type { PressSnapshot } from '../../src/domain/press-snapshot.js';
+import { loadProfileFile } from '../../src/model/profile-load.js';
+import { ManualClock } from '../../src/lib/clock.js';
+import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import { Poller } from '../../src/poller/poller.js';
 import type { StateTransition } from '../../src/presses/events.js';
 import { PressService } from '../../src/presses/press-service.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadProfileFile } from '../../drivers/profile/load.js';
-import { ManualClock } from '../../src/domain/clock.js';
-import type { PressSnapshot } from '../../src/domain/press-snapshot.js';
+import { loadProfileFile } from '../../src/model/profile-load.js';
+import { ManualClock } from '../../src/lib/clock.js';
+import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import type { PressHealth, Reading } from '../../src/poller/reading.js';
 import type { AlarmBits, CountersChanged, StateTransition } from '../../src/presses/events.js';
 import { PressService, type PressServiceOptions } from '../../src/presses/press-service.js';

@@ -6,7 +6,7 @@
  * too. The matrix must cover every route express mounts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlarmView } from '../../src/domain/alarm-view.js';
+import type { AlarmView } from '../../src/model/alarm-view.js';
 import { startService, type ServiceProcess } from '../helpers/service-process.js';
 import { OPERATOR, VIEWER, openSocket, removeTestConfig, signInCrew, snapshotOf, writeTestConfig, type Crew } from '../e2e/e2e-kit.js';
 import { mountedRoutes } from './mounted-routes.js';

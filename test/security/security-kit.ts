@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { AlarmView } from '../../src/domain/alarm-view.js';
+import type { AlarmView } from '../../src/model/alarm-view.js';
 import type { SupplyEntry } from '../../src/supplies/supply-types.js';
 import { eventually } from '../helpers/service-process.js';
 import { ADMIN_PASSWORD } from '../helpers/service-process.js';

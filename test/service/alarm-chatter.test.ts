@@ -5,8 +5,8 @@
  * maintenance technician. Any reader may fetch it, like GET /api/alarms.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatterStat as ChatterLine } from '../../src/domain/alarm-view.js';
-import type { AlarmView } from '../../src/domain/alarm-view.js';
+import type { ChatterStat as ChatterLine } from '../../src/model/alarm-view.js';
+import type { AlarmView } from '../../src/model/alarm-view.js';
 import { removeTestConfig, signInCrew, writeTestConfig, type Crew } from '../e2e/e2e-kit.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
 

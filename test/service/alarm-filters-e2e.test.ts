@@ -12,8 +12,8 @@
  * fountains and piles filled, so nothing else (a low level, a paper-out) joins the list.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlarmView } from '../../src/domain/alarm-view.js';
-import type { PressSnapshot } from '../../src/domain/press-snapshot.js';
+import type { AlarmView } from '../../src/model/alarm-view.js';
+import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
 import { openSocket, recordEvents, removeTestConfig, signInCrew, writeTestConfig, type Crew } from '../e2e/e2e-kit.js';
 import type { Socket } from 'socket.io-client';

@@ -17,7 +17,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AlarmView } from '../../src/domain/alarm-view.js';
+import type { AlarmView } from '../../src/model/alarm-view.js';
 import { immutableSupported } from '../store/temp-store.js';
 import { ADMIN_PASSWORD, eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
 

@@ -12,7 +12,7 @@
  * again, all of it clears.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PressSnapshot } from '../../src/domain/press-snapshot.js';
+import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import type { HealthReport } from '../../src/http/ports.js';
 import { removeTestConfig, signInCrew, writeTestConfig, type Crew } from '../e2e/e2e-kit.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { PressSnapshot } from '../../src/domain/press-snapshot.js';
+import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
 
 let service: ServiceProcess;

@@ -3,9 +3,9 @@
  * events and the alarm commands, through the real service process: the admin reads them back
  * from GET /api/audit.
  */
-import type { AuditEntry } from '../../src/domain/audit.js';
+import type { AuditEntry } from '../../src/model/audit.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlarmView } from '../../src/domain/alarm-view.js';
+import type { AlarmView } from '../../src/model/alarm-view.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
 import { OPERATOR, removeTestConfig, signInCrew, writeTestConfig, type Crew } from '../e2e/e2e-kit.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PressCounterState } from '../../src/store/counters-repository.js';
+import type { PressCounterState } from '../../src/presses/counters-repository.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { makeTempDir } from './temp-store.js';
 

@@ -1,4 +1,4 @@
-import type { FilterReading } from '../../src/store/sample-filter.js';
+import type { FilterReading } from '../../src/recording/sample-filter.js';
 
 /**
  * A deterministic day of three sheet-fed presses, as the poller would deliver it: speed and the

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
 import { StoreError } from '../../src/store/errors.js';
 import { appliedMigrations, migrate, type Migration } from '../../src/store/migrate.js';
-import { coreMigrations } from '../../src/store/migrations/core.js';
+import { coreMigrations } from '../../src/presses/press-migrations.js';
 import { openStore } from '../../src/store/index.js';
 import { makeTempDir } from './temp-store.js';
 

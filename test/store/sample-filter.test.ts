@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
-import { createSampleFilter, defaultSignalPolicy, type FilterReading, type SampleFilter } from '../../src/store/sample-filter.js';
-import type { Sample } from '../../src/store/samples-repository.js';
+import { createSampleFilter, defaultSignalPolicy, type FilterReading, type SampleFilter } from '../../src/recording/sample-filter.js';
+import type { Sample } from '../../src/recording/samples-repository.js';
 import { dayPresses, simulateDay } from './day-of-presses.js';
 import { makeTempDir } from './temp-store.js';
 

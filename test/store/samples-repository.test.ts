@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.js';
-import type { Sample } from '../../src/store/samples-repository.js';
+import type { Sample } from '../../src/recording/samples-repository.js';
 import { StoreError } from '../../src/store/errors.js';
 import { makeTempDir } from './temp-store.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.js';
-import type { RunStateTransition } from '../../src/store/transitions-repository.js';
+import type { RunStateTransition } from '../../src/presses/transitions-repository.js';
 import { makeTempDir } from './temp-store.js';
 
 let temp: ReturnType<typeof makeTempDir>;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Sample } from '../../src/store/samples-repository.js';
+import type { Sample } from '../../src/recording/samples-repository.js';
 import { shiftWindows, defaultShifts } from '../../src/supplies/shifts.js';
 import { inkEntry, startHarness, type Harness } from './harness.js';
 

@@ -5,7 +5,7 @@
  * refill or above the threshold + 20 %, unchanged while there is no estimate (press stopped).
  */
 import { describe, expect, it } from 'vitest';
-import type { PressSnapshot } from '../../src/domain/press-snapshot.js';
+import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import { TimeToEmptyTracker, type PreAlarm } from '../../src/supplies/time-to-empty-tracker.js';
 import { pressSnapshot, START } from './harness.js';
 

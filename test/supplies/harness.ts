@@ -9,17 +9,17 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { ManualClock } from '../../src/domain/clock.js';
-import type { PressSnapshot } from '../../src/domain/press-snapshot.js';
-import type { Role, SessionUser } from '../../src/domain/user.js';
+import { ManualClock } from '../../src/lib/clock.js';
+import type { PressSnapshot } from '../../src/model/press-snapshot.js';
+import type { Role, SessionUser } from '../../src/model/user.js';
 import { createHttpApp } from '../../src/http/http-app.js';
 import { createSupplies, levelHistoryFromSamples, suppliesMigrations, type Supplies, type SuppliesSettings } from '../../src/supplies/index.js';
-import { AuditRepository } from '../../src/store/audit-repository.js';
+import { AuditRepository } from '../../src/users/audit-repository.js';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
-import { coreMigrations } from '../../src/store/migrations/core.js';
-import { usersMigrations } from '../../src/store/migrations/users.js';
-import { SamplesRepository } from '../../src/store/samples-repository.js';
+import { coreMigrations } from '../../src/presses/press-migrations.js';
+import { usersMigrations } from '../../src/users/user-migrations.js';
+import { SamplesRepository } from '../../src/recording/samples-repository.js';
 
 export const START = Date.UTC(2026, 2, 2, 8, 0, 0);
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
-import { SupplyRepository } from '../../src/store/supply-repository.js';
+import { SupplyRepository } from '../../src/supplies/supply-repository.js';
 import { clientId, inkEntry, START, startHarness, type Harness } from './harness.js';
 
 let h: Harness;

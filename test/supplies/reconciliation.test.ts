@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/domain/clock.js';
+import { ManualClock } from '../../src/lib/clock.js';
 import { Reconciler } from '../../src/supplies/reconciler.js';
 import type { SupplyEntry, UnloggedRefill } from '../../src/supplies/supply-types.js';
 import { clientId, inkEntry, START, startHarness, type Harness } from './harness.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PressSnapshot } from '../../src/domain/press-snapshot.js';
+import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import { TimeToEmptyTracker, type PreAlarm } from '../../src/supplies/time-to-empty-tracker.js';
 import { levelPerSheet, minutesToEmpty } from '../../src/supplies/time-to-empty.js';
 import { pressSnapshot, START } from './harness.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditCsv, csvCell } from '../../src/audit/audit-csv.js';
+import { auditCsv, csvCell } from '../../src/users/audit-csv.js';
 
 describe('CSV cells', () => {
   it('are left bare when plain', () => {

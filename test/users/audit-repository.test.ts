@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditRepository } from '../../src/store/audit-repository.js';
+import { AuditRepository } from '../../src/users/audit-repository.js';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
-import { usersMigrations } from '../../src/store/migrations/users.js';
+import { usersMigrations } from '../../src/users/user-migrations.js';
 
 let dir: string;
 let db: StoreDatabase;

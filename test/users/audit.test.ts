@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StoredAuditEntry } from '../../src/audit/audit-reader.js';
+import type { StoredAuditEntry } from '../../src/users/audit-reader.js';
 import { get, postJson, startHarness, type Harness } from './auth-harness.js';
 
 let h: Harness;

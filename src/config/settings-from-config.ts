@@ -1,0 +1,34 @@
+/**
+ * The configuration file's `alarms:` and `supplies:` sections (minutes, hours, percent, as
+ * people write them) turned into the options of the alarm engine and the supplies module (ms).
+ */
+import type { AlarmPriority } from '../model/alarm-view.js';
+import type { AlarmsConfig, SuppliesConfig } from './settings-schema.js';
+import type { PressConfig } from './schema.js';
+import type { SuppliesSettings } from '../supplies/index.js';
+
+/** `AlarmEngineOptions.renotifyMs`: priorities with 0 minutes are left out (never re-announced). */
+export function renotifyMsFromConfig(alarms: AlarmsConfig): Partial<Record<AlarmPriority, number>> {
+  const renotifyMs: Partial<Record<AlarmPriority, number>> = {};
+  for (const [priority, minutes] of Object.entries(alarms.renotifyMinutes) as [AlarmPriority, number][]) {
+    if (minutes > 0) renotifyMs[priority] = Math.round(minutes * 60_000);
+  }
+  return renotifyMs;
+}
+
+/** `createSupplies({ preAlarmMinutesFor })`: the press's `levelAlarms.<kind>.preAlarmMinutes`, else `supplies.preAlarm.minutes`. */
+export function preAlarmMinutesFromConfig(config: { supplies: SuppliesConfig; presses: readonly Pick<PressConfig, 'id' | 'levelAlarms'>[] }): (pressId: string, kind: 'ink' | 'paper') => number {
+  const byPress = new Map(config.presses.map((press) => [press.id, press.levelAlarms]));
+  return (pressId, kind) => byPress.get(pressId)?.[kind]?.preAlarmMinutes ?? config.supplies.preAlarm.minutes;
+}
+
+/** `createSupplies({ settings })`. */
+export function suppliesSettingsFromConfig(supplies: SuppliesConfig): Partial<SuppliesSettings> {
+  return {
+    reconciliation: { windowMs: Math.round(supplies.reconciliationWindowMinutes * 60_000) },
+    timeToEmpty: { preAlarmMinutes: supplies.preAlarm.minutes },
+    lowLevelPercent: { ...supplies.lowLevelPercent },
+    shifts: supplies.shifts.map((shift) => ({ ...shift })),
+    suggestionMaxAgeMs: Math.round(supplies.suggestionMaxAgeHours * 3_600_000),
+  };
+}
