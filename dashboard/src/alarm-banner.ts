@@ -7,7 +7,8 @@ import { acknowledgeAlarm } from './alarm-actions.js';
 import { AlarmSound, isJam, isLoud, notifyJam } from './alarm-sound.js';
 import type { AppContext } from './app-context.js';
 import { announce, h, replaceChildren } from './dom.js';
-import { clock, PRIORITY_ICON, PRIORITY_RANK } from './format.js';
+import { priorityRank } from '../../src/model/vocabulary.js';
+import { clock, PRIORITY_ICON } from './format.js';
 import type { AlarmView } from './types.js';
 
 const SHOWN = 4;
@@ -24,7 +25,7 @@ export function announcedAlarms(alarms: Iterable<AlarmView>, now: number): Alarm
   return [...alarms]
     .filter((alarm) => !alarm.suppressed && !(alarm.shelvedUntil !== null && alarm.shelvedUntil > now) && alarm.state !== 'normal')
     .sort((a, b) =>
-      PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority]
+      priorityRank(a.priority) - priorityRank(b.priority)
       || Number(a.acknowledged) - Number(b.acknowledged)
       || Number(b.active) - Number(a.active)
       || b.raisedAt - a.raisedAt);

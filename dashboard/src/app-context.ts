@@ -1,4 +1,5 @@
 /** What every page gets: the live picture, the session, and the socket link. */
+import type { Role } from './types.js';
 import type { LiveConnection } from './live-connection.js';
 import type { LiveStore } from './live-store.js';
 import type { Session } from './session.js';
@@ -10,7 +11,7 @@ export interface AppContext {
   live: LiveConnection;
   outbox: SupplyOutbox;
   /** Shows the login dialog; resolves true once someone with at least `role` is signed in. */
-  requireLogin(role: 'viewer' | 'operator' | 'admin', why: string): Promise<boolean>;
+  requireLogin(role: Role, why: string): Promise<boolean>;
 }
 
 /** A page: its element goes into <main>; destroy() stops its timers and subscriptions. */

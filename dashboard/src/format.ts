@@ -60,7 +60,6 @@ export const STOP_REASONS: Record<string, string> = {
   other: 'other reason',
 };
 
-export const PRIORITY_RANK: Record<AlarmPriority, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 export const PRIORITY_ICON: Record<AlarmPriority, string> = { critical: '‼', high: '▲', medium: '◆', low: '●' };
 
 /** Process colours and a few common spot colours; anything else gets a neutral swatch and its name. */

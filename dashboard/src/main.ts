@@ -3,6 +3,7 @@
  * banner and the pages (hash routing: #/, #/press/<id>, #/alarms, #/supply, #/users).
  */
 import './styles.css';
+import type { Role } from './types.js';
 import { mountAlarmBanner } from './alarm-banner.js';
 import { parseRoute, type AppContext, type View } from './app-context.js';
 import { byId, h, replaceChildren } from './dom.js';
@@ -23,7 +24,7 @@ const session = new Session();
 const live = connectLive({ store });
 const outbox = new SupplyOutbox({ onUnauthenticated: () => session.expired() });
 
-async function requireLogin(role: 'viewer' | 'operator' | 'admin', why: string): Promise<boolean> {
+async function requireLogin(role: Role, why: string): Promise<boolean> {
   if (session.can(role)) return true;
   let closeDialog: () => void = () => undefined;
   const panel = loginPanel({ session, intro: why, onLoggedIn: () => closeDialog() });

@@ -6,18 +6,14 @@ export type { PressSnapshot, RunState, Quality, InkLevel, LevelReading, CommHeal
 export type { AlarmView, AlarmPriority, AlarmState, RealtimeSnapshot } from '../../src/model/alarm-view.js';
 export type { Role, SessionUser } from '../../src/model/user.js';
 
+export type { TimeToEmpty } from '../../src/model/press-snapshot.js';
 import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 
-/** Optional field some services add to a snapshot: minutes until empty at the current use. */
-export interface TimeToEmpty {
-  paper: number | null;
-  ink: { unit: number; minutes: number | null }[];
-}
+/** A snapshot with its time-to-empty figures (always there on the wire; the name stays for the views). */
+export type PressWithForecast = PressSnapshot;
 
-export type PressWithForecast = PressSnapshot & { timeToEmpty?: TimeToEmpty };
-
-export const SUPPLY_KINDS = ['ink', 'paper', 'plate', 'blanket', 'fountain-solution', 'other'] as const;
-export type SupplyKind = (typeof SUPPLY_KINDS)[number];
+export { supplyKinds as SUPPLY_KINDS, alarmPriorities, userRoles, type SupplyKind } from '../../src/model/vocabulary.js';
+import type { SupplyKind } from '../../src/model/vocabulary.js';
 
 /** What the tablet sends to POST /api/supplies. */
 export interface SupplyDraft {

@@ -90,8 +90,3 @@ export function conditionView(condition: Condition, occurrence: Occurrence, now:
   };
 }
 
-const PRIORITY_RANK: Record<AlarmPriority, number> = { low: 0, medium: 1, high: 2, critical: 3 };
-
-export function priorityRank(priority: AlarmPriority): number {
-  return PRIORITY_RANK[priority];
-}

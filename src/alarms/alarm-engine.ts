@@ -16,7 +16,8 @@ import { systemClock, type Clock } from '../lib/clock.js';
 import type { RunState, StopReason } from '../model/press-snapshot.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
 import { COMM_LOST_CODE, inkEmptySoonCode, inkLowCode, PAPER_EMPTY_SOON_CODE, PAPER_LOW_CODE, resolveAlarmSpec, type AlarmSpec, type LevelThresholds, type PressAlarmConfig } from './alarm-config.js';
-import { priorityRank, type Condition, type Occurrence } from './alarm-condition.js';
+import { priorityRank, stopReasons } from '../model/vocabulary.js';
+import type { Condition, Occurrence } from './alarm-condition.js';
 import { AlarmLifecycle } from './alarm-lifecycle.js';
 import { AlarmEngineError, type AckCommand, type AlarmCommandErrorKind, type AlarmCommandResult, type AlarmEngineEvents, type ChatterStat, type ShelveCommand, type UnshelveCommand } from './alarm-types.js';
 import { ChatterCounter, DEFAULT_CHATTER, type ChatterSettings } from './chatter-counter.js';
@@ -53,7 +54,7 @@ interface PressAlarms {
 }
 
 export const DEFAULT_RENOTIFY_MS: Partial<Record<AlarmPriority, number>> = { critical: 5 * 60_000 };
-const STOP_REASONS = new Set<string>(['jam', 'door-open', 'e-stop', 'operator', 'fault', 'other']);
+const STOP_REASONS = new Set<string>(stopReasons);
 
 export class AlarmEngine {
   private readonly clock: Clock;
@@ -192,7 +193,7 @@ export class AlarmEngine {
       if (condition.occurrence) views.push(this.lifecycle.view(condition, condition.occurrence));
     }
     return views.sort(
-      (a, b) => priorityRank(b.priority) - priorityRank(a.priority) || b.raisedAt - a.raisedAt || a.pressId.localeCompare(b.pressId) || a.code.localeCompare(b.code),
+      (a, b) => priorityRank(a.priority) - priorityRank(b.priority) || b.raisedAt - a.raisedAt || a.pressId.localeCompare(b.pressId) || a.code.localeCompare(b.code),
     );
   }
 

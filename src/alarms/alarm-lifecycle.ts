@@ -9,7 +9,8 @@ import type { AlarmPriority, AlarmView } from '../model/alarm-view.js';
 import type { Clock } from '../lib/clock.js';
 import type { TypedEmitter } from '../lib/typed-emitter.js';
 import type { AlarmEngineEvents, AlarmEventType, JournalAction, JournalEntry } from './alarm-types.js';
-import { conditionView, priorityRank, type Condition, type Occurrence } from './alarm-condition.js';
+import { priorityRank } from '../model/vocabulary.js';
+import { conditionView, type Condition, type Occurrence } from './alarm-condition.js';
 
 export interface LifecycleOptions {
   clock: Clock;
@@ -115,7 +116,7 @@ export class AlarmLifecycle {
     if (!occurrence) return;
     const from = occurrence.priority;
     occurrence.priority = priority;
-    const escalated = priorityRank(priority) > priorityRank(from);
+    const escalated = priorityRank(priority) < priorityRank(from);
     let note = `${from} → ${priority}`;
     if (escalated && occurrence.acknowledged) {
       // An operator acknowledged "ink at 14 %", not "ink at 4 %": the worse alarm needs its own ack.

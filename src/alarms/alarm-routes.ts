@@ -4,6 +4,7 @@
  * with synchronous=FULL before the answer (AlarmService), in one transaction with their audit line.
  */
 import { Router } from 'express';
+import { alarmPriorities } from '../model/vocabulary.js';
 import { z } from 'zod';
 import type { AlarmPriority, AlarmView, ChatterStat } from '../model/alarm-view.js';
 import type { AuditLog } from '../model/audit.js';
@@ -30,7 +31,7 @@ export interface AlarmPort {
 
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const priority = z.enum(['critical', 'high', 'medium', 'low']);
+const priority = z.enum(alarmPriorities);
 
 const listQuery = z.strictObject({
   active: bool.optional(),
@@ -39,7 +40,7 @@ const listQuery = z.strictObject({
   all: bool.optional(),
   press: z.string().max(64).optional(),
   pressId: z.string().max(64).optional(),
-  priority: z.union([priority, z.string().regex(/^(critical|high|medium|low)(,(critical|high|medium|low))*$/, 'critical, high, medium or low, comma separated')]).optional(),
+  priority: z.union([priority, z.string().regex(new RegExp(`^(${alarmPriorities.join('|')})(,(${alarmPriorities.join('|')}))*$`), `${alarmPriorities.slice(0, -1).join(', ')} or ${alarmPriorities.at(-1)}, comma separated`)]).optional(),
   from: instant.optional(),
   to: instant.optional(),
   limit: z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().int().min(1).max(10_000)).optional(),

@@ -20,7 +20,7 @@ import { pino, type Logger } from 'pino';
 import type { AlarmView } from '../model/alarm-view.js';
 import type { RunState, StopReason } from '../model/press-snapshot.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
-import { createDeferredWrites, type DeferredWrites } from '../recording/deferred-writes.js';
+import { createDeferredWrites, type DeferredWrites } from '../store/deferred-writes.js';
 import type { AlarmRepository } from './alarm-repository.js';
 import type { AlarmEngine, LevelUpdate } from './alarm-engine.js';
 import type { AckCommand, AlarmCommandResult, AlarmEvent, JournalEntry, ShelveCommand, UnshelveCommand } from './alarm-types.js';

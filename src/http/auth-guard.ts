@@ -4,7 +4,7 @@
  * Reads may be open to anonymous wall screens (config `access.anonymousRead`); writes
  * always need a session.
  */
-import type { RequestHandler, Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { hasRole, type Role, type SessionUser } from '../model/user.js';
 import { HttpError } from './http-error.js';
 
@@ -32,4 +32,13 @@ export function requireReader(anonymousRead: boolean): RequestHandler {
 /** The client's address from the socket itself: proxy headers are not trusted. */
 export function clientAddress(req: { socket: { remoteAddress?: string | undefined } }): string | null {
   return req.socket.remoteAddress ?? null;
+}
+
+/**
+ * Guards the read routes of `router` under `prefix` (anonymous read for wall screens, or any
+ * session). Express matches a mount path by whole segments, so `use('/alarms')` alone leaves
+ * the sibling `/alarms.csv` unguarded: the export is listed explicitly.
+ */
+export function guardedReads(prefix: string, guard: RequestHandler, router: Router): Router {
+  return Router().use([prefix, `${prefix}.csv`], guard).use(router);
 }

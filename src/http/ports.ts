@@ -39,9 +39,6 @@ export interface HistoryResult {
 
 export interface HistoryReadModel {
   history(query: HistoryQuery): HistoryResult;
-  transitions(pressId: string, from: number, to: number): TransitionView[];
-  /** The transition in force at `at` (the last one before it), or null if there is none. */
-  transitionInForce(pressId: string, at: number): TransitionView | null;
 }
 
 export interface TransitionView {
@@ -51,27 +48,4 @@ export interface TransitionView {
   detail: string | null;
 }
 
-export interface HealthReport {
-  status: 'ok' | 'degraded';
-  version: string;
-  startedAt: number;
-  uptimeS: number;
-  presses: { total: number; online: number };
-  /** `overrunning`: presses on the bus with scan classes that cannot keep their period (the bus is asked more than it carries). */
-  buses: { id: string; kind: string; connected: boolean; overrunning: { pressId: string; scanClasses: string[] }[] }[];
-  /** Why the status is `degraded`, one line each (offline presses, overrunning scan classes, store trouble); empty when `ok`. */
-  reasons: string[];
-  store: {
-    ok: boolean;
-    error?: string;
-    /** Writes waiting for the database: transitions, counters and alarm changes (`writes`), trend samples. */
-    pending: { writes: number; samples: number };
-    /** Lost since start: queued writes past their bound or refused for their content, samples thinned in an outage. */
-    dropped: { writes: number; samples: number };
-  };
-  /** Event-loop delay since start (perf_hooks), a measure of how responsive the service is. */
-  eventLoop: { p50Ms: number; p99Ms: number; maxMs: number };
-  realtimeClients: number;
-  /** Per webhook: pending, delivered, dead, last error (never the URL, which may hold a token). */
-  notifications: unknown[];
-}
+export type { HealthReport } from '../model/health.js';

@@ -3,7 +3,9 @@
  * public contract: `GET /api/alarms` items and the payload of `alarm:raised`,
  * `alarm:cleared`, `alarm:acked` and `alarm:updated` socket.io events.
  */
-export type AlarmPriority = 'critical' | 'high' | 'medium' | 'low';
+import type { AlarmPriority } from './vocabulary.js';
+
+export type { AlarmPriority };
 
 /**
  * unack-active: raised, nobody has acknowledged it; acked-active: acknowledged, condition

@@ -2,11 +2,9 @@
  * The live picture of one press, as the API and the dashboard see it. This shape is part of
  * the contract in DESIGN.md ("Interfaces others rely on"): extend it, do not rename fields.
  */
-export type RunState = 'production' | 'setup' | 'idle' | 'stopped' | 'cleanup' | 'offline';
-export type StopReason = 'jam' | 'door-open' | 'e-stop' | 'operator' | 'fault' | 'other';
-export type LinkKind = 'tcp' | 'rtu' | 'rtu-over-tcp';
-/** good: fresh reading; stale: older than 3 scan periods; bad: the last read failed. */
-export type Quality = 'good' | 'stale' | 'bad';
+import type { LinkKind, Quality, RunState, StopReason } from './vocabulary.js';
+
+export type { LinkKind, Quality, RunState, StopReason };
 
 export interface LevelReading {
   /** Percent full, 0-100, or null before the first good read. */
@@ -71,4 +69,12 @@ export interface PressSnapshot {
   activeAlarms: number;
   comm: CommHealth;
   updatedAt: number;
+  /** Minutes until paper and each ink unit run out at the current use (the supplies feature adds it). */
+  timeToEmpty?: TimeToEmpty;
+}
+
+/** Minutes until empty at the current use; null where there is no estimate (stopped, no trend yet). */
+export interface TimeToEmpty {
+  paper: number | null;
+  ink: { unit: number; minutes: number | null }[];
 }

@@ -13,6 +13,8 @@
 import { z } from 'zod';
 import { dataTypes, isBitArea, registerAreas, registerCount, registerOrders, type Area, type ByteOrder, type DataType, type WordOrder } from '../../drivers/codec/values.js';
 
+import { alarmPriorities, counterKinds, runStates, stopReasons, type AlarmPriority, type CounterKind, type RunState, type StopReason } from './vocabulary.js';
+
 export { isBitArea, registerCount };
 
 export const areaSchema = z.enum(registerAreas);
@@ -25,17 +27,17 @@ export const wordOrderSchema = z.enum(registerOrders);
 /** big: high byte first in each register (the Modbus standard); little: bytes swapped. */
 export const byteOrderSchema = z.enum(registerOrders);
 
-export const runStateSchema = z.enum(['production', 'setup', 'idle', 'stopped', 'cleanup', 'offline']);
-export type RunState = z.infer<typeof runStateSchema>;
+export const runStateSchema = z.enum(runStates);
+export type { RunState };
 
-export const stopReasonSchema = z.enum(['jam', 'door-open', 'e-stop', 'operator', 'fault', 'other']);
-export type StopReason = z.infer<typeof stopReasonSchema>;
+export const stopReasonSchema = z.enum(stopReasons);
+export type { StopReason };
 
-export const prioritySchema = z.enum(['critical', 'high', 'medium', 'low']);
-export type Priority = z.infer<typeof prioritySchema>;
+export const prioritySchema = z.enum(alarmPriorities);
+export type Priority = AlarmPriority;
 
-export const counterKindSchema = z.enum(['total', 'good', 'waste']);
-export type CounterKind = z.infer<typeof counterKindSchema>;
+export const counterKindSchema = z.enum(counterKinds);
+export type { CounterKind };
 
 /** A code from the PLC's state register, mapped to a run state (and a stop reason). */
 const stateCodeSchema = z.union([

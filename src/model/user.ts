@@ -1,7 +1,6 @@
-/** Roles, from least to most: viewer reads; operator logs supplies and handles alarms; admin manages users and settings. */
-export type Role = 'viewer' | 'operator' | 'admin';
+import { userRoles, type Role } from './vocabulary.js';
 
-export const ROLE_RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
+export type { Role };
 
 export interface SessionUser {
   id: number;
@@ -11,5 +10,5 @@ export interface SessionUser {
 }
 
 export function hasRole(user: SessionUser | undefined, needed: Role): boolean {
-  return user !== undefined && ROLE_RANK[user.role] >= ROLE_RANK[needed];
+  return user !== undefined && userRoles.indexOf(user.role) >= userRoles.indexOf(needed);
 }

@@ -1,20 +1,19 @@
 /**
- * Alarm notifications beyond the dashboard: outbound webhooks with a persisted outbox,
- * assembled for the composition root (src/app.ts):
+ * The notifications feature: alarm events beyond the dashboard, as outbound webhooks with a
+ * persisted outbox (retries with back-off, bounded, pruned). It applies its own migrations.
  *
- *   const notifications = createNotifications({ db: store.database, logger, clock, webhooks: config.notifications.webhooks,
- *                                               pressInfo: (id) => pressService.snapshot(id) });
- *   notifications.attach(alarms);   // before alarms.start(), so events at restore are queued too
+ *   const notifications = createNotifications({ db, logger, clock, webhooks, pressInfo });
+ *   notifications.attach(alarms);   // before alarms start, so events at restore are queued too
  *   notifications.start();          // resumes rows left pending by the last run
- *   …
- *   await notifications.stop();     // before store.close()
- *
- * The store's migrations must include `notificationsMigrations` (src/store/migrations/notifications.ts).
+ *   await notifications.stop();     // before the database closes
  */
 import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { TypedEmitter } from '../lib/typed-emitter.js';
+import type { FeatureModule } from '../feature-module.js';
 import type { StoreDatabase } from '../store/database.js';
+import { migrate } from '../store/migrate.js';
+import { notificationsMigrations } from './notification-migrations.js';
 import { OutboxRepository } from './outbox-repository.js';
 import type { NotificationEvents } from './notification-events.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
@@ -23,7 +22,7 @@ import type { WebhookConfig } from './webhook-config.js';
 import { WebhookNotifier, type AlarmEventSource, type WebhookStatus } from './webhook-notifier.js';
 import type { WebhookPress } from './webhook-payload.js';
 
-export { notificationsMigrations } from './notification-migrations.js';
+export { notificationsMigrations };
 export {
   notificationsConfigSchema,
   webhookConfigSchema,
@@ -61,7 +60,6 @@ export const defaultNotificationLimits: NotificationLimits = {
 };
 
 export interface CreateNotificationsOptions {
-  /** Migrated with `notificationsMigrations`. */
   db: StoreDatabase;
   webhooks: readonly WebhookConfig[];
   logger?: Logger;
@@ -78,19 +76,21 @@ export interface CreateNotificationsOptions {
   userAgent?: string;
 }
 
-export interface Notifications {
+export interface Notifications extends FeatureModule {
   /** Queue the alarm events of this source (the AlarmService). Returns the function that stops it. */
   attach(source: AlarmEventSource): () => void;
   /** Resume pending rows and send new ones as they come. */
   start(): void;
   /** Detach, stop sending; a request on the wire is aborted and its row stays pending. */
   stop(): Promise<void>;
+  health(): { fields: { notifications: WebhookStatus[] } };
   /** Per configured webhook: pending, delivered, dead and dropped rows, last error, next attempt. */
   status(): WebhookStatus[];
   readonly events: TypedEmitter<NotificationEvents>;
 }
 
 export function createNotifications(options: CreateNotificationsOptions): Notifications {
+  migrate(options.db, notificationsMigrations);
   const limits = { ...defaultNotificationLimits, ...options.limits };
   const notifier = new WebhookNotifier({
     repository: new OutboxRepository(options.db),
@@ -108,6 +108,10 @@ export function createNotifications(options: CreateNotificationsOptions): Notifi
     userAgent: options.userAgent ?? 'Pressroom-Webhooks/0.1',
   });
   return {
+    name: 'notifications',
+    migrations: notificationsMigrations,
+    routes: [],
+    health: () => ({ fields: { notifications: notifier.status() } }),
     attach: (source) => notifier.attach(source),
     start: () => notifier.start(),
     stop: () => notifier.stop(),

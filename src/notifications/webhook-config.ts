@@ -16,6 +16,7 @@
  * Types come from the schema (z.infer), never written by hand beside it.
  */
 import { z } from 'zod';
+import { alarmPriorities } from '../model/vocabulary.js';
 import type { AlarmPriority } from '../model/alarm-view.js';
 
 const webhookId = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, dash and underscore');
@@ -24,7 +25,7 @@ const webhookId = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters,
 export const webhookEvents = ['raised', 'cleared', 'acked', 'renotify'] as const;
 export type WebhookEvent = (typeof webhookEvents)[number];
 
-export const alarmPriorities = ['critical', 'high', 'medium', 'low'] as const satisfies readonly AlarmPriority[];
+export { alarmPriorities };
 
 /** RFC 9110 token: what a header name may be made of. */
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP header name');

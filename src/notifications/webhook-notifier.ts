@@ -14,6 +14,7 @@
  *   announced to this webhook (it de-escalated since), so a receiver's incident always closes.
  */
 import { randomUUID } from 'node:crypto';
+import { priorityRank } from '../model/vocabulary.js';
 import type { Logger } from 'pino';
 import type { AlarmEvent } from '../alarms/alarm-types.js';
 import type { AlarmPriority } from '../model/alarm-view.js';
@@ -64,7 +65,6 @@ export interface WebhookStatus {
   nextAttemptAt: number | null;
 }
 
-const RANK: Record<AlarmPriority, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
 export class WebhookNotifier {
   readonly events: TypedEmitter<NotificationEvents>;
@@ -140,7 +140,7 @@ export class WebhookNotifier {
       event: `alarm.${as}`,
       alarmId: event.alarm.id,
       pressId: event.alarm.pressId,
-      priorityRank: RANK[event.alarm.priority],
+      priorityRank: priorityRank(event.alarm.priority),
       body: JSON.stringify(webhookBody({ ...event, type: as }, press)),
       createdAt: at,
     }));
@@ -164,7 +164,7 @@ export class WebhookNotifier {
   private routeFor(webhook: WebhookConfig, event: AlarmEvent): WebhookEvent | null {
     const alarm = event.alarm;
     if (webhook.presses && !webhook.presses.includes(alarm.pressId)) return null;
-    const inRange = RANK[alarm.priority] <= RANK[webhook.minPriority];
+    const inRange = priorityRank(alarm.priority) <= priorityRank(webhook.minPriority);
     switch (event.type) {
       case 'raised':
       case 'renotify':

@@ -1,24 +1,23 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { HttpError, notFound } from '../http/http-error.js';
-import type { HistoryReadModel, PressReadModel } from '../http/ports.js';
+import type { PressReadModel, TransitionView } from '../http/ports.js';
 import { parseQuery } from '../http/validate.js';
 import { instant } from '../http/query-params.js';
 
 const DAY = 24 * 3600_000;
 
-const historyQuery = z.strictObject({
-  signal: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a signal name such as speed, counter.good, ink.1, paper'),
-  from: instant.optional(),
-  to: instant.optional(),
-  maxPoints: z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().int().min(2).max(10_000)).optional(),
-});
-
 const transitionsQuery = z.strictObject({ from: instant.optional(), to: instant.optional() });
 
-export function pressRoutes(options: { presses: PressReadModel; history: HistoryReadModel; now: () => number }): Router {
+/** The stored run-state transitions, as the transitions route needs them. */
+export interface TransitionsReader {
+  list(query: { pressId: string; from: number; to: number }): TransitionView[];
+  inForceAt(pressId: string, at: number): TransitionView | null;
+}
+
+export function pressRoutes(options: { presses: PressReadModel; transitions: TransitionsReader; now: () => number }): Router {
   const router = Router();
-  const { presses, history, now } = options;
+  const { presses, transitions, now } = options;
 
   router.get('/presses', (_req, res) => {
     res.json(presses.list());
@@ -30,17 +29,6 @@ export function pressRoutes(options: { presses: PressReadModel; history: History
     res.json(press);
   });
 
-  router.get('/presses/:id/history', (req, res) => {
-    const press = presses.get(req.params.id);
-    if (!press) throw notFound(`press "${req.params.id}"`);
-    const query = parseQuery(historyQuery, req);
-    const to = query.to ?? now();
-    const from = query.from ?? to - 3600_000;
-    if (from > to) throw new HttpError(400, 'invalid_request', `invalid query: from (${new Date(from).toISOString()}) is after to (${new Date(to).toISOString()})`);
-    const result = history.history({ pressId: press.id, signal: query.signal, from, to, maxPoints: query.maxPoints ?? 500 });
-    res.json({ pressId: press.id, signal: query.signal, from, to, ...result });
-  });
-
   router.get('/presses/:id/transitions', (req, res) => {
     const press = presses.get(req.params.id);
     if (!press) throw notFound(`press "${req.params.id}"`);
@@ -49,8 +37,16 @@ export function pressRoutes(options: { presses: PressReadModel; history: History
     const from = query.from ?? to - DAY;
     if (from > to) throw new HttpError(400, 'invalid_request', 'invalid query: from is after to');
     // `previous`: the transition in force at `from` (before it), so a client can draw the whole range
-    res.json({ pressId: press.id, from, to, transitions: history.transitions(press.id, from, to), previous: history.transitionInForce(press.id, from) });
+    res.json({ pressId: press.id, from, to, transitions: transitions.list({ pressId: press.id, from, to }).map(view), previous: nullable(transitions.inForceAt(press.id, from)) });
   });
 
   return router;
+}
+
+function view(t: TransitionView): TransitionView {
+  return { at: t.at, state: t.state, reason: t.reason, detail: t.detail };
+}
+
+function nullable(t: TransitionView | null): TransitionView | null {
+  return t && view(t);
 }

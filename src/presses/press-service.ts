@@ -34,6 +34,16 @@ export interface PressServiceOptions {
   logger?: Logger;
 }
 
+/** Fields of a snapshot that another feature derives from the snapshot itself. */
+export type SnapshotAnnotations = Pick<PressSnapshot, 'timeToEmpty'>;
+
+export interface SnapshotAnnotator {
+  /** Sees a snapshot about to be announced; returns the fields it adds to it. */
+  observe(snapshot: PressSnapshot): Partial<SnapshotAnnotations>;
+  /** The fields as of the last snapshot observed, for reads between updates. */
+  current(pressId: string): Partial<SnapshotAnnotations>;
+}
+
 /** What the service listens to: a Poller or a PressPoller. */
 export interface ReadingSource {
   onReading(listener: PollerEvents['reading']): () => void;
@@ -49,12 +59,13 @@ export class PressService {
   private readonly emitter: TypedEmitter<PressServiceEvents>;
   private readonly throttle: UpdateThrottle;
   private readonly unknownPresses = new Set<string>();
+  private readonly annotators: SnapshotAnnotator[] = [];
 
   constructor(options: PressServiceOptions) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.emitter = new TypedEmitter<PressServiceEvents>((error, event) => this.logger.error({ err: error, event }, 'a press service event listener threw'));
-    this.throttle = new UpdateThrottle(this.clock, (pressId) => this.emitter.emit('press:update', this.presses.get(pressId)!.snapshot(this.clock.now())));
+    this.throttle = new UpdateThrottle(this.clock, (pressId) => this.publish(pressId));
     const now = this.clock.now();
     for (const definition of options.presses) {
       if (this.presses.has(definition.id)) throw new Error(`press "${definition.id}" is defined twice`);
@@ -78,21 +89,31 @@ export class PressService {
     };
   }
 
+  /**
+   * Adds an annotator: it sees every snapshot before `press:update` announces it and adds what
+   * it derives (time to empty), so each update leaves this service once, complete.
+   */
+  addAnnotator(annotator: SnapshotAnnotator): void {
+    this.annotators.push(annotator);
+  }
+
   snapshot(pressId: string): PressSnapshot | undefined {
-    return this.presses.get(pressId)?.snapshot(this.clock.now());
+    const snapshot = this.presses.get(pressId)?.snapshot(this.clock.now());
+    return snapshot && this.withAnnotations(snapshot);
   }
 
   snapshots(): PressSnapshot[] {
     const now = this.clock.now();
-    return [...this.presses.values()].map((press) => press.snapshot(now));
+    return [...this.presses.values()].map((press) => this.withAnnotations(press.snapshot(now)));
   }
 
-  /** The alarm engine's count of active alarms replaces the count of active alarm bits. */
+  /**
+   * The alarm engine's count of active alarms replaces the count of active alarm bits. It rides
+   * on the press's next update (within one fast scan period): the alarm event itself reaches
+   * the dashboards at once, so no extra `press:update` is sent for it.
+   */
   setActiveAlarms(pressId: string, count: number): void {
-    const press = this.press(pressId);
-    if (!press) return;
-    press.setActiveAlarms(count, this.clock.now());
-    this.requestUpdate(pressId);
+    this.press(pressId)?.setActiveAlarms(count, this.clock.now());
   }
 
   applyReading(reading: Reading): void {
@@ -124,6 +145,17 @@ export class PressService {
       `press ${transition.pressId}: ${transition.from} → ${transition.to}${transition.reason ? ` (${transition.reason})` : ''}`,
     );
     this.emitter.emit('state:transition', transition);
+  }
+
+  private publish(pressId: string): void {
+    const snapshot = this.presses.get(pressId)!.snapshot(this.clock.now());
+    for (const annotator of this.annotators) Object.assign(snapshot, annotator.observe(snapshot));
+    this.emitter.emit('press:update', snapshot);
+  }
+
+  private withAnnotations(snapshot: PressSnapshot): PressSnapshot {
+    for (const annotator of this.annotators) Object.assign(snapshot, annotator.current(snapshot.id));
+    return snapshot;
   }
 
   private requestUpdate(pressId: string): void {

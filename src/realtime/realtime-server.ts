@@ -1,11 +1,10 @@
 /**
  * socket.io fan-out to dashboards: a `snapshot` on connect, then live events. Thin: it
- * only relays what the domain services announce. Every dashboard is in the `board` room;
- * `subscribe`/`unsubscribe` with a press id joins `press:<id>` for detail-only events.
+ * only relays what the feature modules announce, each event to every dashboard.
  */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import type { AlarmView, RealtimeSnapshot } from '../model/alarm-view.js';
 import type { PressSnapshot } from '../model/press-snapshot.js';
 import type { PressReadModel } from '../http/ports.js';
@@ -18,8 +17,6 @@ export interface RealtimeOptions {
   now: () => number;
   /** Decides whether a handshake may connect (session / anonymous read); default: all. */
   authorize?: (req: IncomingMessage) => boolean;
-  /** Called with each connected socket so write handlers can be attached by the auth layer. */
-  onConnection?: (socket: Socket) => void;
   /**
    * Re-checked for every socket every `revalidateMs`: a socket whose session has ended
    * (logout, user disabled, password changed) is disconnected when this says no.
@@ -63,16 +60,8 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
   });
 
   io.on('connection', (socket) => {
-    void socket.join('board');
     const snapshot: RealtimeSnapshot = { serverTime: options.now(), presses: options.presses.list(), alarms: options.activeAlarms() };
     socket.emit('snapshot', snapshot);
-    socket.on('subscribe', (pressId: unknown) => {
-      if (typeof pressId === 'string' && options.presses.get(pressId)) void socket.join(`press:${pressId}`);
-    });
-    socket.on('unsubscribe', (pressId: unknown) => {
-      if (typeof pressId === 'string') void socket.leave(`press:${pressId}`);
-    });
-    options.onConnection?.(socket);
   });
   const revalidate = options.stillAuthorized;
   const revalidation = revalidate
@@ -93,9 +82,9 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
 
   return {
     io,
-    pressUpdated: (snapshot) => io.to('board').emit('press:update', snapshot),
-    alarmEvent: (event, alarm) => io.to('board').emit(event, alarm),
-    emit: (event, payload) => io.to('board').emit(event, payload),
+    pressUpdated: (snapshot) => io.emit('press:update', snapshot),
+    alarmEvent: (event, alarm) => io.emit(event, alarm),
+    emit: (event, payload) => io.emit(event, payload),
     connectedClients: () => io.engine.clientsCount,
     close: () => {
       if (revalidation) clearInterval(revalidation);

@@ -10,10 +10,11 @@
  */
 import type { Logger } from 'pino';
 import type { PressSnapshot } from '../model/press-snapshot.js';
-import { createSampleFilter, defaultSignalPolicy, type FilterReading, type Sample, type Store } from '../store/index.js';
+import { createSampleFilter, defaultSignalPolicy, type FilterReading } from './sample-filter.js';
+import type { Sample, SamplesRepository } from './samples-repository.js';
 
 export interface SampleRecorderOptions {
-  store: Store;
+  samples: Pick<SamplesRepository, 'insertMany'>;
   logger: Logger;
   ratedSpeedOf: (pressId: string) => number;
   flushMs?: number;
@@ -60,7 +61,7 @@ export function createSampleRecorder(options: SampleRecorderOptions): SampleReco
     if (pending.length === 0) return;
     const batch = pending;
     try {
-      options.store.samples.insertMany(batch);
+      options.samples.insertMany(batch);
       pending = [];
       if (failing) options.logger.info({ rows: batch.length, dropped: droppedThisOutage }, 'sample recording recovered');
       failing = false;

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { qualities } from '../model/vocabulary.js';
 import type { Quality } from '../model/press-snapshot.js';
 
 export interface HistoryQuery {
@@ -65,7 +66,6 @@ interface BucketRow {
   lastQuality: number;
 }
 
-const QUALITIES: readonly Quality[] = ['good', 'stale', 'bad'];
 
 /** The prepared statements of history queries, made once per connection. */
 export class HistoryReader {
@@ -146,5 +146,5 @@ function toPoint(row: PointRow): SamplePoint {
 }
 
 function qualityOf(code: number): Quality {
-  return QUALITIES[code] ?? 'bad';
+  return qualities[code] ?? 'bad';
 }

@@ -1,4 +1,5 @@
 import type { Quality } from '../model/press-snapshot.js';
+import { qualities } from '../model/vocabulary.js';
 import type { StoreDatabase } from '../store/database.js';
 import { HistoryReader, type HistoryQuery, type SampleHistory } from './samples-history.js';
 
@@ -21,7 +22,6 @@ export interface Sample {
 }
 
 /** How quality is stored (an integer 0 costs no bytes in an SQLite record). */
-const QUALITY_CODES: Record<Quality, number> = { good: 0, stale: 1, bad: 2 };
 
 export class SamplesRepository {
   /** Series ids by `${pressId}\u0000${signal}`; series are never deleted, so entries stay valid. */
@@ -62,7 +62,7 @@ export class SamplesRepository {
     this.db.write(`insert ${samples.length} samples`, () => {
       for (const sample of samples) {
         const seriesId = this.seriesId(sample.pressId, sample.signal, created);
-        this.insertSample.run(seriesId, sample.at, sample.value, QUALITY_CODES[sample.quality ?? 'good']);
+        this.insertSample.run(seriesId, sample.at, sample.value, qualities.indexOf(sample.quality ?? 'good'));
       }
     });
     // Only after the commit: a rolled-back transaction also rolled back the new series rows.

@@ -1,87 +1,9 @@
-import type { Logger } from 'pino';
-import { openDatabase, type StoreDatabase } from './database.js';
-import { migrate, type Migration } from './migrate.js';
-import { coreMigrations } from '../presses/press-migrations.js';
-import { CountersRepository } from '../presses/counters-repository.js';
-import { SamplesRepository } from '../recording/samples-repository.js';
-import { TransitionsRepository } from '../presses/transitions-repository.js';
-
+/**
+ * The database and nothing else: open it (pragmas, busy timeouts), migrate it, classify its
+ * errors, and queue machine writes it refuses. Repositories and migrations belong to the
+ * feature that owns the tables (alarms/, supplies/, users/, presses/, recording/, notifications/).
+ */
 export { StoreError, isStoreError, type StoreErrorKind } from './errors.js';
 export { openDatabase, type OpenDatabaseOptions, type StoreDatabase } from './database.js';
 export { migrate, appliedMigrations, type Migration } from './migrate.js';
-export { coreMigrations } from '../presses/press-migrations.js';
-export { CountersRepository, type PressCounterState } from '../presses/counters-repository.js';
-export {
-  SamplesRepository,
-  type Sample,
-  type HistoryQuery,
-  type SampleHistory,
-  type SampleBucket,
-  type SamplePoint,
-} from '../recording/samples-repository.js';
-export { TransitionsRepository, type RunStateTransition, type StoredRunStateTransition } from '../presses/transitions-repository.js';
-export {
-  createSampleFilter,
-  defaultSignalPolicy,
-  type SampleFilter,
-  type SampleFilterOptions,
-  type SignalPolicy,
-  type FilterReading,
-} from '../recording/sample-filter.js';
-
-export interface OpenStoreOptions {
-  dataDir: string;
-  /** Defaults to 'pressroom.db'. */
-  fileName?: string;
-  logger?: Logger;
-  busyTimeoutMs?: number;
-  /** More migration sets (alarms, supplies, users …), applied after the core set, in order. */
-  migrations?: readonly (readonly Migration[])[];
-}
-
-export interface PurgeResult {
-  samples: number;
-  transitions: number;
-}
-
-/** The database and its repositories, opened and migrated. One per process. */
-export interface Store {
-  readonly database: StoreDatabase;
-  readonly transitions: TransitionsRepository;
-  readonly samples: SamplesRepository;
-  readonly counters: CountersRepository;
-  /**
-   * Retention: delete samples and transitions older than `cutoff` (ms since epoch), keeping per
-   * series and per press the last row before it. The caller runs this periodically, e.g. hourly
-   * with `cutoff = now - retentionDays * 86_400_000`.
-   */
-  purgeOlderThan(cutoff: number): PurgeResult;
-  close(): void;
-}
-
-export function openStore(options: OpenStoreOptions): Store {
-  const database = openDatabase(options);
-  try {
-    migrate(database, [...coreMigrations, ...(options.migrations ?? []).flat()]);
-    const transitions = new TransitionsRepository(database);
-    const samples = new SamplesRepository(database);
-    const counters = new CountersRepository(database);
-    return {
-      database,
-      transitions,
-      samples,
-      counters,
-      purgeOlderThan(cutoff) {
-        const result = { samples: samples.purgeOlderThan(cutoff), transitions: transitions.purgeOlderThan(cutoff) };
-        database.logger.info({ cutoff, ...result }, 'retention purge');
-        return result;
-      },
-      close() {
-        database.close();
-      },
-    };
-  } catch (error) {
-    database.close();
-    throw error;
-  }
-}
+export { createDeferredWrites, type DeferredWrites } from './deferred-writes.js';

@@ -1,13 +1,8 @@
 /**
- * The supply-replacement log, assembled for the composition root (src/app.ts):
- *
- *   const supplies = createSupplies({ db, logger, clock, audit, presses, history, onLogged });
- *   app: createHttpApp({ apiRouters: [..., supplies.router] })
- *   press service, for every snapshot: snapshot.timeToEmpty = supplies.observeSnapshot(snapshot)
- *   alarm engine, after each snapshot: alarms.updateLevels(id, at, { …levels, emptySoon: supplies.emptySoon(id) })
- *   realtime: supplies.events.on('supply:logged', …) (or onLogged), 'supplies:pre-alarm', …
- *
- * The store's migrations must include `suppliesMigrations` (src/store/migrations/supplies.ts).
+ * The supplies feature: the supply-replacement log (idempotent by clientId, void and replace,
+ * audited), reconciliation with the level sensors, suggestions, consumption, time to empty and
+ * its pre-alarm, and the /api/supplies routes. It annotates each press snapshot with its time
+ * to empty (`annotator`), and announces `supply:logged` and `supplies:pre-alarm` on `events`.
  */
 import type { Router } from 'express';
 import { pino, type Logger } from 'pino';
@@ -16,7 +11,11 @@ import { systemClock, type Clock } from '../lib/clock.js';
 import type { PressSnapshot } from '../model/press-snapshot.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
 import { supplyRoutes } from './supply-routes.js';
+import type { FeatureModule } from '../feature-module.js';
+import type { SnapshotAnnotator } from '../presses/press-service.js';
 import type { StoreDatabase } from '../store/database.js';
+import { migrate } from '../store/migrate.js';
+import { suppliesMigrations } from './supply-migrations.js';
 import { SupplyRepository } from './supply-repository.js';
 import type { LevelHistory } from './consumption.js';
 import { Reconciler, type ReconcilerSettings } from './reconciler.js';
@@ -26,7 +25,7 @@ import type { SupplyEntry } from './supply-types.js';
 import { TimeToEmptyTracker, type EmptySoon, type TimeToEmptySettings } from './time-to-empty-tracker.js';
 import type { TimeToEmpty } from './time-to-empty.js';
 
-export { suppliesMigrations } from './supply-migrations.js';
+export { suppliesMigrations };
 export { levelHistoryFromSamples } from './level-history.js';
 export type { ConsumptionReport, LevelHistory } from './consumption.js';
 export type { EmptySoon, PreAlarm } from './time-to-empty-tracker.js';
@@ -45,7 +44,6 @@ export interface SuppliesSettings {
 }
 
 export interface CreateSuppliesOptions {
-  /** Migrated with `suppliesMigrations`. */
   db: StoreDatabase;
   audit: AuditLog;
   presses: { get(id: string): PressSnapshot | undefined; list(): PressSnapshot[] };
@@ -62,8 +60,10 @@ export interface CreateSuppliesOptions {
   onLogged?: (entry: SupplyEntry) => void;
 }
 
-export interface Supplies {
+export interface Supplies extends FeatureModule {
   router: Router;
+  /** Adds `timeToEmpty` to each press snapshot, observing its levels on the way (reconciliation, pre-alarms). */
+  annotator: SnapshotAnnotator;
   service: SuppliesService;
   events: TypedEmitter<SuppliesEvents>;
   reconciler: Reconciler;
@@ -77,7 +77,10 @@ export interface Supplies {
   stop(): void;
 }
 
+export type SuppliesModule = Supplies;
+
 export function createSupplies(options: CreateSuppliesOptions): Supplies {
+  migrate(options.db, suppliesMigrations);
   const logger = options.logger ?? pino({ level: 'silent' });
   const clock = options.clock ?? systemClock;
   const settings = options.settings ?? {};
@@ -108,7 +111,19 @@ export function createSupplies(options: CreateSuppliesOptions): Supplies {
   });
   service.start();
   const router = supplyRoutes({ supplies: service, presses: options.presses, anonymousRead: options.anonymousRead ?? true, now: () => clock.now() });
+  const lastTimeToEmpty = new Map<string, TimeToEmpty>();
   return {
+    name: 'supplies',
+    migrations: suppliesMigrations,
+    routes: [router],
+    annotator: {
+      observe(snapshot) {
+        const timeToEmpty = service.observeSnapshot(snapshot);
+        lastTimeToEmpty.set(snapshot.id, timeToEmpty);
+        return { timeToEmpty };
+      },
+      current: (pressId) => ({ timeToEmpty: lastTimeToEmpty.get(pressId) }),
+    },
     router,
     service,
     events,

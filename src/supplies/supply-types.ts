@@ -5,8 +5,9 @@
  * An entry is never edited nor deleted. A mistake is corrected by voiding the entry (with a
  * reason) and, optionally, logging the corrected one in the same step.
  */
-export const supplyKinds = ['ink', 'paper', 'plate', 'blanket', 'fountain-solution', 'other'] as const;
-export type SupplyKind = (typeof supplyKinds)[number];
+import { supplyKinds, type SupplyKind } from '../model/vocabulary.js';
+
+export { supplyKinds, type SupplyKind };
 
 export const unitsOfMeasure = ['kg', 'g', 'l', 'ml', 'sheets', 'pcs', 'rolls', 'm'] as const;
 export type UnitOfMeasure = (typeof unitsOfMeasure)[number];
@@ -19,9 +20,6 @@ export type UnitOfMeasure = (typeof unitsOfMeasure)[number];
  * - not-applicable: nothing measures it (plates, blankets, fountain solution, other).
  */
 export type ReconciliationStatus = 'pending' | 'confirmed' | 'flagged' | 'not-applicable';
-
-/** Kinds a level sensor can confirm. */
-export const reconcilableKinds: readonly SupplyKind[] = ['ink', 'paper'];
 
 export interface Actor {
   id: number;

@@ -15,11 +15,7 @@ export interface ConsumptionPoint {
   sheets: number;
 }
 
-export interface TimeToEmpty {
-  /** Minutes until the pile or roll is empty; null when the press is not consuming paper. */
-  paper: number | null;
-  ink: { unit: number; minutes: number | null }[];
-}
+export type { TimeToEmpty } from '../model/press-snapshot.js';
 
 export interface EstimateOptions {
   /** Production readings of one channel since its last refill, oldest first. */

@@ -3,11 +3,11 @@
  * 400 answers with details) and the users service (so the first-admin path obeys them too).
  */
 import { z } from 'zod';
+import { userRoles } from '../model/vocabulary.js';
 import type { Role } from '../model/user.js';
 
-export const ROLES = ['viewer', 'operator', 'admin'] as const satisfies readonly Role[];
 
-export const roleSchema = z.enum(ROLES);
+export const roleSchema = z.enum(userRoles);
 
 export const usernameSchema = z
   .string()

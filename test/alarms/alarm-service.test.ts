@@ -9,7 +9,7 @@ import { AlarmService } from '../../src/alarms/alarm-service.js';
 import { openDatabase } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
 import { alarmMigrations } from '../../src/alarms/alarm-migrations.js';
-import { createDeferredWrites } from '../../src/recording/deferred-writes.js';
+import { createDeferredWrites } from '../../src/store/deferred-writes.js';
 import { alarmConfigFromProfile } from '../../src/alarms/alarm-config.js';
 import type { AlarmEvent } from '../../src/alarms/alarm-types.js';
 import { PRESS, profile } from './harness.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmView } from '../../src/model/alarm-view.js';
-import { openStore } from '../../src/store/index.js';
+import { openTestStore as openStore } from '../helpers/test-store.js';
 import { eventually, type ServiceProcess } from '../helpers/service-process.js';
 import { api, apiLogin, launchBrowser, quietDemoConfig, signedInContext, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDeferredWrites } from '../../src/recording/deferred-writes.js';
+import { createDeferredWrites } from '../../src/store/deferred-writes.js';
 import { captureLogs } from '../helpers/log-capture.js';
 
 class FakeStoreError extends Error {

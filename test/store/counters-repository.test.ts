@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PressCounterState } from '../../src/presses/counters-repository.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import { openTestStore as openStore, type TestStore as Store } from '../helpers/test-store.js';
 import { makeTempDir } from './temp-store.js';
 
 let temp: ReturnType<typeof makeTempDir>;

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
 import { StoreError } from '../../src/store/errors.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import { openTestStore as openStore, type TestStore as Store } from '../helpers/test-store.js';
 import { immutableSupported, makeTempDir, setImmutable } from './temp-store.js';
 
 let temp: ReturnType<typeof makeTempDir>;

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
 import { StoreError } from '../../src/store/errors.js';
 import { appliedMigrations, migrate, type Migration } from '../../src/store/migrate.js';
-import { coreMigrations } from '../../src/presses/press-migrations.js';
-import { openStore } from '../../src/store/index.js';
+import { pressMigrations } from '../../src/presses/press-migrations.js';
+import { recordingMigrations } from '../../src/recording/recording-migrations.js';
 import { makeTempDir } from './temp-store.js';
 
 let temp: ReturnType<typeof makeTempDir>;
@@ -77,21 +77,26 @@ describe('migrate', () => {
   it('leaves ids it was not given alone (they belong to other sets)', () => {
     db = openDatabase({ dataDir: temp.dir });
     migrate(db, supplies);
-    expect(migrate(db, coreMigrations)).toHaveLength(coreMigrations.length);
-    expect(appliedMigrations(db)).toHaveLength(supplies.length + coreMigrations.length);
+    expect(migrate(db, pressMigrations)).toHaveLength(pressMigrations.length);
+    expect(appliedMigrations(db)).toHaveLength(supplies.length + pressMigrations.length);
   });
 });
 
-describe('openStore migrations', () => {
-  it('applies the core set then extra sets once, across reopen', () => {
-    const first = openStore({ dataDir: temp.dir, migrations: [supplies] });
-    expect(appliedMigrations(first.database)).toEqual([...coreMigrations.map((m) => m.id), ...supplies.map((m) => m.id)]);
-    expect(tables(first.database)).toEqual(
-      expect.arrayContaining(['run_state_transitions', 'sample_series', 'samples', 'press_counters', 'supply_log']),
-    );
+describe('feature migration sets', () => {
+  it('each applies once, in the order the features are created, across reopen', () => {
+    const sets = [pressMigrations, recordingMigrations, supplies];
+    const first = openDatabase({ dataDir: temp.dir });
+    for (const set of sets) migrate(first, set);
+    expect(appliedMigrations(first)).toEqual(sets.flat().map((m) => m.id));
+    expect(tables(first)).toEqual(expect.arrayContaining(['run_state_transitions', 'sample_series', 'samples', 'press_counters', 'supply_log']));
     first.close();
-    const again = openStore({ dataDir: temp.dir, migrations: [supplies] });
-    expect(appliedMigrations(again.database)).toHaveLength(coreMigrations.length + supplies.length);
+    const again = openDatabase({ dataDir: temp.dir });
+    for (const set of sets) expect(migrate(again, set)).toEqual([]);
+    expect(appliedMigrations(again)).toHaveLength(sets.flat().length);
     again.close();
+  });
+
+  it('keep the ids shipped when the store owned them, so a database made before the move migrates nothing again', () => {
+    expect([...pressMigrations, ...recordingMigrations].map((m) => m.id).sort()).toEqual(['core-001-transitions', 'core-002-samples', 'core-003-press-counters']);
   });
 });

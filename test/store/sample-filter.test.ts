@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/index.js';
+import { openTestStore as openStore } from '../helpers/test-store.js';
 import { createSampleFilter, defaultSignalPolicy, type FilterReading, type SampleFilter } from '../../src/recording/sample-filter.js';
 import type { Sample } from '../../src/recording/samples-repository.js';
 import { dayPresses, simulateDay } from './day-of-presses.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/store/index.js';
+import { openTestStore as openStore, type TestStore as Store } from '../helpers/test-store.js';
 import type { Sample } from '../../src/recording/samples-repository.js';
 import { StoreError } from '../../src/store/errors.js';
 import { makeTempDir } from './temp-store.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/store/index.js';
+import { openTestStore as openStore, type TestStore as Store } from '../helpers/test-store.js';
 import type { RunStateTransition } from '../../src/presses/transitions-repository.js';
 import { makeTempDir } from './temp-store.js';
 

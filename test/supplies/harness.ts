@@ -17,7 +17,8 @@ import { createSupplies, levelHistoryFromSamples, suppliesMigrations, type Suppl
 import { AuditRepository } from '../../src/users/audit-repository.js';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
-import { coreMigrations } from '../../src/presses/press-migrations.js';
+import { pressMigrations } from '../../src/presses/press-migrations.js';
+import { recordingMigrations } from '../../src/recording/recording-migrations.js';
 import { usersMigrations } from '../../src/users/user-migrations.js';
 import { SamplesRepository } from '../../src/recording/samples-repository.js';
 
@@ -75,7 +76,7 @@ export async function startHarness(options: { dir?: string; settings?: Partial<S
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pressroom-supplies-'));
   const logger = pino({ level: 'silent' });
   const db = openDatabase({ dataDir: dir, logger });
-  migrate(db, [...coreMigrations, ...usersMigrations, ...suppliesMigrations]);
+  migrate(db, [...pressMigrations, ...recordingMigrations, ...usersMigrations, ...suppliesMigrations]);
   const clock = new ManualClock(START);
   const audit = new AuditRepository(db, () => clock.now());
   const samples = new SamplesRepository(db);

@@ -15,7 +15,7 @@ import type { Role } from '../../src/model/user.js';
 import { currentUser, requireRole } from '../../src/http/auth-guard.js';
 import { createHttpApp } from '../../src/http/http-app.js';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
-import { createAuth, type Auth, type CreateAuthOptions } from '../../src/users/create-auth.js';
+import { createAuth, type Auth, type CreateAuthOptions } from '../../src/users/index.js';
 
 export const SYSTEM = { userId: null, username: null, ip: null };
 

@@ -1,5 +1,6 @@
 /** The alarms page: the alarm list with filters, and the journal of the listed alarms as a CSV download. */
 import { describeError, listFrom, request, withQuery } from '../api.js';
+import { alarmPriorities } from '../types.js';
 import type { AppContext, View } from '../app-context.js';
 import { h, replaceChildren } from '../dom.js';
 import type { AlarmView } from '../types.js';
@@ -37,7 +38,7 @@ export function alarmsView(context: AppContext, query: URLSearchParams): View {
     select('active', 'Condition', [['', 'active or cleared'], ['true', 'active'], ['false', 'cleared']]),
     select('unacknowledged', 'Acknowledgement', [['', 'any'], ['true', 'unacknowledged'], ['false', 'acknowledged']]),
     pressFilter,
-    select('priority', 'Priority', [['', 'any'], ['critical', 'critical'], ['high', 'high'], ['medium', 'medium'], ['low', 'low']]),
+    select('priority', 'Priority', [['', 'any'], ...alarmPriorities.map((p): [string, string] => [p, p])]),
     dateInput('from', 'From'), dateInput('to', 'To'),
     h('button', { type: 'submit', class: 'button primary' }, 'Apply'));
   const csv = h('a', { class: 'button', download: 'alarms.csv' }, '↓ Export the journal of these alarms (CSV)');

@@ -3,10 +3,9 @@ import { describeError, listFrom, request } from '../api.js';
 import type { AppContext, View } from '../app-context.js';
 import { openFormDialog } from '../dialog.js';
 import { h, replaceChildren } from '../dom.js';
-import type { Role, SessionUser } from '../types.js';
+import { userRoles, type Role, type SessionUser } from '../types.js';
 
 type UserRow = SessionUser & { disabled?: boolean; active?: boolean; hasPin?: boolean; lastLoginAt?: number | null };
-const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 
 function field(name: string, label: string, attrs: Record<string, string | number | boolean> = {}): HTMLElement[] {
   const input = h('input', { id: `user-${name}`, name, autocomplete: 'off', ...attrs });
@@ -14,7 +13,7 @@ function field(name: string, label: string, attrs: Record<string, string | numbe
 }
 
 function roleSelect(current: Role): HTMLElement[] {
-  const select = h('select', { id: 'user-role', name: 'role' }, ...ROLES.map((role) => h('option', { value: role, selected: role === current }, role)));
+  const select = h('select', { id: 'user-role', name: 'role' }, ...userRoles.map((role) => h('option', { value: role, selected: role === current }, role)));
   return [h('label', { for: select.id }, 'Role'), select];
 }
 

@@ -1,14 +1,14 @@
 /**
- * Everything about users, sessions and the audit log, wired for the composition root:
+ * The users feature: users and roles, sessions (password or PIN), the login throttle, the
+ * audit log of every write, and the /api/auth, /api/users and /api/audit routes.
  *
- *   const auth = createAuth({ db, logger, now });
- *   await auth.bootstrapAdmin({ env: process.env, print: (line) => console.log(line) });
- *   createHttpApp({ logger, before: [auth.sessionMiddleware], apiRouters: [...auth.routers, ...] });
- *   createRealtimeServer({ ..., authorize: (req) => anonymousRead || auth.userFromCookieHeader(req.headers.cookie) !== undefined });
- *
- * It applies its own migrations (idempotent), so it works whether or not the root already did.
+ *   const users = createAuth({ db, logger, now, print });   // applies its own migrations
+ *   http: createHttpApp({ before: [users.sessionMiddleware], apiRouters: users.routes })
+ *   realtime: authorize: (req) => anonymousRead || users.userFromCookieHeader(req.headers.cookie) !== undefined
+ *   users.start()   // creates the first admin when there are no users; prints its password once
  */
 import type { RequestHandler, Router } from 'express';
+import type { FeatureModule } from '../feature-module.js';
 import { pino, type Logger } from 'pino';
 import type { AuditLog } from '../model/audit.js';
 import type { SessionUser } from '../model/user.js';
@@ -37,9 +37,11 @@ export interface CreateAuthOptions {
   env?: Record<string, string | undefined>;
   throttle?: Partial<ThrottleSettings>;
   sessions?: Partial<SessionSettings>;
+  /** Where the generated first admin password goes at `start()`; default stdout. */
+  print?: (line: string) => void;
 }
 
-export interface Auth {
+export interface Auth extends FeatureModule {
   /** Put in `createHttpApp({ before: [...] })`: sets `res.locals.user`, refuses cross-site writes. */
   sessionMiddleware: RequestHandler;
   /** /auth, /users and /audit routes, to mount under /api. */
@@ -68,16 +70,24 @@ export function createAuth(options: CreateAuthOptions): Auth {
   const throttle = new LoginThrottle({ now, ...(options.throttle ? { settings: options.throttle } : {}) });
   const login = new LoginService({ db, userService: users, users: userRepository, sessions, throttle, audit, now, logger });
 
+  const routers = [authRoutes({ login }), userRoutes({ users }), auditRoutes({ audit, now })];
+  const bootstrap = (request: { env?: Record<string, string | undefined>; print: (line: string) => void }) => {
+    const full: BootstrapAdminRequest = { env: request.env ?? options.env ?? process.env, print: request.print };
+    return bootstrapAdmin(users, full);
+  };
   return {
+    name: 'users',
+    migrations: usersMigrations,
+    routes: routers,
+    async start() {
+      await bootstrap({ print: options.print ?? ((line) => console.log(line)) });
+    },
     sessionMiddleware: createSessionMiddleware({ sessions }),
-    routers: [authRoutes({ login }), userRoutes({ users }), auditRoutes({ audit, now })],
+    routers,
     userFromCookieHeader: createUserFromCookieHeader(sessions),
     audit,
     users,
     sessions,
-    bootstrapAdmin: (request) => {
-      const full: BootstrapAdminRequest = { env: request.env ?? options.env ?? process.env, print: request.print };
-      return bootstrapAdmin(users, full);
-    },
+    bootstrapAdmin: bootstrap,
   };
 }

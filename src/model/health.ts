@@ -1,0 +1,38 @@
+/**
+ * GET /api/health: the report (part of the contract) and the part each feature module
+ * contributes to it. The health module merges the parts; a feature never builds the whole.
+ */
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  version: string;
+  startedAt: number;
+  uptimeS: number;
+  presses: { total: number; online: number };
+  /** `overrunning`: presses on the bus with scan classes that cannot keep their period (the bus is asked more than it carries). */
+  buses: { id: string; kind: string; connected: boolean; overrunning: { pressId: string; scanClasses: string[] }[] }[];
+  /** Why the status is `degraded`, one line each (offline presses, overrunning scan classes, store trouble); empty when `ok`. */
+  reasons: string[];
+  store: StoreHealth;
+  /** Event-loop delay since start (perf_hooks), a measure of how responsive the service is. */
+  eventLoop: { p50Ms: number; p99Ms: number; maxMs: number };
+  realtimeClients: number;
+  /** Per webhook: pending, delivered, dead, last error (never the URL, which may hold a token). */
+  notifications: unknown[];
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  error?: string;
+  /** Writes waiting for the database: transitions, counters and alarm changes (`writes`), trend samples. */
+  pending: { writes: number; samples: number };
+  /** Lost since start: queued writes past their bound or refused for their content, samples thinned in an outage. */
+  dropped: { writes: number; samples: number };
+}
+
+/** What one feature adds: lines for `reasons` (each makes the status degraded) and its own fields. */
+export interface HealthPart {
+  reasons?: string[];
+  fields?: Partial<Omit<HealthReport, 'status' | 'reasons' | 'store'>>;
+  /** Its share of `store`: the first error named wins; counts add up. */
+  store?: { error?: string; pending?: Partial<StoreHealth['pending']>; dropped?: Partial<StoreHealth['dropped']> };
+}

@@ -1,0 +1,39 @@
+/**
+ * The built-in simulator as a feature: buses marked `simulate: true` are served by simulated
+ * presses in this process (over real Modbus: a loopback TCP port, or a virtual serial cable),
+ * and POST /api/simulation/presses/:id/events drives them (training, tests, the demo).
+ */
+import type { Logger } from 'pino';
+import type { Simulation } from '../../simulators/simulation.js';
+import type { ResolvedConfig, ResolvedPress } from '../config/load.js';
+import type { BusConfig } from '../config/schema.js';
+import type { FeatureModule } from '../feature-module.js';
+import type { AuditLog } from '../model/audit.js';
+import { linkForBus, type BusLink } from './simulated-buses.js';
+import { createSimulationControl } from './simulation-control.js';
+import { simulationRoutes } from './simulation-routes.js';
+
+export interface SimulationModule extends FeatureModule {
+  /** The link a bus uses: its real one, or, for `simulate: true`, the simulator started for it. */
+  linkFor(bus: BusConfig, presses: ResolvedPress[]): Promise<BusLink>;
+  /** Simulations started so far, by bus id. */
+  readonly simulations: ReadonlyMap<string, Simulation>;
+}
+
+export function createSimulationModule(options: { config: ResolvedConfig; audit: AuditLog; logger: Logger }): SimulationModule {
+  const simulations = new Map<string, Simulation>();
+  return {
+    name: 'simulation',
+    migrations: [],
+    routes: [simulationRoutes({ control: createSimulationControl(options.config, simulations), audit: options.audit })],
+    simulations,
+    async linkFor(bus, presses) {
+      const busLink = await linkForBus(bus, presses, options.logger);
+      if (busLink.simulation) simulations.set(bus.id, busLink.simulation);
+      return busLink;
+    },
+    async stop() {
+      await Promise.all([...simulations.values()].map((simulation) => simulation.close()));
+    },
+  };
+}
