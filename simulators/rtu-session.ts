@@ -138,7 +138,7 @@ export class RtuSession {
   }
 
   private broadcast(pdu: Buffer): void {
-    let isWrite = false;
+    let isWrite: boolean;
     try {
       isWrite = !isReadRequest(decodeRequest(pdu));
     } catch (error) {

@@ -13,7 +13,7 @@ import type { Simulation } from '../simulators/simulation.js';
 import { createAlarmsModule } from './alarms/index.js';
 import type { ResolvedConfig } from './config/load.js';
 import { preAlarmMinutesFromConfig, renotifyMsFromConfig, suppliesSettingsFromConfig } from './config/settings-from-config.js';
-import type { FeatureModule } from './feature-module.js';
+import type { FeatureModule } from './http/feature-module.js';
 import { createHealthModule } from './health/index.js';
 import { requireReader } from './http/auth-guard.js';
 import { answerParserErrors } from './http/client-error.js';
@@ -64,7 +64,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   const deferred = createDeferredWrites({ logger: log('store') });
 
   const users = createAuth({ db, logger: log('auth'), now, env: options.env, print: options.print });
-  const simulation = createSimulationModule({ config, audit: users.audit, logger });
+  const simulation = createSimulationModule({ presses: config.presses, audit: users.audit, logger });
   const presses = await createPressesModule({
     buses: config.buses,
     presses: config.presses,

@@ -5,7 +5,7 @@
  * pipelined, as the Modbus TCP spec allows) for `durationMs`, then stops sending and waits
  * for the replies still owed.
  */
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { connect, type Socket } from 'node:net';
 
 export interface LoadOptions {

@@ -43,7 +43,7 @@ for (;;) {
     if (error?.code !== 'EEXIST') throw error;
     // a lock older than two minutes was left by a build that died
     if (Date.now() - statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs > 120_000) rmSync(lockDir, { recursive: true, force: true });
-    if (Date.now() > deadline) throw new Error(`dashboard: waited 2 min for another build (${lockDir}); remove it if no build runs`);
+    if (Date.now() > deadline) throw new Error(`dashboard: waited 2 min for another build (${lockDir}); remove it if no build runs`, { cause: error });
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -30,7 +30,7 @@ export interface SupplyDraft {
   suggestionId?: string;
 }
 
-export type { SupplyEntry, UnloggedRefill, LowLevelSuggestion } from '../../src/supplies/supply-types.js';
+export type { SupplyEntry, UnloggedRefill, LowLevelSuggestion } from '../../src/model/supply.js';
 
 export interface HistoryPoint {
   at: number;

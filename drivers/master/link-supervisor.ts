@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type { LinkDown, Transport } from '../transport/transport.js';
-import { TypedEmitter } from '../typed-emitter.js';
+import { type TypedEmitter } from '../typed-emitter.js';
 import type { Backoff } from './backoff.js';
 import type { BusEvents, DisconnectReason } from './bus-options.js';
 

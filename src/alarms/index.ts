@@ -6,8 +6,8 @@
  */
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import type { ResolvedPress } from '../config/load.js';
-import type { FeatureModule } from '../feature-module.js';
+import type { ResolvedPress } from '../model/plant.js';
+import type { FeatureModule } from '../http/feature-module.js';
 import { guardedReads } from '../http/auth-guard.js';
 import type { Clock } from '../lib/clock.js';
 import type { AlarmPriority } from '../model/alarm-view.js';

@@ -8,14 +8,10 @@ import path from 'node:path';
 import { ConfigError, type ConfigProblem } from '../model/config-error.js';
 import { loadProfileFile, readYamlFile, validate } from '../model/profile-load.js';
 import type { PollingSettings, Profile } from '../model/profile-schema.js';
+import type { ResolvedPress } from '../model/plant.js';
 import { configSchema, type BusConfig, type Config, type PressConfig } from './schema.js';
 
-export interface ResolvedPress extends Omit<PressConfig, 'polling' | 'profile' | 'ratedSpeed'> {
-  profile: Profile;
-  profileFile: string;
-  polling: PollingSettings;
-  ratedSpeed: number;
-}
+export type { ResolvedPress };
 
 export interface ResolvedConfig extends Omit<Config, 'presses'> {
   file: string;

@@ -5,6 +5,7 @@
  * Turned into the engine's and the supplies module's options by src/app/settings-from-config.ts.
  */
 import { z } from 'zod';
+import { preAlarmMinutes } from '../model/plant.js';
 import { prioritySchema } from '../model/profile-schema.js';
 import { defaultShifts, shiftSchema } from '../supplies/shifts.js';
 
@@ -12,7 +13,7 @@ import { defaultShifts, shiftSchema } from '../supplies/shifts.js';
 const renotifyMinutes = z.number().min(0).max(24 * 60);
 const percent = z.number().min(0).max(100);
 /** Time-to-empty pre-alarm threshold; 0 = off. */
-export const preAlarmMinutes = z.number().min(0).max(24 * 60);
+export { preAlarmMinutes };
 
 export const alarmsConfigSchema = z.strictObject({
   /**

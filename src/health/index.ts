@@ -3,7 +3,7 @@
  * queues, webhooks, realtime clients) with the process's own figures (uptime, event-loop
  * delay). 200 even when degraded: the service itself answers; load balancers read `status`.
  */
-import type { FeatureModule } from '../feature-module.js';
+import type { FeatureModule } from '../http/feature-module.js';
 import type { HealthPart, HealthReport } from '../model/health.js';
 import { createEventLoopMonitor } from './event-loop-monitor.js';
 import { healthRoutes } from './health-routes.js';

@@ -3,6 +3,7 @@
  * public contract: `GET /api/alarms` items and the payload of `alarm:raised`,
  * `alarm:cleared`, `alarm:acked` and `alarm:updated` socket.io events.
  */
+import type { PressSnapshot } from './press-snapshot.js';
 import type { AlarmPriority } from './vocabulary.js';
 
 export type { AlarmPriority };
@@ -45,7 +46,7 @@ export interface AlarmView {
 /** socket.io `snapshot`, sent on connect. */
 export interface RealtimeSnapshot {
   serverTime: number;
-  presses: import('./press-snapshot.js').PressSnapshot[];
+  presses: PressSnapshot[];
   alarms: AlarmView[];
 }
 

@@ -10,7 +10,7 @@
 import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { TypedEmitter } from '../lib/typed-emitter.js';
-import type { FeatureModule } from '../feature-module.js';
+import type { FeatureModule } from '../http/feature-module.js';
 import type { StoreDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
 import { notificationsMigrations } from './notification-migrations.js';

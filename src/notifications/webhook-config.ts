@@ -17,7 +17,6 @@
  */
 import { z } from 'zod';
 import { alarmPriorities } from '../model/vocabulary.js';
-import type { AlarmPriority } from '../model/alarm-view.js';
 
 const webhookId = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, dash and underscore');
 

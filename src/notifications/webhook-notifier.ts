@@ -17,7 +17,6 @@ import { randomUUID } from 'node:crypto';
 import { priorityRank } from '../model/vocabulary.js';
 import type { Logger } from 'pino';
 import type { AlarmEvent } from '../alarms/alarm-types.js';
-import type { AlarmPriority } from '../model/alarm-view.js';
 import type { Clock, TimerHandle } from '../lib/clock.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
 import type { NewOutboxEntry, OutboxRepository } from './outbox-repository.js';

@@ -5,7 +5,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import type { FeatureModule } from '../feature-module.js';
+import type { FeatureModule } from '../http/feature-module.js';
 import type { HealthPart } from '../model/health.js';
 import { guardedReads } from '../http/auth-guard.js';
 import type { PressReadModel } from '../http/ports.js';

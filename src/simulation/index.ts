@@ -5,9 +5,9 @@
  */
 import type { Logger } from 'pino';
 import type { Simulation } from '../../simulators/simulation.js';
-import type { ResolvedConfig, ResolvedPress } from '../config/load.js';
-import type { BusConfig } from '../config/schema.js';
-import type { FeatureModule } from '../feature-module.js';
+import type { ResolvedPress } from '../model/plant.js';
+import type { BusConfig } from '../model/plant.js';
+import type { FeatureModule } from '../http/feature-module.js';
 import type { AuditLog } from '../model/audit.js';
 import { linkForBus, type BusLink } from './simulated-buses.js';
 import { createSimulationControl } from './simulation-control.js';
@@ -20,12 +20,12 @@ export interface SimulationModule extends FeatureModule {
   readonly simulations: ReadonlyMap<string, Simulation>;
 }
 
-export function createSimulationModule(options: { config: ResolvedConfig; audit: AuditLog; logger: Logger }): SimulationModule {
+export function createSimulationModule(options: { presses: readonly Pick<ResolvedPress, 'id' | 'bus' | 'unitId'>[]; audit: AuditLog; logger: Logger }): SimulationModule {
   const simulations = new Map<string, Simulation>();
   return {
     name: 'simulation',
     migrations: [],
-    routes: [simulationRoutes({ control: createSimulationControl(options.config, simulations), audit: options.audit })],
+    routes: [simulationRoutes({ control: createSimulationControl(options.presses, simulations), audit: options.audit })],
     simulations,
     async linkFor(bus, presses) {
       const busLink = await linkForBus(bus, presses, options.logger);

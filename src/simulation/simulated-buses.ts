@@ -7,8 +7,8 @@ import type { Logger } from 'pino';
 import type { LinkOptions } from '../../drivers/master/bus-options.js';
 import { createSerialPair } from '../../drivers/transport/paired-serial-binding.js';
 import { startSimulation, type Simulation } from '../../simulators/simulation.js';
-import type { ResolvedPress } from '../config/load.js';
-import type { BusConfig } from '../config/schema.js';
+import type { ResolvedPress } from '../model/plant.js';
+import type { BusConfig } from '../model/plant.js';
 
 export interface BusLink {
   link: LinkOptions;

@@ -1,12 +1,13 @@
 import type { Simulation } from '../../simulators/simulation.js';
-import type { ResolvedConfig } from '../config/load.js';
+import type { ResolvedPress } from '../model/plant.js';
+
 import type { SimulationControl, SimulationEvent } from './simulation-routes.js';
 import { HttpError } from '../http/http-error.js';
 
 /** Maps press ids to the simulated press behind them and applies trainer events. */
-export function createSimulationControl(config: ResolvedConfig, simulations: ReadonlyMap<string, Simulation>): SimulationControl {
+export function createSimulationControl(presses: readonly Pick<ResolvedPress, 'id' | 'bus' | 'unitId'>[], simulations: ReadonlyMap<string, Simulation>): SimulationControl {
   const pressOf = (pressId: string) => {
-    const press = config.presses.find((p) => p.id === pressId);
+    const press = presses.find((p) => p.id === pressId);
     const simulation = press && simulations.get(press.bus);
     return press && simulation ? simulation.press(press.unitId) : undefined;
   };

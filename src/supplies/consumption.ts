@@ -11,7 +11,7 @@
  */
 import type { Shift } from './shifts.js';
 import { shiftWindows } from './shifts.js';
-import type { SupplyEntry } from './supply-types.js';
+import type { SupplyEntry } from '../model/supply.js';
 
 export interface SignalPoint {
   at: number;

@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../lib/clock.js';
 import type { PressSnapshot } from '../model/press-snapshot.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
 import { supplyRoutes } from './supply-routes.js';
-import type { FeatureModule } from '../feature-module.js';
+import type { FeatureModule } from '../http/feature-module.js';
 import type { SnapshotAnnotator } from '../presses/press-service.js';
 import type { StoreDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
@@ -21,7 +21,7 @@ import type { LevelHistory } from './consumption.js';
 import { Reconciler, type ReconcilerSettings } from './reconciler.js';
 import { defaultShifts, type Shift } from './shifts.js';
 import { SuppliesService, type SuppliesEvents } from './supplies-service.js';
-import type { SupplyEntry } from './supply-types.js';
+import type { SupplyEntry } from '../model/supply.js';
 import { TimeToEmptyTracker, type EmptySoon, type TimeToEmptySettings } from './time-to-empty-tracker.js';
 import type { TimeToEmpty } from './time-to-empty.js';
 
@@ -31,7 +31,7 @@ export type { ConsumptionReport, LevelHistory } from './consumption.js';
 export type { EmptySoon, PreAlarm } from './time-to-empty-tracker.js';
 export type { TimeToEmpty } from './time-to-empty.js';
 export type { SuppliesEvents } from './supplies-service.js';
-export type * from './supply-types.js';
+export type * from '../model/supply.js';
 
 export interface SuppliesSettings {
   reconciliation: Partial<ReconcilerSettings>;

@@ -12,7 +12,7 @@
  * - An entry still unmatched `windowMs` after it was logged is flagged.
  */
 import type { Clock } from '../lib/clock.js';
-import type { SupplyKind, UnloggedRefill } from './supply-types.js';
+import type { SupplyKind, UnloggedRefill } from '../model/supply.js';
 
 export interface ReconcilerSettings {
   /** A rise of at least this many percentage points is a refill. */

@@ -7,7 +7,7 @@
  * text cells get a leading apostrophe, which shows the text as typed and runs nothing. Numbers
  * are written as numbers and never prefixed.
  */
-import type { SupplyEntry } from './supply-types.js';
+import type { SupplyEntry } from '../model/supply.js';
 
 export const CSV_HEADER = [
   'id', 'logged_at', 'press', 'kind', 'unit', 'color', 'product', 'lot', 'quantity', 'uom', 'note',

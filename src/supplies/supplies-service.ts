@@ -8,14 +8,14 @@ import type { Logger } from 'pino';
 import type { AuditLog } from '../model/audit.js';
 import type { Clock, TimerHandle } from '../lib/clock.js';
 import type { PressSnapshot } from '../model/press-snapshot.js';
-import { TypedEmitter } from '../lib/typed-emitter.js';
+import { type TypedEmitter } from '../lib/typed-emitter.js';
 import type { StoreDatabase } from '../store/database.js';
 import type { SupplyRepository } from './supply-repository.js';
 import { consumptionReport, type ConsumptionReport, type LevelHistory } from './consumption.js';
 import { isReconcilable, type Reconciler, type ReconcilerOutcome } from './reconciler.js';
 import type { Shift } from './shifts.js';
 import { SupplyError } from './supply-error.js';
-import type { Actor, LowLevelSuggestion, Reconciliation, SupplyEntry, SupplyFilter, SupplyInput, UnloggedRefill } from './supply-types.js';
+import type { Actor, LowLevelSuggestion, Reconciliation, SupplyEntry, SupplyFilter, SupplyInput, UnloggedRefill } from '../model/supply.js';
 import type { PreAlarm, TimeToEmptyTracker } from './time-to-empty-tracker.js';
 import type { TimeToEmpty } from './time-to-empty.js';
 

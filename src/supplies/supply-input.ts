@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { PressSnapshot } from '../model/press-snapshot.js';
-import { supplyKinds, type SupplyInput, type UnitOfMeasure } from './supply-types.js';
+import { supplyKinds, type SupplyInput, type UnitOfMeasure } from '../model/supply.js';
 
 /** The largest quantity one entry may carry: a typo guard (a pallet is ~10,000 sheets). */
 export const MAX_QUANTITY = 1_000_000;

@@ -7,7 +7,7 @@ import type {
   SupplyKind,
   UnitOfMeasure,
   UnloggedRefill,
-} from './supply-types.js';
+} from '../model/supply.js';
 import type { StoreDatabase } from '../store/database.js';
 
 /** Who stored an entry and when: set by the server, never taken from the client. */

@@ -8,7 +8,7 @@ import { SupplyError } from './supply-error.js';
 import { supplyInputSchema, type PressLookup } from './supply-input.js';
 import { CSV_HEADER, csvLine, csvRow } from './supplies-csv.js';
 import type { Requester, SuppliesService } from './supplies-service.js';
-import { supplyKinds, type SupplyFilter } from './supply-types.js';
+import { supplyKinds, type SupplyFilter } from '../model/supply.js';
 import { clientAddress, currentUser, requireReader, requireRole } from '../http/auth-guard.js';
 import { HttpError, notFound, validationError } from '../http/http-error.js';
 import { parseBody, parseQuery } from '../http/validate.js';

@@ -8,7 +8,7 @@
  *   users.start()   // creates the first admin when there are no users; prints its password once
  */
 import type { RequestHandler, Router } from 'express';
-import type { FeatureModule } from '../feature-module.js';
+import type { FeatureModule } from '../http/feature-module.js';
 import { pino, type Logger } from 'pino';
 import type { AuditLog } from '../model/audit.js';
 import type { SessionUser } from '../model/user.js';

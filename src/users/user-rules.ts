@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { userRoles } from '../model/vocabulary.js';
-import type { Role } from '../model/user.js';
 
 
 export const roleSchema = z.enum(userRoles);

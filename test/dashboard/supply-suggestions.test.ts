@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PressSnapshot } from '../../src/model/press-snapshot.js';
-import type { LowLevelSuggestion, SupplyEntry, UnloggedRefill } from '../../src/supplies/supply-types.js';
+import type { LowLevelSuggestion, SupplyEntry, UnloggedRefill } from '../../src/model/supply.js';
 import { removeTestConfig, writeTestConfig } from '../e2e/e2e-kit.js';
 import { eventually, type ServiceProcess } from '../helpers/service-process.js';
 import { api, apiLogin, launchBrowser, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';

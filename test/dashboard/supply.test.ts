@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SupplyEntry } from '../../src/supplies/supply-types.js';
+import type { SupplyEntry } from '../../src/model/supply.js';
 import type { ServiceProcess } from '../helpers/service-process.js';
 import { api, apiLogin, launchBrowser, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
 

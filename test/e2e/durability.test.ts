@@ -7,7 +7,7 @@
  * one data folder that survives them all.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SupplyEntry } from '../../src/supplies/supply-types.js';
+import type { SupplyEntry } from '../../src/model/supply.js';
 import { startService, type ServiceProcess } from '../helpers/service-process.js';
 import { ApiClient, OPERATOR, removeTestConfig, seededRandom, signInCrew, writeTestConfig } from './e2e-kit.js';
 

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PressSnapshot } from '../../src/model/press-snapshot.js';
-import type { SupplyEntry, UnloggedRefill } from '../../src/supplies/supply-types.js';
+import type { SupplyEntry, UnloggedRefill } from '../../src/model/supply.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
 import { OPERATOR, openSocket, recordEvents, signInCrew, removeTestConfig, writeTestConfig, type Crew } from './e2e-kit.js';
 

@@ -131,7 +131,10 @@ describe(`byte faults over ${FRAMES.toLocaleString('en')} RTU frames`, () => {
         if (outcome.wrong) wrong.push(`lane ${i + 1} #${n} (${damage}) ${outcome.wrong}`);
         tally[damage][outcome.ok ? 'ok' : 'failed']++;
         if (!outcome.ok && outcome.kind) failureKinds.add(outcome.kind);
-        if (!outcome.ok && n + 1 < outcomes.length) outcomes[n + 1]!.ok ? recovered++ : notRecovered++;
+        if (!outcome.ok && n + 1 < outcomes.length) {
+          if (outcomes[n + 1]!.ok) recovered++;
+          else notRecovered++;
+        }
       });
     });
     console.info(`byte faults: ${FRAMES} frames in ${Math.round(elapsedMs)} ms`, tally);

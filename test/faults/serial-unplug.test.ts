@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ModbusBus } from '../../drivers/index.js';
+import { type ModbusBus } from '../../drivers/index.js';
 import type { PressPoller } from '../../src/poller/press-poller.js';
 import type { Reading } from '../../src/poller/reading.js';
 import { resolveProfile, startSimulation } from '../../simulators/simulation.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmView } from '../../src/model/alarm-view.js';
-import type { SupplyEntry } from '../../src/supplies/supply-types.js';
+import type { SupplyEntry } from '../../src/model/supply.js';
 import { ADMIN_PASSWORD, repoRoot, startService, type ServiceProcess } from '../helpers/service-process.js';
 import { openSocket, recordEvents, signInCrew, removeTestConfig, writeTestConfig, type Crew } from '../e2e/e2e-kit.js';
 import { routeMatrix, type MatrixContext } from './route-matrix.js';

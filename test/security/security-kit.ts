@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AlarmView } from '../../src/model/alarm-view.js';
-import type { SupplyEntry } from '../../src/supplies/supply-types.js';
+import type { SupplyEntry } from '../../src/model/supply.js';
 import { eventually } from '../helpers/service-process.js';
 import { ADMIN_PASSWORD } from '../helpers/service-process.js';
 import { OPERATOR, VIEWER, type ApiClient, type Answer, type Crew } from '../e2e/e2e-kit.js';

@@ -3,8 +3,6 @@ import type { Sample } from '../../src/recording/samples-repository.js';
 import { shiftWindows, defaultShifts } from '../../src/supplies/shifts.js';
 import { inkEntry, startHarness, type Harness } from './harness.js';
 
-const HOUR = 3600_000;
-
 describe('shift windows', () => {
   it('cuts a day into early, late and night, the night one crossing midnight', () => {
     const from = new Date(2026, 2, 3, 0, 0).getTime();

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
 import { Reconciler } from '../../src/supplies/reconciler.js';
-import type { SupplyEntry, UnloggedRefill } from '../../src/supplies/supply-types.js';
+import type { SupplyEntry, UnloggedRefill } from '../../src/model/supply.js';
 import { clientId, inkEntry, START, startHarness, type Harness } from './harness.js';
 
 const MIN = 60_000;

@@ -6,8 +6,8 @@
  * GET /api/health.
  */
 import type { Router } from 'express';
-import type { HealthPart } from './model/health.js';
-import type { Migration } from './store/migrate.js';
+import type { HealthPart } from '../model/health.js';
+import type { Migration } from '../store/migrate.js';
 
 export interface FeatureModule {
   readonly name: string;

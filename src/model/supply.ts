@@ -5,7 +5,7 @@
  * An entry is never edited nor deleted. A mistake is corrected by voiding the entry (with a
  * reason) and, optionally, logging the corrected one in the same step.
  */
-import { supplyKinds, type SupplyKind } from '../model/vocabulary.js';
+import { supplyKinds, type SupplyKind } from './vocabulary.js';
 
 export { supplyKinds, type SupplyKind };
 
