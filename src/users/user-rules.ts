@@ -3,6 +3,7 @@
  * 400 answers with details) and the users service (so the first-admin path obeys them too).
  */
 import { z } from 'zod';
+import { freeText } from '../domain/free-text.js';
 import type { Role } from '../domain/user.js';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const satisfies readonly Role[];
@@ -13,7 +14,7 @@ export const usernameSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, '1–32 letters, digits, dot, dash or underscore, starting with a letter or digit');
 
-export const displayNameSchema = z.string().trim().min(1, 'must not be empty').max(80);
+export const displayNameSchema = freeText(z.string().trim().min(1, 'must not be empty').max(80));
 
 /** Length is what makes a password strong; no composition rules (NIST SP 800-63B). */
 export const PASSWORD_MIN_LENGTH = 8;

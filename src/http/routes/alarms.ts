@@ -7,10 +7,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AlarmPriority, AlarmView, ChatterStat } from '../../domain/alarm-view.js';
 import type { AuditLog } from '../../domain/audit.js';
+import { freeText } from '../../domain/free-text.js';
 import { clientAddress, currentUser, requireRole } from '../auth-guard.js';
 import { HttpError } from '../http-error.js';
 import { parseBody, parseQuery } from '../validate.js';
-import { instant } from './query-params.js';
+import { instant, orderedRange } from './query-params.js';
 
 type CommandResult = { ok: true; alarm: AlarmView } | { ok: false; error: { kind: string; message: string } };
 
@@ -77,11 +78,11 @@ const chatterQuery = z.strictObject({
 /** The most alarms a list answers (and a filtered CSV covers). */
 const MAX_LISTED = 10_000;
 
-const note = z.string().trim().max(500).optional();
+const note = freeText(z.string().trim().max(500), { multiline: true }).optional();
 const ackBody = z.strictObject({ note });
 const shelveBody = z.strictObject({
   minutes: z.number().int().min(1).max(8 * 60),
-  reason: z.string().trim().min(1, 'give a reason for shelving').max(500),
+  reason: freeText(z.string().trim().min(1, 'give a reason for shelving').max(500), { multiline: true }),
 });
 const unshelveBody = z.strictObject({ note });
 
@@ -106,12 +107,12 @@ export function alarmRoutes(options: { alarms: AlarmPort; audit: AuditLog }): Ro
   }
 
   router.get('/alarms', (req, res) => {
-    const q = parseQuery(listQuery, req);
+    const q = orderedRange(parseQuery(listQuery, req));
     res.json(selectAlarms(q, q.limit));
   });
 
   router.get('/alarms/journal', (req, res) => {
-    const q = parseQuery(journalQuery, req);
+    const q = orderedRange(parseQuery(journalQuery, req));
     res.json(alarms.journal({ pressId: q.pressId ?? q.press, alarmId: q.alarmId, from: q.from, to: q.to, limit: q.limit }));
   });
 
@@ -123,7 +124,7 @@ export function alarmRoutes(options: { alarms: AlarmPort; audit: AuditLog }): Ro
   });
 
   router.get('/alarms.csv', (req, res) => {
-    const q = parseQuery(csvQuery, req);
+    const q = orderedRange(parseQuery(csvQuery, req));
     const byAlarm = q.all !== undefined || q.active !== undefined || q.unacknowledged !== undefined || q.priority !== undefined;
     const csv = byAlarm
       ? alarms.journalCsv({ alarmIds: selectAlarms(q, Math.min(q.limit ?? MAX_LISTED, MAX_LISTED)).map((alarm) => alarm.id) })

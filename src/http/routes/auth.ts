@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { freeText } from '../../domain/free-text.js';
 import type { LoginService } from '../../users/login-service.js';
 import { clientAddress, currentUser } from '../auth-guard.js';
 import { HttpError } from '../http-error.js';
@@ -7,7 +8,8 @@ import { clearSessionCookie, sessionToken, setSessionCookie } from '../session-m
 import { parseBody } from '../validate.js';
 
 // Only shape is checked here: a PIN of the wrong form is just a wrong PIN (401, and counted).
-const username = z.string().min(1).max(64);
+// A failed login is audited with the name tried, so it is free text: no control characters.
+const username = freeText(z.string().min(1).max(64));
 const loginBody = z.union([
   z.strictObject({ username, password: z.string().min(1).max(256) }),
   z.strictObject({ username, pin: z.string().min(1).max(16) }),

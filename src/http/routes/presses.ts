@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { HttpError, notFound } from '../http-error.js';
+import { notFound } from '../http-error.js';
 import type { HistoryReadModel, PressReadModel } from '../ports.js';
 import { parseQuery } from '../validate.js';
-import { instant } from './query-params.js';
+import { instant, orderedRange } from './query-params.js';
 
 const DAY = 24 * 3600_000;
 
@@ -36,7 +36,7 @@ export function pressRoutes(options: { presses: PressReadModel; history: History
     const query = parseQuery(historyQuery, req);
     const to = query.to ?? now();
     const from = query.from ?? to - 3600_000;
-    if (from > to) throw new HttpError(400, 'invalid_request', `invalid query: from (${new Date(from).toISOString()}) is after to (${new Date(to).toISOString()})`);
+    orderedRange({ from, to });
     const result = history.history({ pressId: press.id, signal: query.signal, from, to, maxPoints: query.maxPoints ?? 500 });
     res.json({ pressId: press.id, signal: query.signal, from, to, ...result });
   });
@@ -47,7 +47,7 @@ export function pressRoutes(options: { presses: PressReadModel; history: History
     const query = parseQuery(transitionsQuery, req);
     const to = query.to ?? now();
     const from = query.from ?? to - DAY;
-    if (from > to) throw new HttpError(400, 'invalid_request', 'invalid query: from is after to');
+    orderedRange({ from, to });
     // `previous`: the transition in force at `from` (before it), so a client can draw the whole range
     res.json({ pressId: press.id, from, to, transitions: history.transitions(press.id, from, to), previous: history.transitionInForce(press.id, from) });
   });
