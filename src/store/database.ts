@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { pino, type Logger } from 'pino';
+import { ensureDataFolder } from './data-folder.js';
 import { StoreError, toStoreError } from './errors.js';
 
 export interface OpenDatabaseOptions {
@@ -73,11 +74,7 @@ export function openDatabase(options: OpenDatabaseOptions): StoreDatabase {
   const filePath = path.join(dataDir, options.fileName ?? DEFAULT_FILE_NAME);
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
 
-  try {
-    fs.mkdirSync(dataDir, { recursive: true });
-  } catch (error) {
-    throw toStoreError(error, { operation: 'create data folder', path: dataDir });
-  }
+  ensureDataFolder(dataDir);
 
   let connection: Database.Database;
   try {
