@@ -55,7 +55,11 @@ export async function startService(options: StartServiceOptions = {}): Promise<S
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not print its URL within ${options.timeoutMs ?? 20000} ms:\n${output}`)), options.timeoutMs ?? 20000);
+    const timer = setTimeout(() => {
+      // a service that never starts (a hang, a spin) must not outlive the test
+      child.kill('SIGKILL');
+      reject(new Error(`service did not print its URL within ${options.timeoutMs ?? 20000} ms:\n${output}`));
+    }, options.timeoutMs ?? 20000);
     const onData = () => {
       const match = /Pressroom is running: (http:\/\/\S+)/.exec(output);
       if (match) {
