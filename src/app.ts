@@ -7,7 +7,6 @@ import { Router, type RequestHandler } from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { ModbusBus } from '../drivers/master/modbus-bus.js';
 import type { Simulation } from '../simulators/simulation.js';
@@ -15,6 +14,7 @@ import { linkForBus } from './app/simulated-buses.js';
 import { createSimulationControl } from './app/simulation-control.js';
 import { statusPage } from './app/status-page.js';
 import type { ResolvedConfig } from './config/load.js';
+import { installRoot } from './install-root.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { requireReader } from './http/auth-guard.js';
 import { createHttpApp } from './http/http-app.js';
@@ -44,7 +44,6 @@ import { createNotifications, notificationsMigrations } from './notifications/in
 import { preAlarmMinutesFromConfig, renotifyMsFromConfig, suppliesSettingsFromConfig } from './app/settings-from-config.js';
 import type { PressSnapshot } from './domain/press-snapshot.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VERSION = '0.1.0';
 
 export interface CreateAppOptions {
@@ -210,7 +209,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       guarded('/alarms', readers, alarmRoutes({ alarms: alarmPort(alarms, alarmRepository, alarmEngine), audit: auth.audit })),
       supplies.router,
     ],
-    staticDir: options.staticDir ?? path.join(repoRoot, 'dashboard', 'dist'),
+    staticDir: options.staticDir ?? path.join(installRoot, 'dashboard', 'dist'),
     fallbackPage: statusPage(),
   });
   const httpServer: Server = createServer(httpApp);
