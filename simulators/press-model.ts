@@ -159,13 +159,21 @@ export class PressModel {
 
   /** A jam (a random jam alarm of the profile unless `code` is given); returns the alarm code. */
   injectJam(code?: string): string {
+    const chosen = this.chooseJam(code);
+    this.setAlarm(chosen, true);
+    return chosen;
+  }
+
+  /**
+   * The jam `injectJam(code)` would raise, without raising it (a RangeError for a code that is
+   * not a jam of the profile), so a caller can record the event before it happens.
+   */
+  chooseJam(code?: string): string {
     const codes = this.jamCodes;
     if (code !== undefined && !codes.includes(code)) {
       throw new RangeError(`"${code}" is not a jam alarm of profile ${this.options.profile.model}; jam alarms: ${codes.join(', ') || 'none'}`);
     }
-    const chosen = code ?? codes[Math.floor(this.random() * codes.length)] ?? 'jam';
-    this.setAlarm(chosen, true);
-    return chosen;
+    return code ?? codes[Math.floor(this.random() * codes.length)] ?? 'jam';
   }
 
   clearJam(): void {

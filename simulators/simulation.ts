@@ -6,6 +6,7 @@
  * `tickMs: 0` leaves the clock to the caller (`advance(ms)`), which tests use to stay
  * deterministic.
  */
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
@@ -69,7 +70,19 @@ export interface Simulation {
   close(): Promise<void>;
 }
 
-const PROFILE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'config', 'profiles');
+/**
+ * The repository's config/profiles, found upwards from this module: the same from the sources
+ * (simulators/) and from the compiled service (dist/simulators/).
+ */
+const PROFILE_DIR = findProfileDir(dirname(fileURLToPath(import.meta.url)));
+
+function findProfileDir(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'config', 'profiles');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return join(from, '..', 'config', 'profiles'); // named in the error when a profile is asked for
+  }
+}
 
 export function resolveProfile(profile: Profile | string): Profile {
   if (typeof profile !== 'string') return profile;

@@ -7,7 +7,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { Simulation } from '../simulators/simulation.js';
 import { createAlarmsModule } from './alarms/index.js';
@@ -20,6 +19,7 @@ import { answerParserErrors } from './http/client-error.js';
 import { createHttpApp } from './http/http-app.js';
 import { statusPage } from './http/status-page.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { installRoot } from './lib/install-root.js';
 import { createNotifications } from './notifications/index.js';
 import { createPressesModule } from './presses/index.js';
 import { createRealtimeServer } from './realtime/realtime-server.js';
@@ -29,7 +29,6 @@ import { createDeferredWrites, openDatabase, type StoreDatabase } from './store/
 import { createSupplies, levelHistoryFromSamples } from './supplies/index.js';
 import { createAuth } from './users/index.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VERSION = '0.1.0';
 
 export interface CreateAppOptions {
@@ -136,7 +135,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       logger: log('http'),
       before: [users.sessionMiddleware],
       apiRouters: modules.flatMap((module) => module.routes),
-      staticDir: options.staticDir ?? path.join(repoRoot, 'dashboard', 'dist'),
+      staticDir: options.staticDir ?? path.join(installRoot, 'dashboard', 'dist'),
       fallbackPage: statusPage(),
     }),
   );

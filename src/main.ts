@@ -5,14 +5,12 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { ConfigError } from './model/config-error.js';
 import { createApp } from './app.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from './config/load.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { installRoot } from './lib/install-root.js';
 
 function usage(): string {
   return `Usage: npm start -- [--config FILE] [--port N] [--data-dir DIR]
@@ -85,7 +83,7 @@ async function main(): Promise<void> {
 function resolveConfigFile(file: string): string {
   const fromCwd = path.resolve(file);
   if (existsSync(fromCwd) || path.isAbsolute(file)) return fromCwd;
-  const fromRepo = path.resolve(repoRoot, file);
+  const fromRepo = path.resolve(installRoot, file);
   return existsSync(fromRepo) ? fromRepo : fromCwd;
 }
 

@@ -12,6 +12,8 @@ import { clientAddress, currentUser, requireRole } from '../http/auth-guard.js';
 import { HttpError } from '../http/http-error.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import { instant } from '../http/query-params.js';
+import { freeText } from '../lib/free-text.js';
+import { orderedRange } from '../http/query-params.js';
 
 type CommandResult = { ok: true; alarm: AlarmView } | { ok: false; error: { kind: string; message: string } };
 
@@ -78,11 +80,11 @@ const chatterQuery = z.strictObject({
 /** The most alarms a list answers (and a filtered CSV covers). */
 const MAX_LISTED = 10_000;
 
-const note = z.string().trim().max(500).optional();
+const note = freeText(z.string().trim().max(500), { multiline: true }).optional();
 const ackBody = z.strictObject({ note });
 const shelveBody = z.strictObject({
   minutes: z.number().int().min(1).max(8 * 60),
-  reason: z.string().trim().min(1, 'give a reason for shelving').max(500),
+  reason: freeText(z.string().trim().min(1, 'give a reason for shelving').max(500), { multiline: true }),
 });
 const unshelveBody = z.strictObject({ note });
 
@@ -107,12 +109,12 @@ export function alarmRoutes(options: { alarms: AlarmPort; audit: AuditLog }): Ro
   }
 
   router.get('/alarms', (req, res) => {
-    const q = parseQuery(listQuery, req);
+    const q = orderedRange(parseQuery(listQuery, req));
     res.json(selectAlarms(q, q.limit));
   });
 
   router.get('/alarms/journal', (req, res) => {
-    const q = parseQuery(journalQuery, req);
+    const q = orderedRange(parseQuery(journalQuery, req));
     res.json(alarms.journal({ pressId: q.pressId ?? q.press, alarmId: q.alarmId, from: q.from, to: q.to, limit: q.limit }));
   });
 
@@ -124,7 +126,7 @@ export function alarmRoutes(options: { alarms: AlarmPort; audit: AuditLog }): Ro
   });
 
   router.get('/alarms.csv', (req, res) => {
-    const q = parseQuery(csvQuery, req);
+    const q = orderedRange(parseQuery(csvQuery, req));
     const byAlarm = q.all !== undefined || q.active !== undefined || q.unacknowledged !== undefined || q.priority !== undefined;
     const csv = byAlarm
       ? alarms.journalCsv({ alarmIds: selectAlarms(q, Math.min(q.limit ?? MAX_LISTED, MAX_LISTED)).map((alarm) => alarm.id) })

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { HttpError, notFound } from '../http/http-error.js';
+import { notFound } from '../http/http-error.js';
 import type { PressReadModel, TransitionView } from '../http/ports.js';
 import { parseQuery } from '../http/validate.js';
-import { instant } from '../http/query-params.js';
+import { instant, orderedRange } from '../http/query-params.js';
 
 const DAY = 24 * 3600_000;
 
@@ -35,7 +35,7 @@ export function pressRoutes(options: { presses: PressReadModel; transitions: Tra
     const query = parseQuery(transitionsQuery, req);
     const to = query.to ?? now();
     const from = query.from ?? to - DAY;
-    if (from > to) throw new HttpError(400, 'invalid_request', 'invalid query: from is after to');
+    orderedRange({ from, to });
     // `previous`: the transition in force at `from` (before it), so a client can draw the whole range
     res.json({ pressId: press.id, from, to, transitions: transitions.list({ pressId: press.id, from, to }).map(view), previous: nullable(transitions.inForceAt(press.id, from)) });
   });

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { HttpError, notFound } from '../http/http-error.js';
+import { notFound } from '../http/http-error.js';
 import type { HistoryReadModel, PressReadModel } from '../http/ports.js';
-import { instant } from '../http/query-params.js';
+import { instant, orderedRange } from '../http/query-params.js';
 import { parseQuery } from '../http/validate.js';
 
 const historyQuery = z.strictObject({
@@ -22,7 +22,7 @@ export function historyRoutes(options: { presses: Pick<PressReadModel, 'get'>; h
     const query = parseQuery(historyQuery, req);
     const to = query.to ?? now();
     const from = query.from ?? to - 3600_000;
-    if (from > to) throw new HttpError(400, 'invalid_request', `invalid query: from (${new Date(from).toISOString()}) is after to (${new Date(to).toISOString()})`);
+    orderedRange({ from, to });
     const result = history.history({ pressId: press.id, signal: query.signal, from, to, maxPoints: query.maxPoints ?? 500 });
     res.json({ pressId: press.id, signal: query.signal, from, to, ...result });
   });

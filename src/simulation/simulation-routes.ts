@@ -1,9 +1,13 @@
 /**
  * Drives the built-in simulator of presses on `simulate: true` buses: a trainer (or a test)
  * makes a jam, opens a door or refills ink, and watches Pressroom react over real Modbus.
- * Absent for presses on real buses. Every event is a write like any other: it is audited
- * (`simulation.<action>`, target `press:<id>`, the event as details) once the simulator took it;
- * an event the simulator refuses (400) changes nothing and is not audited.
+ * Absent for presses on real buses. Every event is a write like any other and is audited
+ * (`simulation.<action>`, target `press:<id>`, the event as details).
+ *
+ * Only what was audited is applied: the event is checked against the press first (an event
+ * the simulator refuses, 400, changes nothing and is not audited), then its audit line is
+ * committed, then it is applied. When the database refuses the audit line (503 "nothing was
+ * saved"), the press is left as it was, so the answer tells the truth.
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -11,13 +15,14 @@ import type { AuditLog } from '../model/audit.js';
 import { clientAddress, currentUser, requireRole } from '../http/auth-guard.js';
 import { notFound } from '../http/http-error.js';
 import { parseBody } from '../http/validate.js';
+import { freeText } from '../lib/free-text.js';
 
 export const simulationEventSchema = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('jam'), code: z.string().max(64).optional() }),
+  z.strictObject({ action: z.literal('jam'), code: freeText(z.string().max(64)).optional() }),
   z.strictObject({ action: z.enum(['clear-jam', 'open-door', 'close-door', 'e-stop', 'release-e-stop', 'stop', 'start', 'finish-job', 'clear-faults']) }),
   z.strictObject({ action: z.literal('refill-ink'), unit: z.number().int().min(1).max(32), level: z.number().min(0).max(100).optional() }),
   z.strictObject({ action: z.literal('refill-paper'), level: z.number().min(0).max(100).optional() }),
-  z.strictObject({ action: z.literal('set-level'), name: z.string().max(64), level: z.number().min(0).max(100) }),
+  z.strictObject({ action: z.literal('set-level'), name: freeText(z.string().max(64)), level: z.number().min(0).max(100) }),
   z.strictObject({
     action: z.literal('fault'),
     silent: z.number().min(0).max(1).optional(),
@@ -30,10 +35,19 @@ export const simulationEventSchema = z.discriminatedUnion('action', [
 ]);
 export type SimulationEvent = z.infer<typeof simulationEventSchema>;
 
+/** An event the press accepts, not yet applied. */
+export interface PreparedSimulationEvent {
+  /** What the event resolved to (the jam code chosen), for the answer and the audit line. */
+  outcome: { result?: string };
+  /** Applies it; does not throw for an event that was prepared. */
+  apply(): void;
+}
+
 export interface SimulationControl {
   /** False when the press is not simulated. */
   has(pressId: string): boolean;
-  apply(pressId: string, event: SimulationEvent): { result?: string };
+  /** Checks the event against the press (HttpError 400 when the press cannot do it); changes nothing. */
+  prepare(pressId: string, event: SimulationEvent): PreparedSimulationEvent;
 }
 
 export function simulationRoutes(options: { control: SimulationControl; audit: AuditLog }): Router {
@@ -43,11 +57,13 @@ export function simulationRoutes(options: { control: SimulationControl; audit: A
     const pressId = req.params.id as string;
     if (!control.has(pressId)) throw notFound(`simulated press "${pressId}"`);
     const event = parseBody(simulationEventSchema, req);
-    const outcome = control.apply(pressId, event);
+    const prepared = control.prepare(pressId, event);
     const user = currentUser(res)!;
     const { action, ...details } = event;
-    audit.record({ userId: user.id, username: user.username, action: `simulation.${action}`, target: `press:${pressId}`, ip: clientAddress(req), details: { ...details, ...outcome } });
-    res.json({ pressId, ...event, ...outcome });
+    // a StoreError here answers 503 and the press never sees the event
+    audit.record({ userId: user.id, username: user.username, action: `simulation.${action}`, target: `press:${pressId}`, ip: clientAddress(req), details: { ...details, ...prepared.outcome } });
+    prepared.apply();
+    res.json({ pressId, ...event, ...prepared.outcome });
   });
   return router;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { pino, type Logger } from 'pino';
+import { ensureDataFolder } from './data-folder.js';
 import { StoreError, toStoreError } from './errors.js';
 
 export interface OpenDatabaseOptions {
@@ -73,12 +74,40 @@ export function openDatabase(options: OpenDatabaseOptions): StoreDatabase {
   const filePath = path.join(dataDir, options.fileName ?? DEFAULT_FILE_NAME);
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
 
-  try {
-    fs.mkdirSync(dataDir, { recursive: true });
-  } catch (error) {
-    throw toStoreError(error, { operation: 'create data folder', path: dataDir });
-  }
+  ensureDataFolder(dataDir);
 
+  let connection: Database.Database;
+  try {
+    connection = connect(filePath, busyTimeoutMs, logger, { exclusive: false });
+  } catch (error) {
+    const free = freeBytes(dataDir, logger);
+    if (free === undefined || free >= FULL_BELOW_BYTES) throw error;
+    // A disk full before the start: SQLite cannot grow the WAL index (-shm) it maps into memory
+    // and says SQLITE_IOERR_SHMSIZE ("disk I/O error"). In exclusive locking mode the index lives
+    // on the heap instead, so the database opens, reads work, and every write fails with
+    // SQLITE_FULL ('disk-full', a 503 to operators, queued machine writes) until space is freed,
+    // when writes simply succeed again. The price: no other process can read the file meanwhile.
+    logger.error({ path: filePath, freeBytes: free, err: error }, 'the disk is full: serving live data, nothing is saved until space is freed');
+    try {
+      connection = connect(filePath, busyTimeoutMs, logger, { exclusive: true });
+    } catch (retryError) {
+      throw new StoreError('disk-full', `the disk holding the data folder is full (${free} bytes free) and the database cannot be opened without space (a new database needs room for its tables); free space and start again`, {
+        operation: 'open database',
+        path: filePath,
+        code: (retryError as { code?: string }).code ?? (error as { code?: string }).code,
+      }, { cause: retryError });
+    }
+  }
+  logger.info({ path: filePath, sqlite: connection.prepare('SELECT sqlite_version() AS v').pluck().get() }, 'database open');
+  const machineBusyTimeoutMs = Math.min(busyTimeoutMs, options.machineBusyTimeoutMs ?? DEFAULT_MACHINE_BUSY_TIMEOUT_MS);
+  return new SqliteStoreDatabase(connection, filePath, logger, Math.max(0, Math.floor(busyTimeoutMs)), Math.max(0, Math.floor(machineBusyTimeoutMs)));
+}
+
+/** Below this much free space, a failure to open the database is the full disk's doing. */
+const FULL_BELOW_BYTES = 1024 * 1024;
+
+/** One connection with the store's pragmas; `exclusive` keeps the WAL index off the disk (see above). */
+function connect(filePath: string, busyTimeoutMs: number, logger: Logger, options: { exclusive: boolean }): Database.Database {
   let connection: Database.Database;
   try {
     connection = new Database(filePath);
@@ -88,6 +117,8 @@ export function openDatabase(options: OpenDatabaseOptions): StoreDatabase {
   try {
     // busy_timeout first: the journal_mode change itself may wait on another process's lock.
     connection.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    // before the first read: afterwards SQLite has mapped the -shm index already
+    if (options.exclusive) connection.pragma('locking_mode = EXCLUSIVE');
     const journalMode = connection.pragma('journal_mode = WAL', { simple: true });
     if (journalMode !== 'wal') {
       // E.g. a file system without shared memory support; the store still works, slower.
@@ -102,9 +133,17 @@ export function openDatabase(options: OpenDatabaseOptions): StoreDatabase {
     // written fails here (SQLITE_CANTOPEN) even when the database file itself could be read.
     throw openError(error, 'configure database', filePath);
   }
-  logger.info({ path: filePath, sqlite: connection.prepare('SELECT sqlite_version() AS v').pluck().get() }, 'database open');
-  const machineBusyTimeoutMs = Math.min(busyTimeoutMs, options.machineBusyTimeoutMs ?? DEFAULT_MACHINE_BUSY_TIMEOUT_MS);
-  return new SqliteStoreDatabase(connection, filePath, logger, Math.max(0, Math.floor(busyTimeoutMs)), Math.max(0, Math.floor(machineBusyTimeoutMs)));
+  return connection;
+}
+
+function freeBytes(folder: string, logger: Logger): number | undefined {
+  try {
+    const stats = fs.statfsSync(folder);
+    return stats.bavail * stats.bsize;
+  } catch (error) {
+    logger.debug({ err: error, folder }, 'cannot tell the free space; the open error stands as it was');
+    return undefined;
+  }
 }
 
 /**

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { PressSnapshot } from '../model/press-snapshot.js';
 import { supplyKinds, type SupplyInput, type UnitOfMeasure } from '../model/supply.js';
+import { freeText, type FreeTextOptions } from '../lib/free-text.js';
 
 /** The largest quantity one entry may carry: a typo guard (a pallet is ~10,000 sheets). */
 export const MAX_QUANTITY = 1_000_000;
@@ -15,11 +16,8 @@ export interface PressLookup {
   get(pressId: string): PressSnapshot | undefined;
 }
 
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `at most ${max} characters`)
+const text = (max: number, options: FreeTextOptions = {}) =>
+  freeText(z.string().trim().max(max, `at most ${max} characters`), options)
     .transform((s) => (s === '' ? null : s))
     .nullish()
     .transform((s) => s ?? null);
@@ -31,6 +29,34 @@ const requiredUnit = (kind: string) => unitNumber.nullish().refine((u) => u != n
 const noUnit = (kind: string) => z.null({ error: `${kind} has no printing unit; leave unit out` }).optional().transform(() => null);
 
 const optionalUnit = unitNumber.nullish().transform((u) => u ?? null);
+
+/**
+ * How finely each unit of measure is counted: sheets, pieces and rolls whole; kg and litres to
+ * the gram or millilitre (3 decimals); g and ml whole; metres to the centimetre. The step is
+ * also the smallest amount, so 5e-324 kg (a typo or a probe, not a refill) is refused.
+ */
+export const QUANTITY_DECIMALS: Record<UnitOfMeasure, number> = { sheets: 0, pcs: 0, rolls: 0, g: 0, ml: 0, kg: 3, l: 3, m: 2 };
+
+/** What is wrong with `quantity` counted in `uom`, or undefined. */
+export function quantityProblem(quantity: number, uom: UnitOfMeasure): string | undefined {
+  const decimals = QUANTITY_DECIMALS[uom];
+  const step = 10 ** -decimals;
+  const smallest = decimals === 0 ? '1' : step.toFixed(decimals);
+  const rule = decimals === 0 ? `${uom} are counted in whole numbers, at least 1` : `${uom}: at least ${smallest}, with at most ${decimals} decimals`;
+  if (quantity < step) return rule;
+  const scaled = quantity * 10 ** decimals;
+  // tolerance for binary fractions: 0.1 + 0.2 kg is 0.3 kg
+  if (Math.abs(scaled - Math.round(scaled)) > 1e-6) return rule;
+  return undefined;
+}
+
+/** The quantity's step, per unit of measure, on one kind's entry (issue on `quantity`). */
+function countedIn<T extends z.ZodType<{ quantity: number; uom: UnitOfMeasure }>>(entry: T): T {
+  return entry.superRefine((value, ctx) => {
+    const problem = quantityProblem(value.quantity, value.uom);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['quantity'], message: problem });
+  }) as T;
+}
 
 function uomFor(kind: string, allowed: readonly UnitOfMeasure[]) {
   const list = allowed.length === 1 ? allowed[0] : `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`;
@@ -49,21 +75,23 @@ const common = {
     .number({ error: 'required: how much was put in?' })
     .positive('must be more than 0')
     .max(MAX_QUANTITY, `at most ${MAX_QUANTITY.toLocaleString('en')} in one entry`),
-  note: text(500),
+  note: text(500, { multiline: true }),
   suggestionId: z.string().min(1).max(200).nullish().transform((s) => s ?? null),
 };
 
 export const supplyInputShape = z.discriminatedUnion(
   'kind',
   [
-    z.strictObject({ ...common, kind: z.literal('ink'), unit: requiredUnit('ink'), uom: uomFor('ink', ['kg', 'g', 'l', 'ml']) }),
-    z.strictObject({ ...common, kind: z.literal('paper'), unit: noUnit('paper'), uom: uomFor('paper', ['sheets', 'rolls', 'kg', 'm', 'pcs']) }),
-    z.strictObject({ ...common, kind: z.literal('plate'), unit: requiredUnit('plate'), uom: uomFor('plate', ['pcs']) }),
-    z.strictObject({ ...common, kind: z.literal('blanket'), unit: requiredUnit('blanket'), uom: uomFor('blanket', ['pcs', 'm']) }),
-    z.strictObject({ ...common, kind: z.literal('fountain-solution'), unit: optionalUnit, uom: uomFor('fountain solution', ['l', 'ml', 'kg', 'g']) }),
-    z
-      .strictObject({ ...common, kind: z.literal('other'), unit: optionalUnit, uom: uomFor('other', ['kg', 'g', 'l', 'ml', 'sheets', 'pcs', 'rolls', 'm']) })
-      .refine((entry) => entry.product !== null || entry.note !== null, { path: ['product'], message: 'for other supplies, say what it was in product or note' }),
+    countedIn(z.strictObject({ ...common, kind: z.literal('ink'), unit: requiredUnit('ink'), uom: uomFor('ink', ['kg', 'g', 'l', 'ml']) })),
+    countedIn(z.strictObject({ ...common, kind: z.literal('paper'), unit: noUnit('paper'), uom: uomFor('paper', ['sheets', 'rolls', 'kg', 'm', 'pcs']) })),
+    countedIn(z.strictObject({ ...common, kind: z.literal('plate'), unit: requiredUnit('plate'), uom: uomFor('plate', ['pcs']) })),
+    countedIn(z.strictObject({ ...common, kind: z.literal('blanket'), unit: requiredUnit('blanket'), uom: uomFor('blanket', ['pcs', 'm']) })),
+    countedIn(z.strictObject({ ...common, kind: z.literal('fountain-solution'), unit: optionalUnit, uom: uomFor('fountain solution', ['l', 'ml', 'kg', 'g']) })),
+    countedIn(
+      z
+        .strictObject({ ...common, kind: z.literal('other'), unit: optionalUnit, uom: uomFor('other', ['kg', 'g', 'l', 'ml', 'sheets', 'pcs', 'rolls', 'm']) })
+        .refine((entry) => entry.product !== null || entry.note !== null, { path: ['product'], message: 'for other supplies, say what it was in product or note' }),
+    ),
   ],
   { error: (issue) => (issue.code === 'invalid_union' ? `one of ${supplyKinds.join(', ')}` : undefined) },
 );

@@ -12,16 +12,11 @@ import { supplyKinds, type SupplyFilter } from '../model/supply.js';
 import { clientAddress, currentUser, requireReader, requireRole } from '../http/auth-guard.js';
 import { HttpError, notFound, validationError } from '../http/http-error.js';
 import { parseBody, parseQuery } from '../http/validate.js';
+import { freeText } from '../lib/free-text.js';
+import { instant, orderedRange } from '../http/query-params.js';
 
 const DAY = 24 * 3600_000;
 const CSV_MAX_ROWS = 100_000;
-
-/** Epoch milliseconds or an ISO 8601 date. */
-const instant = z.union([
-  z.string().regex(/^\d{1,15}$/).transform(Number),
-  z.iso.datetime({ offset: true, local: true }).transform((s) => Date.parse(s)),
-  z.iso.date().transform((s) => Date.parse(s)),
-], { error: 'epoch milliseconds or an ISO 8601 date' });
 
 const flag = z.enum(['true', 'false', '1', '0'], { error: 'true or false' }).transform((v) => v === 'true' || v === '1');
 
@@ -46,7 +41,7 @@ const consumptionQuery = z.strictObject({ pressId: z.string().min(1).max(64), fr
 const idParam = z.strictObject({ id: z.string().regex(/^\d{1,15}$/, 'an entry id').transform(Number) });
 
 const voidBody = z.strictObject({
-  reason: z.string({ error: 'required: why is this entry void?' }).trim().min(3, 'say why, in a few words').max(500),
+  reason: freeText(z.string({ error: 'required: why is this entry void?' }).trim().min(3, 'say why, in a few words').max(500), { multiline: true }),
   replacement: z.unknown().optional(),
 });
 
@@ -97,7 +92,7 @@ export function supplyRoutes(options: SupplyRoutesOptions): Router {
     const query = parseQuery(consumptionQuery, req);
     const to = query.to ?? now();
     const from = query.from ?? to - DAY;
-    if (from > to) throw new HttpError(400, 'invalid_request', 'invalid query: from is after to');
+    orderedRange({ from, to });
     if (to - from > 93 * DAY) throw new HttpError(400, 'invalid_request', 'invalid query: at most 93 days at a time');
     res.json(guard(() => supplies.consumption(query.pressId, from, to)));
   });
@@ -134,9 +129,7 @@ export function supplyRoutes(options: SupplyRoutesOptions): Router {
 }
 
 function filterOf(query: { pressId?: string | undefined; kind?: SupplyFilter['kind'] | undefined; from?: number | undefined; to?: number | undefined; includeVoided?: boolean | undefined }): Omit<SupplyFilter, 'limit'> {
-  if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
-    throw new HttpError(400, 'invalid_request', 'invalid query: from is after to');
-  }
+  orderedRange(query);
   const filter: Omit<SupplyFilter, 'limit'> = { includeVoided: query.includeVoided ?? false };
   if (query.pressId !== undefined) filter.pressId = query.pressId;
   if (query.kind !== undefined) filter.kind = query.kind;

@@ -3,15 +3,8 @@ import { z } from 'zod';
 import { auditCsv } from './audit-csv.js';
 import type { AuditQuery, AuditReader } from './audit-reader.js';
 import { requireRole } from '../http/auth-guard.js';
-import { HttpError } from '../http/http-error.js';
 import { parseQuery } from '../http/validate.js';
-
-/** Epoch milliseconds or an ISO 8601 date/time. */
-const instant = z.union([
-  z.string().regex(/^\d{1,15}$/).transform(Number),
-  z.iso.datetime({ offset: true, local: true }).transform((s) => Date.parse(s)),
-  z.iso.date().transform((s) => Date.parse(s)),
-]);
+import { instant, orderedRange } from '../http/query-params.js';
 
 const JSON_LIMIT = { default: 200, max: 5_000 };
 const CSV_LIMIT = { default: 10_000, max: 100_000 };
@@ -52,9 +45,7 @@ export function auditRoutes(options: { audit: AuditReader; now: () => number }):
 }
 
 function toAuditQuery(query: z.infer<typeof jsonQuery>, defaultLimit: number): AuditQuery {
-  if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
-    throw new HttpError(400, 'invalid_request', 'invalid query: from is after to');
-  }
+  orderedRange(query);
   return {
     limit: query.limit ?? defaultLimit,
     ...(query.from !== undefined ? { from: query.from } : {}),

@@ -5,9 +5,11 @@ import { clientAddress, currentUser } from '../http/auth-guard.js';
 import { HttpError } from '../http/http-error.js';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session-middleware.js';
 import { parseBody } from '../http/validate.js';
+import { freeText } from '../lib/free-text.js';
 
 // Only shape is checked here: a PIN of the wrong form is just a wrong PIN (401, and counted).
-const username = z.string().min(1).max(64);
+// A failed login is audited with the name tried, so it is free text: no control characters.
+const username = freeText(z.string().min(1).max(64));
 const loginBody = z.union([
   z.strictObject({ username, password: z.string().min(1).max(256) }),
   z.strictObject({ username, pin: z.string().min(1).max(16) }),

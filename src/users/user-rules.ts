@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { userRoles } from '../model/vocabulary.js';
+import { freeText } from '../lib/free-text.js';
 
 
 export const roleSchema = z.enum(userRoles);
@@ -12,7 +13,7 @@ export const usernameSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, '1–32 letters, digits, dot, dash or underscore, starting with a letter or digit');
 
-export const displayNameSchema = z.string().trim().min(1, 'must not be empty').max(80);
+export const displayNameSchema = freeText(z.string().trim().min(1, 'must not be empty').max(80));
 
 /** Length is what makes a password strong; no composition rules (NIST SP 800-63B). */
 export const PASSWORD_MIN_LENGTH = 8;

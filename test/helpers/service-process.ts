@@ -1,6 +1,7 @@
 /**
- * Starts the real service as a child process (`tsx src/main.ts`) on a free port with a
- * temp data folder, and waits for the printed URL. Tests talk to it over HTTP and
+ * Starts the real service as a child process (`tsx src/main.ts`, or with `compiled` the
+ * build `npm start` runs: `node dist/src/main.js`) on a free port with a temp data folder,
+ * and waits for the printed URL. Tests talk to it over HTTP and
  * socket.io on 127.0.0.1 like any client would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,6 +32,8 @@ export interface StartServiceOptions {
   dataDir?: string;
   args?: string[];
   timeoutMs?: number;
+  /** Run the compiled service from dist/ (built beforehand: .ci/ensure-built.mjs) instead of the sources. */
+  compiled?: boolean;
 }
 
 export async function startService(options: StartServiceOptions = {}): Promise<ServiceProcess> {
@@ -44,7 +47,8 @@ export async function startService(options: StartServiceOptions = {}): Promise<S
     ...(options.config ? { PRESSROOM_CONFIG: options.config } : {}),
     ...options.env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/main.ts'), ...(options.args ?? [])], {
+  const entry = options.compiled ? [path.join(repoRoot, 'dist/src/main.js')] : ['--import', 'tsx', path.join(repoRoot, 'src/main.ts')];
+  const child = spawn(process.execPath, [...entry, ...(options.args ?? [])], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,7 +59,11 @@ export async function startService(options: StartServiceOptions = {}): Promise<S
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not print its URL within ${options.timeoutMs ?? 20000} ms:\n${output}`)), options.timeoutMs ?? 20000);
+    const timer = setTimeout(() => {
+      // a service that never starts (a hang, a spin) must not outlive the test
+      child.kill('SIGKILL');
+      reject(new Error(`service did not print its URL within ${options.timeoutMs ?? 20000} ms:\n${output}`));
+    }, options.timeoutMs ?? 20000);
     const onData = () => {
       const match = /Pressroom is running: (http:\/\/\S+)/.exec(output);
       if (match) {

@@ -61,4 +61,22 @@ presses: [{ id: p, name: P, profile: broken, bus: a, unitId: 1 }]
     expect(error).toContain('signals[1].address: overlaps signal "a" at holding 1');
     expect(error).toContain('signals[2].type: a coil holds one bit');
   });
+
+  it('refuses a data folder that cannot be created, at once, with the folder and what to do (it spun at 100 % CPU before)', async () => {
+    // /proc answers ENOENT to mkdir: Node 20's recursive mkdirSync loops on it forever
+    const started = Date.now();
+    const error = await startService({ dataDir: '/proc/nope', timeoutMs: 15000 }).then(() => undefined, (e: Error) => e.message);
+    expect(error).toContain('exited with code 1');
+    expect(error).toContain('cannot create /proc/nope: the file system of /proc does not take new folders');
+    expect(error).toContain('set PRESSROOM_DATA_DIR (or --data-dir) to a folder this user may write');
+    expect(error).not.toMatch(/\n\s+at /);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('refuses a data folder whose path runs through a file', async () => {
+    const file = configFile('not a folder');
+    const error = await startService({ dataDir: path.join(file, 'data'), timeoutMs: 15000 }).then(() => undefined, (e: Error) => e.message);
+    expect(error).toContain('exited with code 1');
+    expect(error).toContain(`cannot look at ${path.join(file, 'data')}: a part of the path is a file, not a folder`);
+  });
 });

@@ -5,6 +5,12 @@
  * the alarm's journal lines and row) are replayed in order once it takes writes again, so the
  * alarm raised during the trouble is in the journal and survives a restart unacknowledged.
  *
+ * The e-stop pressed during the trouble comes from the press itself: press-1 and press-2 are
+ * served by a simulator in this test process (the service polls it over Modbus TCP like a real
+ * PLC), not by the service's own simulator, whose trainer events are writes the database must
+ * take first (they are audited) and so are refused during the trouble. That refusal is tested
+ * here too: a simulator event answered 503 "nothing was saved" has not happened.
+ *
  * Two kinds of trouble:
  * - busy: this test opens the service's SQLite file itself and holds the write lock longer
  *   than the service's busy timeout (250 ms). Runs everywhere, no root needed.
@@ -12,12 +18,15 @@
  *   root, like a read-only mount). Skipped where the file system does not honour chattr.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlarmView } from '../../src/model/alarm-view.js';
+import { parse, stringify } from 'yaml';
+import { startSimulation, type Simulation } from '../../simulators/simulation.js';
+import { removeTestConfig, writeTestConfig } from '../e2e/e2e-kit.js';
 import { immutableSupported } from '../store/temp-store.js';
 import { ADMIN_PASSWORD, eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
 
@@ -42,6 +51,8 @@ interface JournalLine {
 let services: ServiceProcess[] = [];
 let sockets: Socket[] = [];
 let endTrouble: (() => void) | undefined;
+let plcs: Simulation | undefined;
+let configFile: string | undefined;
 
 afterEach(async () => {
   endTrouble?.();
@@ -50,10 +61,36 @@ afterEach(async () => {
   sockets = [];
   for (const service of services) await service.stop({ cleanup: true });
   services = [];
+  await plcs?.close();
+  plcs = undefined;
+  if (configFile) removeTestConfig(configFile);
+  configFile = undefined;
 });
 
-async function start(dataDir?: string): Promise<{ service: ServiceProcess; get: <T>(route: string) => Promise<T>; post: (route: string, body: unknown) => Promise<Response> }> {
-  const service = await startService({ dataDir, timeoutMs: 30_000 });
+/**
+ * The embedded default, with hall A's presses (press-1, press-2) served by a simulator in
+ * this process, so the test can press an e-stop on the "PLC" itself; no random jams, no assistant.
+ */
+async function pressesOnOurOwnPlc(): Promise<{ config: string; plcs: Simulation }> {
+  const file = writeTestConfig();
+  const simulation = await startSimulation({
+    presses: [
+      { unitId: 1, profile: 'demo-sheetfed-4c', seed: 11, jamMeanIntervalMs: 0, assistant: false },
+      { unitId: 2, profile: 'demo-sheetfed-5c', seed: 22, jamMeanIntervalMs: 0, assistant: false, initial: { phase: 'setup' } },
+    ],
+    serve: { kind: 'tcp', host: '127.0.0.1', port: 0 },
+    timeScale: 20,
+  });
+  const config = parse(readFileSync(file, 'utf8')) as { buses: { id: string; simulate?: boolean; port?: number }[] };
+  const hallA = config.buses.find((bus) => bus.id === 'hall-a-ethernet')!;
+  hallA.simulate = false;
+  hallA.port = simulation.address!.port;
+  writeFileSync(file, stringify(config));
+  return { config: file, plcs: simulation };
+}
+
+async function start(dataDir?: string, config?: string): Promise<{ service: ServiceProcess; get: <T>(route: string) => Promise<T>; post: (route: string, body: unknown) => Promise<Response> }> {
+  const service = await startService({ dataDir, config, timeoutMs: 30_000 });
   services.push(service);
   const base = service.url;
   const get = async <T,>(route: string): Promise<T> => (await (await fetch(`${base}api/${route}`)).json()) as T;
@@ -70,7 +107,8 @@ const supplyEntry = { clientId: '6f1c1f9e-2f7a-4d3b-9a57-0d6c1c9d5a11', pressId:
  * lets it take them again; `refusal` is what the 503 must say.
  */
 async function troubleStory(options: { begin: (dataDir: string) => void; end: () => void; refusal: RegExp; supplyWaitsAtLeastMs?: number }): Promise<void> {
-  const first = await start();
+  ({ config: configFile, plcs } = await pressesOnOurOwnPlc());
+  const first = await start(undefined, configFile);
   const { get, post } = first;
   await eventually(async () => (await get<{ state: string }>('presses/press-1')).state === 'production' || undefined, { what: 'press-1 printing', timeoutMs: 20_000 });
   const socket: Socket = connect(first.service.url, { transports: ['websocket'], reconnection: false });
@@ -87,14 +125,10 @@ async function troubleStory(options: { begin: (dataDir: string) => void; end: ()
   expect(degraded.status).toBe('degraded');
   expect(degraded.store.pending.writes).toBeGreaterThan(0);
 
-  // an emergency stop during the trouble still reaches the dashboard. (Not a jam: the demo's
-  // assistant clears a jam after a short while, and with the service held by a refused
-  // write the jam could come and go between two scans; an e-stop stays until released.)
+  // an emergency stop pressed on the press during the trouble still reaches the dashboard
   await eventually(async () => (await get<{ state: string }>('presses/press-1')).state === 'production' || undefined, { what: 'press-1 printing', timeoutMs: 60_000 });
   const raised = new Promise<AlarmView>((resolve) => socket.on('alarm:raised', (a: AlarmView) => a.pressId === 'press-1' && a.code === 'e-stop' && resolve(a)));
-  // the simulator takes the e-stop; its audit line is an operator write like any other, so the answer is 503 while the database refuses
-  const injected = await post('simulation/presses/press-1/events', { action: 'e-stop' });
-  expect([200, 503]).toContain(injected.status);
+  plcs!.press(1).pressEStop();
   const alarm = await raised;
   await eventually(async () => (await get<{ state: string }>('presses/press-1')).state === 'stopped' || undefined, { what: 'press-1 stopped', timeoutMs: 20_000 });
   // an operator write is refused: nothing was saved, the tablet keeps it and retries
@@ -145,7 +179,7 @@ async function troubleStory(options: { begin: (dataDir: string) => void; end: ()
   socket.close();
   await first.service.stop();
   services = services.filter((s) => s !== first.service);
-  const second = await start(dataDir);
+  const second = await start(dataDir, configFile);
   const listed = await second.get<AlarmView[]>('alarms');
   expect(listed).toContainEqual(expect.objectContaining({ id: alarm.id, pressId: 'press-1', acknowledged: false }));
   expect(await second.get<AlarmView[]>('alarms?unacknowledged=true')).toContainEqual(expect.objectContaining({ id: alarm.id }));
@@ -191,4 +225,47 @@ describe('a database that stops accepting writes', () => {
       refusal: /^nothing was saved: the database (is read-only|cannot be written)/,
     });
   }, 150_000);
+});
+
+describe('a simulator event while the database refuses writes', () => {
+  it('is refused with 503 "nothing was saved" and has not happened; once the database takes writes, it is audited and applied', async () => {
+    configFile = writeTestConfig();
+    const { service, get, post } = await start(undefined, configFile);
+    const adminGet = async <T,>(route: string): Promise<T> => {
+      const login = await fetch(`${service.url}api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      return (await (await fetch(`${service.url}api/${route}`, { headers: { cookie } })).json()) as T;
+    };
+    interface Press { state: string; stopReason: string | null; comm: { lastOkAt: number | null } }
+    await eventually(async () => (await get<Press>('presses/press-1')).state === 'production' || undefined, { what: 'press-1 printing', timeoutMs: 20_000 });
+
+    const holder = new Database(path.join(service.dataDir, 'pressroom.db'));
+    holder.exec('BEGIN IMMEDIATE');
+    holder.exec('CREATE TABLE IF NOT EXISTS test_lock_holder (x)');
+    endTrouble = () => {
+      holder.exec('ROLLBACK');
+      holder.close();
+    };
+    const refused = await post('simulation/presses/press-1/events', { action: 'stop' });
+    const answeredAt = Date.now();
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/^nothing was saved: the database is busy/);
+    // four fast scans after the answer, the press is still printing: the stop never reached it
+    const later = await eventually(async () => {
+      const press = await get<Press>('presses/press-1');
+      return (press.comm.lastOkAt ?? 0) > answeredAt + 1000 ? press : undefined;
+    }, { what: 'press-1 polled a second after the answer', timeoutMs: 20_000 });
+    expect(later).toMatchObject({ state: 'production' });
+
+    endTrouble();
+    endTrouble = undefined;
+    const taken = await post('simulation/presses/press-1/events', { action: 'stop' });
+    expect(taken.status).toBe(200);
+    await eventually(async () => {
+      const press = await get<Press>('presses/press-1');
+      return press.state === 'stopped' && press.stopReason === 'operator' ? press : undefined;
+    }, { what: 'press-1 stopped by the operator', timeoutMs: 20_000 });
+    const audited = await adminGet<{ entries: { action: string }[] }>('audit?action=simulation.stop');
+    expect(audited.entries).toHaveLength(1);
+  }, 60_000);
 });

@@ -91,7 +91,7 @@ describe('GET /api/supplies', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.message).toBe('invalid query: kind: one of ink, paper, plate, blanket, fountain-solution, other');
     expect((await h.request('GET', '/api/supplies?limit=0')).body.error.message).toBe('invalid query: limit: at least 1');
-    expect((await h.request('GET', `/api/supplies?from=${START + 10}&to=${START}`)).body.error.message).toBe('invalid query: from is after to');
+    expect((await h.request('GET', `/api/supplies?from=${START + 10}&to=${START}`)).body.error.message).toMatch(/^invalid query: from \(.*\) is after to/);
   });
 });
 
