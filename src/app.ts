@@ -267,6 +267,8 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     } catch (error) {
       logger.error({ err: error }, 'retention purge failed; will try again in an hour');
     }
+    // ended sessions are refused at once; their rows go here (and at each login), never in a request
+    auth.sessions.sweepExpired();
   }, 3600_000);
   retention.unref();
 

@@ -9,6 +9,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
 import type { SessionUser } from '../domain/user.js';
 import { SESSION_COOKIE, type ResolvedSession, type SessionService } from '../users/session-service.js';
 import { HttpError } from './http-error.js';
@@ -17,6 +18,7 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface SessionMiddlewareOptions {
   sessions: SessionService;
+  logger?: Logger;
 }
 
 export function createSessionMiddleware(options: SessionMiddlewareOptions): RequestHandler {
@@ -24,7 +26,16 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
     if (WRITE_METHODS.has(req.method) && !sameSiteWrite(req.headers)) {
       return next(new HttpError(403, 'cross_site_request', 'cross-site write refused: the Origin of this request is not this server'));
     }
-    const resolved = options.sessions.resolve(sessionToken(req.headers.cookie));
+    let resolved: ResolvedSession | undefined;
+    try {
+      resolved = options.sessions.resolve(sessionToken(req.headers.cookie));
+    } catch (error) {
+      // The session could not be read (storage trouble). The request goes on as anonymous: an
+      // open read (a wall screen, /api/health) is still answered, and a route that needs a
+      // session answers with this error (503) instead of a misleading 401 (src/http/auth-guard.ts).
+      res.locals.sessionTrouble = error;
+      options.logger?.warn({ err: error, method: req.method, path: req.path }, 'session could not be read; request handled as anonymous');
+    }
     if (resolved) {
       res.locals.user = resolved.user;
       res.locals.sessionTokenHash = resolved.tokenHash;

@@ -49,42 +49,84 @@ export function sameOrigin(req: IncomingMessage): boolean {
   }
 }
 
+/**
+ * Disconnects sockets whose session has ended. A session that cannot be checked (the database
+ * cannot be read) keeps its socket until the next pass: nothing that ends a session (logout,
+ * disabling, a password change) can have been written meanwhile either, and a timer's
+ * exception would end the process.
+ */
+function revalidateSockets(io: Server, stillAuthorized: (req: IncomingMessage) => boolean, context: { logger: Logger; now: () => number; trouble: { since?: number } }): void {
+  const { logger, now, trouble } = context;
+  let unchecked = 0;
+  let failure: unknown;
+  for (const socket of io.sockets.sockets.values()) {
+    let authorized: boolean;
+    try {
+      authorized = stillAuthorized(socket.request);
+    } catch (error) {
+      unchecked += 1;
+      failure = error;
+      continue;
+    }
+    if (!authorized) {
+      socket.emit('session:ended', { reason: 'login required' });
+      socket.disconnect(true);
+    }
+  }
+  // the first failure at warn, repeats (once a second during an outage) at debug
+  if (unchecked > 0 && trouble.since === undefined) {
+    trouble.since = now();
+    logger.warn({ err: failure, sockets: unchecked }, 'could not re-check the sessions of open sockets; kept until a check succeeds');
+  } else if (unchecked > 0) {
+    logger.debug({ err: failure, sockets: unchecked }, 'sessions of open sockets still cannot be re-checked');
+  } else if (trouble.since !== undefined) {
+    logger.info({ troubleMs: now() - trouble.since }, 'sessions of open sockets re-checked again');
+    trouble.since = undefined;
+  }
+}
+
 export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
   const io = new Server(options.httpServer, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 10_000,
     pingTimeout: 8_000,
+    // An exception thrown here escapes engine.io's request handler and ends the process:
+    // every hook it calls is guarded, and a failure refuses this one handshake.
     allowRequest: (req, callback) => {
       if (!sameOrigin(req)) return callback('origin not allowed', false);
-      if (options.authorize && !options.authorize(req)) return callback('login required', false);
+      let allowed: boolean;
+      try {
+        allowed = options.authorize ? options.authorize(req) : true;
+      } catch (error) {
+        options.logger.warn({ err: error }, 'realtime handshake refused: the session could not be checked');
+        return callback('session check failed; try again', false);
+      }
+      if (!allowed) return callback('login required', false);
       callback(null, true);
     },
   });
 
   io.on('connection', (socket) => {
-    void socket.join('board');
-    const snapshot: RealtimeSnapshot = { serverTime: options.now(), presses: options.presses.list(), alarms: options.activeAlarms() };
-    socket.emit('snapshot', snapshot);
-    socket.on('subscribe', (pressId: unknown) => {
-      if (typeof pressId === 'string' && options.presses.get(pressId)) void socket.join(`press:${pressId}`);
-    });
-    socket.on('unsubscribe', (pressId: unknown) => {
-      if (typeof pressId === 'string') void socket.leave(`press:${pressId}`);
-    });
-    options.onConnection?.(socket);
+    try {
+      void socket.join('board');
+      const snapshot: RealtimeSnapshot = { serverTime: options.now(), presses: options.presses.list(), alarms: options.activeAlarms() };
+      socket.emit('snapshot', snapshot);
+      socket.on('subscribe', (pressId: unknown) => {
+        if (typeof pressId === 'string' && options.presses.get(pressId)) void socket.join(`press:${pressId}`);
+      });
+      socket.on('unsubscribe', (pressId: unknown) => {
+        if (typeof pressId === 'string') void socket.leave(`press:${pressId}`);
+      });
+      options.onConnection?.(socket);
+    } catch (error) {
+      options.logger.error({ err: error }, 'realtime connection dropped: could not send its snapshot');
+      socket.disconnect(true);
+    }
   });
   const revalidate = options.stillAuthorized;
-  const revalidation = revalidate
-    ? setInterval(() => {
-        for (const socket of io.sockets.sockets.values()) {
-          if (!revalidate(socket.request)) {
-            socket.emit('session:ended', { reason: 'login required' });
-            socket.disconnect(true);
-          }
-        }
-      }, options.revalidateMs ?? 1000)
-    : undefined;
+  const revalidationTrouble: { since?: number } = {};
+  const revalidation = revalidate ? setInterval(() => revalidateSockets(io, revalidate, { logger: options.logger, now: options.now, trouble: revalidationTrouble }), options.revalidateMs ?? 1000) : undefined;
   revalidation?.unref();
 
   io.engine.on('connection_error', (err: { code: number; message: string; context?: unknown }) => {

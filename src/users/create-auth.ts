@@ -69,7 +69,7 @@ export function createAuth(options: CreateAuthOptions): Auth {
   const login = new LoginService({ db, userService: users, users: userRepository, sessions, throttle, audit, now, logger });
 
   return {
-    sessionMiddleware: createSessionMiddleware({ sessions }),
+    sessionMiddleware: createSessionMiddleware({ sessions, logger }),
     routers: [authRoutes({ login }), userRoutes({ users }), auditRoutes({ audit, now })],
     userFromCookieHeader: createUserFromCookieHeader(sessions),
     audit,

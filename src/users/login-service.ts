@@ -68,10 +68,13 @@ export class LoginService {
   /** Ends the session of `token`; the user it belonged to, or undefined when there was none. */
   logout(request: { token: string | undefined; ip: string | null }): SessionUser | undefined {
     const { db, sessions, audit } = this.options;
+    // an unknown or expired cookie has nothing to end: no write, so no 503 during an outage
+    const live = sessions.resolve(request.token);
+    if (!live) return undefined;
     return db.durableWrite('log out', () => {
-      const ended = sessions.end(request.token);
-      if (ended) audit.record({ userId: ended.user.id, username: ended.user.username, action: 'auth.logout', target: `user:${ended.user.id}`, ip: request.ip, details: null });
-      return ended?.user;
+      sessions.end(live);
+      audit.record({ userId: live.user.id, username: live.user.username, action: 'auth.logout', target: `user:${live.user.id}`, ip: request.ip, details: null });
+      return live.user;
     });
   }
 }
