@@ -17,6 +17,7 @@ import { statusPage } from './app/status-page.js';
 import type { ResolvedConfig } from './config/load.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { requireReader } from './http/auth-guard.js';
+import { createHostCheck, guardHostHeader } from './http/host-guard.js';
 import { createHttpApp } from './http/http-app.js';
 import { answerParserErrors } from './http/client-error.js';
 import type { HealthReport } from './http/ports.js';
@@ -224,7 +225,10 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     authorize: (req) => config.access.anonymousRead || auth.userFromCookieHeader(req.headers.cookie) !== undefined,
     // a wall screen needs no session; any other socket lives only as long as its session
     stillAuthorized: config.access.anonymousRead ? undefined : (req) => auth.userFromCookieHeader(req.headers.cookie) !== undefined,
+    maxConnectionsPerAddress: config.server.maxSocketsPerAddress,
   });
+  // last: it wraps the listeners socket.io has just put on the server (see host-guard.ts)
+  guardHostHeader({ server: httpServer, allowed: createHostCheck({ allowedHosts: config.server.allowedHosts, now }), logger: logger.child({ component: 'http' }) });
 
   realtimeRef = realtime;
 

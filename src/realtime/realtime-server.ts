@@ -26,6 +26,12 @@ export interface RealtimeOptions {
    */
   stillAuthorized?: (req: IncomingMessage) => boolean;
   revalidateMs?: number;
+  /**
+   * Open connections one client address may hold (config `server.maxSocketsPerAddress`);
+   * a handshake beyond it is refused. Default: no limit. Each socket costs memory (20,600 from
+   * one address took the process to 665 MiB), so the service sets one.
+   */
+  maxConnectionsPerAddress?: number;
 }
 
 export interface RealtimeServer {
@@ -47,6 +53,45 @@ export function sameOrigin(req: IncomingMessage): boolean {
   } catch {
     return false;
   }
+}
+
+/** A client's address as the kernel gives it; an IPv4 client on a dual-stack socket without the `::ffff:` prefix. */
+function clientAddress(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/**
+ * Counts open engine.io connections per client address. Counted at `connection`, checked at
+ * the handshake: engine.io emits `connection` within the same turn of the event loop as the
+ * handshake that `allowRequest` let through (only promise callbacks in between), so no other
+ * handshake can slip past the count.
+ */
+function connectionsPerAddress(options: { limit: number; logger: Logger }): { admits(req: IncomingMessage): boolean; track(io: Server): void } {
+  const open = new Map<string, number>();
+  const warned = new Set<string>();
+  return {
+    admits(req) {
+      const address = clientAddress(req);
+      if ((open.get(address) ?? 0) < options.limit) return true;
+      // the first refusal per address at warn, repeats at debug: a flood must not flood the log
+      const first = !warned.has(address) && warned.size < 100;
+      if (first) warned.add(address);
+      options.logger[first ? 'warn' : 'debug']({ address, limit: options.limit }, 'realtime connection refused: too many from this address (server.maxSocketsPerAddress)');
+      return false;
+    },
+    track(io) {
+      io.engine.on('connection', (raw: { request: IncomingMessage; once(event: 'close', listener: () => void): void }) => {
+        const address = clientAddress(raw.request);
+        open.set(address, (open.get(address) ?? 0) + 1);
+        raw.once('close', () => {
+          const left = (open.get(address) ?? 1) - 1;
+          if (left > 0) open.set(address, left);
+          else open.delete(address);
+        });
+      });
+    },
+  };
 }
 
 /**
@@ -86,6 +131,7 @@ function revalidateSockets(io: Server, stillAuthorized: (req: IncomingMessage) =
 }
 
 export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
+  const perAddress = connectionsPerAddress({ limit: options.maxConnectionsPerAddress ?? Infinity, logger: options.logger });
   const io = new Server(options.httpServer, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
@@ -95,6 +141,7 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
     // every hook it calls is guarded, and a failure refuses this one handshake.
     allowRequest: (req, callback) => {
       if (!sameOrigin(req)) return callback('origin not allowed', false);
+      if (!perAddress.admits(req)) return callback('too many connections from this address', false);
       let allowed: boolean;
       try {
         allowed = options.authorize ? options.authorize(req) : true;
@@ -107,6 +154,7 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
     },
   });
 
+  perAddress.track(io);
   io.on('connection', (socket) => {
     try {
       void socket.join('board');
