@@ -8,6 +8,7 @@
  *
  * It applies its own migrations (idempotent), so it works whether or not the root already did.
  */
+import { randomBytes } from 'node:crypto';
 import type { RequestHandler, Router } from 'express';
 import { pino, type Logger } from 'pino';
 import type { AuditLog } from '../domain/audit.js';
@@ -18,11 +19,13 @@ import { authRoutes } from '../http/routes/auth.js';
 import { userRoutes } from '../http/routes/users.js';
 import { createSessionMiddleware, createUserFromCookieHeader } from '../http/session-middleware.js';
 import { AuditRepository } from '../store/audit-repository.js';
+import { AuthKeyRepository } from '../store/auth-key-repository.js';
 import type { StoreDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
 import { usersMigrations } from '../store/migrations/users.js';
 import { SessionRepository, UserRepository } from '../store/user-repository.js';
 import { bootstrapAdmin, type BootstrapAdminRequest, type BootstrapAdminResult } from './bootstrap-admin.js';
+import { DeviceCookies, type DeviceCookieSettings } from './device-cookie.js';
 import { LoginService } from './login-service.js';
 import { LoginThrottle, type ThrottleSettings } from './login-throttle.js';
 import { SessionService, type SessionSettings } from './session-service.js';
@@ -37,6 +40,7 @@ export interface CreateAuthOptions {
   env?: Record<string, string | undefined>;
   throttle?: Partial<ThrottleSettings>;
   sessions?: Partial<SessionSettings>;
+  deviceCookies?: Partial<DeviceCookieSettings>;
 }
 
 export interface Auth {
@@ -66,7 +70,8 @@ export function createAuth(options: CreateAuthOptions): Auth {
   const users = new UserService({ db, users: userRepository, sessions: sessionRepository, audit, now });
   const sessions = new SessionService({ sessions: sessionRepository, users: userRepository, now, logger, ...(options.sessions ? { settings: options.sessions } : {}) });
   const throttle = new LoginThrottle({ now, ...(options.throttle ? { settings: options.throttle } : {}) });
-  const login = new LoginService({ db, userService: users, users: userRepository, sessions, throttle, audit, now, logger });
+  const devices = new DeviceCookies({ key: deviceCookieKey(db, now, logger), now, ...(options.deviceCookies ? { settings: options.deviceCookies } : {}) });
+  const login = new LoginService({ db, userService: users, users: userRepository, sessions, throttle, devices, audit, now, logger });
 
   return {
     sessionMiddleware: createSessionMiddleware({ sessions, logger }),
@@ -80,4 +85,18 @@ export function createAuth(options: CreateAuthOptions): Auth {
       return bootstrapAdmin(users, full);
     },
   };
+}
+
+/**
+ * The device-cookie signing key, made on first start. A database that cannot take the write
+ * (read-only at start) gets a key for this run only: device cookies issued before are then
+ * unknown, which only means their devices are counted like any other until they log in again.
+ */
+function deviceCookieKey(db: StoreDatabase, now: () => number, logger: Logger): Buffer {
+  try {
+    return new AuthKeyRepository(db).getOrCreate('device-cookie', () => randomBytes(32), now());
+  } catch (error) {
+    logger.warn({ err: error }, 'device-cookie key could not be stored; using one for this run only');
+    return randomBytes(32);
+  }
 }

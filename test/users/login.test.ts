@@ -40,9 +40,9 @@ describe('logging in', () => {
   });
 
   it('with name and PIN works on a tablet; a wrong PIN does not', async () => {
-    await h.addUser('jo', 'operator', { pin: '4821' });
-    expect((await postJson(h.baseUrl, '/api/auth/login', { username: 'jo', pin: '4821' })).status).toBe(200);
-    const wrong = await postJson(h.baseUrl, '/api/auth/login', { username: 'jo', pin: '4822' });
+    await h.addUser('jo', 'operator', { pin: '482193' });
+    expect((await postJson(h.baseUrl, '/api/auth/login', { username: 'jo', pin: '482193' })).status).toBe(200);
+    const wrong = await postJson(h.baseUrl, '/api/auth/login', { username: 'jo', pin: '482194' });
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toEqual({ error: { code: 'invalid_credentials', message: 'wrong username or PIN' } });
   });
