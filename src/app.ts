@@ -15,6 +15,7 @@ import { preAlarmMinutesFromConfig, renotifyMsFromConfig, suppliesSettingsFromCo
 import type { FeatureModule } from './http/feature-module.js';
 import { createHealthModule } from './health/index.js';
 import { requireReader } from './http/auth-guard.js';
+import { createHostCheck, guardHostHeader } from './http/host-guard.js';
 import { answerParserErrors } from './http/client-error.js';
 import { createHttpApp } from './http/http-app.js';
 import { statusPage } from './http/status-page.js';
@@ -149,7 +150,10 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     authorize: (req) => config.access.anonymousRead || users.userFromCookieHeader(req.headers.cookie) !== undefined,
     // a wall screen needs no session; any other socket lives only as long as its session
     stillAuthorized: config.access.anonymousRead ? undefined : (req) => users.userFromCookieHeader(req.headers.cookie) !== undefined,
+    maxConnectionsPerAddress: config.server.maxSocketsPerAddress,
   });
+  // last: it wraps the listeners socket.io has just put on the server (see host-guard.ts)
+  guardHostHeader({ server: httpServer, allowed: createHostCheck({ allowedHosts: config.server.allowedHosts, now }), logger: log('http') });
   realtimeClients = () => realtime.connectedClients();
   presses.on('press:update', (snapshot) => realtime.pressUpdated(snapshot));
   alarms.service.on('alarm', (event) => realtime.alarmEvent(`alarm:${event.type}`, event.alarm));

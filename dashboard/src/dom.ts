@@ -13,6 +13,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
       element.addEventListener(name.slice(2).toLowerCase(), value);
     } else if (name === 'class') {
       element.className = String(value);
+    } else if (name === 'style') {
+      // through the CSSOM: the Content-Security-Policy (style-src 'self') blocks style attributes set as markup
+      element.style.cssText = String(value);
     } else if (value === true) {
       element.setAttribute(name, '');
     } else {

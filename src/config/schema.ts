@@ -10,9 +10,28 @@ import { alarmsConfigSchema, suppliesConfigSchema } from './settings-schema.js';
 
 export { busConfigSchema, pressConfigSchema, simulationSchema, type BusConfig, type PressConfig } from '../model/plant.js';
 
+const serverSchema = z.strictObject({
+  port: z.number().int().min(0).max(65535).default(8080),
+  host: z.string().default('0.0.0.0'),
+  /**
+   * The names this server answers to (the Host header); any other gets 421 (DNS rebinding).
+   * Absent: this machine's host name, `<hostname>.local` and its interface addresses. A list:
+   * exactly those names (a leading dot, `.shop.lan`, admits every name under it). `'*'`: any.
+   * `localhost`, `127.0.0.1` and `::1` are always admitted.
+   */
+  allowedHosts: z
+    .union([z.literal('*'), z.array(z.string().regex(/^\.?[A-Za-z0-9._:-]+$/, 'a host name, an IP address, or .domain for every name under it')).min(1)])
+    .optional(),
+  /**
+   * Open socket.io connections (dashboards) one client address may hold; the next is refused
+   * until one closes. Behind a reverse proxy every client has the proxy's address: raise it.
+   */
+  maxSocketsPerAddress: z.number().int().min(1).max(100_000).default(50),
+});
+
 export const configSchema = z
   .strictObject({
-    server: z.strictObject({ port: z.number().int().min(0).max(65535).default(8080), host: z.string().default('0.0.0.0') }).default({ port: 8080, host: '0.0.0.0' }),
+    server: serverSchema.default(serverSchema.parse({})),
     dataDir: z.string().default('./data'),
     profilesDir: z.string().default('profiles'),
     retention: z.strictObject({ samplesDays: z.number().positive().default(30), transitionsDays: z.number().positive().default(365) }).default({ samplesDays: 30, transitionsDays: 365 }),

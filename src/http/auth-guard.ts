@@ -12,10 +12,15 @@ export function currentUser(res: Response): SessionUser | undefined {
   return res.locals.user as SessionUser | undefined;
 }
 
+/** Set by the session middleware when the session could not be read (storage trouble). */
+function sessionTrouble(res: Response): unknown {
+  return res.locals.sessionTrouble as unknown;
+}
+
 export function requireRole(role: Role): RequestHandler {
   return (_req, res, next) => {
     const user = currentUser(res);
-    if (!user) return next(new HttpError(401, 'unauthenticated', 'log in first'));
+    if (!user) return next(sessionTrouble(res) ?? new HttpError(401, 'unauthenticated', 'log in first'));
     if (!hasRole(user, role)) return next(new HttpError(403, 'forbidden', `needs the ${role} role; you are ${user.role}`));
     next();
   };
@@ -25,7 +30,7 @@ export function requireRole(role: Role): RequestHandler {
 export function requireReader(anonymousRead: boolean): RequestHandler {
   return (_req, res, next) => {
     if (anonymousRead || currentUser(res)) return next();
-    next(new HttpError(401, 'unauthenticated', 'log in first'));
+    next(sessionTrouble(res) ?? new HttpError(401, 'unauthenticated', 'log in first'));
   };
 }
 

@@ -23,6 +23,12 @@ export interface RealtimeOptions {
    */
   stillAuthorized?: (req: IncomingMessage) => boolean;
   revalidateMs?: number;
+  /**
+   * Open connections one client address may hold (config `server.maxSocketsPerAddress`);
+   * a handshake beyond it is refused. Default: no limit. Each socket costs memory (20,600 from
+   * one address took the process to 665 MiB), so the service sets one.
+   */
+  maxConnectionsPerAddress?: number;
 }
 
 export interface RealtimeServer {
@@ -46,34 +52,118 @@ export function sameOrigin(req: IncomingMessage): boolean {
   }
 }
 
+/** A client's address as the kernel gives it; an IPv4 client on a dual-stack socket without the `::ffff:` prefix. */
+function clientAddress(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/**
+ * Counts open engine.io connections per client address. Counted at `connection`, checked at
+ * the handshake: engine.io emits `connection` within the same turn of the event loop as the
+ * handshake that `allowRequest` let through (only promise callbacks in between), so no other
+ * handshake can slip past the count.
+ */
+function connectionsPerAddress(options: { limit: number; logger: Logger }): { admits(req: IncomingMessage): boolean; track(io: Server): void } {
+  const open = new Map<string, number>();
+  const warned = new Set<string>();
+  return {
+    admits(req) {
+      const address = clientAddress(req);
+      if ((open.get(address) ?? 0) < options.limit) return true;
+      // the first refusal per address at warn, repeats at debug: a flood must not flood the log
+      const first = !warned.has(address) && warned.size < 100;
+      if (first) warned.add(address);
+      options.logger[first ? 'warn' : 'debug']({ address, limit: options.limit }, 'realtime connection refused: too many from this address (server.maxSocketsPerAddress)');
+      return false;
+    },
+    track(io) {
+      io.engine.on('connection', (raw: { request: IncomingMessage; once(event: 'close', listener: () => void): void }) => {
+        const address = clientAddress(raw.request);
+        open.set(address, (open.get(address) ?? 0) + 1);
+        raw.once('close', () => {
+          const left = (open.get(address) ?? 1) - 1;
+          if (left > 0) open.set(address, left);
+          else open.delete(address);
+        });
+      });
+    },
+  };
+}
+
+/**
+ * Disconnects sockets whose session has ended. A session that cannot be checked (the database
+ * cannot be read) keeps its socket until the next pass: nothing that ends a session (logout,
+ * disabling, a password change) can have been written meanwhile either, and a timer's
+ * exception would end the process.
+ */
+function revalidateSockets(io: Server, stillAuthorized: (req: IncomingMessage) => boolean, context: { logger: Logger; now: () => number; trouble: { since?: number } }): void {
+  const { logger, now, trouble } = context;
+  let unchecked = 0;
+  let failure: unknown;
+  for (const socket of io.sockets.sockets.values()) {
+    let authorized: boolean;
+    try {
+      authorized = stillAuthorized(socket.request);
+    } catch (error) {
+      unchecked += 1;
+      failure = error;
+      continue;
+    }
+    if (!authorized) {
+      socket.emit('session:ended', { reason: 'login required' });
+      socket.disconnect(true);
+    }
+  }
+  // the first failure at warn, repeats (once a second during an outage) at debug
+  if (unchecked > 0 && trouble.since === undefined) {
+    trouble.since = now();
+    logger.warn({ err: failure, sockets: unchecked }, 'could not re-check the sessions of open sockets; kept until a check succeeds');
+  } else if (unchecked > 0) {
+    logger.debug({ err: failure, sockets: unchecked }, 'sessions of open sockets still cannot be re-checked');
+  } else if (trouble.since !== undefined) {
+    logger.info({ troubleMs: now() - trouble.since }, 'sessions of open sockets re-checked again');
+    trouble.since = undefined;
+  }
+}
+
 export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
+  const perAddress = connectionsPerAddress({ limit: options.maxConnectionsPerAddress ?? Infinity, logger: options.logger });
   const io = new Server(options.httpServer, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 10_000,
     pingTimeout: 8_000,
+    // An exception thrown here escapes engine.io's request handler and ends the process:
+    // every hook it calls is guarded, and a failure refuses this one handshake.
     allowRequest: (req, callback) => {
       if (!sameOrigin(req)) return callback('origin not allowed', false);
-      if (options.authorize && !options.authorize(req)) return callback('login required', false);
+      if (!perAddress.admits(req)) return callback('too many connections from this address', false);
+      let allowed: boolean;
+      try {
+        allowed = options.authorize ? options.authorize(req) : true;
+      } catch (error) {
+        options.logger.warn({ err: error }, 'realtime handshake refused: the session could not be checked');
+        return callback('session check failed; try again', false);
+      }
+      if (!allowed) return callback('login required', false);
       callback(null, true);
     },
   });
 
+  perAddress.track(io);
   io.on('connection', (socket) => {
-    const snapshot: RealtimeSnapshot = { serverTime: options.now(), presses: options.presses.list(), alarms: options.activeAlarms() };
-    socket.emit('snapshot', snapshot);
+    try {
+      const snapshot: RealtimeSnapshot = { serverTime: options.now(), presses: options.presses.list(), alarms: options.activeAlarms() };
+      socket.emit('snapshot', snapshot);
+    } catch (error) {
+      options.logger.error({ err: error }, 'realtime connection dropped: could not send its snapshot');
+      socket.disconnect(true);
+    }
   });
   const revalidate = options.stillAuthorized;
-  const revalidation = revalidate
-    ? setInterval(() => {
-        for (const socket of io.sockets.sockets.values()) {
-          if (!revalidate(socket.request)) {
-            socket.emit('session:ended', { reason: 'login required' });
-            socket.disconnect(true);
-          }
-        }
-      }, options.revalidateMs ?? 1000)
-    : undefined;
+  const revalidationTrouble: { since?: number } = {};
+  const revalidation = revalidate ? setInterval(() => revalidateSockets(io, revalidate, { logger: options.logger, now: options.now, trouble: revalidationTrouble }), options.revalidateMs ?? 1000) : undefined;
   revalidation?.unref();
 
   io.engine.on('connection_error', (err: { code: number; message: string; context?: unknown }) => {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { LoginService } from './login-service.js';
 import { clientAddress, currentUser } from '../http/auth-guard.js';
 import { HttpError } from '../http/http-error.js';
-import { clearSessionCookie, sessionToken, setSessionCookie } from './session-middleware.js';
+import { DEVICE_COOKIE } from './device-cookie.js';
+import { clearSessionCookie, cookieValue, sessionToken, setDeviceCookie, setSessionCookie } from './session-middleware.js';
 import { parseBody } from '../http/validate.js';
 import { freeText } from '../lib/free-text.js';
 
@@ -26,7 +27,7 @@ export function authRoutes(options: { login: LoginService }): Router {
 
   router.post('/auth/login', async (req, res) => {
     const credentials = parseBody(loginBody, req);
-    const result = await options.login.login({ credentials, ip: clientAddress(req) });
+    const result = await options.login.login({ credentials, ip: clientAddress(req), deviceCookie: cookieValue(req.headers.cookie, DEVICE_COOKIE) });
     if (result.kind === 'throttled') {
       const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
       res.setHeader('Retry-After', String(seconds));
@@ -35,7 +36,9 @@ export function authRoutes(options: { login: LoginService }): Router {
     if (result.kind === 'refused') {
       throw new HttpError(401, 'invalid_credentials', 'pin' in credentials ? 'wrong username or PIN' : 'wrong username or password');
     }
+    // the session cookie first: clients that read only the first Set-Cookie get the session
     setSessionCookie(req, res, result.session.token, result.session.maxAgeMs);
+    setDeviceCookie(req, res, result.device.cookie, result.device.maxAgeMs);
     res.json({ user: result.user });
   });
 

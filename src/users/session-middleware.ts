@@ -9,7 +9,9 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
 import type { SessionUser } from '../model/user.js';
+import { DEVICE_COOKIE } from './device-cookie.js';
 import { SESSION_COOKIE, type ResolvedSession, type SessionService } from './session-service.js';
 import { HttpError } from '../http/http-error.js';
 
@@ -17,6 +19,7 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface SessionMiddlewareOptions {
   sessions: SessionService;
+  logger?: Logger;
 }
 
 export function createSessionMiddleware(options: SessionMiddlewareOptions): RequestHandler {
@@ -24,7 +27,16 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
     if (WRITE_METHODS.has(req.method) && !sameSiteWrite(req.headers)) {
       return next(new HttpError(403, 'cross_site_request', 'cross-site write refused: the Origin of this request is not this server'));
     }
-    const resolved = options.sessions.resolve(sessionToken(req.headers.cookie));
+    let resolved: ResolvedSession | undefined;
+    try {
+      resolved = options.sessions.resolve(sessionToken(req.headers.cookie));
+    } catch (error) {
+      // The session could not be read (storage trouble). The request goes on as anonymous: an
+      // open read (a wall screen, /api/health) is still answered, and a route that needs a
+      // session answers with this error (503) instead of a misleading 401 (src/http/auth-guard.ts).
+      res.locals.sessionTrouble = error;
+      options.logger?.warn({ err: error, method: req.method, path: req.path }, 'session could not be read; request handled as anonymous');
+    }
     if (resolved) {
       res.locals.user = resolved.user;
       res.locals.sessionTokenHash = resolved.tokenHash;
@@ -46,11 +58,16 @@ export function currentSession(res: Response): Pick<ResolvedSession, 'tokenHash'
 
 /** The session token in a Cookie header; the first `pressroom_session` wins, as browsers send the most specific first. */
 export function sessionToken(cookieHeader: string | undefined): string | undefined {
+  return cookieValue(cookieHeader, SESSION_COOKIE);
+}
+
+/** The value of the first cookie called `name` in a Cookie header. */
+export function cookieValue(cookieHeader: string | undefined, name: string): string | undefined {
   if (!cookieHeader) return undefined;
   for (const part of cookieHeader.split(';')) {
     const separator = part.indexOf('=');
     if (separator < 0) continue;
-    if (part.slice(0, separator).trim() !== SESSION_COOKIE) continue;
+    if (part.slice(0, separator).trim() !== name) continue;
     let value = part.slice(separator + 1).trim();
     if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
     return value;
@@ -90,4 +107,12 @@ export function setSessionCookie(req: Request, res: Response, token: string, max
 
 export function clearSessionCookie(req: Request, res: Response): void {
   res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/', secure: req.secure });
+}
+
+/**
+ * The device cookie (src/users/device-cookie.ts): sent only to /api/auth, where logins are, and
+ * kept across logouts: it says which users this device has logged in as, nothing more.
+ */
+export function setDeviceCookie(req: Request, res: Response, value: string, maxAgeMs: number): void {
+  res.cookie(DEVICE_COOKIE, value, { httpOnly: true, sameSite: 'strict', path: '/api/auth', secure: req.secure, maxAge: maxAgeMs });
 }

@@ -72,33 +72,51 @@ export class SessionService {
     const now = this.options.now();
     const token = newSessionToken();
     const tokenHash = hashSessionToken(token);
-    this.options.sessions.deleteExpired(now);
+    this.options.sessions.deleteExpired({ idleBefore: now, createdBefore: now - this.settings.absoluteMs });
     this.options.sessions.create({ tokenHash, userId: session.userId, method: session.method, ip: session.ip, createdAt: now, lastSeenAt: now, expiresAt: now + this.settings.idleMs });
     return { token, tokenHash, maxAgeMs: this.settings.absoluteMs };
   }
 
-  /** The signed-in user for a cookie token, or undefined (unknown, expired, user disabled). */
+  /**
+   * The signed-in user for a cookie token, or undefined (unknown, expired, user disabled).
+   * Writes nothing that can fail the request: an expired session is simply no session (its row
+   * goes at the next `sweepExpired` or login), and a failed extension is logged. Only a failed
+   * *read* of the session or its user throws (a StoreError): the caller decides between
+   * anonymous and 503, and must never let it end the process.
+   */
   resolve(token: string | undefined): ResolvedSession | undefined {
     if (token === undefined || !TOKEN_PATTERN.test(token)) return undefined;
     const tokenHash = hashSessionToken(token);
     const session = this.options.sessions.get(tokenHash);
     if (!session) return undefined;
     const now = this.options.now();
-    if (session.expiresAt <= now || session.createdAt + this.settings.absoluteMs <= now) {
-      this.options.sessions.delete(tokenHash);
-      return undefined;
-    }
+    // No delete here: during a storage outage it would fail (or wait the busy timeout) on
+    // every request of a stale cookie, and a wall screen reconnecting with one ended the process.
+    if (session.expiresAt <= now || session.createdAt + this.settings.absoluteMs <= now) return undefined;
     const user = this.options.users.byId(session.userId);
     if (!user || user.disabled) return undefined;
     if (now - session.lastSeenAt >= this.settings.touchEveryMs) this.slide(tokenHash, now);
     return { user: toSessionUser(user), tokenHash };
   }
 
-  /** Ends the session of a cookie token; the user it belonged to, if it was live. */
-  end(token: string | undefined): ResolvedSession | undefined {
-    const resolved = this.resolve(token);
-    if (resolved) this.options.sessions.delete(resolved.tokenHash);
-    return resolved;
+  /** Ends a live session (from `resolve`); a write, so the caller runs it in its durable transaction. */
+  end(session: ResolvedSession): void {
+    this.options.sessions.delete(session.tokenHash);
+  }
+
+  /**
+   * Deletes the rows of ended sessions (idle or past their absolute lifetime); the count, or 0
+   * when the database refuses the write (logged; the next sweep or login tries again). Never
+   * throws, so a timer may call it.
+   */
+  sweepExpired(): number {
+    const now = this.options.now();
+    try {
+      return this.options.sessions.deleteExpired({ idleBefore: now, createdBefore: now - this.settings.absoluteMs });
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not delete ended sessions; they stay refused and are deleted at the next sweep');
+      return 0;
+    }
   }
 
   /**

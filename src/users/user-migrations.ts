@@ -57,4 +57,16 @@ export const usersMigrations: Migration[] = [
       CREATE INDEX audit_log_username_at ON audit_log (username COLLATE NOCASE, at);
     `,
   },
+  {
+    id: 'users-004-auth-keys',
+    // Server secrets that sign things given to browsers (device cookies). Kept in the database
+    // so a backup restores them with the users they belong to.
+    sql: `
+      CREATE TABLE auth_keys (
+        name TEXT PRIMARY KEY,           -- e.g. device-cookie
+        key BLOB NOT NULL,
+        created_at INTEGER NOT NULL      -- ms since epoch
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

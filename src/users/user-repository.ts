@@ -178,7 +178,7 @@ export class SessionRepository {
     this.deleteOne = c.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?');
     this.deleteByUser = c.prepare<[number]>('DELETE FROM sessions WHERE user_id = ?');
     this.deleteByUserExcept = c.prepare<[number, string]>('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?');
-    this.deleteByExpiry = c.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?');
+    this.deleteByExpiry = c.prepare<[number, number]>('DELETE FROM sessions WHERE expires_at <= ? OR created_at <= ?');
   }
 
   create(session: SessionRecord): void {
@@ -210,7 +210,8 @@ export class SessionRepository {
     ).changes;
   }
 
-  deleteExpired(now: number): number {
-    return this.db.write('delete expired sessions', () => this.deleteByExpiry.run(now)).changes;
+  /** Sessions idle until `idleBefore` or started at or before `createdBefore` (past the absolute lifetime). */
+  deleteExpired(bounds: { idleBefore: number; createdBefore: number }): number {
+    return this.db.write('delete expired sessions', () => this.deleteByExpiry.run(bounds.idleBefore, bounds.createdBefore)).changes;
   }
 }

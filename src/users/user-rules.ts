@@ -19,5 +19,10 @@ export const displayNameSchema = freeText(z.string().trim().min(1, 'must not be 
 export const PASSWORD_MIN_LENGTH = 8;
 export const passwordSchema = z.string().min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`).max(256);
 
-/** Short on purpose, for gloved hands on a tablet; login throttling is what makes it safe. */
-export const pinSchema = z.string().regex(/^\d{4,8}$/, '4 to 8 digits');
+/**
+ * Short on purpose, for gloved hands on a tablet; login throttling is what makes it safe. New
+ * PINs need 6 digits (a million guesses, not ten thousand); PINs of 4 or 5 digits set before
+ * keep working, since logins check only the hash.
+ */
+export const PIN_MIN_DIGITS = 6;
+export const pinSchema = z.string().regex(/^\d{6,8}$/, `a new PIN needs ${PIN_MIN_DIGITS} to 8 digits`);

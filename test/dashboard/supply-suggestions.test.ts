@@ -12,7 +12,7 @@ import { removeTestConfig, writeTestConfig } from '../e2e/e2e-kit.js';
 import { eventually, type ServiceProcess } from '../helpers/service-process.js';
 import { api, apiLogin, launchBrowser, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
 
-const OPERATOR = { username: 'sven', displayName: 'Sven Supply', role: 'operator', password: 'sven-password-123', pin: '8642' };
+const OPERATOR = { username: 'sven', displayName: 'Sven Supply', role: 'operator', password: 'sven-password-123', pin: '864213' };
 type Suggestions = { unlogged: UnloggedRefill[]; low: LowLevelSuggestion[] };
 
 describe('supply suggestions on a tablet', () => {

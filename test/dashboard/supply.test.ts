@@ -9,7 +9,7 @@ import type { SupplyEntry } from '../../src/model/supply.js';
 import type { ServiceProcess } from '../helpers/service-process.js';
 import { api, apiLogin, launchBrowser, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
 
-const OPERATOR = { username: 'olga', displayName: 'Olga Tablet', role: 'operator', password: 'olga-password-123', pin: '4711' };
+const OPERATOR = { username: 'olga', displayName: 'Olga Tablet', role: 'operator', password: 'olga-password-123', pin: '471100' };
 
 describe('supply logging on a tablet', () => {
   let service: ServiceProcess;

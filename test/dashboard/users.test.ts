@@ -64,7 +64,7 @@ describe('users page (admin)', () => {
     await page.fill('dialog #user-username', 'pia');
     await page.fill('dialog #user-displayName', 'Pia Press');
     await page.selectOption('dialog #user-role', 'viewer');
-    await page.fill('dialog #user-pin', '2468');
+    await page.fill('dialog #user-pin', '246813');
     await page.fill('dialog #user-password', 'pia-password-123');
     await page.click('dialog button[type="submit"]');
     await row('pia').waitFor();
@@ -79,21 +79,35 @@ describe('users page (admin)', () => {
     expect((await userRow('pia')).role).toBe('operator');
   });
 
+  it('asks for 6 to 8 digits and does not take a 4-digit PIN', async () => {
+    await page.click('button:has-text("+ Add user")');
+    expect(await page.textContent('dialog label[for="user-pin"]')).toContain('6 to 8 digits');
+    await page.fill('dialog #user-username', 'ina');
+    await page.fill('dialog #user-pin', '2468');
+    await page.fill('dialog #user-password', 'ina-password-123');
+    await page.click('dialog button[type="submit"]');
+    expect(await page.$eval('dialog #user-pin', (input) => (input as HTMLInputElement).validity.valid)).toBe(false);
+    expect(await page.isVisible('dialog')).toBe(true);
+    await page.click('dialog button:has-text("Cancel")');
+    const { body } = await api<{ users: UserRow[] }>(service, 'users', { cookie: admin });
+    expect(body.users.some((user) => user.username === 'ina')).toBe(false);
+  });
+
   it('the new operator signs in on the tablet keypad with name and PIN', async () => {
-    expect(await keypadLogin('pia', '2468')).toMatchObject({ ok: true });
+    expect(await keypadLogin('pia', '246813')).toMatchObject({ ok: true });
   });
 
   it('a disabled user cannot sign in', async () => {
     await row('pia').locator('button:has-text("Disable")').click();
     await page.waitForFunction(() => Array.from(document.querySelectorAll('.users-page tr[data-user-id]')).some((tr) => tr.textContent?.includes('pia') && tr.querySelector('.user-status')?.textContent === 'disabled'));
     expect((await userRow('pia')).disabled).toBe(true);
-    const attempt = await keypadLogin('pia', '2468');
+    const attempt = await keypadLogin('pia', '246813');
     expect(attempt.ok).toBe(false);
     expect(attempt.error).not.toBe('');
   });
 
   it('removes a PIN from the page: keypad login stops, the password still works, the audit says so', async () => {
-    const created = await api(service, 'users', { method: 'POST', body: { username: 'rolf', displayName: 'Rolf Roller', role: 'operator', password: 'rolf-password-123', pin: '1357' }, cookie: admin });
+    const created = await api(service, 'users', { method: 'POST', body: { username: 'rolf', displayName: 'Rolf Roller', role: 'operator', password: 'rolf-password-123', pin: '135724' }, cookie: admin });
     expect(created.status).toBe(201);
     await page.reload();
     await row('rolf').waitFor();

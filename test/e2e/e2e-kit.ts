@@ -24,6 +24,8 @@ export interface TestConfigOptions {
   assistant?: boolean;
   /** Random jams of the simulated presses; default off so only the test's jams happen. */
   randomJams?: boolean;
+  /** Keys of `server:` to set (`allowedHosts`, `maxSocketsPerAddress`, …). */
+  server?: Record<string, unknown>;
 }
 
 /** Writes a config based on config/default.yaml into a temp folder and returns its path. */
@@ -32,10 +34,12 @@ export function writeTestConfig(options: TestConfigOptions = {}): string {
   const config = parse(readFileSync(source, 'utf8')) as {
     profilesDir: string;
     access?: { anonymousRead?: boolean };
+    server?: Record<string, unknown>;
     presses: { simulation?: Record<string, unknown> }[];
   };
   config.profilesDir = path.resolve(path.dirname(source), config.profilesDir);
   if (options.anonymousRead !== undefined) config.access = { ...config.access, anonymousRead: options.anonymousRead };
+  if (options.server) config.server = { ...config.server, ...options.server };
   for (const press of config.presses) {
     press.simulation = {
       ...press.simulation,

@@ -54,8 +54,8 @@ export const WRITE_ROUTES: readonly WriteRoute[] = [
   { method: 'POST', path: '/api/alarms/{alarm}/unshelve', body: { note: 'sensor back' } },
   { method: 'POST', path: '/api/auth/login', body: { username: 'fuzz-nobody', password: 'not-the-password' } },
   { method: 'POST', path: '/api/auth/logout', body: {}, anonymousOnly: true },
-  { method: 'POST', path: '/api/users', body: { username: 'fuzz-new-{n}', displayName: 'Fuzz', role: 'viewer', password: 'long-enough-pw', pin: '4711' } },
-  { method: 'PATCH', path: '/api/users/{user}', body: { displayName: 'Fuzz Victim', pin: '1234' } },
+  { method: 'POST', path: '/api/users', body: { username: 'fuzz-new-{n}', displayName: 'Fuzz', role: 'viewer', password: 'long-enough-pw', pin: '471100' } },
+  { method: 'PATCH', path: '/api/users/{user}', body: { displayName: 'Fuzz Victim', pin: '123456' } },
   { method: 'POST', path: '/api/simulation/presses/{press}/events', body: { action: 'refill-paper', level: 90 } },
 ];
 

@@ -41,10 +41,11 @@ async function operatorAlarm(): Promise<AlarmView> {
 
 describe('forged headers grant nothing', () => {
   it('an anonymous write with forged Host, Origin, Referer, proxy and auth headers is still 401', async () => {
+    // Host names the server itself (`localhost`, admitted): a foreign name gets 421 before anything else (dns-rebinding.test.ts)
     const forged = {
-      host: 'pressroom.local',
-      origin: 'http://pressroom.local',
-      referer: 'http://pressroom.local/alarms',
+      host: `localhost:${service.port}`,
+      origin: `http://localhost:${service.port}`,
+      referer: `http://localhost:${service.port}/alarms`,
       'x-forwarded-for': '127.0.0.1',
       'x-forwarded-host': 'pressroom.local',
       'x-forwarded-proto': 'https',

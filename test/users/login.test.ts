@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM, cookieFrom, get, postJson, startHarness, type Harness } from './auth-harness.js';
 
@@ -39,9 +40,9 @@ describe('logging in', () => {
   });
 
   it('with name and PIN works on a tablet; a wrong PIN does not', async () => {
-    await h.addUser('jo', 'operator', { pin: '4821' });
-    expect((await postJson(h.baseUrl, '/api/auth/login', { username: 'jo', pin: '4821' })).status).toBe(200);
-    const wrong = await postJson(h.baseUrl, '/api/auth/login', { username: 'jo', pin: '4822' });
+    await h.addUser('jo', 'operator', { pin: '482193' });
+    expect((await postJson(h.baseUrl, '/api/auth/login', { username: 'jo', pin: '482193' })).status).toBe(200);
+    const wrong = await postJson(h.baseUrl, '/api/auth/login', { username: 'jo', pin: '482194' });
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toEqual({ error: { code: 'invalid_credentials', message: 'wrong username or PIN' } });
   });
@@ -111,6 +112,27 @@ describe('sessions', () => {
     }
     h.clock.advance(6 * 3600_000); // hour 168: seven days after login
     expect((await get(h.baseUrl, '/api/auth/me', cookie)).status).toBe(401);
+  });
+
+  it('once ended, are refused without a write; the sweep deletes their rows and never throws', async () => {
+    await h.addUser('mia', 'operator');
+    const idle = await h.login('mia', { password: 'mia-password-1' });
+    h.clock.advance(13 * 3600_000);
+    const rows = () => h.db.connection.prepare('SELECT count(*) FROM sessions').pluck().get() as number;
+    expect((await get(h.baseUrl, '/api/auth/me', idle)).status).toBe(401);
+    expect((await postJson(h.baseUrl, '/api/auth/logout', {}, { cookie: idle })).status).toBe(204);
+    expect(rows()).toBe(1); // refused, not deleted in the request
+    // the database refusing writes: the sweep logs and answers 0
+    const other = new Database(h.db.path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      expect(h.auth.sessions.sweepExpired()).toBe(0);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(h.auth.sessions.sweepExpired()).toBe(1);
+    expect(rows()).toBe(0);
   });
 
   it('are stored only as hashes: the database holds no cookie token', async () => {

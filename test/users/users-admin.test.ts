@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { get, postJson, startHarness, type Harness } from './auth-harness.js';
+import { hashSecret } from '../../src/users/password-hash.js';
 
 let h: Harness;
 let admin: string;
@@ -70,11 +71,26 @@ describe('managing users (admin)', () => {
     expect((await get(h.baseUrl, '/api/auth/me', otherDevice)).status).toBe(401);
   });
 
+  it('refuses a new PIN shorter than 6 digits with 400 saying so; a 4-digit PIN set before still signs in', async () => {
+    const short = await postJson(h.baseUrl, '/api/users', { username: 'kim', role: 'operator', password: 'long-enough-1', pin: '4821' }, { cookie: admin });
+    expect(short.status).toBe(400);
+    expect(((await short.json()) as { error: { message: string } }).error.message).toBe('invalid body: pin: a new PIN needs 6 to 8 digits');
+    const id = await h.addUser('jo', 'operator');
+    const shortPatch = await patch(`/api/users/${id}`, { pin: '48213' }, admin);
+    expect(shortPatch.status).toBe(400);
+    expect(((await shortPatch.json()) as { error: { message: string } }).error.message).toMatch(/6 to 8 digits/);
+
+    // a PIN of 4 digits from before the rule, as stored then: only its hash is checked at login
+    h.db.connection.prepare('UPDATE users SET pin_hash = ? WHERE id = ?').run(await hashSecret('4821'), id);
+    expect((await postJson(h.baseUrl, '/api/auth/login', { username: 'jo', pin: '4821' })).status).toBe(200);
+    expect((await get(h.baseUrl, `/api/users/${id}`, admin)).status).toBe(200);
+  });
+
   it('removes a PIN with pin: null', async () => {
-    const id = await h.addUser('jo', 'operator', { pin: '1234' });
+    const id = await h.addUser('jo', 'operator', { pin: '123456' });
     const res = await patch(`/api/users/${id}`, { pin: null }, admin);
     expect(((await res.json()) as UserBody).user.hasPin).toBe(false);
-    expect((await postJson(h.baseUrl, '/api/auth/login', { username: 'jo', pin: '1234' })).status).toBe(401);
+    expect((await postJson(h.baseUrl, '/api/auth/login', { username: 'jo', pin: '123456' })).status).toBe(401);
   });
 
   it('will not demote or disable the last enabled admin', async () => {

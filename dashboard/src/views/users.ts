@@ -6,6 +6,8 @@ import { h, replaceChildren } from '../dom.js';
 import { userRoles, type Role, type SessionUser } from '../types.js';
 
 type UserRow = SessionUser & { disabled?: boolean; active?: boolean; hasPin?: boolean; lastLoginAt?: number | null };
+/** New PINs need 6 to 8 digits (the service answers 400 otherwise); older shorter PINs still sign in. */
+const PIN_INPUT = { inputmode: 'numeric', type: 'password', minlength: 6, maxlength: 8, pattern: '[0-9]{6,8}', title: '6 to 8 digits' };
 
 function field(name: string, label: string, attrs: Record<string, string | number | boolean> = {}): HTMLElement[] {
   const input = h('input', { id: `user-${name}`, name, autocomplete: 'off', ...attrs });
@@ -72,7 +74,7 @@ export function usersView(context: AppContext): View {
         ...field('username', 'Login name', { required: true, autofocus: true, maxlength: 64 }),
         ...field('displayName', 'Display name', { maxlength: 120 }),
         ...roleSelect('operator'),
-        ...field('pin', 'PIN (digits, for tablets)', { inputmode: 'numeric', type: 'password', maxlength: 12 }),
+        ...field('pin', 'PIN for tablets: 6 to 8 digits', PIN_INPUT),
         ...field('password', 'Password (for the office)', { type: 'password', autocomplete: 'new-password', required: true }),
       ],
       submitLabel: 'Add',
@@ -89,7 +91,7 @@ export function usersView(context: AppContext): View {
       body: [
         ...field('displayName', 'Display name', { value: user.displayName, maxlength: 120 }),
         ...roleSelect(user.role),
-        ...field('pin', 'New PIN (leave empty to keep)', { inputmode: 'numeric', type: 'password', maxlength: 12 }),
+        ...field('pin', 'New PIN: 6 to 8 digits (leave empty to keep)', PIN_INPUT),
         // a PIN can be taken away (a shared tablet PIN that leaked); the password stays
         user.hasPin
           ? h('label', { class: 'checkbox', for: 'user-remove-pin' }, h('input', { type: 'checkbox', id: 'user-remove-pin', name: 'removePin', value: 'yes' }), ' Remove the PIN (no more keypad login)')
