@@ -6,17 +6,6 @@
  * (Modbus Application Protocol V1.1b3): a bug here could not be caught by talking to ourselves.
  */
 
-export const FunctionCode = {
-  readCoils: 1,
-  readDiscreteInputs: 2,
-  readHoldingRegisters: 3,
-  readInputRegisters: 4,
-  writeSingleCoil: 5,
-  writeSingleRegister: 6,
-  writeMultipleCoils: 15,
-  writeMultipleRegisters: 16,
-} as const;
-
 export const ExceptionCode = {
   illegalFunction: 1,
   illegalDataAddress: 2,

@@ -2,7 +2,7 @@
  * The alarm engine (ISA-18.2 / IEC 62682), pure and synchronous: readings and operator
  * commands go in, journal entries and events come out. It knows no SQLite, HTTP or Modbus;
  * time and timers come from an injected `Clock`, so on/off delays, shelving expiry and
- * re-notification run deterministically under a `ManualClock` in tests.
+ * re-notification run deterministically under a manual clock in tests.
  *
  * Sources per press: alarm bits (by code, from the profile), level thresholds (`ink.low.<unit>`,
  * `paper.low`: one condition per source whose priority follows the level), time-to-empty

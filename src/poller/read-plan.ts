@@ -136,10 +136,3 @@ export function decodeBlock(block: ReadBlock, words: ArrayLike<number> | ArrayLi
   for (const { signal, offset } of block.items) values[signal.name] = decodeSignal(signal, numeric, offset, order);
   return values;
 }
-
-/** Registers (or bits) a plan reads per cycle of each class, and the transactions: for logs and tests. */
-export function describePlan(plan: ReadPlan): string {
-  return plan.scanClasses
-    .map((cls) => `${cls.name}/${cls.periodMs}ms: ${cls.blocks.map((b) => `${b.area} ${b.address}+${b.count}`).join(', ')}`)
-    .join('; ');
-}

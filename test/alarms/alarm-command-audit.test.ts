@@ -3,7 +3,7 @@
  * both on disk before the answer, or neither.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../src/lib/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { AlarmEngine } from '../../src/alarms/alarm-engine.js';
 import { AlarmService } from '../../src/alarms/alarm-service.js';
 import { alarmConfigFromProfile } from '../../src/alarms/alarm-config.js';

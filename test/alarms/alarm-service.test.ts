@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/lib/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import type { StoreDatabase } from '../../src/store/database.js';
 import { AlarmRepository } from '../../src/alarms/alarm-repository.js';
 import { AlarmEngine } from '../../src/alarms/alarm-engine.js';

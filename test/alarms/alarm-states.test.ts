@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/lib/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { AlarmEngine } from '../../src/alarms/alarm-engine.js';
 import { alarmConfigFromProfile } from '../../src/alarms/alarm-config.js';
 import { profileSchema } from '../../src/model/profile-schema.js';

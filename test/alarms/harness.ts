@@ -2,7 +2,7 @@
  * A real engine on the demo 4-colour profile, under a ManualClock, with everything it says
  * recorded: events and journal lines in the order they came out.
  */
-import { ManualClock } from '../../src/lib/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { AlarmEngine, type AlarmEngineOptions } from '../../src/alarms/alarm-engine.js';
 import { alarmConfigFromProfile, type AlarmOverrides } from '../../src/alarms/alarm-config.js';
 import type { AlarmEvent, JournalEntry } from '../../src/alarms/alarm-types.js';

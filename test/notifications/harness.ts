@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AlarmEvent, AlarmEventType } from '../../src/alarms/alarm-types.js';
 import type { AlarmPriority, AlarmView } from '../../src/model/alarm-view.js';
-import { type ManualClock } from '../../src/lib/clock.js';
+import { type ManualClock } from '../helpers/manual-clock.js';
 import { TypedEmitter } from '../../src/lib/typed-emitter.js';
 import { createNotifications, notificationsMigrations, webhookConfigSchema, type CreateNotificationsOptions, type NotificationEvents, type WebhookConfigInput } from '../../src/notifications/index.js';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';

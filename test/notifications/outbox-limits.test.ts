@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlarmPriority } from '../../src/model/alarm-view.js';
-import { ManualClock } from '../../src/lib/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { alarmView, boot, deliveries, makeTempDir, nextEvent } from './harness.js';
 import { freePort, WebhookReceiver } from './webhook-receiver.js';
 

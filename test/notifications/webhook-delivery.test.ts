@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlarmEngine } from '../../src/alarms/alarm-engine.js';
 import { alarmConfigFromProfile } from '../../src/alarms/alarm-config.js';
 import { AlarmService } from '../../src/alarms/alarm-service.js';
-import { ManualClock } from '../../src/lib/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { AlarmRepository } from '../../src/alarms/alarm-repository.js';
 import { migrate } from '../../src/store/migrate.js';
 import { alarmMigrations } from '../../src/alarms/alarm-migrations.js';

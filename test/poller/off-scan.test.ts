@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { profileSchema } from '../../src/model/profile-schema.js';
-import { ManualClock } from '../../src/lib/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { Poller } from '../../src/poller/poller.js';
 import type { PressHealth, Reading } from '../../src/poller/reading.js';
 import { FakeRegisterReader } from '../helpers/fake-register-reader.js';

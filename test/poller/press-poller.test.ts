@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProfileFile } from '../../src/model/profile-load.js';
 import { profileSchema } from '../../src/model/profile-schema.js';
-import { ManualClock } from '../../src/lib/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { PressPoller, type PressPollerOptions } from '../../src/poller/press-poller.js';
 import type { PressHealth, Reading } from '../../src/poller/reading.js';
 import { FakeRegisterReader } from '../helpers/fake-register-reader.js';

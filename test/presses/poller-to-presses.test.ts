@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProfileFile } from '../../src/model/profile-load.js';
-import { ManualClock } from '../../src/lib/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import { Poller } from '../../src/poller/poller.js';
 import type { StateTransition } from '../../src/presses/events.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProfileFile } from '../../src/model/profile-load.js';
-import { ManualClock } from '../../src/lib/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import type { PressHealth, Reading } from '../../src/poller/reading.js';
 import type { AlarmBits, CountersChanged, StateTransition } from '../../src/presses/events.js';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { ManualClock } from '../../src/lib/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import type { Role, SessionUser } from '../../src/model/user.js';
 import { createHttpApp } from '../../src/http/http-app.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/lib/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { Reconciler } from '../../src/supplies/reconciler.js';
 import type { SupplyEntry, UnloggedRefill } from '../../src/model/supply.js';
 import { clientId, inkEntry, START, startHarness, type Harness } from './harness.js';

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Router } from 'express';
 import { pino } from 'pino';
-import { ManualClock } from '../../src/lib/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import type { Role } from '../../src/model/user.js';
 import { currentUser, requireRole } from '../../src/http/auth-guard.js';
 import { createHttpApp } from '../../src/http/http-app.js';
