@@ -27,6 +27,10 @@ import { Poller } from './poller/poller.js';
 import { PressService } from './presses/press-service.js';
 import { createRealtimeServer, type RealtimeServer } from './realtime/realtime-server.js';
 import { createHistoryReadModel } from './recording/history-read-model.js';
+import { createHistoryReadGate } from './recording/history-read-gate.js';
+import { createHistoryWorkerPool } from './recording/history-worker-pool.js';
+import { recordingMigrations } from './recording/rollup-migrations.js';
+import { SampleRollups } from './recording/sample-rollups.js';
 import { createSampleRecorder } from './recording/sample-recorder.js';
 import { createDeferredWrites } from './recording/deferred-writes.js';
 import { openStore, type Store } from './store/index.js';
@@ -72,7 +76,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   const now = () => clock.now();
   const startedAt = now();
 
-  const store = openStore({ dataDir: config.dataDir, logger: logger.child({ component: 'store' }), migrations: [alarmMigrations, suppliesMigrations, notificationsMigrations] });
+  const store = openStore({ dataDir: config.dataDir, logger: logger.child({ component: 'store' }), migrations: [recordingMigrations, alarmMigrations, suppliesMigrations, notificationsMigrations] });
   const auth = createAuth({ db: store.database, logger: logger.child({ component: 'auth' }), now, env: options.env });
   await auth.bootstrapAdmin({ env: options.env, print: options.print ?? ((line) => console.log(line)) });
 
@@ -164,6 +168,9 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
 
   const ratedSpeeds = new Map(config.presses.map((p) => [p.id, p.ratedSpeed]));
   const recorder = createSampleRecorder({ store, logger: logger.child({ component: 'recorder' }), ratedSpeedOf: (id) => ratedSpeeds.get(id) ?? 10_000 });
+  // Trends are read in worker threads with their own read-only connection, a few per client.
+  const historyPool = createHistoryWorkerPool({ databasePath: store.database.path, logger: logger.child({ component: 'history' }) });
+  const historyReadModel = createHistoryReadModel({ store, pool: historyPool, gate: createHistoryReadGate() });
 
   const eventLoop = createEventLoopMonitor();
   const health = (): HealthReport => {
@@ -206,7 +213,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       healthRoutes({ health }),
       ...auth.routers,
       simulationRoutes({ control: createSimulationControl(config, simulations), audit: auth.audit }),
-      guarded('/presses', readers, pressRoutes({ presses: pressReadModel, history: createHistoryReadModel(store), now })),
+      guarded('/presses', readers, pressRoutes({ presses: pressReadModel, history: historyReadModel, now })),
       guarded('/alarms', readers, alarmRoutes({ alarms: alarmPort(alarms, alarmRepository, alarmEngine), audit: auth.audit })),
       supplies.router,
     ],
@@ -259,11 +266,16 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     ),
   );
 
+  const sampleRollups = new SampleRollups(store);
   const retention = setInterval(() => {
     try {
       const samples = store.samples.purgeOlderThan(now() - config.retention.samplesDays * 86_400_000);
       const transitions = store.transitions.purgeOlderThan(now() - config.retention.transitionsDays * 86_400_000);
-      logger.info({ samples, transitions }, 'retention purge');
+      const rollups = sampleRollups.purge({
+        minutesBefore: now() - config.retention.samplesDays * 86_400_000,
+        hoursBefore: now() - Math.max(config.retention.samplesDays, config.retention.hourRollupsDays) * 86_400_000,
+      });
+      logger.info({ samples, transitions, rollups }, 'retention purge');
     } catch (error) {
       logger.error({ err: error }, 'retention purge failed; will try again in an hour');
     }
@@ -311,6 +323,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       await realtime.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await historyPool.close();
       recorder.stop();
       deferred.stop();
       store.close();

@@ -1,20 +1,23 @@
-/** Adapts the store's samples and transitions to the HTTP layer's history port. */
-import type { HistoryReadModel, HistoryResult } from '../http/ports.js';
+/**
+ * Adapts the recorded history to the HTTP layer's history port: trends are read in the history
+ * worker pool (off the event loop, from rollups for long ranges), admitted per client by the
+ * read gate; transitions are few and read here.
+ */
+import type { HistoryReadModel } from '../http/ports.js';
 import type { Store } from '../store/index.js';
+import type { HistoryReadGate } from './history-read-gate.js';
+import type { HistoryWorkerPool } from './history-worker-pool.js';
 
-export function createHistoryReadModel(store: Store): HistoryReadModel {
+export function createHistoryReadModel(options: { store: Store; pool: HistoryWorkerPool; gate: HistoryReadGate }): HistoryReadModel {
+  const { store, pool, gate } = options;
   return {
-    history(query): HistoryResult {
-      const result = store.samples.history(query);
-      if (result.kind === 'raw') {
-        return { downsampled: false, previous: result.previous, points: result.points };
+    async historyJson(query, caller) {
+      const leave = await gate.enter(caller.client, caller.abort);
+      try {
+        return await pool.read(query, caller.abort);
+      } finally {
+        leave();
       }
-      return {
-        downsampled: true,
-        bucketMs: result.bucketMs,
-        previous: result.previous,
-        points: result.buckets.map((b) => ({ at: b.start, value: b.avg ?? b.last.value, quality: b.quality, min: b.min, max: b.max, count: b.count })),
-      };
     },
     transitions(pressId, from, to) {
       return store.transitions.list({ pressId, from, to }).map((t) => ({ at: t.at, state: t.state, reason: t.reason, detail: t.detail }));

@@ -2,6 +2,8 @@
  * Turns live press snapshots into stored samples: each signal is offered to the
  * change-based filter (deadband + heartbeat), and what it keeps is written in batches,
  * one transaction every `flushMs`, so recording costs a few commits a minute per press.
+ * The same transaction brings the minute and hour rollups of those samples up to date
+ * (SampleRollups; the store needs recordingMigrations).
  *
  * While the database refuses writes the samples wait in memory. They are measurements, so
  * unlike transitions and alarm changes (DeferredWrites) they may be thinned: past
@@ -11,6 +13,7 @@
 import type { Logger } from 'pino';
 import type { PressSnapshot } from '../domain/press-snapshot.js';
 import { createSampleFilter, defaultSignalPolicy, type FilterReading, type Sample, type Store } from '../store/index.js';
+import { SampleRollups } from './sample-rollups.js';
 
 export interface SampleRecorderOptions {
   store: Store;
@@ -50,6 +53,7 @@ export function createSampleRecorder(options: SampleRecorderOptions): SampleReco
   const filter = createSampleFilter({
     policyFor: ({ pressId, signal }) => defaultSignalPolicy({ signal, ratedSpeed: options.ratedSpeedOf(pressId) }),
   });
+  const rollups = new SampleRollups(options.store);
   const maxPending = options.maxPending ?? 100_000;
   let pending: Sample[] = [];
   let failing = false;
@@ -60,7 +64,7 @@ export function createSampleRecorder(options: SampleRecorderOptions): SampleReco
     if (pending.length === 0) return;
     const batch = pending;
     try {
-      options.store.samples.insertMany(batch);
+      rollups.record(batch);
       pending = [];
       if (failing) options.logger.info({ rows: batch.length, dropped: droppedThisOutage }, 'sample recording recovered');
       failing = false;

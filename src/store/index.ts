@@ -14,6 +14,8 @@ export { CountersRepository, type PressCounterState } from './counters-repositor
 export {
   SamplesRepository,
   type Sample,
+  type StoredSampleKey,
+  type InsertSamplesOptions,
   type HistoryQuery,
   type SampleHistory,
   type SampleBucket,

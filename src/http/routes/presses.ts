@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { HttpError, notFound } from '../http-error.js';
-import type { HistoryReadModel, PressReadModel } from '../ports.js';
+import { HistoryRefused, type HistoryReadModel, type PressReadModel } from '../ports.js';
 import { parseQuery } from '../validate.js';
 import { instant } from './query-params.js';
 
@@ -30,15 +30,30 @@ export function pressRoutes(options: { presses: PressReadModel; history: History
     res.json(press);
   });
 
-  router.get('/presses/:id/history', (req, res) => {
+  router.get('/presses/:id/history', async (req, res) => {
     const press = presses.get(req.params.id);
     if (!press) throw notFound(`press "${req.params.id}"`);
     const query = parseQuery(historyQuery, req);
     const to = query.to ?? now();
     const from = query.from ?? to - 3600_000;
     if (from > to) throw new HttpError(400, 'invalid_request', `invalid query: from (${new Date(from).toISOString()}) is after to (${new Date(to).toISOString()})`);
-    const result = history.history({ pressId: press.id, signal: query.signal, from, to, maxPoints: query.maxPoints ?? 500 });
-    res.json({ pressId: press.id, signal: query.signal, from, to, ...result });
+    // A read waiting for its turn is dropped when the client goes away.
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    let json: string;
+    try {
+      json = await history.historyJson(
+        { pressId: press.id, signal: query.signal, from, to, maxPoints: query.maxPoints ?? 500 },
+        { client: req.socket.remoteAddress ?? 'unknown', abort: gone.signal },
+      );
+    } catch (error) {
+      if (gone.signal.aborted) return; // nobody is listening any more
+      if (!(error instanceof HistoryRefused)) throw error;
+      res.setHeader('Retry-After', String(error.retryAfterS));
+      if (error.reason === 'client-limit') throw new HttpError(429, 'too_many_requests', error.message);
+      throw new HttpError(503, error.reason === 'overloaded' ? 'history_busy' : 'history_unavailable', error.message);
+    }
+    if (!res.writableEnded) res.type('application/json').send(json);
   });
 
   router.get('/presses/:id/transitions', (req, res) => {
