@@ -167,12 +167,23 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   supplies.events.on('supplies:pre-alarm', (preAlarm) => realtimeRef?.emit('supplies:pre-alarm', preAlarm));
 
   const ratedSpeeds = new Map(config.presses.map((p) => [p.id, p.ratedSpeed]));
-  const recorder = createSampleRecorder({ store, logger: logger.child({ component: 'recorder' }), ratedSpeedOf: (id) => ratedSpeeds.get(id) ?? 10_000 });
   // Trends are read in worker threads with their own read-only connection, a few per client.
   const historyPool = createHistoryWorkerPool({ databasePath: store.database.path, logger: logger.child({ component: 'history' }) });
-  const historyReadModel = createHistoryReadModel({ store, pool: historyPool, gate: createHistoryReadGate() });
+  const recorder = createSampleRecorder({
+    store,
+    logger: logger.child({ component: 'recorder' }),
+    ratedSpeedOf: (id) => ratedSpeeds.get(id) ?? 10_000,
+    onStored: (oldestBySeries) => historyPool.samplesStored(oldestBySeries),
+  });
+  const historyGate = createHistoryReadGate();
+  const historyReadModel = createHistoryReadModel({ store, pool: historyPool, gate: historyGate });
 
   const eventLoop = createEventLoopMonitor();
+  const historyHealth = () => {
+    const pool = historyPool.stats();
+    const gate = historyGate.load();
+    return { workers: pool.workers, ready: pool.ready, busy: pool.busy, queued: pool.queued, running: gate.running, waiting: gate.waiting, answered: pool.answered, failed: pool.failed, refused: pool.refused };
+  };
   const health = (): HealthReport => {
     const snapshots = pressService.snapshots();
     const online = snapshots.filter((s) => s.online).length;
@@ -201,6 +212,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       store: storeError ? { ok: false, error: storeError, ...storeQueues } : { ok: true, ...storeQueues },
       eventLoop: eventLoop.read(),
       realtimeClients: realtimeRef?.connectedClients() ?? 0,
+      history: historyHealth(),
       notifications: notifications.status(),
     };
   };
@@ -271,10 +283,15 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     try {
       const samples = store.samples.purgeOlderThan(now() - config.retention.samplesDays * 86_400_000);
       const transitions = store.transitions.purgeOlderThan(now() - config.retention.transitionsDays * 86_400_000);
-      const rollups = sampleRollups.purge({
-        minutesBefore: now() - config.retention.samplesDays * 86_400_000,
-        hoursBefore: now() - Math.max(config.retention.samplesDays, config.retention.hourRollupsDays) * 86_400_000,
-      });
+      let rollups;
+      try {
+        rollups = sampleRollups.purge({
+          minutesBefore: now() - config.retention.samplesDays * 86_400_000,
+          hoursBefore: now() - Math.max(config.retention.samplesDays, config.retention.hourRollupsDays) * 86_400_000,
+        });
+      } finally {
+        historyPool.rollupsPurged(); // the workers' cached buckets may hold purged rollups
+      }
       logger.info({ samples, transitions, rollups }, 'retention purge');
     } catch (error) {
       logger.error({ err: error }, 'retention purge failed; will try again in an hour');

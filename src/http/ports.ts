@@ -46,6 +46,8 @@ export interface HistoryCaller {
   client: string;
   /** Aborted when the request goes away: a read not yet started is dropped. */
   abort: AbortSignal;
+  /** The client takes gzip (Accept-Encoding): a month of points is ~10× smaller on the wire. */
+  gzip: boolean;
 }
 
 /**
@@ -65,13 +67,20 @@ export class HistoryRefused extends Error {
   }
 }
 
+/** A HistoryBody as UTF-8 JSON, gzipped when the caller takes it and it is worth it, with its (weak) ETag. */
+export interface HistoryAnswer {
+  json: Uint8Array;
+  encoding: 'gzip' | 'identity';
+  etag: string;
+}
+
 export interface HistoryReadModel {
   /**
-   * The trend of one signal as the JSON text of a HistoryBody. Read and serialized off the event
-   * loop, so a month-long trend costs the live path (polling, alarms, the socket) only the send.
+   * The trend of one signal, a HistoryBody as JSON. Read and serialized off the event loop, so
+   * a month-long trend costs the live path (polling, alarms, the socket) only the send.
    * Rejects with HistoryRefused when it cannot be read now.
    */
-  historyJson(query: HistoryQuery, caller: HistoryCaller): Promise<string>;
+  history(query: HistoryQuery, caller: HistoryCaller): Promise<HistoryAnswer>;
   transitions(pressId: string, from: number, to: number): TransitionView[];
   /** The transition in force at `at` (the last one before it), or null if there is none. */
   transitionInForce(pressId: string, at: number): TransitionView | null;
@@ -105,6 +114,11 @@ export interface HealthReport {
   /** Event-loop delay since start (perf_hooks), a measure of how responsive the service is. */
   eventLoop: { p50Ms: number; p99Ms: number; maxMs: number };
   realtimeClients: number;
+  /**
+   * Trend reads: worker threads (ready, busy), reads queued for a worker, per-client turns
+   * (`running`, `waiting`), and since start: answered, failed, refused (429/503).
+   */
+  history?: { workers: number; ready: number; busy: number; queued: number; running: number; waiting: number; answered: number; failed: number; refused: number };
   /** Per webhook: pending, delivered, dead, last error (never the URL, which may hold a token). */
   notifications: unknown[];
 }

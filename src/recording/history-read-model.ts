@@ -11,10 +11,10 @@ import type { HistoryWorkerPool } from './history-worker-pool.js';
 export function createHistoryReadModel(options: { store: Store; pool: HistoryWorkerPool; gate: HistoryReadGate }): HistoryReadModel {
   const { store, pool, gate } = options;
   return {
-    async historyJson(query, caller) {
+    async history(query, caller) {
       const leave = await gate.enter(caller.client, caller.abort);
       try {
-        return await pool.read(query, caller.abort);
+        return await pool.read(query, { abort: caller.abort, gzip: caller.gzip });
       } finally {
         leave();
       }

@@ -11,8 +11,8 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { HistoryRefused, type HistoryQuery } from '../http/ports.js';
-import type { WorkerReply, WorkerRequest, WorkerStart } from './history-worker-protocol.js';
+import { HistoryRefused, type HistoryAnswer, type HistoryQuery } from '../http/ports.js';
+import type { WorkerNotice, WorkerReply, WorkerRequest, WorkerStart } from './history-worker-protocol.js';
 import type { TrendSource } from './trend-reader.js';
 
 export interface HistoryWorkerPoolOptions {
@@ -39,8 +39,12 @@ export interface HistoryPoolStats {
 }
 
 export interface HistoryWorkerPool {
-  /** The JSON of the route's body; rejects with HistoryRefused or the worker's error. */
-  read(query: HistoryQuery, abort: AbortSignal): Promise<string>;
+  /** The route's body as JSON; rejects with HistoryRefused or the worker's error. */
+  read(query: HistoryQuery, options: { abort: AbortSignal; gzip: boolean }): Promise<HistoryAnswer>;
+  /** Samples were stored (per series id, the oldest time written): cached buckets from then on go. */
+  samplesStored(oldestBySeries: ReadonlyMap<number, number>): void;
+  /** Rollups were purged: cached buckets go. */
+  rollupsPurged(): void;
   stats(): HistoryPoolStats;
   close(): Promise<void>;
 }
@@ -48,8 +52,9 @@ export interface HistoryWorkerPool {
 interface Job {
   id: number;
   query: HistoryQuery;
+  gzip: boolean;
   abort: AbortSignal;
-  resolve: (json: string) => void;
+  resolve: (answer: HistoryAnswer) => void;
   reject: (error: Error) => void;
   onAbort: () => void;
 }
@@ -105,7 +110,7 @@ export function createHistoryWorkerPool(options: HistoryWorkerPoolOptions): Hist
         logger.error({ readTimeoutMs, query: job.query }, 'history worker took too long over one read; restarting it');
         void slot.worker.terminate();
       }, readTimeoutMs);
-      slot.worker.postMessage({ id: job.id, query: job.query } satisfies WorkerRequest);
+      slot.worker.postMessage({ type: 'read', id: job.id, query: job.query, gzip: job.gzip } satisfies WorkerRequest);
     }
   };
 
@@ -132,7 +137,7 @@ export function createHistoryWorkerPool(options: HistoryWorkerPoolOptions): Hist
       if (reply.type === 'answer') {
         answered += 1;
         bySource[reply.source] = (bySource[reply.source] ?? 0) + 1;
-        job.resolve(reply.json);
+        job.resolve({ json: reply.body, encoding: reply.encoding, etag: reply.etag });
       } else {
         failed += 1;
         const unavailable = reply.error.kind !== undefined && reply.error.kind !== 'sql' && reply.error.kind !== 'constraint';
@@ -169,7 +174,7 @@ export function createHistoryWorkerPool(options: HistoryWorkerPoolOptions): Hist
   for (let i = 0; i < size; i++) spawn();
 
   return {
-    read(query, abort) {
+    read(query, { abort, gzip }) {
       if (closed) return Promise.reject(new HistoryRefused('unavailable', 'the service is stopping', 5));
       if (lastStartFailure !== undefined && readySlots() === 0) {
         refused += 1;
@@ -179,10 +184,11 @@ export function createHistoryWorkerPool(options: HistoryWorkerPoolOptions): Hist
         refused += 1;
         return Promise.reject(new HistoryRefused('overloaded', `${queue.length} trend reads are waiting already; try again shortly`, 2));
       }
-      return new Promise<string>((resolve, reject) => {
+      return new Promise<HistoryAnswer>((resolve, reject) => {
         const job: Job = {
           id: nextId++,
           query,
+          gzip,
           abort,
           resolve,
           reject,
@@ -198,6 +204,14 @@ export function createHistoryWorkerPool(options: HistoryWorkerPoolOptions): Hist
         queue.push(job);
         dispatch();
       });
+    },
+    samplesStored(oldestBySeries) {
+      if (oldestBySeries.size === 0) return;
+      const notice: WorkerNotice = { type: 'changed', changes: [...oldestBySeries] };
+      for (const slot of slots) slot.worker.postMessage(notice);
+    },
+    rollupsPurged() {
+      for (const slot of slots) slot.worker.postMessage({ type: 'clear' } satisfies WorkerNotice);
     },
     stats: () => ({
       workers: slots.size,

@@ -13,12 +13,23 @@ export interface WorkerStart {
 }
 
 export interface WorkerRequest {
+  type: 'read';
   id: number;
   query: HistoryQuery;
+  /** Answer gzipped (when worth it). */
+  gzip: boolean;
 }
+
+/** Everything the pool sends a worker: reads, and news that cached buckets went stale. */
+export type WorkerNotice =
+  | WorkerRequest
+  /** Samples were written: per series id, the oldest sample time written. */
+  | { type: 'changed'; changes: [number, number][] }
+  /** Rollups were purged. */
+  | { type: 'clear' };
 
 export type WorkerReply =
   | { type: 'ready'; niced: boolean }
   | { type: 'failed'; error: { kind?: string; message: string } }
-  | { type: 'answer'; id: number; json: string; source: TrendSource; rowsRead: number; ms: number }
+  | { type: 'answer'; id: number; body: Uint8Array; encoding: 'gzip' | 'identity'; etag: string; source: TrendSource; rowsRead: number; ms: number }
   | { type: 'error'; id: number; error: { kind?: string; message: string } };

@@ -22,6 +22,8 @@ export interface SampleRecorderOptions {
   flushMs?: number;
   /** Pending samples kept while the database refuses writes; the oldest go beyond it. */
   maxPending?: number;
+  /** After each stored batch: per series id, the oldest sample time in it (the history workers' caches). */
+  onStored?: (oldestBySeries: ReadonlyMap<number, number>) => void;
 }
 
 export interface SampleRecorder {
@@ -53,7 +55,7 @@ export function createSampleRecorder(options: SampleRecorderOptions): SampleReco
   const filter = createSampleFilter({
     policyFor: ({ pressId, signal }) => defaultSignalPolicy({ signal, ratedSpeed: options.ratedSpeedOf(pressId) }),
   });
-  const rollups = new SampleRollups(options.store);
+  const rollups = new SampleRollups(options.store, { onStored: options.onStored });
   const maxPending = options.maxPending ?? 100_000;
   let pending: Sample[] = [];
   let failing = false;

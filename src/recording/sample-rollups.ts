@@ -15,13 +15,21 @@ export interface RollupPurgeResult {
   hours: number;
 }
 
+export interface SampleRollupsOptions {
+  /** After each commit: per series id, the oldest sample time written (caches of buckets listen). */
+  onStored?: (oldestBySeries: ReadonlyMap<number, number>) => void;
+}
+
 export class SampleRollups {
   private readonly refreshMinute;
   private readonly refreshHour;
   private readonly deleteMinutesBefore;
   private readonly deleteHoursBefore;
 
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    private readonly options: SampleRollupsOptions = {},
+  ) {
     const c = store.database.connection;
     this.refreshMinute = c.prepare<{ seriesId: number; start: number }>(`
       INSERT OR REPLACE INTO sample_rollups_minute (series_id, start, count, valued, sum, min, max, worst)
@@ -42,7 +50,15 @@ export class SampleRollups {
    * rollup without its samples or the other way round.
    */
   record(samples: readonly Sample[]): number {
-    return this.store.samples.insertMany(samples, { alsoInTransaction: (stored) => this.refresh(stored) });
+    const oldest = new Map<number, number>();
+    const count = this.store.samples.insertMany(samples, {
+      alsoInTransaction: (stored) => {
+        this.refresh(stored);
+        for (const { seriesId, at } of stored) oldest.set(seriesId, Math.min(at, oldest.get(seriesId) ?? at));
+      },
+    });
+    this.options.onStored?.(oldest);
+    return count;
   }
 
   /** Recompute the rollups of the minutes and hours these samples fall in; call inside their transaction. */

@@ -20,12 +20,17 @@
  * and holds everything recorded in it, the last one holds `to`. Buckets without samples are
  * left out, as with raw data.
  *
+ * Rollup buckets already computed come from a TrendBucketCache (the caller tells it of new
+ * samples), so a trend refreshed by a wall screen reads only its newest buckets.
+ *
+ * The answer is the route's JSON text (a HistoryBody), made here so the event loop only sends it.
  * Synchronous (better-sqlite3): run it where blocking does not matter, in the history worker.
  */
 import type Database from 'better-sqlite3';
-import type { HistoryPoint, HistoryQuery, HistoryResult } from '../http/ports.js';
+import type { HistoryPoint, HistoryQuery } from '../http/ports.js';
 import { HOUR_MS, MINUTE_MS } from './rollup-migrations.js';
 import { floorTo } from './sample-rollups.js';
+import { TrendBucketCache, type BucketRow, type CachedBucket } from './trend-bucket-cache.js';
 
 /** Most samples bucketed in one query; a range with more is drawn from minute rollups. */
 export const RAW_ROWS_BUDGET = 50_000;
@@ -35,7 +40,8 @@ export const MINUTE_ROWS_BUDGET = 50_000;
 export type TrendSource = 'raw' | 'raw-buckets' | 'minute' | 'hour';
 
 export interface TrendAnswer {
-  result: HistoryResult;
+  /** The JSON text of a HistoryBody: the query echoed, downsampled, bucketMs, previous, points. */
+  body: string;
   source: TrendSource;
   /** The most rows this answer can have read (samples, or rollup rows in the range): the bound kept. */
   rowsRead: number;
@@ -43,8 +49,7 @@ export interface TrendAnswer {
 
 type Level = 'minute' | 'hour';
 interface PointRow { at: number; value: number | null; quality: number }
-/** bucket start, count, valued, sum, min, max, worst */
-type BucketRow = [number, number, number, number | null, number | null, number | null, number];
+interface Header { downsampled: boolean; bucketMs?: number; previous: HistoryPoint | null }
 
 const QUALITIES: readonly HistoryPoint['quality'][] = ['good', 'stale', 'bad'];
 const UNIT_MS: Record<Level, number> = { minute: MINUTE_MS, hour: HOUR_MS };
@@ -58,7 +63,10 @@ export class TrendReader {
   private readonly selectRollups: Record<Level, Database.Statement<{ seriesId: number; first: number; to: number; width: number }, BucketRow>>;
   private readonly selectEarliest: Record<Level, Database.Statement<[number], number | null>>;
 
-  constructor(connection: Database.Database) {
+  constructor(
+    connection: Database.Database,
+    readonly cache = new TrendBucketCache(),
+  ) {
     this.selectSeries = connection.prepare<[string, string], number>('SELECT id FROM sample_series WHERE press_id = ? AND signal = ?').pluck();
     this.selectPrevious = connection.prepare<[number, number], PointRow>(
       'SELECT at, value, quality FROM samples WHERE series_id = ? AND at < ? ORDER BY at DESC LIMIT 1',
@@ -92,7 +100,7 @@ export class TrendReader {
       throw new RangeError(`trend query needs integer ms with from <= to and maxPoints >= 1, got from=${from} to=${to} maxPoints=${maxPoints}`);
     }
     const seriesId = this.selectSeries.get(query.pressId, query.signal);
-    if (seriesId === undefined) return { result: { downsampled: false, previous: null, points: [] }, source: 'raw', rowsRead: 0 };
+    if (seriesId === undefined) return { body: bodyOf(query, { downsampled: false, previous: null }, []), source: 'raw', rowsRead: 0 };
 
     const previousRow = this.selectPrevious.get(seriesId, from);
     const previous = previousRow ? toPoint(previousRow) : null;
@@ -105,17 +113,19 @@ export class TrendReader {
   }
 
   /** Raw points or buckets cut from the samples; undefined when the range holds too many. */
-  private fromSamples(seriesId: number, { from, to, maxPoints }: HistoryQuery, previous: HistoryPoint | null): TrendAnswer | undefined {
+  private fromSamples(seriesId: number, query: HistoryQuery, previous: HistoryPoint | null): TrendAnswer | undefined {
+    const { from, to, maxPoints } = query;
     const estimate = this.countInMinutes.get(seriesId, floorTo(from, MINUTE_MS), to) ?? 0;
     if (estimate > RAW_ROWS_BUDGET) return undefined;
     const raw = this.selectRaw.all(seriesId, from, to, maxPoints + 1);
-    if (raw.length <= maxPoints) return { result: { downsampled: false, previous, points: raw.map(toPoint) }, source: 'raw', rowsRead: raw.length };
+    if (raw.length <= maxPoints) return { body: bodyOf(query, { downsampled: false, previous }, raw.map((row) => JSON.stringify(toPoint(row)))), source: 'raw', rowsRead: raw.length };
     const width = Math.ceil((to - from + 1) / maxPoints);
     const rows = this.selectRawBuckets.all({ seriesId, from, to, width, limit: RAW_ROWS_BUDGET + 1 });
     const read = rows.reduce((sum, row) => sum + row[1], 0);
     // More than the rollups said (samples stored without them): the LIMIT cut the range short.
     if (read > RAW_ROWS_BUDGET) return undefined;
-    return { result: { downsampled: true, bucketMs: width, previous, points: rows.map(toBucketPoint) }, source: 'raw-buckets', rowsRead: raw.length + read };
+    const points = rows.map((row) => JSON.stringify(toBucketPoint(row)));
+    return { body: bodyOf(query, { downsampled: true, bucketMs: width, previous }, points), source: 'raw-buckets', rowsRead: raw.length + read };
   }
 
   private levelFor(seriesId: number, { from, to, maxPoints }: HistoryQuery): Level {
@@ -129,16 +139,30 @@ export class TrendReader {
     return firstHour !== null && firstHour < floorTo(firstMinute, HOUR_MS) ? 'hour' : 'minute';
   }
 
-  private fromRollups(seriesId: number, level: Level, { from, to, maxPoints }: HistoryQuery, previous: HistoryPoint | null): TrendAnswer {
+  private fromRollups(seriesId: number, level: Level, query: HistoryQuery, previous: HistoryPoint | null): TrendAnswer {
+    const { from, to, maxPoints } = query;
     const unit = UNIT_MS[level];
     let width = Math.ceil((floorTo(to, unit) - floorTo(from, unit) + unit) / unit / maxPoints) * unit;
     // Buckets on the epoch's grid: one more may be cut than on `from`'s.
     while (Math.floor(to / width) - Math.floor(from / width) + 1 > maxPoints) width += unit;
     const first = floorTo(from, width);
-    const rows = this.selectRollups[level].all({ seriesId, first, to, width });
-    const rowsInRange = (floorTo(to, unit) - first) / unit + 1;
-    return { result: { downsampled: true, bucketMs: width, previous, points: rows.map(toBucketPoint) }, source: level, rowsRead: rowsInRange };
+    const last = floorTo(to, width);
+    const key = { seriesId, level, width };
+    const cached = this.cache.lookup(key, first);
+    const fresh = this.selectRollups[level].all({ seriesId, first: cached.knownTo, to, width }).map(
+      (row): CachedBucket => ({ row, json: JSON.stringify(toBucketPoint(row)) }),
+    );
+    const buckets = cached.buckets.length > 0 ? [...cached.buckets, ...fresh] : fresh;
+    this.cache.store(key, first, last, buckets);
+    const rowsRead = (floorTo(to, unit) - cached.knownTo) / unit + 1;
+    return { body: bodyOf(query, { downsampled: true, bucketMs: width, previous }, buckets.map((b) => b.json)), source: level, rowsRead };
   }
+}
+
+/** The route's JSON from the points' JSON texts; key order as the route always had. */
+function bodyOf(query: HistoryQuery, header: Header, points: readonly string[]): string {
+  const head = JSON.stringify({ pressId: query.pressId, signal: query.signal, from: query.from, to: query.to, ...header });
+  return `${head.slice(0, -1)},"points":[${points.join(',')}]}`;
 }
 
 function toBucketPoint(row: BucketRow): HistoryPoint {

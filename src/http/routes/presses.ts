@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { HttpError, notFound } from '../http-error.js';
-import { HistoryRefused, type HistoryReadModel, type PressReadModel } from '../ports.js';
+import { HistoryRefused, type HistoryAnswer, type HistoryReadModel, type PressReadModel } from '../ports.js';
 import { parseQuery } from '../validate.js';
 import { instant } from './query-params.js';
 
@@ -40,11 +40,11 @@ export function pressRoutes(options: { presses: PressReadModel; history: History
     // A read waiting for its turn is dropped when the client goes away.
     const gone = new AbortController();
     res.once('close', () => gone.abort());
-    let json: string;
+    let answer: HistoryAnswer;
     try {
-      json = await history.historyJson(
+      answer = await history.history(
         { pressId: press.id, signal: query.signal, from, to, maxPoints: query.maxPoints ?? 500 },
-        { client: req.socket.remoteAddress ?? 'unknown', abort: gone.signal },
+        { client: req.socket.remoteAddress ?? 'unknown', abort: gone.signal, gzip: req.acceptsEncodings('gzip') === 'gzip' },
       );
     } catch (error) {
       if (gone.signal.aborted) return; // nobody is listening any more
@@ -53,7 +53,13 @@ export function pressRoutes(options: { presses: PressReadModel; history: History
       if (error.reason === 'client-limit') throw new HttpError(429, 'too_many_requests', error.message);
       throw new HttpError(503, error.reason === 'overloaded' ? 'history_busy' : 'history_unavailable', error.message);
     }
-    if (!res.writableEnded) res.type('application/json').send(json);
+    if (res.writableEnded) return;
+    // The ETag comes with the answer (hashed off the event loop): express then answers a
+    // matching If-None-Match with 304 as for any other route.
+    res.setHeader('ETag', answer.etag);
+    res.setHeader('Vary', 'Accept-Encoding');
+    if (answer.encoding === 'gzip') res.setHeader('Content-Encoding', 'gzip');
+    res.type('application/json').send(Buffer.from(answer.json.buffer, answer.json.byteOffset, answer.json.byteLength));
   });
 
   router.get('/presses/:id/transitions', (req, res) => {
