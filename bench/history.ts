@@ -46,7 +46,7 @@ const JAM_CODE = 'jam.feeder';
 /** The same-run baseline of the live path: jams and health polls with no trend reader. */
 const QUIET_SECONDS = 20;
 
-interface EventLoopWindow { samples: number; p50Ms: number; p99Ms: number; p999Ms: number; maxMs: number }
+interface EventLoopWindow { samples: number; p50Ms: number; p99Ms: number; p999Ms: number; maxMs: number; utilization: number; activeMs: number }
 
 function seed(dataDir: string, days: number, log: (line: string) => void) {
   const store = openStore({ dataDir, migrations: [recordingMigrations] });
@@ -224,6 +224,10 @@ export const history: Benchmark = {
             'jam.p50Ms': round(jam.p50, 1),
             'jam.p99Ms': round(jam.p99, 1),
             'jam.maxMs': round(jam.max, 1),
+            'eventLoop.utilization': loop.utilization,
+            // the main thread's own cost of one trend read: busy time beyond the live path alone
+            'eventLoop.busyMsPerRead': round((loop.activeMs - (quietLoop.activeMs * seconds) / QUIET_SECONDS) / Math.max(1, reads.latenciesMs.length), 2),
+            'quiet.eventLoopUtilization': quietLoop.utilization,
             'quiet.eventLoopP99Ms': quietLoop.p99Ms,
             'quiet.eventLoopMaxMs': quietLoop.maxMs,
             'quiet.jamP50Ms': round(quietJam.p50, 1),

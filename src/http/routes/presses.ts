@@ -39,7 +39,9 @@ export function pressRoutes(options: { presses: PressReadModel; history: History
     if (from > to) throw new HttpError(400, 'invalid_request', `invalid query: from (${new Date(from).toISOString()}) is after to (${new Date(to).toISOString()})`);
     // A read waiting for its turn is dropped when the client goes away.
     const gone = new AbortController();
-    res.once('close', () => gone.abort());
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort(); // only a real hang-up: an abort costs a DOMException
+    });
     let answer: HistoryAnswer;
     try {
       answer = await history.history(
