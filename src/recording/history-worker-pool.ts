@@ -23,7 +23,7 @@ export interface HistoryWorkerPoolOptions {
   maxQueued?: number;
   readTimeoutMs?: number;
   restartDelayMs?: number;
-  /** Thread niceness on Linux (0 leaves it). Default 10. */
+  /** Thread niceness on Linux (0 leaves it). Default 19: trend reads take only CPU the live path leaves. */
   nice?: number;
 }
 
@@ -80,7 +80,7 @@ export function createHistoryWorkerPool(options: HistoryWorkerPoolOptions): Hist
   const readTimeoutMs = options.readTimeoutMs ?? 30_000;
   const restartDelayMs = options.restartDelayMs ?? 1_000;
   const { file, entry } = workerEntry();
-  const start: WorkerStart = { databasePath: options.databasePath, busyTimeoutMs: 1_000, cacheKiB: 16_384, nice: options.nice ?? 10, entry };
+  const start: WorkerStart = { databasePath: options.databasePath, busyTimeoutMs: 1_000, cacheKiB: 16_384, nice: options.nice ?? 19, entry };
   const slots = new Set<Slot>();
   const queue: Job[] = [];
   const bySource: Partial<Record<TrendSource, number>> = {};

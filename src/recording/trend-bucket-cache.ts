@@ -39,7 +39,7 @@ export class TrendBucketCache {
 
   /**
    * The cached buckets from `first` on, and where cached knowledge ends (a bucket start): the
-   * caller reads [knownTo, last] itself. Nothing cached for this start: knownTo === first.
+   * caller reads [knownTo, to] itself. Nothing cached for this start: knownTo === first.
    */
   lookup(key: { seriesId: number; level: string; width: number }, first: number): { buckets: CachedBucket[]; knownTo: number } {
     const entry = this.entries.get(keyOf(key));
@@ -52,13 +52,24 @@ export class TrendBucketCache {
 
   /**
    * Keep the complete buckets of a read that covered [first, last) (last: the start of the
-   * bucket holding `to`, not kept). Older buckets than `first` are let go: trends move forward.
+   * bucket holding `to`, not kept), and the older ones already held when they join on, so a
+   * month and a week read with the same bucket width share one entry. It grows by one bucket
+   * per bucket width of time at most; a retention purge (hourly) clears it.
    */
   store(key: { seriesId: number; level: string; width: number }, first: number, last: number, buckets: readonly CachedBucket[]): void {
     const id = keyOf(key);
+    const held = this.entries.get(id);
     this.entries.delete(id);
     if (last <= first) return;
-    this.entries.set(id, { seriesId: key.seriesId, width: key.width, coverFrom: first, coverTo: last, buckets: buckets.filter((b) => b.row[0] >= first && b.row[0] < last) });
+    const kept = buckets.filter((b) => b.row[0] >= first && b.row[0] < last);
+    const joins = held !== undefined && held.coverFrom < first && held.coverTo >= first;
+    this.entries.set(id, {
+      seriesId: key.seriesId,
+      width: key.width,
+      coverFrom: joins ? held.coverFrom : first,
+      coverTo: last,
+      buckets: joins ? [...held.buckets.filter((b) => b.row[0] < first), ...kept] : kept,
+    });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 

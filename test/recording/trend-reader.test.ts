@@ -139,4 +139,16 @@ describe('TrendReader', () => {
     expect(again.body.points.some((p) => p.max === 101)).toBe(true);
     expect(again.rowsRead).toBeLessThan(fresh.rowsRead / 2);
   });
+
+  it('shares cached buckets between a long and a shorter range of the same bucket width', () => {
+    const reader = new TrendReader(store.database.connection, new TrendBucketCache());
+    const nineDays = read(reader, end - 9 * DAY_MS, end - 1, 10_000);
+    const threeDays = read(reader, end - 3 * DAY_MS, end - 1, 2_160);
+    expect([nineDays.body.bucketMs, threeDays.body.bucketMs]).toEqual([2 * MINUTE_MS, 2 * MINUTE_MS]);
+    expect(threeDays.rowsRead).toBeLessThanOrEqual(2); // only the bucket holding `to`
+    const again = read(reader, end - 9 * DAY_MS, end - 1, 10_000);
+    expect(again.rowsRead).toBeLessThanOrEqual(2);
+    expect(again.body).toEqual(nineDays.body);
+    expect(threeDays.body.points).toEqual(nineDays.body.points.filter((p) => p.at >= end - 3 * DAY_MS));
+  });
 });
