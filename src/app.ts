@@ -84,6 +84,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     logger,
     readGuard,
     samplesDays: config.retention.samplesDays,
+    hourRollupsDays: config.retention.hourRollupsDays,
   });
   const supplies = createSupplies({
     db,

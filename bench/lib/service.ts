@@ -80,18 +80,24 @@ export class ServiceClient {
  * the service records a CPU profile into that folder (NODE_OPTIONS refuses --cpu-prof, so
  * a small --import hook does it with the inspector); with `BENCH_MEMORY_LOG=file` it logs
  * its memory usage every 10 s; with `BENCH_HEAP_SNAPSHOT_DIR=dir` it writes heap snapshots
- * there (at 2 and 8 min of uptime, or `BENCH_HEAP_SNAPSHOT_AT`).
+ * there (at 2 and 8 min of uptime, or `BENCH_HEAP_SNAPSHOT_AT`). With `eventLoopLog`, the
+ * service keeps an event-loop histogram and writes it there on SIGUSR2 (event-loop-hook.mjs).
  */
-export async function startBenchService(options: { config?: string } = {}): Promise<{ service: ServiceProcess; client: ServiceClient }> {
+export async function startBenchService(options: { config?: string; dataDir?: string; eventLoopLog?: string } = {}): Promise<{ service: ServiceProcess; client: ServiceClient }> {
   const hooks = [
     ...(process.env.BENCH_CPU_PROF_DIR ? ['--import', new URL('./cpu-profile-hook.mjs', import.meta.url).href] : []),
+    ...(options.eventLoopLog ? ['--import', new URL('./event-loop-hook.mjs', import.meta.url).href] : []),
     ...(process.env.BENCH_MEMORY_LOG ? ['--import', new URL('./memory-hook.mjs', import.meta.url).href] : []),
     ...(process.env.BENCH_HEAP_SNAPSHOT_DIR ? ['--import', new URL('./heap-snapshot-hook.mjs', import.meta.url).href] : []),
   ];
   const service = await startService({
     config: options.config,
+    dataDir: options.dataDir,
     timeoutMs: 60_000,
-    env: hooks.length ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${hooks.join(' ')}`.trim() } : {},
+    env: {
+      ...(hooks.length ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${hooks.join(' ')}`.trim() } : {}),
+      ...(options.eventLoopLog ? { BENCH_EVENT_LOOP_LOG: options.eventLoopLog } : {}),
+    },
   });
   const client = new ServiceClient(service.url);
   try {

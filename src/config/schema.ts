@@ -34,7 +34,15 @@ export const configSchema = z
     server: serverSchema.default(serverSchema.parse({})),
     dataDir: z.string().default('./data'),
     profilesDir: z.string().default('profiles'),
-    retention: z.strictObject({ samplesDays: z.number().positive().default(30), transitionsDays: z.number().positive().default(365) }).default({ samplesDays: 30, transitionsDays: 365 }),
+    retention: z
+      .strictObject({
+        samplesDays: z.number().positive().default(30),
+        transitionsDays: z.number().positive().default(365),
+        // Per-hour trend summaries (min/avg/max), kept after the samples behind them are gone;
+        // never fewer days than samplesDays. About 0.3 MB per signal and year.
+        hourRollupsDays: z.number().positive().default(400),
+      })
+      .default({ samplesDays: 30, transitionsDays: 365, hourRollupsDays: 400 }),
     access: z.strictObject({ anonymousRead: z.boolean().default(true) }).default({ anonymousRead: true }),
     notifications: notificationsConfigSchema.default({ webhooks: [] }),
     alarms: alarmsConfigSchema.default(alarmsConfigSchema.parse({})),

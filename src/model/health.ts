@@ -16,6 +16,11 @@ export interface HealthReport {
   /** Event-loop delay since start (perf_hooks), a measure of how responsive the service is. */
   eventLoop: { p50Ms: number; p99Ms: number; maxMs: number };
   realtimeClients: number;
+  /**
+   * Trend reads: worker threads (ready, busy), reads queued for a worker, per-client turns
+   * (`running`, `waiting`), and since start: answered, failed, refused (429/503).
+   */
+  history?: { workers: number; ready: number; busy: number; queued: number; running: number; waiting: number; answered: number; failed: number; refused: number };
   /** Per webhook: pending, delivered, dead, last error (never the URL, which may hold a token). */
   notifications: unknown[];
 }

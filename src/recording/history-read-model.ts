@@ -1,20 +1,22 @@
-/** Adapts the recorded samples to the HTTP layer's history port. */
-import type { HistoryReadModel, HistoryResult } from '../http/ports.js';
-import type { SamplesRepository } from './samples-repository.js';
+/**
+ * Adapts the recorded history to the HTTP layer's history port: trends are read in the history
+ * worker pool (off the event loop, from rollups for long ranges), admitted per client by the
+ * read gate.
+ */
+import type { HistoryReadModel } from '../http/ports.js';
+import type { HistoryReadGate } from './history-read-gate.js';
+import type { HistoryWorkerPool } from './history-worker-pool.js';
 
-export function createHistoryReadModel(samples: SamplesRepository): HistoryReadModel {
+export function createHistoryReadModel(options: { pool: HistoryWorkerPool; gate: HistoryReadGate }): HistoryReadModel {
+  const { pool, gate } = options;
   return {
-    history(query): HistoryResult {
-      const result = samples.history(query);
-      if (result.kind === 'raw') {
-        return { downsampled: false, previous: result.previous, points: result.points };
+    async history(query, caller) {
+      const leave = await gate.enter(caller.client, caller.abort);
+      try {
+        return await pool.read(query, { abort: caller.abort, gzip: caller.gzip });
+      } finally {
+        leave();
       }
-      return {
-        downsampled: true,
-        bucketMs: result.bucketMs,
-        previous: result.previous,
-        points: result.buckets.map((b) => ({ at: b.start, value: b.avg ?? b.last.value, quality: b.quality, min: b.min, max: b.max, count: b.count })),
-      };
     },
   };
 }

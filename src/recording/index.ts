@@ -1,7 +1,9 @@
 /**
  * The recording feature: turns live snapshots into stored samples (change, deadband and
- * heartbeat filtered, batched), serves their trends (GET /api/presses/:id/history), and keeps
- * them for `retention.samplesDays`.
+ * heartbeat filtered, batched) with minute and hour rollups kept in the same transaction,
+ * serves their trends (GET /api/presses/:id/history) from worker threads with their own
+ * read-only connection, a few reads per client at a time, and keeps samples and minute
+ * rollups for `retention.samplesDays`, hour rollups for `retention.hourRollupsDays`.
  */
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
@@ -13,10 +15,13 @@ import type { Clock } from '../lib/clock.js';
 import type { PressSnapshot } from '../model/press-snapshot.js';
 import type { StoreDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
+import { createHistoryReadGate } from './history-read-gate.js';
 import { createHistoryReadModel } from './history-read-model.js';
+import { createHistoryWorkerPool } from './history-worker-pool.js';
 import { historyRoutes } from './history-routes.js';
 import { recordingMigrations } from './recording-migrations.js';
 import { createSampleRecorder } from './sample-recorder.js';
+import { SampleRollups } from './sample-rollups.js';
 import { SamplesRepository } from './samples-repository.js';
 
 export interface RecordingModuleOptions {
@@ -27,6 +32,8 @@ export interface RecordingModuleOptions {
   logger: Logger;
   readGuard: RequestHandler;
   samplesDays: number;
+  /** Days hour rollups are kept (at least as long as the samples): a year's trend outlives its samples. */
+  hourRollupsDays: number;
 }
 
 export interface RecordingModule extends FeatureModule {
@@ -44,11 +51,26 @@ export function createRecordingModule(options: RecordingModuleOptions): Recordin
   const { db, clock, logger } = options;
   migrate(db, recordingMigrations);
   const samples = new SamplesRepository(db);
-  const recorder = createSampleRecorder({ samples, logger: logger.child({ component: 'recorder' }), ratedSpeedOf: options.ratedSpeedOf });
+  const historyPool = createHistoryWorkerPool({ databasePath: db.path, logger: logger.child({ component: 'history' }) });
+  const historyGate = createHistoryReadGate();
+  const recorder = createSampleRecorder({
+    store: { database: db, samples },
+    logger: logger.child({ component: 'recorder' }),
+    ratedSpeedOf: options.ratedSpeedOf,
+    onStored: (oldestBySeries) => historyPool.samplesStored(oldestBySeries),
+  });
+  const rollups = new SampleRollups({ database: db, samples });
   const retention = setInterval(() => {
     try {
-      const purged = samples.purgeOlderThan(clock.now() - options.samplesDays * DAY_MS);
-      logger.info({ samples: purged }, 'retention purge');
+      const samplesCutoff = clock.now() - options.samplesDays * DAY_MS;
+      const purged = samples.purgeOlderThan(samplesCutoff);
+      let purgedRollups;
+      try {
+        purgedRollups = rollups.purge({ minutesBefore: samplesCutoff, hoursBefore: clock.now() - Math.max(options.samplesDays, options.hourRollupsDays) * DAY_MS });
+      } finally {
+        historyPool.rollupsPurged(); // the workers' cached buckets may hold purged rollups
+      }
+      logger.info({ samples: purged, rollups: purgedRollups }, 'retention purge');
     } catch (error) {
       logger.error({ err: error }, 'retention purge of samples failed; will try again in an hour');
     }
@@ -58,18 +80,25 @@ export function createRecordingModule(options: RecordingModuleOptions): Recordin
   return {
     name: 'recording',
     migrations: recordingMigrations,
-    routes: [guardedReads('/presses', options.readGuard, historyRoutes({ presses: options.presses, history: createHistoryReadModel(samples), now: () => clock.now() }))],
+    routes: [guardedReads('/presses', options.readGuard, historyRoutes({ presses: options.presses, history: createHistoryReadModel({ pool: historyPool, gate: historyGate }), now: () => clock.now() }))],
     samples,
     record: (snapshot) => recorder.record(snapshot),
-    health: () => ({
-      store: {
+    health: () => {
+      const pool = historyPool.stats();
+      const gate = historyGate.load();
+      return {
+        // Trend reads: worker threads (ready, busy), reads queued for a worker, per-client turns, and since start answered, failed, refused (429/503).
+        fields: { history: { workers: pool.workers, ready: pool.ready, busy: pool.busy, queued: pool.queued, running: gate.running, waiting: gate.waiting, answered: pool.answered, failed: pool.failed, refused: pool.refused } },
+        store: {
         ...(recorder.pending() > BEHIND_AFTER ? { error: 'sample recording is behind' } : {}),
         pending: { samples: recorder.pending() },
-        dropped: { samples: recorder.dropped() },
-      },
-    }),
-    stop() {
+          dropped: { samples: recorder.dropped() },
+        },
+      };
+    },
+    async stop() {
       clearInterval(retention);
+      await historyPool.close();
       recorder.stop();
     },
   };

@@ -1,6 +1,7 @@
 import type { Migration } from '../store/migrate.js';
+import { rollupMigrations } from './rollup-migrations.js';
 
-/** Recorded samples (trends). The id keeps its `core-` prefix from when the store owned it: a shipped id never changes. */
+/** Recorded samples (trends) and their minute and hour rollups. The samples' id keeps its `core-` prefix from when the store owned it: a shipped id never changes. */
 export const recordingMigrations: Migration[] = [
   {
     id: 'core-002-samples',
@@ -24,4 +25,5 @@ export const recordingMigrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  ...rollupMigrations,
 ];

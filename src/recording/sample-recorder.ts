@@ -2,6 +2,8 @@
  * Turns live press snapshots into stored samples: each signal is offered to the
  * change-based filter (deadband + heartbeat), and what it keeps is written in batches,
  * one transaction every `flushMs`, so recording costs a few commits a minute per press.
+ * The same transaction brings the minute and hour rollups of those samples up to date
+ * (SampleRollups; the store needs recordingMigrations).
  *
  * While the database refuses writes the samples wait in memory. They are measurements, so
  * unlike transitions and alarm changes (DeferredWrites) they may be thinned: past
@@ -11,15 +13,19 @@
 import type { Logger } from 'pino';
 import type { PressSnapshot } from '../model/press-snapshot.js';
 import { createSampleFilter, defaultSignalPolicy, type FilterReading } from './sample-filter.js';
-import type { Sample, SamplesRepository } from './samples-repository.js';
+import type { Sample } from './samples-repository.js';
+import { SampleRollups, type RollupStore } from './sample-rollups.js';
 
 export interface SampleRecorderOptions {
-  samples: Pick<SamplesRepository, 'insertMany'>;
+  /** The samples and the database they live in (the rollups are kept in the same transaction). */
+  store: RollupStore;
   logger: Logger;
   ratedSpeedOf: (pressId: string) => number;
   flushMs?: number;
   /** Pending samples kept while the database refuses writes; the oldest go beyond it. */
   maxPending?: number;
+  /** After each stored batch: per series id, the oldest sample time in it (the history workers' caches). */
+  onStored?: (oldestBySeries: ReadonlyMap<number, number>) => void;
 }
 
 export interface SampleRecorder {
@@ -51,6 +57,7 @@ export function createSampleRecorder(options: SampleRecorderOptions): SampleReco
   const filter = createSampleFilter({
     policyFor: ({ pressId, signal }) => defaultSignalPolicy({ signal, ratedSpeed: options.ratedSpeedOf(pressId) }),
   });
+  const rollups = new SampleRollups(options.store, { onStored: options.onStored });
   const maxPending = options.maxPending ?? 100_000;
   let pending: Sample[] = [];
   let failing = false;
@@ -61,7 +68,7 @@ export function createSampleRecorder(options: SampleRecorderOptions): SampleReco
     if (pending.length === 0) return;
     const batch = pending;
     try {
-      options.samples.insertMany(batch);
+      rollups.record(batch);
       pending = [];
       if (failing) options.logger.info({ rows: batch.length, dropped: droppedThisOutage }, 'sample recording recovered');
       failing = false;

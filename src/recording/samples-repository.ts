@@ -21,6 +21,20 @@ export interface Sample {
   quality?: Quality;
 }
 
+/** Where a stored sample went: its series row and time, for summaries kept beside the samples. */
+export interface StoredSampleKey {
+  seriesId: number;
+  at: number;
+}
+
+export interface InsertSamplesOptions {
+  /**
+   * Runs inside the insert's transaction, after the rows are written, with where each went:
+   * what it writes commits or rolls back with the samples (the recorder's rollups).
+   */
+  alsoInTransaction?: (stored: readonly StoredSampleKey[]) => void;
+}
+
 /** How quality is stored (an integer 0 costs no bytes in an SQLite record). */
 
 export class SamplesRepository {
@@ -56,14 +70,18 @@ export class SamplesRepository {
   }
 
   /** Store many samples in one transaction (one WAL append). Returns the number stored. */
-  insertMany(samples: readonly Sample[]): number {
+  insertMany(samples: readonly Sample[], options: InsertSamplesOptions = {}): number {
     if (samples.length === 0) return 0;
     const created = new Map<string, number>();
+    const { alsoInTransaction } = options;
     this.db.write(`insert ${samples.length} samples`, () => {
+      const stored: StoredSampleKey[] = [];
       for (const sample of samples) {
         const seriesId = this.seriesId(sample.pressId, sample.signal, created);
         this.insertSample.run(seriesId, sample.at, sample.value, qualities.indexOf(sample.quality ?? 'good'));
+        if (alsoInTransaction) stored.push({ seriesId, at: sample.at });
       }
+      alsoInTransaction?.(stored);
     });
     // Only after the commit: a rolled-back transaction also rolled back the new series rows.
     for (const [key, id] of created) this.seriesIds.set(key, id);

@@ -6,6 +6,7 @@ import { CountersRepository } from '../../src/presses/counters-repository.js';
 import { pressMigrations } from '../../src/presses/press-migrations.js';
 import { TransitionsRepository } from '../../src/presses/transitions-repository.js';
 import { recordingMigrations } from '../../src/recording/recording-migrations.js';
+import { rollupMigrations } from '../../src/recording/rollup-migrations.js';
 import { SamplesRepository } from '../../src/recording/samples-repository.js';
 import { migrate, openDatabase, type Migration, type OpenDatabaseOptions, type StoreDatabase } from '../../src/store/index.js';
 
@@ -17,10 +18,12 @@ export interface TestStore {
   close(): void;
 }
 
-export function openTestStore(options: OpenDatabaseOptions & { migrations?: readonly Migration[] }): TestStore {
+/** `rollups: false` leaves out the rollup tables (a database from before they existed). */
+export function openTestStore(options: OpenDatabaseOptions & { migrations?: readonly Migration[]; rollups?: boolean }): TestStore {
   const database = openDatabase(options);
   try {
-    migrate(database, [...pressMigrations, ...recordingMigrations, ...(options.migrations ?? [])]);
+    const recording = options.rollups === false ? recordingMigrations.filter((m) => !rollupMigrations.includes(m)) : recordingMigrations;
+    migrate(database, [...pressMigrations, ...recording, ...(options.migrations ?? [])]);
     return {
       database,
       transitions: new TransitionsRepository(database),

@@ -97,6 +97,7 @@ describe('feature migration sets', () => {
   });
 
   it('keep the ids shipped when the store owned them, so a database made before the move migrates nothing again', () => {
-    expect([...pressMigrations, ...recordingMigrations].map((m) => m.id).sort()).toEqual(['core-001-transitions', 'core-002-samples', 'core-003-press-counters']);
+    const ids = [...pressMigrations, ...recordingMigrations].map((m) => m.id);
+    expect(ids.filter((id) => id.startsWith('core-')).sort()).toEqual(['core-001-transitions', 'core-002-samples', 'core-003-press-counters']);
   });
 });
