@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SYSTEM, cookieFrom, get, postJson, startHarness, type Harness } from './auth-harness.js';
+import { SYSTEM, cookieFrom, get, postJson, signedInAs, startHarness, type Harness } from './auth-harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -30,6 +30,14 @@ describe('logging in', () => {
     const me = await get(h.baseUrl, '/api/auth/me', cookieFrom(res));
     expect(me.status).toBe(200);
     expect(((await me.json()) as { user: { username: string } }).user.username).toBe('mia');
+  });
+
+  it('GET /api/auth/me answers 200 { user: null } to nobody (a wall screen asks on every load)', async () => {
+    const res = await get(h.baseUrl, '/api/auth/me');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ user: null });
+    // a cookie that signs nobody in is no session either
+    expect(await signedInAs(h.baseUrl, 'pressroom_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).toBeNull();
   });
 
   it('with a username in another case finds the same user', async () => {
@@ -72,7 +80,7 @@ describe('logging in', () => {
     const id = await h.addUser('sam', 'operator', { password: 'sam-password-1' });
     const cookie = await h.login('sam', { password: 'sam-password-1' });
     await h.auth.users.disable(id, SYSTEM);
-    expect((await get(h.baseUrl, '/api/auth/me', cookie)).status).toBe(401);
+    expect(await signedInAs(h.baseUrl, cookie)).toBeNull();
     const again = await postJson(h.baseUrl, '/api/auth/login', { username: 'sam', password: 'sam-password-1' });
     expect(again.status).toBe(401);
     expect(await again.json()).toEqual({ error: { code: 'invalid_credentials', message: 'wrong username or password' } });
@@ -86,7 +94,7 @@ describe('sessions', () => {
     const out = await postJson(h.baseUrl, '/api/auth/logout', {}, { cookie });
     expect(out.status).toBe(204);
     expect(out.headers.getSetCookie().some((line) => /^pressroom_session=;/.test(line))).toBe(true);
-    expect((await get(h.baseUrl, '/api/auth/me', cookie)).status).toBe(401);
+    expect(await signedInAs(h.baseUrl, cookie)).toBeNull();
     expect((await postJson(h.baseUrl, '/api/test/operator', {}, { cookie })).status).toBe(401);
   });
 
@@ -94,11 +102,11 @@ describe('sessions', () => {
     await h.addUser('mia', 'operator');
     const cookie = await h.login('mia', { password: 'mia-password-1' });
     h.clock.advance(11 * 3600_000);
-    expect((await get(h.baseUrl, '/api/auth/me', cookie)).status).toBe(200); // used: expiry moves on
+    expect(await signedInAs(h.baseUrl, cookie)).toBe('mia'); // used: expiry moves on
     h.clock.advance(11 * 3600_000);
-    expect((await get(h.baseUrl, '/api/auth/me', cookie)).status).toBe(200);
+    expect(await signedInAs(h.baseUrl, cookie)).toBe('mia');
     h.clock.advance(12 * 3600_000);
-    expect((await get(h.baseUrl, '/api/auth/me', cookie)).status).toBe(401);
+    expect(await signedInAs(h.baseUrl, cookie)).toBeNull();
   });
 
   it('end after the absolute lifetime even when used all along', async () => {
@@ -107,10 +115,10 @@ describe('sessions', () => {
     // every 6 h for 7 days less 6 h: never idle, always still signed in
     for (let hour = 6; hour < 7 * 24; hour += 6) {
       h.clock.advance(6 * 3600_000);
-      if ((await get(h.baseUrl, '/api/auth/me', cookie)).status !== 200) throw new Error(`session ended early, at hour ${hour}`);
+      if ((await signedInAs(h.baseUrl, cookie)) !== 'mia') throw new Error(`session ended early, at hour ${hour}`);
     }
     h.clock.advance(6 * 3600_000); // hour 168: seven days after login
-    expect((await get(h.baseUrl, '/api/auth/me', cookie)).status).toBe(401);
+    expect(await signedInAs(h.baseUrl, cookie)).toBeNull();
   });
 
   it('are stored only as hashes: the database holds no cookie token', async () => {
