@@ -12,36 +12,65 @@
  */
 import { z } from 'zod';
 
-export const areaSchema = z.enum(['holding', 'input', 'coil', 'discrete']);
+/**
+ * An enum whose error names every allowed value and what was given: a profile is written by
+ * hand, from the docs, and "Invalid input" sends its author guessing.
+ */
+function namedEnum<const T extends readonly [string, ...string[]]>(what: string, values: T) {
+  return z.enum(values, {
+    error: (issue) => (issue.input === undefined ? `required: ${what}, one of: ${values.join(', ')}` : `${describeGiven(issue.input)} is not ${what}; use one of: ${values.join(', ')}`),
+  });
+}
+
+function describeGiven(input: unknown): string {
+  return JSON.stringify(input) ?? String(input);
+}
+
+export const areaSchema = namedEnum('a register area', ['holding', 'input', 'coil', 'discrete']);
 export type Area = z.infer<typeof areaSchema>;
 
-export const dataTypeSchema = z.enum(['u16', 'i16', 'u32', 'i32', 'f32', 'bit', 'bool']);
+export const dataTypeSchema = namedEnum('a data type', ['u16', 'i16', 'u32', 'i32', 'f32', 'bit', 'bool']);
 export type DataType = z.infer<typeof dataTypeSchema>;
 
 /** big: high word first (Modicon convention); little: low word first ("word swap"). */
-export const wordOrderSchema = z.enum(['big', 'little']);
+export const wordOrderSchema = namedEnum('a word order', ['big', 'little']);
 /** big: high byte first in each register (the Modbus standard); little: bytes swapped. */
-export const byteOrderSchema = z.enum(['big', 'little']);
+export const byteOrderSchema = namedEnum('a byte order', ['big', 'little']);
 export type WordOrder = z.infer<typeof wordOrderSchema>;
 export type ByteOrder = z.infer<typeof byteOrderSchema>;
 
-export const runStateSchema = z.enum(['production', 'setup', 'idle', 'stopped', 'cleanup', 'offline']);
+export const runStateSchema = namedEnum('a run state', ['production', 'setup', 'idle', 'stopped', 'cleanup', 'offline']);
 export type RunState = z.infer<typeof runStateSchema>;
 
-export const stopReasonSchema = z.enum(['jam', 'door-open', 'e-stop', 'operator', 'fault', 'other']);
+export const stopReasonSchema = namedEnum('a stop reason', ['jam', 'door-open', 'e-stop', 'operator', 'fault', 'other']);
 export type StopReason = z.infer<typeof stopReasonSchema>;
 
-export const prioritySchema = z.enum(['critical', 'high', 'medium', 'low']);
+export const prioritySchema = namedEnum('an alarm priority', ['critical', 'high', 'medium', 'low']);
 export type Priority = z.infer<typeof prioritySchema>;
 
-export const counterKindSchema = z.enum(['total', 'good', 'waste']);
+export const counterKindSchema = namedEnum('a counter', ['total', 'good', 'waste']);
 export type CounterKind = z.infer<typeof counterKindSchema>;
 
-/** A code from the PLC's state register, mapped to a run state (and a stop reason). */
-const stateCodeSchema = z.union([
-  runStateSchema,
-  z.strictObject({ state: runStateSchema, reason: stopReasonSchema.optional(), detail: z.string().optional() }),
-]);
+const stateCodeObjectSchema = z.strictObject({ state: runStateSchema, reason: stopReasonSchema.optional(), detail: z.string().optional() });
+
+/**
+ * A code from the PLC's state register, mapped to a run state (and a stop reason). Either form
+ * failing made zod say only "Invalid input"; the error says what is wrong with the form the
+ * author used: an unknown state word, or the object's own field errors (`reason: "paperjam"
+ * is not a stop reason; use one of: jam, …`).
+ */
+const stateCodeSchema = z.union([runStateSchema, stateCodeObjectSchema], {
+  error: (issue) => {
+    if (issue.code !== 'invalid_union') return undefined;
+    const input = issue.input;
+    if (typeof input === 'string') return runStateSchema.safeParse(input).error?.issues[0]?.message;
+    if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+      const problems = stateCodeObjectSchema.safeParse(input).error?.issues ?? [];
+      return problems.map((problem) => `${problem.path.length ? `${problem.path.join('.')}: ` : ''}${problem.message}`).join('; ');
+    }
+    return `${describeGiven(input)} is not a state: write a run state (${runStateSchema.options.join(', ')}) or { state, reason, detail }`;
+  },
+});
 
 const alarmDefinitionSchema = z.strictObject({
   /** Stable code used in the journal and API, e.g. `jam.feeder`. */
