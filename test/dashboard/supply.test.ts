@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SupplyEntry } from '../../src/supplies/supply-types.js';
 import type { ServiceProcess } from '../helpers/service-process.js';
-import { api, apiLogin, launchBrowser, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
+import { api, apiLogin, launchBrowser, startDashboardService, VIEWPORTS, watchPageErrors, expectConsoleErrors } from './dashboard-harness.js';
 
 const OPERATOR = { username: 'olga', displayName: 'Olga Tablet', role: 'operator', password: 'olga-password-123', pin: '4711' };
 
@@ -93,6 +93,7 @@ describe('supply logging on a tablet', () => {
   });
 
   it('keeps entries made offline on the tablet and stores each exactly once when the network returns', async () => {
+    expectConsoleErrors(/net::ERR_INTERNET_DISCONNECTED/, 'the tablet is taken offline on purpose: the socket and the POSTs fail');
     const lots = ['OFF-1', 'OFF-2', 'OFF-3'];
     await context.setOffline(true);
     for (const [index, lot] of lots.entries()) await logPaper(lot, 1000 * (index + 1));
