@@ -41,7 +41,7 @@ import { alarmRoutes, type AlarmPort } from './http/routes/alarms.js';
 import { createEventLoopMonitor } from './app/event-loop-monitor.js';
 import { pressHealthFindings } from './app/health-findings.js';
 import { createNotifications, notificationsMigrations } from './notifications/index.js';
-import { preAlarmMinutesFromConfig, renotifyMsFromConfig, suppliesSettingsFromConfig } from './app/settings-from-config.js';
+import { preAlarmMinutesFromConfig, renotifyMsFromConfig, suppliesSettingsFromConfig, timeScaleFromConfig } from './app/settings-from-config.js';
 import type { PressSnapshot } from './domain/press-snapshot.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -158,6 +158,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     anonymousRead: config.access.anonymousRead,
     settings: suppliesSettingsFromConfig(config.supplies),
     preAlarmMinutesFor: preAlarmMinutesFromConfig(config),
+    timeScaleFor: timeScaleFromConfig(config),
     onLogged: (entry) => realtimeRef?.emit('supply:logged', entry),
   });
   supplies.events.on('supplies:pre-alarm', (preAlarm) => realtimeRef?.emit('supplies:pre-alarm', preAlarm));
