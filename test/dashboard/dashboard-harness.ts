@@ -89,13 +89,15 @@ export async function launchBrowser(options: { args?: string[] } = {}): Promise<
 
 /**
  * The embedded demo config with random jams turned off, so a test's injected jam is the
- * only one (the rest of the demo, simulated assistant included, is unchanged).
+ * only one (the rest of the demo, simulated assistant included, is unchanged). `assistant:
+ * false` also turns off the simulated assistant, which clears jams and refills low levels by
+ * itself a few seconds later: a test that counts on an alarm staying as it made it needs that.
  */
-export function quietDemoConfig(): string {
+export function quietDemoConfig(options: { assistant?: boolean } = {}): string {
   const source = path.join(repoRoot, 'config/default.yaml');
   const config = YAML.parse(readFileSync(source, 'utf8')) as { profilesDir?: string; presses: { simulation?: Record<string, unknown> }[] };
   config.profilesDir = path.resolve(path.dirname(source), config.profilesDir ?? 'profiles');
-  for (const press of config.presses) press.simulation = { ...press.simulation, jamMeanIntervalMin: 0 };
+  for (const press of config.presses) press.simulation = { ...press.simulation, jamMeanIntervalMin: 0, ...(options.assistant === false ? { autoAssistant: false } : {}) };
   const dir = path.join(tmpdir(), `pressroom-dashboard-config-${process.pid}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'quiet-demo.yaml');
