@@ -11,7 +11,7 @@ import type { SupplyEntry } from './supply-types.js';
 
 export const CSV_HEADER = [
   'id', 'logged_at', 'press', 'kind', 'unit', 'color', 'product', 'lot', 'quantity', 'uom', 'note',
-  'user', 'reconciliation', 'reconciliation_detail', 'voided_at', 'voided_by', 'void_reason', 'replaced_by', 'replaces', 'client_id',
+  'user', 'reconciliation', 'reconciliation_detail', 'voided_at', 'voided_by', 'void_reason', 'replaced_by', 'replaces', 'client_id', 'received_at',
 ] as const;
 
 type Cell = string | number | null;
@@ -30,7 +30,7 @@ export function csvCell(cell: Cell): string {
 export function csvRow(entry: SupplyEntry): string {
   return csvLine([
     entry.id,
-    new Date(entry.at).toISOString(),
+    new Date(entry.loggedAt).toISOString(),
     entry.pressId,
     entry.kind,
     entry.unit,
@@ -49,5 +49,6 @@ export function csvRow(entry: SupplyEntry): string {
     entry.voided?.replacedBy ?? null,
     entry.replaces,
     entry.clientId,
+    new Date(entry.receivedAt).toISOString(),
   ]);
 }
