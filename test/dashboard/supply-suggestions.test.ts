@@ -39,9 +39,9 @@ describe('supply suggestions on a tablet', () => {
     }, { what: `${pressId} ink ${JSON.stringify(levels)} read`, timeoutMs: 8000 });
   }
 
-  /** Where the form starts on the page (document coordinates), once the suggestions are in. */
+  /** Where the form starts on the page (document coordinates), once the suggestions are in (and the "connecting" bar gone). */
   async function formTop(): Promise<number> {
-    await page.waitForFunction(() => !/Looking for/.test(document.querySelector('.suggestion-block')?.textContent ?? 'Looking for'), undefined, { timeout: 5_000 });
+    await page.waitForFunction(() => document.body.dataset.connection === 'live' && !/Looking for/.test(document.querySelector('.suggestion-block')?.textContent ?? 'Looking for'), undefined, { timeout: 5_000 });
     return page.$eval('form.supply-form', (form) => form.getBoundingClientRect().top + window.scrollY);
   }
 
@@ -64,13 +64,12 @@ describe('supply suggestions on a tablet', () => {
     await page.waitForSelector('form.supply-form');
     emptyFormTop = await formTop(); // no unlogged refill yet
 
-    // press 1 yellow (unit 3): low, then filled up with nothing logged; then units 1, 2 and 4 the
-    // same (four unlogged refills on press 1, unit 3 the oldest); press 2 cyan (unit 1) runs low
-    await setInk('press-1', { 3: 25 });
+    // press 1: every unit low, then yellow (unit 3) filled up with nothing logged, then units 1,
+    // 2 and 4 the same (four unlogged refills on press 1, unit 3 the oldest); press 2 cyan
+    // (unit 1) runs low. Each step waits for the slow scan to read it: three steps, not five.
+    await Promise.all([setInk('press-1', { 1: 25, 2: 25, 3: 25, 4: 25 }), setInk('press-2', { 1: 8 })]);
     await setInk('press-1', { 3: 95 });
-    await setInk('press-1', { 1: 25, 2: 25, 4: 25 });
     await setInk('press-1', { 1: 95, 2: 95, 4: 95 });
-    await setInk('press-2', { 1: 8 });
     const suggestions = await eventually(async () => {
       const { body } = await api<Suggestions>(service, 'supplies/suggestions');
       const unlogged = body.unlogged.filter((s) => s.pressId === 'press-1' && s.kind === 'ink');
