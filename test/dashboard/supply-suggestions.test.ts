@@ -88,6 +88,8 @@ describe('supply suggestions on a tablet', () => {
   });
 
   it('shows a press\'s newest unlogged refills, the rest behind "N more", and the form stays where it was', async () => {
+    // the suggestions name their press once the live snapshot has come
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('button.suggestion.reason-unlogged-refill')).some((b) => b.textContent?.includes('Sheetfed 1')), undefined, { timeout: 5_000 });
     // the form has not moved for the five suggestions that came in
     expect(await formTop()).toBe(emptyFormTop);
     expect(emptyFormTop).toBeLessThan(VIEWPORTS.tablet.height);

@@ -157,7 +157,11 @@ export function supplyView(context: AppContext): View {
     outbox.subscribe(renderOutbox),
     session.subscribe(render),
     store.subscribe((change) => {
-      if (change.kind === 'snapshot' && session.can('operator')) form.setPresses(store.pressList());
+      if (change.kind === 'snapshot' && session.can('operator')) {
+        form.setPresses(store.pressList());
+        // suggestions drawn before the first snapshot named presses by id: now by name
+        renderSuggestions();
+      }
       if (change.kind === 'connection' && store.live) void outbox.flush();
     }),
   ];
