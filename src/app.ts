@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { Simulation } from '../simulators/simulation.js';
 import { createAlarmsModule } from './alarms/index.js';
 import type { ResolvedConfig } from './config/load.js';
-import { preAlarmMinutesFromConfig, renotifyMsFromConfig, suppliesSettingsFromConfig } from './config/settings-from-config.js';
+import { preAlarmMinutesFromConfig, renotifyMsFromConfig, suppliesSettingsFromConfig, timeScaleFromConfig } from './config/settings-from-config.js';
 import type { FeatureModule } from './http/feature-module.js';
 import { createHealthModule } from './health/index.js';
 import { requireReader } from './http/auth-guard.js';
@@ -96,6 +96,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     anonymousRead: config.access.anonymousRead,
     settings: suppliesSettingsFromConfig(config.supplies),
     preAlarmMinutesFor: preAlarmMinutesFromConfig(config),
+    timeScaleFor: timeScaleFromConfig(config),
   });
   const alarms = createAlarmsModule({
     db,

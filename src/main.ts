@@ -55,6 +55,8 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  for (const warning of config.warnings) logger.warn({ file: warning.file, path: warning.path }, warning.message);
+
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection (kept running)'));
   const app = await createApp({ config, logger, env, print: (line) => console.log(line) });
   await app.start();

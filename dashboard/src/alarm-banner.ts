@@ -1,7 +1,9 @@
 /**
- * The alarm banner on every page: highest priority first, unacknowledged ones flashing,
- * an Ack button on each. It redraws from the store, so an acknowledgement made in another
- * browser (`alarm:acked`) shows here the moment it arrives.
+ * The alarm banner on every page: active alarms first, then those that cleared but wait for
+ * an acknowledgement; within each, highest priority first; unacknowledged ones flashing, an
+ * Ack button on each. Every active critical and high alarm is always listed, however many
+ * there are ("+N more" hides only the rest). It redraws from the store, so an acknowledgement
+ * made in another browser (`alarm:acked`) shows here the moment it arrives.
  */
 import { acknowledgeAlarm } from './alarm-actions.js';
 import { AlarmSound, isJam, isLoud, notifyJam } from './alarm-sound.js';
@@ -20,15 +22,32 @@ function timeLeft(until: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-/** What the banner lists: not suppressed by design, not shelved right now. */
+/**
+ * What the banner lists (not suppressed by design, not shelved right now), in its order. A
+ * condition still present comes before one that is over, whatever their priorities: a new
+ * comm loss (high, active) must not sit under critical jams that cleared an hour ago.
+ */
 export function announcedAlarms(alarms: Iterable<AlarmView>, now: number): AlarmView[] {
   return [...alarms]
     .filter((alarm) => !alarm.suppressed && !(alarm.shelvedUntil !== null && alarm.shelvedUntil > now) && alarm.state !== 'normal')
     .sort((a, b) =>
-      priorityRank(a.priority) - priorityRank(b.priority)
+      Number(b.active) - Number(a.active)
+      || priorityRank(a.priority) - priorityRank(b.priority)
       || Number(a.acknowledged) - Number(b.acknowledged)
-      || Number(b.active) - Number(a.active)
       || b.raisedAt - a.raisedAt);
+}
+
+/** Listed whatever the room: an active critical or high alarm is never behind "+N more". */
+function mustShow(alarm: AlarmView): boolean {
+  return alarm.active && (alarm.priority === 'critical' || alarm.priority === 'high');
+}
+
+/**
+ * How many rows the banner shows: `room`, or more when more active critical and high alarms
+ * wait (they come first in the order, so showing that many shows them all).
+ */
+export function bannerRows(alarms: readonly AlarmView[], room: number): number {
+  return Math.max(room, alarms.filter(mustShow).length);
 }
 
 function stateWords(alarm: AlarmView): string {
@@ -72,14 +91,17 @@ export function mountAlarmBanner(options: { context: AppContext; element: HTMLEl
     element.classList.toggle('compact', isCompact);
     // a locked sound is worth saying even with nothing on the list: the next jam would be silent
     element.hidden = !isCompact && alarms.length === 0 && !sound.blocked;
-    const shown = isCompact ? 1 : SHOWN;
+    // the tablet's compact banner keeps one row (a PIN is being typed under it): its summary
+    // names how many active critical and high alarms there are, and the first row is one of them
+    const shown = isCompact ? 1 : bannerRows(alarms, SHOWN);
+    const urgent = alarms.filter(mustShow).length;
     const unacked = alarms.filter((a) => !a.acknowledged).length;
     const muted = sound.mutedUntil;
     muteControl = muted
       ? h('button', { type: 'button', class: 'button small mute-control', 'data-muted-until': muted, onclick: () => sound.unmute() }, muteText(muted))
       : h('button', { type: 'button', class: 'button small mute-control', onclick: () => sound.mute(MUTE_MINUTES), 'aria-label': `Mute alarm sound for ${MUTE_MINUTES} minutes` }, `♪ Mute ${MUTE_MINUTES} min`);
     const summary = h('div', { class: 'banner-summary' },
-      h('h2', {}, alarms.length ? `${alarms.length} alarm${alarms.length === 1 ? '' : 's'}` : 'No alarms', unacked ? `, ${unacked} unacknowledged` : ''),
+      h('h2', {}, alarms.length ? `${alarms.length} alarm${alarms.length === 1 ? '' : 's'}` : 'No alarms', unacked ? `, ${unacked} unacknowledged` : '', isCompact && urgent > 1 ? `, ${urgent} critical or high active` : ''),
       sound.blocked
         ? h('button', { type: 'button', class: 'button small sound-blocked', onclick: () => sound.unlock() }, h('span', { 'aria-hidden': 'true' }, '🔇 '), 'Sound off — tap to enable')
         : null,

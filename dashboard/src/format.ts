@@ -7,8 +7,16 @@ export function count(value: number | null | undefined): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '—' : numberFormat.format(value);
 }
 
+const tenths = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/**
+ * "64 %", and below 10 % one decimal ("0.5 %", "9.9 %"): near empty the tenth is what tells a
+ * fountain about to run dry from one that has a few minutes left (0.5 % is not "1 %").
+ */
 export function percent(value: number | null | undefined): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${Math.round(value)} %`;
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const inTenths = Math.round(value * 10) / 10;
+  return inTenths !== 0 && Math.abs(inTenths) < 10 ? `${tenths.format(inTenths)} %` : `${Math.round(value)} %`;
 }
 
 /** "45 s", "12 min", "3 h 05 min", "2 d 4 h". */

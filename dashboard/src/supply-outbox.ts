@@ -3,6 +3,11 @@
  * is sent, with the clientId that makes the service's POST idempotent; it stays "pending"
  * until the service answers 200/201, and is retried when the network returns. So a dropped
  * connection loses nothing, and a retry after a lost answer stores nothing twice.
+ *
+ * Each entry carries `loggedAt`, the tablet's time when it was made, so one that waited offline
+ * is reconciled with the refill it describes, not with the moment it arrived. If the service
+ * refuses that time alone (the tablet's clock is far off), the entry is sent again without it
+ * and stored as of its arrival: a wrong clock must not cost the entry.
  */
 import { ApiError, requestWithStatus } from './api.js';
 import type { SupplyDraft, SupplyEntry } from './types.js';
@@ -19,6 +24,8 @@ export interface OutboxItem {
   error: string | null;
   /** Who was signed in when the entry was made. */
   by: string | null;
+  /** Set when the service refused the tablet's time and the entry was sent without it. */
+  clockNote?: string | null;
 }
 
 const STORAGE_KEY = 'pressroom.supplyOutbox.v1';
@@ -69,7 +76,8 @@ export class SupplyOutbox {
 
   /** Keeps the entry on the tablet first, then tries to send it. */
   add(draft: SupplyDraft, by: string | null): OutboxItem {
-    const item: OutboxItem = { draft, status: 'pending', createdAt: Date.now(), sentAt: null, attempts: 0, error: null, by };
+    const createdAt = Date.now();
+    const item: OutboxItem = { draft: { ...draft, loggedAt: draft.loggedAt ?? createdAt }, status: 'pending', createdAt, sentAt: null, attempts: 0, error: null, by };
     this.items.push(item);
     this.save();
     void this.flush();
@@ -104,6 +112,14 @@ export class SupplyOutbox {
         this.options.onSent?.(item, body && 'entry' in body ? body.entry : (body as SupplyEntry | null));
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
+        if (onlyTheClockRefused(error, item)) {
+          // keep the entry, lose only the tablet's time: sent again at once, as of its arrival
+          const { loggedAt: _refused, ...withoutTime } = item.draft;
+          item.draft = withoutTime;
+          item.clockNote = `this tablet's clock was off (${error.message.replace(/^invalid body: loggedAt: /, '')}): logged as of when it reached the service`;
+          this.save();
+          return this.sendPending(); // still the one flush: this item first, then the rest
+        }
         item.error = error.kind === 'network' ? 'waiting for the network' : error.message;
         if (error.kind === 'rejected' || error.kind === 'forbidden') {
           item.status = 'rejected';
@@ -153,4 +169,11 @@ export class SupplyOutbox {
   private changed(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+/** A 400 whose every problem is `loggedAt`, for an entry that sent one. */
+function onlyTheClockRefused(error: ApiError, item: OutboxItem): boolean {
+  if (error.kind !== 'rejected' || error.status !== 400 || item.draft.loggedAt === undefined || !Array.isArray(error.details)) return false;
+  const details = error.details as { path?: unknown }[];
+  return details.length > 0 && details.every((detail) => detail.path === 'loggedAt');
 }

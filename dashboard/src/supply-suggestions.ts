@@ -5,6 +5,7 @@
  * suggestion); a low level is only a hint, the service knows no such suggestion.
  */
 import { request } from './api.js';
+import { percent } from './format.js';
 import type { LowLevelSuggestion, SupplyKind, UnloggedRefill } from './types.js';
 
 export interface SupplySuggestion {
@@ -42,7 +43,7 @@ export function suggestionsFrom(body: { unlogged?: UnloggedRefill[]; low?: LowLe
     unit: hint.unit,
     color: hint.color,
     at: hint.at,
-    detail: `${Math.round(hint.level)} % left`,
+    detail: `${percent(hint.level)} left`,
   }));
   return [...unlogged, ...low];
 }

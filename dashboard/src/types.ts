@@ -28,6 +28,8 @@ export interface SupplyDraft {
   uom: string;
   note?: string;
   suggestionId?: string;
+  /** When it was made, by this tablet's clock (ms since epoch): an entry may wait offline for a while. */
+  loggedAt?: number;
 }
 
 export type { SupplyEntry, UnloggedRefill, LowLevelSuggestion } from '../../src/model/supply.js';

@@ -13,9 +13,17 @@ import { configSchema, type BusConfig, type Config, type PressConfig } from './s
 
 export type { ResolvedPress };
 
+/** Something the service can run with, but a person should hear about at start (logged at warn). */
+export interface ConfigWarning {
+  file: string;
+  path: string;
+  message: string;
+}
+
 export interface ResolvedConfig extends Omit<Config, 'presses'> {
   file: string;
   presses: ResolvedPress[];
+  warnings: ConfigWarning[];
 }
 
 export interface LoadConfigOptions {
@@ -37,6 +45,7 @@ export function loadConfig({ file, env = {} }: LoadConfigOptions): ResolvedConfi
   const profilesDir = path.resolve(path.dirname(file), config.profilesDir);
   const profiles = new Map<string, { profile: Profile; file: string }>();
   const problems: ConfigProblem[] = [];
+  const warnings: ConfigWarning[] = [];
   const presses = config.presses.map((press, index) => {
     const profileFile = resolveProfileFile(profilesDir, press.profile);
     if (!existsSync(profileFile)) {
@@ -47,6 +56,8 @@ export function loadConfig({ file, env = {} }: LoadConfigOptions): ResolvedConfi
     if (!loaded) {
       loaded = { profile: loadProfileFile(profileFile), file: profileFile };
       profiles.set(profileFile, loaded);
+      const warning = modelNameMismatch(profileFile, loaded.profile, `presses[${index}].profile`);
+      if (warning) warnings.push(warning);
     }
     const bus = config.buses.find((b) => b.id === press.bus)!;
     const polling = mergePolling(loaded.profile.polling, press, bus);
@@ -61,7 +72,22 @@ export function loadConfig({ file, env = {} }: LoadConfigOptions): ResolvedConfi
     return resolved;
   });
   if (problems.length > 0) throw new ConfigError(file, problems);
-  return { ...config, file, presses: presses as ResolvedPress[] };
+  return { ...config, file, presses: presses as ResolvedPress[], warnings };
+}
+
+/**
+ * A profile copied to a new file and not renamed inside: presses name it by the file, but the
+ * service, the API (`model`) and the logs call it by its `model`, so two names for one thing
+ * (or two files claiming one model). Legal, so not refused; said once at start.
+ */
+function modelNameMismatch(profileFile: string, profile: Profile, where: string): ConfigWarning | null {
+  const fileName = path.basename(profileFile).replace(/\.(ya?ml|json)$/, '');
+  if (fileName === profile.model) return null;
+  return {
+    file: profileFile,
+    path: where,
+    message: `profile file "${path.basename(profileFile)}" declares model "${profile.model}": the press will be shown as model "${profile.model}"; rename the file to ${profile.model}.yaml or set model: ${fileName}`,
+  };
 }
 
 function resolveProfileFile(profilesDir: string, name: string): string {

@@ -4,7 +4,7 @@
  */
 import type { AlarmPriority } from '../model/alarm-view.js';
 import type { AlarmsConfig, SuppliesConfig } from './settings-schema.js';
-import type { PressConfig } from './schema.js';
+import type { BusConfig, PressConfig } from './schema.js';
 import type { SuppliesSettings } from '../supplies/index.js';
 
 /** `AlarmEngineOptions.renotifyMs`: priorities with 0 minutes are left out (never re-announced). */
@@ -20,6 +20,17 @@ export function renotifyMsFromConfig(alarms: AlarmsConfig): Partial<Record<Alarm
 export function preAlarmMinutesFromConfig(config: { supplies: SuppliesConfig; presses: readonly Pick<PressConfig, 'id' | 'levelAlarms'>[] }): (pressId: string, kind: 'ink' | 'paper') => number {
   const byPress = new Map(config.presses.map((press) => [press.id, press.levelAlarms]));
   return (pressId, kind) => byPress.get(pressId)?.[kind]?.preAlarmMinutes ?? config.supplies.preAlarm.minutes;
+}
+
+/**
+ * `createSupplies({ timeScaleFor })`: how fast a press's clock runs against the wall clock. A
+ * press on a simulated bus runs at the bus's `simulationTimeScale` (the demo: 20×); a real
+ * press at 1. Time to empty is shown in wall-clock minutes, so the demo tells the truth.
+ */
+export function timeScaleFromConfig(config: { buses: readonly Pick<BusConfig, 'id' | 'simulate' | 'simulationTimeScale'>[]; presses: readonly Pick<PressConfig, 'id' | 'bus'>[] }): (pressId: string) => number {
+  const busScale = new Map(config.buses.map((bus) => [bus.id, bus.simulate ? bus.simulationTimeScale : 1]));
+  const byPress = new Map(config.presses.map((press) => [press.id, busScale.get(press.bus) ?? 1]));
+  return (pressId) => byPress.get(pressId) ?? 1;
 }
 
 /** `createSupplies({ settings })`. */

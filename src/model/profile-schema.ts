@@ -17,33 +17,62 @@ import { alarmPriorities, counterKinds, runStates, stopReasons, type AlarmPriori
 
 export { isBitArea, registerCount };
 
-export const areaSchema = z.enum(registerAreas);
+/**
+ * An enum whose error names every allowed value and what was given: a profile is written by
+ * hand, from the docs, and "Invalid input" sends its author guessing.
+ */
+function namedEnum<const T extends readonly [string, ...string[]]>(what: string, values: T) {
+  return z.enum(values, {
+    error: (issue) => (issue.input === undefined ? `required: ${what}, one of: ${values.join(', ')}` : `${describeGiven(issue.input)} is not ${what}; use one of: ${values.join(', ')}`),
+  });
+}
+
+function describeGiven(input: unknown): string {
+  return JSON.stringify(input) ?? String(input);
+}
+
+export const areaSchema = namedEnum('a register area', registerAreas);
 export type { Area, ByteOrder, DataType, WordOrder };
 
-export const dataTypeSchema = z.enum(dataTypes);
+export const dataTypeSchema = namedEnum('a data type', dataTypes);
 
 /** big: high word first (Modicon convention); little: low word first ("word swap"). */
-export const wordOrderSchema = z.enum(registerOrders);
+export const wordOrderSchema = namedEnum('a word order', registerOrders);
 /** big: high byte first in each register (the Modbus standard); little: bytes swapped. */
-export const byteOrderSchema = z.enum(registerOrders);
+export const byteOrderSchema = namedEnum('a byte order', registerOrders);
 
-export const runStateSchema = z.enum(runStates);
+export const runStateSchema = namedEnum('a run state', runStates);
 export type { RunState };
 
-export const stopReasonSchema = z.enum(stopReasons);
+export const stopReasonSchema = namedEnum('a stop reason', stopReasons);
 export type { StopReason };
 
-export const prioritySchema = z.enum(alarmPriorities);
+export const prioritySchema = namedEnum('an alarm priority', alarmPriorities);
 export type Priority = AlarmPriority;
 
-export const counterKindSchema = z.enum(counterKinds);
+export const counterKindSchema = namedEnum('a counter', counterKinds);
 export type { CounterKind };
 
-/** A code from the PLC's state register, mapped to a run state (and a stop reason). */
-const stateCodeSchema = z.union([
-  runStateSchema,
-  z.strictObject({ state: runStateSchema, reason: stopReasonSchema.optional(), detail: z.string().optional() }),
-]);
+const stateCodeObjectSchema = z.strictObject({ state: runStateSchema, reason: stopReasonSchema.optional(), detail: z.string().optional() });
+
+/**
+ * A code from the PLC's state register, mapped to a run state (and a stop reason). Either form
+ * failing made zod say only "Invalid input"; the error says what is wrong with the form the
+ * author used: an unknown state word, or the object's own field errors (`reason: "paperjam"
+ * is not a stop reason; use one of: jam, …`).
+ */
+const stateCodeSchema = z.union([runStateSchema, stateCodeObjectSchema], {
+  error: (issue) => {
+    if (issue.code !== 'invalid_union') return undefined;
+    const input = issue.input;
+    if (typeof input === 'string') return runStateSchema.safeParse(input).error?.issues[0]?.message;
+    if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+      const problems = stateCodeObjectSchema.safeParse(input).error?.issues ?? [];
+      return problems.map((problem) => `${problem.path.length ? `${problem.path.join('.')}: ` : ''}${problem.message}`).join('; ');
+    }
+    return `${describeGiven(input)} is not a state: write a run state (${runStateSchema.options.join(', ')}) or { state, reason, detail }`;
+  },
+});
 
 const alarmDefinitionSchema = z.strictObject({
   /** Stable code used in the journal and API, e.g. `jam.feeder`. */

@@ -59,12 +59,25 @@ export interface SupplyInput {
   note: string | null;
   /** The "unlogged refill" suggestion this entry completes. */
   suggestionId: string | null;
+  /**
+   * When the entry was made on the tablet (its clock, ms since epoch), if it says: an entry
+   * queued offline reaches the service later. Null: it was made when it arrived.
+   */
+  loggedAt: number | null;
 }
 
-export interface SupplyEntry extends SupplyInput {
+export interface SupplyEntry extends Omit<SupplyInput, 'loggedAt'> {
   id: number;
-  /** Server time when it was stored (ms since epoch): the client's clock is not trusted. */
+  /** Server time when it was stored (ms since epoch). The same as `receivedAt`, kept for existing clients. */
   at: number;
+  /** Server time when it was stored (ms since epoch). */
+  receivedAt: number;
+  /**
+   * When the supply was logged: the tablet's time, bounded by the service's clock (never after
+   * `receivedAt`, at most 24 h before it; see supply-input.ts), or `receivedAt` when the client
+   * gave none. Reconciliation with the level sensors goes by this time.
+   */
+  loggedAt: number;
   /** Who logged it; null only for entries written by the system itself. */
   by: Actor | null;
   /** The client's address as seen on the socket. */

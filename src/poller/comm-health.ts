@@ -32,6 +32,7 @@ export const defaultOffScanSettings: OffScanSettings = { timeoutsBeforeOffScan: 
 export interface CommHealthTrackerOptions {
   pressId: string;
   clock: Clock;
+  /** Already bound to `pressId` (PressPoller binds it): log fields here never repeat it. */
   logger: Logger;
   offScan: OffScanSettings;
   overrun?: OverrunSettings;
@@ -89,7 +90,7 @@ export class CommHealthTracker {
     this.backoffMs = this.options.offScan.initialBackoffMs;
     if (this.failuresInOutage === 0 && !wasOffScan) return false;
     this.options.logger.info(
-      { pressId: this.options.pressId, failures: this.failuresInOutage, downMs: this.outageStartedAt === null ? null : now - this.outageStartedAt },
+      { failures: this.failuresInOutage, downMs: this.outageStartedAt === null ? null : now - this.outageStartedAt },
       `press ${this.options.pressId} answers again${wasOffScan ? ', back on scan' : ''}`,
     );
     this.failuresInOutage = 0;
@@ -113,7 +114,7 @@ export class CommHealthTracker {
     this.health.offScanUntil = now + this.backoffMs;
     this.forgetOverruns('off-scan');
     this.options.logger.warn(
-      { pressId: this.options.pressId, timeouts: this.consecutiveTimeouts, backoffMs: this.backoffMs },
+      { timeouts: this.consecutiveTimeouts, backoffMs: this.backoffMs },
       `press ${this.options.pressId} taken off-scan after ${this.consecutiveTimeouts} consecutive timeouts; probing every ${this.backoffMs} ms or more`,
     );
     return true;
@@ -146,7 +147,7 @@ export class CommHealthTracker {
     const change = window.record(due, skipped);
     if (change === undefined) return undefined;
     const { windowTicks } = this.overrunSettings;
-    const fields = { pressId: this.options.pressId, scanClass, periodMs, skipped: window.skipped, windowTicks };
+    const fields = { scanClass, periodMs, skipped: window.skipped, windowTicks };
     if (change === 'started') {
       this.health.overrunning = [...this.health.overrunning, scanClass];
       this.options.logger.warn(
@@ -168,12 +169,12 @@ export class CommHealthTracker {
   private forgetOverruns(why: string): void {
     for (const window of this.overrunWindows.values()) window.reset();
     if (this.health.overrunning.length === 0) return;
-    this.options.logger.info({ pressId: this.options.pressId, scanClasses: this.health.overrunning }, `press ${this.options.pressId}: overrun watch reset (${why})`);
+    this.options.logger.info({ scanClasses: this.health.overrunning }, `press ${this.options.pressId}: overrun watch reset (${why})`);
     this.health.overrunning = [];
   }
 
   private logFailure(error: ReadError): void {
-    const fields = { pressId: this.options.pressId, kind: error.kind, err: error.message };
+    const fields = { kind: error.kind, err: error.message };
     if (this.failuresInOutage === 0) {
       this.outageStartedAt = this.options.clock.now();
       this.options.logger.warn(fields, `press ${this.options.pressId}: read failed (${error.kind}); repeats are logged at debug until it answers`);

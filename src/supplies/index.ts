@@ -56,6 +56,8 @@ export interface CreateSuppliesOptions {
   settings?: Partial<SuppliesSettings>;
   /** The pre-alarm threshold of one press and kind (per-press configuration); default `settings.timeToEmpty.preAlarmMinutes`. */
   preAlarmMinutesFor?: (pressId: string, kind: 'ink' | 'paper') => number;
+  /** Press time per wall-clock time of a press (a simulated bus's `simulationTimeScale`); default 1. Time to empty is in wall-clock minutes. */
+  timeScaleFor?: (pressId: string) => number;
   /** Shorthand for `events.on('supply:logged', …)`, e.g. to emit socket.io `supply:logged`. */
   onLogged?: (entry: SupplyEntry) => void;
 }
@@ -91,6 +93,7 @@ export function createSupplies(options: CreateSuppliesOptions): Supplies {
   const timeToEmpty = new TimeToEmptyTracker({
     settings: settings.timeToEmpty ?? {},
     preAlarmMinutesFor: options.preAlarmMinutesFor,
+    timeScaleFor: options.timeScaleFor,
     onPreAlarm: (preAlarm) => events.emit('supplies:pre-alarm', preAlarm),
   });
   const service = new SuppliesService({

@@ -156,8 +156,11 @@ export class Reconciler {
   /**
    * A new entry was stored. `suggestion` is the unlogged refill it explicitly completes (checked
    * by the service: open, same press, kind and unit); the rise it stands for confirms the entry.
+   * `stored` is the open unlogged refill on its channel nearest its time, as the store knows it:
+   * it confirms the entry when no rise in memory does (the rise was seen before a restart, or
+   * longer ago than rises are kept: an entry that waited offline on a tablet).
    */
-  observeEntry(entry: TrackedEntry, suggestion?: UnloggedRefill): ReconcilerOutcome[] {
+  observeEntry(entry: TrackedEntry, suggestion?: UnloggedRefill, stored?: UnloggedRefill): ReconcilerOutcome[] {
     if (!isReconcilable(entry)) return [];
     const key = channelKey(entry.pressId, entry.kind as 'ink' | 'paper', entry.unit);
     const now = this.clock.now();
@@ -180,6 +183,12 @@ export class Reconciler {
     if (rise) {
       rise.entryId = entry.id;
       return [confirmation(entry.id, rise, now)];
+    }
+    if (stored && Math.abs(stored.at - entry.at) <= this.settings.windowMs) {
+      const remembered = this.rises.find((r) => r.suggestionId === stored.id);
+      if (remembered) remembered.entryId = entry.id;
+      const what = channelName(stored.kind, stored.unit);
+      return [{ type: 'confirmed', entryId: entry.id, at: now, from: stored.from, to: stored.to, detail: `${what} rose from ${round(stored.from)} % to ${round(stored.to)} % at ${new Date(stored.at).toISOString()}`, suggestionId: stored.id }];
     }
     this.pending.set(entry.id, entry);
     return [];
@@ -227,6 +236,11 @@ export class Reconciler {
       if (next === null || due < next) next = due;
     }
     return next;
+  }
+
+  /** How far apart an entry and the rise that confirms it may be. */
+  get windowMs(): number {
+    return this.settings.windowMs;
   }
 
   /** Rises remembered for matching (those of the last two windows). */

@@ -6,13 +6,13 @@ export { csvLine };
 
 export const CSV_HEADER = [
   'id', 'logged_at', 'press', 'kind', 'unit', 'color', 'product', 'lot', 'quantity', 'uom', 'note',
-  'user', 'reconciliation', 'reconciliation_detail', 'voided_at', 'voided_by', 'void_reason', 'replaced_by', 'replaces', 'client_id',
+  'user', 'reconciliation', 'reconciliation_detail', 'voided_at', 'voided_by', 'void_reason', 'replaced_by', 'replaces', 'client_id', 'received_at',
 ] as const;
 
 export function csvRow(entry: SupplyEntry): string {
   return csvLine([
     entry.id,
-    new Date(entry.at).toISOString(),
+    new Date(entry.loggedAt).toISOString(),
     entry.pressId,
     entry.kind,
     entry.unit,
@@ -31,5 +31,6 @@ export function csvRow(entry: SupplyEntry): string {
     entry.voided?.replacedBy ?? null,
     entry.replaces,
     entry.clientId,
+    new Date(entry.receivedAt).toISOString(),
   ]);
 }

@@ -12,9 +12,10 @@ import { type TypedEmitter } from '../lib/typed-emitter.js';
 import type { StoreDatabase } from '../store/database.js';
 import type { SupplyRepository } from './supply-repository.js';
 import { consumptionReport, type ConsumptionReport, type LevelHistory } from './consumption.js';
-import { isReconcilable, type Reconciler, type ReconcilerOutcome } from './reconciler.js';
+import { isReconcilable, type Reconciler, type ReconcilerOutcome, type TrackedEntry } from './reconciler.js';
 import type { Shift } from './shifts.js';
 import { SupplyError } from './supply-error.js';
+import { boundLoggedAt } from './supply-input.js';
 import type { Actor, LowLevelSuggestion, Reconciliation, SupplyEntry, SupplyFilter, SupplyInput, UnloggedRefill } from '../model/supply.js';
 import type { PreAlarm, TimeToEmptyTracker } from './time-to-empty-tracker.js';
 import type { TimeToEmpty } from './time-to-empty.js';
@@ -60,7 +61,7 @@ export class SuppliesService {
 
   /** Entries still pending in the store are awaited again (e.g. after a restart). */
   start(): void {
-    this.o.reconciler.restorePending(this.o.repository.pending());
+    this.o.reconciler.restorePending(this.o.repository.pending().map(tracked));
     this.apply(this.o.reconciler.tick());
     this.schedule();
   }
@@ -78,21 +79,29 @@ export class SuppliesService {
     return this.o.repository.list(filter);
   }
 
-  /** Log an entry; a retry with the same clientId and content returns the stored one, `created: false`. */
+  /**
+   * Log an entry; a retry with the same clientId and content returns the stored one, `created: false`.
+   * It is reconciled as of when it was logged (`loggedAt`, the tablet's time, bounded), not when
+   * it arrived: an entry queued offline longer than the window still confirms the refill it
+   * describes, and completes that refill's open suggestion.
+   */
   log(input: SupplyInput, requester: Requester): { entry: SupplyEntry; created: boolean } {
     const known = this.o.repository.findByClientId(input.clientId);
     if (known) return { entry: sameOrConflict(known, input), created: false };
     const suggestion = input.suggestionId !== null ? this.openSuggestionFor(input) : undefined;
     const at = this.o.clock.now();
+    const loggedAt = boundLoggedAt(input.loggedAt, at);
     const result = this.o.db.durableWrite(`log supply ${input.clientId}`, () => {
-      const stored = this.o.repository.insert(input, { at, by: requester.user, ip: requester.ip, replaces: null, reconciliation: initialReconciliation(input) });
+      const stored = this.o.repository.insert(input, { at, loggedAt, by: requester.user, ip: requester.ip, replaces: null, reconciliation: initialReconciliation(input) });
       if (!stored.created) return stored;
       if (suggestion) this.o.repository.resolveSuggestion(suggestion.id, stored.entry.id, at);
       this.o.audit.record({ ...auditWho(requester, at), action: 'supply.log', target: `supply:${stored.entry.id}`, details: describe(stored.entry) });
       return stored;
     });
     if (!result.created) return { entry: sameOrConflict(result.entry, input), created: false };
-    this.apply(this.o.reconciler.observeEntry(result.entry, suggestion));
+    this.apply(this.o.reconciler.observeEntry(tracked(result.entry), suggestion, suggestion ? undefined : this.openSuggestionNear(result.entry)));
+    // logged offline longer ago than the window, with no rise to match: flagged now, in this answer
+    this.apply(this.o.reconciler.tick());
     this.schedule();
     const entry = this.o.repository.get(result.entry.id) ?? result.entry;
     this.o.events.emit('supply:logged', entry);
@@ -113,12 +122,14 @@ export class SuppliesService {
     const suggestion = request.replacement?.suggestionId ? this.openSuggestionFor(request.replacement) : undefined;
     const at = this.o.clock.now();
     const replacementInput = request.replacement;
+    // a correction describes the same refill: it was logged when the original was, unless it says
+    const replacementLoggedAt = replacementInput?.loggedAt != null ? boundLoggedAt(replacementInput.loggedAt, at) : original.loggedAt;
     const carried = replacementInput && sameChannel(original, replacementInput) && original.reconciliation.status === 'confirmed';
     const replacementId = this.o.db.durableWrite(`void supply ${id}`, () => {
       let replacement: SupplyEntry | null = null;
       if (replacementInput) {
         const reconciliation = carried ? { ...original.reconciliation, detail: `carried over from entry ${id}: ${original.reconciliation.detail ?? ''}` } : initialReconciliation(replacementInput);
-        replacement = this.o.repository.insert(replacementInput, { at, by: requester.user, ip: requester.ip, replaces: id, reconciliation }).entry;
+        replacement = this.o.repository.insert(replacementInput, { at, loggedAt: replacementLoggedAt, by: requester.user, ip: requester.ip, replaces: id, reconciliation }).entry;
         if (suggestion) this.o.repository.resolveSuggestion(suggestion.id, replacement.id, at);
       }
       this.o.repository.addVoid(id, { at, by: requester.user, reason: request.reason, replacedBy: replacement?.id ?? null });
@@ -132,7 +143,7 @@ export class SuppliesService {
     const replacementEntry = replacementId !== null ? this.o.repository.get(replacementId) : null;
     if (replacementEntry && !carried) {
       // The refill happened when the original was logged, not now: match rises around that time.
-      this.apply(this.o.reconciler.observeEntry({ ...replacementEntry, at: original.at }, suggestion));
+      this.apply(this.o.reconciler.observeEntry(tracked(replacementEntry), suggestion, suggestion ? undefined : this.openSuggestionNear(replacementEntry)));
       this.apply(this.o.reconciler.tick());
     }
     this.schedule();
@@ -198,6 +209,16 @@ export class SuppliesService {
       before = page.at(-1)!.id;
     }
     return consumptionReport({ history: this.o.history, press, entries, from, to, shifts: this.o.shifts, jumpPoints: this.o.jumpPoints });
+  }
+
+  /**
+   * The open unlogged refill an entry describes without naming it: same channel, within the
+   * reconciliation window of when it was logged. Read from the store, so a refill seen before a
+   * restart, or longer ago than the reconciler keeps rises in memory, is still found.
+   */
+  private openSuggestionNear(entry: SupplyEntry): UnloggedRefill | undefined {
+    if (!isReconcilable(entry) || (entry.kind !== 'ink' && entry.kind !== 'paper')) return undefined;
+    return this.o.repository.openSuggestionNear({ pressId: entry.pressId, kind: entry.kind, unit: entry.unit, at: entry.loggedAt, windowMs: this.o.reconciler.windowMs }) ?? undefined;
   }
 
   private openSuggestionFor(input: SupplyInput): UnloggedRefill {
@@ -269,6 +290,11 @@ export class SuppliesService {
   }
 }
 
+/** What the reconciler matches: the entry as of when it was logged. */
+function tracked(entry: SupplyEntry): TrackedEntry {
+  return { id: entry.id, pressId: entry.pressId, kind: entry.kind, unit: entry.unit, color: entry.color, at: entry.loggedAt };
+}
+
 function initialReconciliation(input: SupplyInput): Reconciliation {
   return { status: isReconcilable(input) ? 'pending' : 'not-applicable', at: null, detail: null, levelFrom: null, levelTo: null };
 }
@@ -293,5 +319,5 @@ function auditWho(requester: Requester, at: number) {
 }
 
 function describe(entry: SupplyEntry): Record<string, unknown> {
-  return { clientId: entry.clientId, pressId: entry.pressId, kind: entry.kind, unit: entry.unit, color: entry.color, product: entry.product, lot: entry.lot, quantity: entry.quantity, uom: entry.uom, suggestionId: entry.suggestionId };
+  return { clientId: entry.clientId, pressId: entry.pressId, kind: entry.kind, unit: entry.unit, color: entry.color, product: entry.product, lot: entry.lot, quantity: entry.quantity, uom: entry.uom, suggestionId: entry.suggestionId, loggedAt: entry.loggedAt };
 }

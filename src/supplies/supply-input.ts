@@ -1,7 +1,9 @@
 /**
  * What an operator may log, checked per kind (zod, discriminated by `kind`) and against the
  * press it names: ink goes into a printing unit that exists on that press, paper has no unit,
- * plates are counted in pieces. Messages say what to fix, in the operator's words.
+ * plates are counted in pieces. Messages say what to fix, in the operator's words, and a 400
+ * lists every problem at once: the shape's and the press's (unit 7 on a 4-unit press) together,
+ * not the second kind only on the next try.
  */
 import { z } from 'zod';
 import type { PressSnapshot } from '../model/press-snapshot.js';
@@ -10,6 +12,14 @@ import { freeText, type FreeTextOptions } from '../lib/free-text.js';
 
 /** The largest quantity one entry may carry: a typo guard (a pallet is ~10,000 sheets). */
 export const MAX_QUANTITY = 1_000_000;
+
+/**
+ * Bounds of the tablet's `loggedAt` against the service's clock. Ahead by up to this much is
+ * clock skew (the entry counts as logged when it arrived); further ahead is a wrong clock.
+ */
+export const MAX_LOGGED_AHEAD_MS = 2 * 60_000;
+/** An entry queued on a tablet longer than this is refused with its time (the outbox then sends it without). */
+export const MAX_LOGGED_AGE_MS = 24 * 3600_000;
 
 /** Reads the press a request names; the supplies service gets it from the press service. */
 export interface PressLookup {
@@ -39,6 +49,8 @@ export const QUANTITY_DECIMALS: Record<UnitOfMeasure, number> = { sheets: 0, pcs
 
 /** What is wrong with `quantity` counted in `uom`, or undefined. */
 export function quantityProblem(quantity: number, uom: UnitOfMeasure): string | undefined {
+  // zero and negatives are the positivity rule's to report, once
+  if (!(quantity > 0)) return undefined;
   const decimals = QUANTITY_DECIMALS[uom];
   const step = 10 ** -decimals;
   const smallest = decimals === 0 ? '1' : step.toFixed(decimals);
@@ -77,6 +89,12 @@ const common = {
     .max(MAX_QUANTITY, `at most ${MAX_QUANTITY.toLocaleString('en')} in one entry`),
   note: text(500, { multiline: true }),
   suggestionId: z.string().min(1).max(200).nullish().transform((s) => s ?? null),
+  loggedAt: z
+    .number({ error: "epoch milliseconds: the tablet's clock when the entry was made" })
+    .int('whole epoch milliseconds')
+    .positive('epoch milliseconds')
+    .nullish()
+    .transform((t) => t ?? null),
 };
 
 export const supplyInputShape = z.discriminatedUnion(
@@ -96,26 +114,73 @@ export const supplyInputShape = z.discriminatedUnion(
   { error: (issue) => (issue.code === 'invalid_union' ? `one of ${supplyKinds.join(', ')}` : undefined) },
 );
 
-/** The full check: shape per kind, then the press: it exists, and ink goes into one of its units. */
-export function supplyInputSchema(presses: PressLookup) {
-  return supplyInputShape.transform((input, ctx): SupplyInput => {
-    const press = presses.get(input.pressId);
-    if (!press) {
-      ctx.addIssue({ code: 'custom', path: ['pressId'], message: `unknown press "${input.pressId}"` });
+interface Problem {
+  path: PropertyKey[];
+  message: string;
+}
+
+/**
+ * The full check, in one pass: the shape per kind, and what only the press and the clock can
+ * say (the press exists, ink goes into one of its units, `loggedAt` is within the bounds).
+ * Every problem found is reported; a field whose shape is wrong is not checked again.
+ */
+export function supplyInputSchema(presses: PressLookup, clock: { now(): number }) {
+  return z.unknown().transform((raw, ctx): SupplyInput => {
+    const shaped = supplyInputShape.safeParse(raw);
+    const problems: Problem[] = (shaped.error?.issues ?? []).map((issue) => ({ path: issue.path, message: issue.message }));
+    const badShape = new Set(problems.map((problem) => String(problem.path[0] ?? '')));
+    const fields = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+    const press = typeof fields.pressId === 'string' && !badShape.has('pressId') ? presses.get(fields.pressId) : undefined;
+    if (typeof fields.pressId === 'string' && !badShape.has('pressId') && !press) problems.push({ path: ['pressId'], message: `unknown press "${fields.pressId}"` });
+    if (press && fields.kind === 'ink' && typeof fields.unit === 'number' && !badShape.has('unit') && !press.ink.some((ink) => ink.unit === fields.unit)) {
+      problems.push({ path: ['unit'], message: `printing unit ${fields.unit} does not exist on ${press.id} (${describeUnits(press)})` });
+    }
+    if (typeof fields.loggedAt === 'number' && !badShape.has('loggedAt')) {
+      const problem = loggedAtProblem(fields.loggedAt, clock.now());
+      if (problem) problems.push({ path: ['loggedAt'], message: problem });
+    }
+    if (problems.length > 0 || !shaped.success) {
+      for (const problem of problems) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, input: raw });
       return z.NEVER;
     }
+    const input = shaped.data;
     let color = input.color;
-    if (input.kind === 'ink') {
-      const unit = press.ink.find((ink) => ink.unit === input.unit);
-      if (!unit) {
-        ctx.addIssue({ code: 'custom', path: ['unit'], message: `printing unit ${input.unit} does not exist on ${press.id} (${describeUnits(press)})` });
-        return z.NEVER;
-      }
-      // The tablet may leave colour out: the press knows what each unit prints.
-      color ??= unit.color;
-    }
+    // The tablet may leave colour out: the press knows what each unit prints.
+    if (input.kind === 'ink') color ??= press?.ink.find((ink) => ink.unit === input.unit)?.color ?? null;
     return { ...input, color };
   });
+}
+
+/**
+ * The time an entry counts as logged: the tablet's, never after the service received it (a
+ * clock a little ahead is skew) nor more than MAX_LOGGED_AGE_MS before; the received time when
+ * the tablet gave none. The HTTP check refuses what is out of bounds; this keeps any other
+ * caller within them too.
+ */
+export function boundLoggedAt(claimed: number | null, receivedAt: number): number {
+  if (claimed === null) return receivedAt;
+  return Math.max(receivedAt - MAX_LOGGED_AGE_MS, Math.min(claimed, receivedAt));
+}
+
+/** Why the tablet's time cannot be taken, or null. */
+function loggedAtProblem(loggedAt: number, now: number): string | null {
+  if (loggedAt - now > MAX_LOGGED_AHEAD_MS) {
+    return `${span(loggedAt - now)} ahead of the service's clock (up to ${span(MAX_LOGGED_AHEAD_MS)} is taken as clock skew): check the tablet's clock`;
+  }
+  if (now - loggedAt > MAX_LOGGED_AGE_MS) {
+    return `${span(now - loggedAt)} before it reached the service, more than ${span(MAX_LOGGED_AGE_MS)}: send it without loggedAt (and the time in the note)`;
+  }
+  return null;
+}
+
+/** "90 s", "12 min", "5 h", "3 d". */
+function span(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 120) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} d`;
 }
 
 function describeUnits(press: PressSnapshot): string {

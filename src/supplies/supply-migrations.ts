@@ -70,4 +70,14 @@ export const suppliesMigrations: Migration[] = [
       CREATE INDEX supply_suggestions_open ON supply_suggestions (at) WHERE resolved_by IS NULL;
     `,
   },
+  {
+    // The tablet's time beside the server's: an entry queued offline for an hour was stored with
+    // the hour it arrived, so it missed the refill it described. NULL in older rows: logged when
+    // received. ADD COLUMN changes no row, so the no-update trigger does not fire.
+    id: 'supplies-002-logged-at',
+    sql: `
+      ALTER TABLE supply_entries ADD COLUMN logged_at INTEGER;        -- the tablet's time, bounded; NULL = at
+      CREATE INDEX supply_suggestions_channel ON supply_suggestions (press_id, kind, unit, at) WHERE resolved_by IS NULL;
+    `,
+  },
 ];

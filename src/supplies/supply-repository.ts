@@ -10,9 +10,11 @@ import type {
 } from '../model/supply.js';
 import type { StoreDatabase } from '../store/database.js';
 
-/** Who stored an entry and when: set by the server, never taken from the client. */
+/** Who stored an entry and when: set by the server, never taken from the client as is. */
 export interface EntryOrigin {
   at: number;
+  /** The tablet's time, already bounded by the service (see SuppliesService.log). */
+  loggedAt: number;
   by: Actor | null;
   ip: string | null;
   replaces: number | null;
@@ -34,6 +36,7 @@ interface EntryRow {
   suggestion_id: string | null;
   replaces: number | null;
   at: number;
+  logged_at: number | null;
   user_id: number | null;
   username: string | null;
   ip: string | null;
@@ -88,14 +91,15 @@ export class SupplyRepository {
   private readonly resolveSuggestionRow;
   private readonly selectSuggestion;
   private readonly selectOpenSuggestions;
+  private readonly selectOpenSuggestionNear;
 
   constructor(private readonly db: StoreDatabase) {
     const c = db.connection;
     this.insertEntry = c.prepare(`
       INSERT INTO supply_entries (client_id, press_id, kind, unit, color, product, lot, quantity, uom, note,
-                                  suggestion_id, replaces, at, user_id, username, ip)
+                                  suggestion_id, replaces, at, logged_at, user_id, username, ip)
       VALUES (:clientId, :pressId, :kind, :unit, :color, :product, :lot, :quantity, :uom, :note,
-              :suggestionId, :replaces, :at, :userId, :username, :ip)
+              :suggestionId, :replaces, :at, :loggedAt, :userId, :username, :ip)
       ON CONFLICT (client_id) DO NOTHING`);
     this.insertReconciliation = c.prepare<[number, string, number | null, string | null, number | null, number | null]>(
       'INSERT INTO supply_reconciliation (entry_id, status, at, detail, level_from, level_to) VALUES (?, ?, ?, ?, ?, ?)',
@@ -120,6 +124,10 @@ export class SupplyRepository {
     this.selectOpenSuggestions = c.prepare<[number], SuggestionRow>(
       'SELECT * FROM supply_suggestions WHERE resolved_by IS NULL AND at >= ? ORDER BY at DESC',
     );
+    this.selectOpenSuggestionNear = c.prepare<{ pressId: string; kind: string; unit: number | null; at: number; windowMs: number }, SuggestionRow>(`
+      SELECT * FROM supply_suggestions
+      WHERE resolved_by IS NULL AND press_id = :pressId AND kind = :kind AND unit IS :unit AND at BETWEEN :at - :windowMs AND :at + :windowMs
+      ORDER BY abs(at - :at), at LIMIT 1`);
   }
 
   /**
@@ -132,6 +140,7 @@ export class SupplyRepository {
         ...input,
         replaces: origin.replaces,
         at: origin.at,
+        loggedAt: origin.loggedAt,
         userId: origin.by?.id ?? null,
         username: origin.by?.username ?? null,
         ip: origin.ip,
@@ -218,6 +227,15 @@ export class SupplyRepository {
     return row ? { ...suggestionFromRow(row), resolvedBy: row.resolved_by } : null;
   }
 
+  /**
+   * The open unlogged refill on this channel (press, kind, and unit for ink) seen nearest to
+   * `at` and at most `windowMs` from it, if any: what an entry logged at `at` describes.
+   */
+  openSuggestionNear(channel: { pressId: string; kind: 'ink' | 'paper'; unit: number | null; at: number; windowMs: number }): UnloggedRefill | null {
+    const row = this.db.run('find open suggestion', () => this.selectOpenSuggestionNear.get({ ...channel, unit: channel.kind === 'ink' ? channel.unit : null }));
+    return row ? suggestionFromRow(row) : null;
+  }
+
   /** Unresolved unlogged refills seen at or after `since`, newest first. */
   openSuggestions(since: number): UnloggedRefill[] {
     return this.db.run('list open suggestions', () => this.selectOpenSuggestions.all(since)).map(suggestionFromRow);
@@ -252,6 +270,8 @@ function fromRow(row: EntryRow): SupplyEntry {
     suggestionId: row.suggestion_id,
     replaces: row.replaces,
     at: row.at,
+    receivedAt: row.at,
+    loggedAt: row.logged_at ?? row.at,
     by: row.user_id !== null && row.username !== null ? { id: row.user_id, username: row.username } : null,
     ip: row.ip,
     voided:

@@ -55,7 +55,7 @@ export interface SupplyRoutesOptions {
 export function supplyRoutes(options: SupplyRoutesOptions): Router {
   const router = Router();
   const { supplies, now } = options;
-  const inputSchema = supplyInputSchema(options.presses);
+  const inputSchema = supplyInputSchema(options.presses, { now });
   const read = requireReader(options.anonymousRead);
   const operator = requireRole('operator');
 

@@ -9,6 +9,11 @@
  * turns on. It turns on when the estimate is at or below the threshold, and off after a refill
  * or when the estimate rises above the threshold + 20 %. No estimate (press stopped, too few
  * readings) leaves it as it is.
+ *
+ * Minutes are wall-clock minutes, what a person waits. A press reports its speed in sheets per
+ * hour of its own clock; a simulated press may run faster than the wall clock (the demo: 20×),
+ * and then its speed, window and point spacing are in its time: `timeScaleFor` says how many
+ * of its milliseconds pass per real one, and the tracker converts (1 for a real press).
  */
 import type { PressSnapshot } from '../model/press-snapshot.js';
 import { minutesToEmpty, type ConsumptionPoint, type TimeToEmpty } from './time-to-empty.js';
@@ -61,6 +66,8 @@ export interface TimeToEmptyTrackerOptions {
   settings?: Partial<TimeToEmptySettings>;
   /** The pre-alarm threshold of one press and kind (per-press configuration); default `settings.preAlarmMinutes`. */
   preAlarmMinutesFor?: (pressId: string, kind: 'ink' | 'paper') => number;
+  /** Press time per wall-clock time of a press: a simulated bus's `simulationTimeScale`, 1 (the default) for a real press. */
+  timeScaleFor?: (pressId: string) => number;
   onPreAlarm?: (preAlarm: PreAlarm) => void;
 }
 
@@ -115,6 +122,11 @@ export class TimeToEmptyTracker {
     return count;
   }
 
+  private timeScaleFor(pressId: string): number {
+    const scale = this.options.timeScaleFor?.(pressId) ?? 1;
+    return scale > 0 && Number.isFinite(scale) ? scale : 1;
+  }
+
   /** Forget a press (removed from the configuration). */
   forget(pressId: string): void {
     for (const key of [...this.channels.keys()]) if (key.startsWith(`${pressId}\u0000`)) this.channels.delete(key);
@@ -133,6 +145,8 @@ export class TimeToEmptyTracker {
   }): number | null {
     const { snapshot, kind, unit, level } = reading;
     if (level === null || !reading.good) return null;
+    // the window and the spacing describe printing, so they pass in the press's time
+    const scale = this.timeScaleFor(snapshot.id);
     const key = `${snapshot.id}\u0000${kind}\u0000${unit ?? ''}`;
     let channel = this.channels.get(key);
     if (!channel) {
@@ -154,18 +168,20 @@ export class TimeToEmptyTracker {
       const points = channel.points;
       // Too close to the last point kept for good: replace the newest instead of adding one,
       // so the window holds about windowMs / minSpacingMs points whatever the scan rate.
-      if (points.length >= 2 && at - points.at(-2)!.at < this.settings.minSpacingMs) points[points.length - 1] = point;
+      if (points.length >= 2 && at - points.at(-2)!.at < this.settings.minSpacingMs / scale) points[points.length - 1] = point;
       else points.push(point);
     }
-    const cutoff = at - this.settings.windowMs;
+    const cutoff = at - this.settings.windowMs / scale;
     while (channel.points.length > 0 && channel.points[0]!.at < cutoff) channel.points.shift();
-    const minutes = minutesToEmpty({
+    const pressMinutes = minutesToEmpty({
       points: channel.points,
       level,
       speed: reading.speed,
       minPoints: this.settings.minPoints,
       minSheets: this.settings.minSheets,
     });
+    // the speed is sheets per hour of the press's clock: its minutes pass `scale` times faster
+    const minutes = pressMinutes === null ? null : Math.round((pressMinutes / scale) * 10) / 10;
     this.checkPreAlarm(channel, { pressId: snapshot.id, kind, unit, minutes });
     return minutes;
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,5 +68,44 @@ buses: [{ id: a, kind: tcp }]
 presses: [{ id: p1, name: P1, profile: acme-9000, bus: a, unitId: 1 }]
 `);
     expect(problems(file)[0]).toMatch(/^presses\[0\]\.profile: profile "acme-9000" not found \(looked for .*acme-9000\.yaml\)$/);
+  });
+
+  it('warns, without refusing, about a profile whose model is not its file name', () => {
+    expect(loadConfig({ file: path.resolve('config/default.yaml') }).warnings).toEqual([]);
+    const file = write(`
+profilesDir: .
+buses: [{ id: a, kind: tcp }]
+presses:
+  - { id: p1, name: P1, profile: hall-c-sheetfed, bus: a, unitId: 1 }
+  - { id: p2, name: P2, profile: hall-c-sheetfed.yaml, bus: a, unitId: 2 }
+`);
+    copyFileSync(path.join(profiles, 'demo-sheetfed-4c.yaml'), path.join(path.dirname(file), 'hall-c-sheetfed.yaml'));
+    const config = loadConfig({ file });
+    expect(config.presses.map((p) => p.profile.model)).toEqual(['demo-sheetfed-4c', 'demo-sheetfed-4c']);
+    // one warning per profile file, naming the file, where it is used first, and both names
+    expect(config.warnings).toEqual([{
+      file: path.join(path.dirname(file), 'hall-c-sheetfed.yaml'),
+      path: 'presses[0].profile',
+      message: 'profile file "hall-c-sheetfed.yaml" declares model "demo-sheetfed-4c": the press will be shown as model "demo-sheetfed-4c"; rename the file to demo-sheetfed-4c.yaml or set model: hall-c-sheetfed',
+    }]);
+  });
+
+  it('names the allowed values when a profile maps a state code to an unknown state or stop reason', () => {
+    const file = write(`
+profilesDir: .
+buses: [{ id: a, kind: tcp }]
+presses: [{ id: p1, name: P1, profile: typo, bus: a, unitId: 1 }]
+`);
+    const profile = readFileSync(path.join(profiles, 'demo-sheetfed-4c.yaml'), 'utf8')
+      .replace('model: demo-sheetfed-4c', 'model: typo')
+      .replace('"4": { state: stopped, reason: jam }', '"4": { state: stopped, reason: paperjam }')
+      .replace('"7": cleanup', '"7": washup');
+    expect(profile).toContain('paperjam');
+    expect(profile).toContain('washup');
+    writeFileSync(path.join(path.dirname(file), 'typo.yaml'), profile);
+    expect(problems(file)).toEqual([
+      'signals[0].states.4: reason: "paperjam" is not a stop reason; use one of: jam, door-open, e-stop, operator, fault, other',
+      'signals[0].states.7: "washup" is not a run state; use one of: production, setup, idle, stopped, cleanup, offline',
+    ]);
   });
 });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/model/config-error.js';
 import { DEFAULT_RENOTIFY_MS } from '../../src/alarms/alarm-engine.js';
-import { preAlarmMinutesFromConfig, renotifyMsFromConfig, suppliesSettingsFromConfig } from '../../src/config/settings-from-config.js';
+import { preAlarmMinutesFromConfig, renotifyMsFromConfig, suppliesSettingsFromConfig, timeScaleFromConfig } from '../../src/config/settings-from-config.js';
 import { loadConfig } from '../../src/config/load.js';
 import { defaultReconcilerSettings } from '../../src/supplies/reconciler.js';
 import { defaultShifts } from '../../src/supplies/shifts.js';
@@ -49,10 +49,12 @@ describe('alarms and supplies settings in the configuration file', () => {
       shifts: defaultShifts,
       suggestionMaxAgeMs: 12 * 3_600_000,
     });
-    // the embedded default says nothing else either
+    // the embedded default says nothing else either, but for the pre-alarm: its presses run 20×
+    // faster than the wall clock, so 10 minutes of press time are half a real minute
     const embedded = loadConfig({ file: path.resolve('config/default.yaml') });
     expect(renotifyMsFromConfig(embedded.alarms)).toEqual(DEFAULT_RENOTIFY_MS);
-    expect(suppliesSettingsFromConfig(embedded.supplies)).toEqual(suppliesSettingsFromConfig(config.supplies));
+    expect(suppliesSettingsFromConfig(embedded.supplies)).toEqual({ ...suppliesSettingsFromConfig(config.supplies), timeToEmpty: { preAlarmMinutes: 0.5 } });
+    expect(embedded.buses.map((bus) => bus.simulationTimeScale)).toEqual([20, 20]);
   });
 
   it('given, reach the engine and the supplies module in their units', () => {
@@ -98,6 +100,22 @@ presses:
     const defaults = loadConfig({ file: write(base) });
     expect(defaults.supplies.preAlarm).toEqual({ minutes: 10, priority: 'medium' });
     expect(preAlarmMinutesFromConfig(defaults)('p1', 'ink')).toBe(10);
+  });
+
+  it('time to empty runs on the wall clock: a simulated bus\'s time scale reaches the supplies module per press', () => {
+    const config = loadConfig({
+      file: write(`
+profilesDir: ${profiles}
+buses: [{ id: sim, kind: tcp, simulate: true, simulationTimeScale: 20 }, { id: real, kind: tcp, simulationTimeScale: 20 }, { id: plain, kind: tcp }]
+presses:
+  - { id: p1, name: P1, profile: demo-sheetfed-4c, bus: sim, unitId: 1 }
+  - { id: p2, name: P2, profile: demo-sheetfed-4c, bus: real, unitId: 1 }
+  - { id: p3, name: P3, profile: demo-sheetfed-4c, bus: plain, unitId: 1 }
+`),
+    });
+    const scaleOf = timeScaleFromConfig(config);
+    // a time scale on a bus that is not simulated means nothing: a real press runs on the wall clock
+    expect(['p1', 'p2', 'p3', 'unknown'].map(scaleOf)).toEqual([20, 1, 1, 1]);
   });
 
   it('critical 0 turns re-notification off', () => {

@@ -2,8 +2,10 @@
  * Accessibility of every page against the real service, checked the way assistive
  * technology and keyboard users meet it: every control has an accessible name (Chromium's
  * own accessibility tree), the keyboard reaches and works the banner's Ack and the supply
- * form's submit, nothing scrolls sideways on a 390 px phone, and the main texts have a
- * contrast of at least 4.5:1 (3:1 for large text) against what is behind them.
+ * form's submit, nothing scrolls sideways on a 390 px phone, the main texts have a
+ * contrast of at least 4.5:1 (3:1 for large text) against what is behind them, and every
+ * level bar stands out from its track by 3:1 or more (a black ink bar on the dark track was
+ * nearly invisible), with levels below 10 % read to a tenth.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +102,67 @@ function lowContrastTexts(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * Level bars whose fill does not stand out from its track by 3:1 (WCAG 1.4.11, non-text
+ * contrast): the better of the fill's own colour and its edge (the border where it meets the
+ * track, 2 px or wider), each with the opacity it is drawn with, against the track's colour.
+ */
+function lowContrastBars(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    type Rgba = [number, number, number, number];
+    const parse = (text: string): Rgba | null => {
+      const m = text.match(/rgba?\(([^)]+)\)/);
+      if (!m) return null;
+      const parts = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number);
+      return [parts[0]!, parts[1]!, parts[2]!, parts[3] ?? 1];
+    };
+    const over = (top: Rgba, bottom: Rgba): Rgba => {
+      const a = top[3];
+      return [top[0] * a + bottom[0] * (1 - a), top[1] * a + bottom[1] * (1 - a), top[2] * a + bottom[2] * (1 - a), 1];
+    };
+    const luminance = ([r, g, b]: Rgba) => {
+      const channel = (v: number) => { const c = v / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    };
+    const contrast = (a: Rgba, b: Rgba) => {
+      const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+      return (light + 0.05) / (dark + 0.05);
+    };
+    const solidBehind = (element: Element): Rgba => {
+      const layers: Rgba[] = [];
+      for (let at: Element | null = element; at; at = at.parentElement) {
+        const colour = parse(getComputedStyle(at).backgroundColor);
+        if (colour && colour[3] > 0) {
+          layers.push(colour);
+          if (colour[3] >= 1) break;
+        }
+      }
+      return layers.reverse().reduce<Rgba>((below, layer) => over(layer, below), [255, 255, 255, 1]);
+    };
+    const failures: string[] = [];
+    for (const fill of Array.from(document.querySelectorAll<HTMLElement>('.level-track > .level-fill'))) {
+      const track = fill.parentElement!;
+      if (track.getBoundingClientRect().width === 0) continue;
+      const trackColour = solidBehind(track);
+      let opacity = 1;
+      for (let at: Element | null = fill; at; at = at.parentElement) opacity *= Number(getComputedStyle(at).opacity);
+      const style = getComputedStyle(fill);
+      const fillColour = parse(style.backgroundColor)!;
+      const vertical = fill.closest('.level-vertical') !== null;
+      const edgeWidth = parseFloat(vertical ? style.borderTopWidth : style.borderRightWidth);
+      const edgeColour = parse(vertical ? style.borderTopColor : style.borderRightColor)!;
+      const ofFill = contrast(over([fillColour[0], fillColour[1], fillColour[2], fillColour[3] * opacity], trackColour), trackColour);
+      const ofEdge = edgeWidth >= 2 && style.borderStyle !== 'none' ? contrast(over([edgeColour[0], edgeColour[1], edgeColour[2], edgeColour[3] * opacity], trackColour), trackColour) : 0;
+      const ratio = Math.max(ofFill, ofEdge);
+      if (ratio < 3) {
+        const meter = fill.closest('[role="meter"]');
+        failures.push(`${ratio.toFixed(2)}:1 "${meter?.getAttribute('aria-label') ?? fill.id}" fill ${style.backgroundColor}, edge ${edgeWidth}px ${vertical ? style.borderTopColor : style.borderRightColor} on rgb(${trackColour.slice(0, 3).map(Math.round).join(',')})`);
+      }
+    }
+    return failures;
+  });
+}
+
 describe('accessibility of every page', () => {
   let service: ServiceProcess;
   let browser: Browser;
@@ -123,7 +186,8 @@ describe('accessibility of every page', () => {
   }
 
   beforeAll(async () => {
-    [service, browser] = await Promise.all([startDashboardService({ config: quietDemoConfig() }), launchBrowser()]);
+    // no simulated assistant: the levels a test sets stay as set (it would refill a low one)
+    [service, browser] = await Promise.all([startDashboardService({ config: quietDemoConfig({ assistant: false }) }), launchBrowser()]);
     const admin = await apiLogin(service);
     // an unacknowledged jam, so the banner and its Ack button are on every page
     expect((await api(service, 'simulation/presses/press-1/events', { method: 'POST', body: { action: 'jam', code: 'jam.feeder' }, cookie: admin })).status).toBe(200);
@@ -174,6 +238,45 @@ describe('accessibility of every page', () => {
     await page.evaluate(() => document.getElementById('probe-grey')!.remove());
   });
 
+  it('shows a level below 10 % to a tenth: 0.5 % is not "1 %"', async () => {
+    // press 1 is held by the jam, so nothing it prints moves these levels
+    const admin = await apiLogin(service);
+    for (const [unit, level] of [[1, 0.5], [2, 9.9], [3, 10], [4, 60]] as const) {
+      expect((await api(service, 'simulation/presses/press-1/events', { method: 'POST', body: { action: 'refill-ink', unit, level }, cookie: admin })).status).toBe(200);
+    }
+    await open('#/', '.press-tile');
+    const tile = '.press-tile[data-press-id="press-1"] .ink-row';
+    await page.waitForFunction((selector) => Array.from(document.querySelectorAll(`${selector} .level-value`)).map((v) => v.textContent).join('|') === '0.5 %|9.9 %|10 %|60 %', tile, { timeout: 10_000 });
+    const meters = await page.$$eval(`${tile} [role="meter"]`, (elements) => elements.map((meter) => ({ now: meter.getAttribute('aria-valuenow'), label: meter.getAttribute('aria-label') })));
+    expect(meters[0]).toEqual({ now: '0.5', label: expect.stringMatching(/: 0\.5 %, low$/) });
+  });
+
+  it('every level bar stands out from its track by 3:1 or more, the black ink bar included', async () => {
+    const problems: string[] = [];
+    for (const target of [PAGES[0], PAGES[1]]) {
+      await open(target.hash, target.ready);
+      const bars = await page.$$eval('.level-track > .level-fill', (fills) => fills.length);
+      expect(bars, `level bars on ${target.name}`).toBeGreaterThan(4);
+      for (const failure of await lowContrastBars(page)) problems.push(`${target.name}: ${failure}`);
+    }
+    await open('#/', '.press-tile');
+    // the board's black bar (press 1, unit 4) is among those checked
+    expect(await page.$eval('.press-tile[data-press-id="press-1"] .ink-row [role="meter"]:nth-child(4) .level-fill', (fill) => getComputedStyle(fill).backgroundColor)).toBe('rgb(43, 43, 43)');
+    expect(problems).toEqual([]);
+    // the check itself sees what it must: a fill of the track's colour without an edge is reported
+    await page.evaluate(() => {
+      const probe = document.querySelector('.level-vertical')!.cloneNode(true) as HTMLElement;
+      probe.id = 'probe-bar';
+      probe.setAttribute('aria-label', 'probe');
+      const fill = probe.querySelector<HTMLElement>('.level-fill')!;
+      fill.style.background = 'rgb(44, 53, 66)';
+      fill.style.border = 'none';
+      document.getElementById('main')!.append(probe);
+    });
+    expect(await lowContrastBars(page)).toEqual([expect.stringMatching(/^1\.00:1 "probe"/)]);
+    await page.evaluate(() => document.getElementById('probe-bar')!.remove());
+  });
+
   it('Tab reaches the banner\'s Ack button; Enter and Space work it', async () => {
     await open('#/', '.press-tile');
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
@@ -191,12 +294,15 @@ describe('accessibility of every page', () => {
     await page.waitForSelector('dialog[open]', { state: 'detached' });
     // focus is back on the Ack button; Space opens it too, and the note is submitted from the keyboard
     expect(await page.evaluate(() => document.activeElement?.matches('#alarm-banner button.ack'))).toBe(true);
+    const alarmId = await page.evaluate(() => document.activeElement?.closest('[data-alarm-id]')?.getAttribute('data-alarm-id'));
+    expect(alarmId).toBeTruthy();
     await page.keyboard.press('Space');
     await page.waitForSelector('dialog[open] textarea[name="note"]');
     await page.keyboard.type('keyboard only');
     await tabTo('dialog[open] button[type="submit"]', 5);
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => !document.querySelector('#alarm-banner button.ack'));
+    // that alarm is acknowledged (others, such as the low ink set above, may still wait)
+    await page.waitForFunction((id) => !document.querySelector(`#alarm-banner [data-alarm-id="${id}"] button.ack`), alarmId);
   });
 
   it('Tab reaches the supply form\'s submit; Enter and Space send the form', async () => {

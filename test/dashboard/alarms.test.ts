@@ -2,6 +2,11 @@
  * Alarms in the browser against the real service: a jam injected in the simulator reaches
  * the banner of every open dashboard within a second of the service raising it (flashing,
  * with a sound), and an acknowledgement made in one browser shows in the other at once.
+ *
+ * Deterministic: random jams and the simulated assistant are off, and every press is stopped
+ * by its operator first, so no level falls and nothing raises an alarm by itself; each
+ * alarm the tests make is waited for on the socket before the next is made (a test must not
+ * depend on which of two scan classes or two presses answers first).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,7 +14,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmView } from '../../src/model/alarm-view.js';
-import type { ServiceProcess } from '../helpers/service-process.js';
+import type { PressSnapshot } from '../../src/model/press-snapshot.js';
+import { recordEvents } from '../e2e/e2e-kit.js';
+import { eventually, type ServiceProcess } from '../helpers/service-process.js';
 import { api, apiLogin, artifactsDir, boardReady, launchBrowser, quietDemoConfig, signedInContext, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
 
 /** The alarm ids in a journal CSV export (ids and codes never contain commas or quotes). */
@@ -41,10 +48,41 @@ describe('alarm banner', () => {
   let jam: AlarmView;
   let raisedAt: number;
   const errors: string[][] = [];
+  let raised: ReturnType<typeof recordEvents<AlarmView>>;
+  let cleared: ReturnType<typeof recordEvents<AlarmView>>;
+
+  /** Sends a simulator event and waits for the alarm it must raise (or clear) to come over the socket. */
+  async function drive(pressId: string, body: Record<string, unknown>, wanted: { event: 'raised' | 'cleared'; code: string }): Promise<AlarmView> {
+    const events = wanted.event === 'raised' ? raised : cleared;
+    const already = new Set(events.all.map((alarm) => alarm.id));
+    const answer = await api(service, `simulation/presses/${pressId}/events`, { method: 'POST', body, cookie: admin });
+    if (answer.status !== 200) throw new Error(`${JSON.stringify(body)} on ${pressId} answered ${answer.status}`);
+    return events.next((alarm) => alarm.pressId === pressId && alarm.code === wanted.code && !already.has(alarm.id), 10_000);
+  }
+
+  /** The banner's rows on the wall screen, top to bottom. */
+  function wallBanner(): Promise<{ id: string; code: string; priority: string; active: boolean }[]> {
+    return wallPage.$$eval('#alarm-banner .banner-alarm[data-alarm-id]', (items) => items.map((item) => ({
+      id: (item as HTMLElement).dataset.alarmId!,
+      code: (item as HTMLElement).dataset.code!,
+      priority: item.querySelector('.priority-word')!.textContent!,
+      active: !item.classList.contains('cleared'),
+    })));
+  }
 
   beforeAll(async () => {
-    [service, browser] = await Promise.all([startDashboardService({ config: quietDemoConfig() }), launchBrowser()]);
+    [service, browser] = await Promise.all([startDashboardService({ config: quietDemoConfig({ assistant: false }) }), launchBrowser()]);
     admin = await apiLogin(service);
+    // every press held by its operator: no sheet printed, no level falls, no alarm of its own
+    for (const pressId of ['press-1', 'press-2', 'press-3']) {
+      expect((await api(service, `simulation/presses/${pressId}/events`, { method: 'POST', body: { action: 'stop' }, cookie: admin })).status).toBe(200);
+    }
+    await eventually(async () => {
+      const { body } = await api<PressSnapshot[]>(service, 'presses');
+      return body.every((press) => press.state === 'stopped' && press.stopReason === 'operator') ? true : undefined;
+    }, { what: 'every press stopped by its operator' });
+    const { body: before } = await api<AlarmView[]>(service, 'alarms');
+    expect(before, 'no alarm before the tests make one').toEqual([]);
     operatorContext = await signedInContext(browser, service, VIEWPORTS.tablet);
     operatorPage = await operatorContext.newPage();
     // the wall screen: nobody signed in
@@ -56,6 +94,8 @@ describe('alarm banner', () => {
       await recordBannerArrivals(page);
     }
     socket = io(service.url, { transports: ['websocket'] });
+    raised = recordEvents<AlarmView>(socket, 'alarm:raised');
+    cleared = recordEvents<AlarmView>(socket, 'alarm:cleared');
     await new Promise<void>((resolve) => socket.once('snapshot', () => resolve()));
   });
 
@@ -66,17 +106,13 @@ describe('alarm banner', () => {
   });
 
   it('shows an injected jam in every banner within one second of the service raising it', async () => {
-    const raised = new Promise<AlarmView>((resolve) => {
-      socket.on('alarm:raised', (alarm: AlarmView) => {
-        if (alarm.pressId === 'press-1' && alarm.stopReason === 'jam') {
-          raisedAt = Date.now();
-          resolve(alarm);
-        }
-      });
-    });
-    const injected = await api(service, 'simulation/presses/press-1/events', { method: 'POST', body: { action: 'jam' }, cookie: admin });
-    expect(injected.status).toBe(200);
-    jam = await raised;
+    const seen = new Promise<void>((resolve) => socket.once('alarm:raised', () => {
+      raisedAt = Date.now();
+      resolve();
+    }));
+    jam = await drive('press-1', { action: 'jam', code: 'jam.feeder' }, { event: 'raised', code: 'jam.feeder' });
+    await seen;
+    expect(jam).toMatchObject({ priority: 'critical', stopReason: 'jam', active: true });
 
     await wallPage.waitForSelector(`#alarm-banner [data-alarm-id="${jam.id}"]`);
     await wallPage.screenshot({ path: path.join(artifactsDir, 'banner-jam-wall.png') });
@@ -94,29 +130,18 @@ describe('alarm banner', () => {
   });
 
   it('puts the highest priority first, even when a lower one is newer', async () => {
-    // after the jam (critical or high): a double sheet (high) on press 3, then low ink (medium) on press 2
-    for (const [pressId, body] of [['press-3', { action: 'jam', code: 'double-sheet' }], ['press-2', { action: 'refill-ink', unit: 1, level: 10 }]] as const) {
-      expect((await api(service, `simulation/presses/${pressId}/events`, { method: 'POST', body, cookie: admin })).status).toBe(200);
-    }
-    await wallPage.waitForFunction(() => {
-      const codes = Array.from(document.querySelectorAll<HTMLElement>('#alarm-banner .banner-alarm')).map((item) => item.dataset.code);
-      return codes.includes('double-sheet') && codes.includes('ink.low.1');
-    }, undefined, { timeout: 15_000 });
-    const shown = await wallPage.$$eval('#alarm-banner .banner-alarm', (items) => items.map((item) => ({
-      priority: item.querySelector('.priority-word')!.textContent!,
-      code: (item as HTMLElement).dataset.code!,
-      raisedAt: Date.parse(item.querySelector('time')!.getAttribute('datetime')!),
-    })));
-    const rank = { critical: 0, high: 1, medium: 2, low: 3 } as Record<string, number>;
-    const ranks = shown.map((alarm) => rank[alarm.priority]!);
-    expect(new Set(ranks).size).toBeGreaterThanOrEqual(2);
-    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
-    // the newest alarm is the low ink, and it is not first: priority wins over time
-    const newest = shown.reduce((a, b) => (b.raisedAt > a.raisedAt ? b : a));
-    expect(newest.code).toBe('ink.low.1');
-    expect(shown[0]!.code).not.toBe('ink.low.1');
-    expect(shown.at(-1)!.priority).toBe('medium');
-    expect(shown.find((alarm) => alarm.code === 'double-sheet')!.priority).toBe('high');
+    // after the jam (critical): a double sheet (high) on press 3, then low ink (medium) on press 2, each waited for
+    const doubleSheet = await drive('press-3', { action: 'jam', code: 'double-sheet' }, { event: 'raised', code: 'double-sheet' });
+    const lowInk = await drive('press-2', { action: 'refill-ink', unit: 1, level: 10 }, { event: 'raised', code: 'ink.low.1' });
+    expect([doubleSheet.priority, lowInk.priority]).toEqual(['high', 'medium']);
+    expect(lowInk.raisedAt).toBeGreaterThan(doubleSheet.raisedAt);
+    await wallPage.waitForFunction((count) => document.querySelectorAll('#alarm-banner .banner-alarm[data-alarm-id]').length === count, 3, { timeout: 5_000 });
+    // exactly the three made, newest last: priority wins over time
+    expect(await wallBanner()).toEqual([
+      { id: jam.id, code: 'jam.feeder', priority: 'critical', active: true },
+      { id: doubleSheet.id, code: 'double-sheet', priority: 'high', active: true },
+      { id: lowInk.id, code: 'ink.low.1', priority: 'medium', active: true },
+    ]);
   });
 
   it('an acknowledgement in one browser shows in the other at once, with its note', async () => {
@@ -183,5 +208,41 @@ describe('alarm banner', () => {
     await operatorPage.waitForFunction(() => !location.hash.includes('all=true'));
     expect(new URLSearchParams((await operatorPage.getAttribute('a[download]', 'href'))!.split('?')[1]).get('all')).toBe('false');
     for (const pageErrors of errors) expect(pageErrors).toEqual([]);
+  });
+
+  it('lists active alarms before cleared unacknowledged ones whatever their priority, and never hides an active critical or high one', async () => {
+    // five critical alarms that come and go, nobody acknowledging them: cleared, unacknowledged
+    const clearedCriticals: AlarmView[] = [];
+    for (const pressId of ['press-1', 'press-2', 'press-3']) {
+      const eStop = await drive(pressId, { action: 'e-stop' }, { event: 'raised', code: 'e-stop' });
+      await drive(pressId, { action: 'release-e-stop' }, { event: 'cleared', code: 'e-stop' });
+      clearedCriticals.push(eStop);
+    }
+    for (const code of ['jam.feeder', 'jam.delivery']) {
+      clearedCriticals.push(await drive('press-2', { action: 'jam', code }, { event: 'raised', code }));
+      await drive('press-2', { action: 'clear-jam' }, { event: 'cleared', code });
+    }
+    expect(clearedCriticals.map((alarm) => alarm.priority)).toEqual(Array(5).fill('critical'));
+
+    // then, active: a feeder jam (critical), a guard door (high), and the link to press 1 lost (high)
+    const feederJam = await drive('press-3', { action: 'jam', code: 'jam.feeder' }, { event: 'raised', code: 'jam.feeder' });
+    const door = await drive('press-3', { action: 'open-door' }, { event: 'raised', code: 'door-open' });
+    const commLost = await drive('press-1', { action: 'fault', silent: 1 }, { event: 'raised', code: 'comm.lost' });
+    expect([feederJam.priority, door.priority, commLost.priority]).toEqual(['critical', 'high', 'high']);
+    const { body: listed } = await api<AlarmView[]>(service, 'alarms');
+    const activeUrgent = listed.filter((alarm) => alarm.active && (alarm.priority === 'critical' || alarm.priority === 'high'));
+    // the acknowledged jam (still active), the double sheet, and the three just made
+    expect(activeUrgent).toHaveLength(5);
+
+    await wallPage.waitForFunction((id) => document.querySelector(`#alarm-banner [data-alarm-id="${id}"]`) !== null, commLost.id, { timeout: 5_000 });
+    await wallPage.screenshot({ path: path.join(artifactsDir, 'banner-active-first-wall.png') });
+    const rows = await wallBanner();
+    // every active critical and high alarm is a row, more than the four the banner shows otherwise
+    expect(new Set(rows.map((row) => row.id))).toEqual(new Set(activeUrgent.map((alarm) => alarm.id)));
+    // active ones first: critical (unacknowledged before acknowledged), then high, newest first
+    expect(rows.map((row) => row.id)).toEqual([feederJam.id, jam.id, commLost.id, door.id, listed.find((alarm) => alarm.code === 'double-sheet')!.id]);
+    expect(rows.every((row) => row.active)).toBe(true);
+    // the rest (the medium low ink and the five cleared criticals) behind "+6 more"
+    expect(await wallPage.textContent('#alarm-banner .banner-more')).toBe('+6 more');
   });
 });

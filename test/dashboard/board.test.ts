@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, startService, type ServiceProcess } from '../helpers/service-process.js';
-import { api, apiLogin, artifactsDir, boardReady, launchBrowser, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
+import { api, apiLogin, artifactsDir, boardReady, launchBrowser, startDashboardService, VIEWPORTS, watchPageErrors, expectConsoleErrors } from './dashboard-harness.js';
 
 interface PressSummary { id: string; name: string }
 
@@ -91,6 +91,7 @@ describe('press board', () => {
     const jamId = await jam.getAttribute('data-alarm-id');
     // the alarm is committed before it is emitted, so the banner showing it means it is on disk
 
+    expectConsoleErrors(/net::ERR_CONNECTION_REFUSED/, 'the service is killed on purpose: the board keeps trying to reconnect');
     await service.kill();
     await page.waitForFunction(() => document.body.dataset.connection === 'reconnecting', undefined, { timeout: 10_000 });
     expect(await page.textContent('#connection')).toMatch(/Reconnecting/);

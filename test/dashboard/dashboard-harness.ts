@@ -2,12 +2,18 @@
  * What the dashboard's browser tests share: the built dashboard, the real service as a
  * child process, one headless Chromium (the Debian package; never a downloaded browser),
  * and sign-in through the real API.
+ *
+ * Every page of every browser launched here is watched: a console error (a failed request
+ * included: Chromium logs a 401 or a refused connection as one) or an uncaught exception
+ * fails the test it happens in, unless that test said it expects it (`expectConsoleErrors`).
+ * A wall screen's console stays clean in normal use; a red line there is a bug or a lie.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, expect } from 'vitest';
 import YAML from 'yaml';
 import { ADMIN_PASSWORD, repoRoot, startService, type ServiceProcess, type StartServiceOptions } from '../helpers/service-process.js';
 
@@ -24,23 +30,74 @@ export function ensureDashboardBuilt(): void {
   execFileSync(process.execPath, [path.join(repoRoot, 'dashboard/scripts/ensure-built.mjs')], { cwd: repoRoot, stdio: 'inherit' });
 }
 
+/** Console errors and uncaught exceptions seen since the last check, in every watched page. */
+const consoleTrouble: string[] = [];
+/** What the running test said it causes on purpose (a refused connection while the service is down). */
+const expectedTrouble: { pattern: RegExp; why: string }[] = [];
+
+/** Watches every page of the context, the ones opened later included. */
+export function watchConsole(context: BrowserContext): void {
+  context.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const where = message.location().url;
+    consoleTrouble.push(`console.error: ${message.text()}${where ? ` (${where})` : ''}`);
+  });
+  const watchPage = (page: Page) => page.on('pageerror', (error) => consoleTrouble.push(`uncaught: ${error.message}`));
+  context.pages().forEach(watchPage);
+  context.on('page', watchPage);
+}
+
+/**
+ * The current test causes console errors matching `pattern` on purpose (`why` says how), so
+ * they do not fail it. Cleared after each test.
+ */
+export function expectConsoleErrors(pattern: RegExp, why: string): void {
+  expectedTrouble.push({ pattern, why });
+}
+
+/** The console errors seen so far that no `expectConsoleErrors` of the current test explains; clears the list. */
+export function unexpectedConsoleErrors(): string[] {
+  return consoleTrouble.splice(0).filter((text) => !expectedTrouble.some(({ pattern }) => pattern.test(text)));
+}
+
+afterEach(() => {
+  const unexpected = unexpectedConsoleErrors();
+  expectedTrouble.length = 0;
+  expect(unexpected, 'console errors or uncaught exceptions in the browser').toEqual([]);
+});
+
+afterAll(() => {
+  // what came after the last test (a redraw, a late request) still counts
+  expect(unexpectedConsoleErrors(), 'console errors or uncaught exceptions in the browser after the last test').toEqual([]);
+});
+
 /** `args`: extra Chromium switches (e.g. an autoplay policy as a desktop browser has it). */
-export function launchBrowser(options: { args?: string[] } = {}): Promise<Browser> {
-  return chromium.launch({
+export async function launchBrowser(options: { args?: string[] } = {}): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(options.args ?? [])],
   });
+  // browser.newPage() goes through newContext() too: every context of this browser is watched
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (contextOptions) => {
+    const context = await newContext(contextOptions);
+    watchConsole(context);
+    return context;
+  };
+  return browser;
 }
 
 /**
  * The embedded demo config with random jams turned off, so a test's injected jam is the
- * only one (the rest of the demo, simulated assistant included, is unchanged).
+ * only one (the rest of the demo, simulated assistant included, is unchanged). `assistant:
+ * false` also turns off the simulated assistant, which clears jams and refills low levels by
+ * itself a few seconds later: a test that counts on an alarm staying as it made it needs that.
  */
-export function quietDemoConfig(): string {
+export function quietDemoConfig(options: { assistant?: boolean } = {}): string {
   const source = path.join(repoRoot, 'config/default.yaml');
   const config = YAML.parse(readFileSync(source, 'utf8')) as { profilesDir?: string; presses: { simulation?: Record<string, unknown> }[] };
   config.profilesDir = path.resolve(path.dirname(source), config.profilesDir ?? 'profiles');
-  for (const press of config.presses) press.simulation = { ...press.simulation, jamMeanIntervalMin: 0 };
+  for (const press of config.presses) press.simulation = { ...press.simulation, jamMeanIntervalMin: 0, ...(options.assistant === false ? { autoAssistant: false } : {}) };
   const dir = path.join(tmpdir(), `pressroom-dashboard-config-${process.pid}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'quiet-demo.yaml');

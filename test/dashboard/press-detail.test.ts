@@ -108,18 +108,19 @@ describe('press detail', () => {
 
   it('shows a stop as a new segment, and the jam in the alarm journal', async () => {
     const before = await segments(page);
-    const injected = await api(service, 'simulation/presses/press-1/events', { method: 'POST', body: { action: 'jam' }, cookie: admin });
+    // the code given, not drawn by the simulator's PRNG
+    const injected = await api(service, 'simulation/presses/press-1/events', { method: 'POST', body: { action: 'jam', code: 'jam.feeder' }, cookie: admin });
     expect(injected.status).toBe(200);
     // the page reloads its tables on the press's alarms; the stop is a segment of its own
     await page.waitForSelector('.timeline-bar .timeline-segment[data-state="stopped"]', { timeout: 10_000 });
     const after = await segments(page);
     expect(after.length).toBeGreaterThan(before.length);
-    const stopped = after.find((segment) => segment.state === 'stopped')!;
+    const stopped = after.filter((segment) => segment.state === 'stopped').at(-1)!;
     expect(stopped.start).toBeGreaterThan(before.at(-1)!.start);
     expect(await page.textContent('.timeline table')).toContain('Stopped');
 
     const { body: alarms } = await api<AlarmView[]>(service, 'alarms?pressId=press-1');
-    const jam = alarms.find((alarm) => alarm.stopReason === 'jam');
+    const jam = alarms.find((alarm) => alarm.code === 'jam.feeder');
     expect(jam).toBeDefined();
     await page.waitForSelector(`.alarm-table tr[data-alarm-id="${jam!.id}"]`, { timeout: 10_000 });
     expect(await page.textContent(`.alarm-table tr[data-alarm-id="${jam!.id}"]`)).toContain('Sheetfed 1');

@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SupplyEntry } from '../../src/model/supply.js';
 import type { ServiceProcess } from '../helpers/service-process.js';
-import { api, apiLogin, launchBrowser, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
+import { api, apiLogin, launchBrowser, startDashboardService, VIEWPORTS, watchPageErrors, expectConsoleErrors } from './dashboard-harness.js';
 
 const OPERATOR = { username: 'olga', displayName: 'Olga Tablet', role: 'operator', password: 'olga-password-123', pin: '471100' };
 
@@ -93,6 +93,7 @@ describe('supply logging on a tablet', () => {
   });
 
   it('keeps entries made offline on the tablet and stores each exactly once when the network returns', async () => {
+    expectConsoleErrors(/net::ERR_INTERNET_DISCONNECTED/, 'the tablet is taken offline on purpose: the socket and the POSTs fail');
     const lots = ['OFF-1', 'OFF-2', 'OFF-3'];
     await context.setOffline(true);
     for (const [index, lot] of lots.entries()) await logPaper(lot, 1000 * (index + 1));
@@ -126,5 +127,45 @@ describe('supply logging on a tablet', () => {
     await page.reload();
     await page.waitForSelector(`.outbox-item[data-status="sent"][data-client-id="${entry!.clientId}"]`, { timeout: 10_000 });
     expect((await suppliesOf('press-1')).filter((candidate) => candidate.lot === 'OFF-1')).toHaveLength(1);
+  });
+
+  it('sends the time each entry was made: one kept offline for an hour keeps its hour; a clock far ahead costs the time, not the entry', async () => {
+    expectConsoleErrors(/net::ERR_INTERNET_DISCONNECTED/, 'the tablet is offline while the entries are made');
+    expectConsoleErrors(/status of 400 .*\/api\/supplies\)$/, 'the service refuses the time of the tablet whose clock is an hour ahead, once');
+    // another tablet, signed in, whose clock we set: first an hour behind the service
+    const tablet = await browser.newContext({ viewport: VIEWPORTS.tablet, hasTouch: true });
+    expect((await tablet.request.post(`${service.url}api/auth/login`, { data: { username: OPERATOR.username, pin: OPERATOR.pin } })).status()).toBe(200);
+    const other = await tablet.newPage();
+    const hourAgo = Date.now() - 3600_000;
+    await other.clock.setFixedTime(hourAgo);
+    await other.goto(`${service.url}#/supply`);
+    await other.waitForSelector('form.supply-form');
+    await tablet.setOffline(true);
+    const log = async (lot: string) => {
+      await other.click('label.choice:has-text("Sheetfed 1")');
+      await other.click('label.choice:has-text("Paper")');
+      await other.fill('#supply-lot', lot);
+      await other.fill('#supply-quantity', '500');
+      await other.click('button.submit-supply');
+      await other.waitForSelector(`.outbox-item[data-status="pending"]:has-text("${lot}")`);
+    };
+    await log('HOUR-OLD');
+    // then the clock jumps an hour ahead of the service (beyond the 2 minutes of skew it allows)
+    await other.clock.setFixedTime(Date.now() + 3600_000);
+    await log('CLOCK-AHEAD');
+    const sentAt = Date.now();
+    await tablet.setOffline(false);
+    await other.evaluate(() => window.dispatchEvent(new Event('online')));
+    await other.waitForFunction(() => document.querySelectorAll('.outbox-item[data-status="pending"]').length === 0, undefined, { timeout: 15_000 });
+
+    const stored = (await suppliesOf('press-1')).filter((entry) => ['HOUR-OLD', 'CLOCK-AHEAD'].includes(entry.lot ?? ''));
+    expect(stored).toHaveLength(2);
+    const old = stored.find((entry) => entry.lot === 'HOUR-OLD')!;
+    expect(old.loggedAt).toBe(hourAgo); // when it was made, not when it arrived
+    expect(old.receivedAt).toBeGreaterThanOrEqual(sentAt - 1000);
+    const ahead = stored.find((entry) => entry.lot === 'CLOCK-AHEAD')!;
+    expect(ahead.loggedAt).toBe(ahead.receivedAt); // the wrong time was not taken; the entry was
+    expect(await other.textContent('.outbox-item:has-text("CLOCK-AHEAD") .clock-note')).toMatch(/clock was off \(60 min ahead of the service's clock.*logged as of when it reached the service/);
+    await tablet.close();
   });
 });

@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceProcess } from '../helpers/service-process.js';
-import { api, apiLogin, launchBrowser, signedInContext, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
+import { api, apiLogin, launchBrowser, signedInContext, startDashboardService, VIEWPORTS, watchPageErrors, expectConsoleErrors } from './dashboard-harness.js';
 
 interface UserRow { id: number; username: string; role: string; disabled?: boolean; hasPin?: boolean }
 
@@ -98,6 +98,7 @@ describe('users page (admin)', () => {
   });
 
   it('a disabled user cannot sign in', async () => {
+    expectConsoleErrors(/status of 401 .*\/api\/auth\/login\)$/, 'the refused login answers 401, which Chromium logs');
     await row('pia').locator('button:has-text("Disable")').click();
     await page.waitForFunction(() => Array.from(document.querySelectorAll('.users-page tr[data-user-id]')).some((tr) => tr.textContent?.includes('pia') && tr.querySelector('.user-status')?.textContent === 'disabled'));
     expect((await userRow('pia')).disabled).toBe(true);
@@ -107,6 +108,7 @@ describe('users page (admin)', () => {
   });
 
   it('removes a PIN from the page: keypad login stops, the password still works, the audit says so', async () => {
+    expectConsoleErrors(/status of 401 .*\/api\/auth\/login\)$/, 'the keypad login with the removed PIN answers 401, which Chromium logs');
     const created = await api(service, 'users', { method: 'POST', body: { username: 'rolf', displayName: 'Rolf Roller', role: 'operator', password: 'rolf-password-123', pin: '135724' }, cookie: admin });
     expect(created.status).toBe(201);
     await page.reload();
@@ -117,7 +119,7 @@ describe('users page (admin)', () => {
     await page.waitForFunction(() => Array.from(document.querySelectorAll('.users-page tr[data-user-id]')).some((tr) => tr.textContent?.includes('rolf') && tr.querySelector('.user-pin')?.textContent === 'none'));
     expect((await userRow('rolf')).hasPin).toBe(false);
 
-    expect((await keypadLogin('rolf', '1357')).ok).toBe(false);
+    expect((await keypadLogin('rolf', '135724')).ok).toBe(false);
     expect((await api(service, 'auth/login', { method: 'POST', body: { username: 'rolf', password: 'rolf-password-123' } })).status).toBe(200);
     const { body: audit } = await api<unknown>(service, 'audit?action=user.update', { cookie: admin });
     expect(JSON.stringify(audit)).toContain('pin-removed');

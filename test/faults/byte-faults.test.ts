@@ -8,11 +8,18 @@
  * 100,000 frames, in about 12 s on 16 lanes (connections) in parallel: most of the time is
  * the timeout and late-reply guard that each dropped byte costs its lane. BYTE_FAULT_FRAMES
  * sets another number for a quick local run.
+ *
+ * The slave runs in this process: when the process is held up (a loaded machine descheduled
+ * it; a full `npm test` beside a benchmark once saw 12 intact replies time out, over the
+ * allowance of 10), replies wait with it. A watch of the event loop notes such stalls, and an
+ * intact reply that timed out while one lasted is counted apart, at most one per lane per
+ * stall; everything else is held to the same bounds as before.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { isModbusError, ModbusBus } from '../../drivers/index.js';
 import { mulberry32, type Random } from '../../simulators/prng.js';
 import { startConnected } from '../helpers/bus-events.js';
+import { watchStalls } from '../helpers/stall-watch.js';
 import { expectedBlock } from './kit.js';
 import { RawSlave, type RawRequest, type Transmission } from './raw-slave.js';
 
@@ -79,6 +86,9 @@ interface Outcome {
   ok: boolean;
   kind?: string;
   wrong?: string;
+  /** When the request was made and when it settled (performance.now()). */
+  from: number;
+  to: number;
 }
 
 async function runLane(bus: ModbusBus, unitId: number, count: number): Promise<Outcome[]> {
@@ -87,12 +97,14 @@ async function runLane(bus: ModbusBus, unitId: number, count: number): Promise<O
   for (let i = 0; i < count; i++) {
     const words = 1 + Math.floor(random() * 16);
     const address = Math.floor(random() * (0x10000 - words));
+    const from = performance.now();
     try {
       const registers = await bus.readRegisters(unitId, 'holding', address, words);
       const expected = expectedBlock(unitId, address, words);
-      outcomes.push(registers.join() === expected.join() ? { ok: true } : { ok: false, wrong: `${address}+${words}: [${registers.join()}] ≠ [${expected.join()}]` });
+      const to = performance.now();
+      outcomes.push(registers.join() === expected.join() ? { ok: true, from, to } : { ok: false, wrong: `${address}+${words}: [${registers.join()}] ≠ [${expected.join()}]`, from, to });
     } catch (error) {
-      outcomes.push({ ok: false, kind: (isModbusError(error) ? error.kind : `not a ModbusError: ${String(error)}`) });
+      outcomes.push({ ok: false, kind: (isModbusError(error) ? error.kind : `not a ModbusError: ${String(error)}`), from, to: performance.now() });
     }
   }
   return outcomes;
@@ -114,39 +126,56 @@ describe(`byte faults over ${FRAMES.toLocaleString('en')} RTU frames`, () => {
       buses.push(bus);
       await startConnected(bus);
     }
+    // master and slave share this process: when it is held up (a loaded machine), replies
+    // already sent wait with it, and a clean one can miss its timeout through no fault of the code
+    const stallWatch = watchStalls({ stallMs: TIMEOUT_MS / 2 });
     const startedAt = performance.now();
     const lanes = await Promise.all(buses.map((bus, i) => runLane(bus, i + 1, FRAMES / LANES)));
     const elapsedMs = performance.now() - startedAt;
+    stallWatch.stop();
 
     const tally: Record<Damage, { ok: number; failed: number }> = { clean: { ok: 0, failed: 0 }, drop: { ok: 0, failed: 0 }, flip: { ok: 0, failed: 0 }, garbage: { ok: 0, failed: 0 }, split: { ok: 0, failed: 0 } };
     const wrong: string[] = [];
     const failureKinds = new Set<string>();
     let recovered = 0;
     let notRecovered = 0;
+    /** Intact replies that timed out while the process was held up (at most one per lane per stall). */
+    let excused = 0;
     lanes.forEach((outcomes, i) => {
       const damages = plan.applied.get(i + 1)!;
       expect(damages).toHaveLength(outcomes.length);
+      const heldUp = outcomes.map((outcome, n) => {
+        const intact = damages[n] === 'clean' || damages[n] === 'garbage' || damages[n] === 'split';
+        return intact && !outcome.ok && outcome.kind === 'timeout' && stallWatch.overlaps(outcome.from, outcome.to);
+      });
       outcomes.forEach((outcome, n) => {
         const damage = damages[n]!;
         if (outcome.wrong) wrong.push(`lane ${i + 1} #${n} (${damage}) ${outcome.wrong}`);
+        if (heldUp[n]) {
+          excused++;
+          return;
+        }
         tally[damage][outcome.ok ? 'ok' : 'failed']++;
         if (!outcome.ok && outcome.kind) failureKinds.add(outcome.kind);
-        if (!outcome.ok && n + 1 < outcomes.length) {
+        // the next request on the line shows the recovery, unless the process was held up then
+        if (!outcome.ok && n + 1 < outcomes.length && !heldUp[n + 1]) {
           if (outcomes[n + 1]!.ok) recovered++;
           else notRecovered++;
         }
       });
     });
-    console.info(`byte faults: ${FRAMES} frames in ${Math.round(elapsedMs)} ms`, tally);
+    console.info(`byte faults: ${FRAMES} frames in ${Math.round(elapsedMs)} ms; ${stallWatch.stalls.length} stalls of the process ≥ ${TIMEOUT_MS / 2} ms, ${excused} intact replies timed out during one`, tally);
+    expect(excused).toBeLessThanOrEqual(LANES * stallWatch.stalls.length);
 
     expect(wrong).toEqual([]);
     // Damage the CRC cannot let through fails, as crc or timeout; noise before a frame and a frame in pieces do not.
     expect(tally.drop.ok).toBe(0);
     expect(tally.flip.ok).toBe(0);
     expect([...failureKinds].every((kind) => kind === 'crc' || kind === 'timeout')).toBe(true);
-    // Intact replies succeed. The allowance (1 in 10,000, as timeouts only) is for the test
-    // process being descheduled for longer than the timeout on a loaded 2-core machine; a
-    // parsing bug fails hundreds of them.
+    // Intact replies succeed. Those that timed out while the process was held up are counted
+    // apart above (each lane has one request in flight, so a stall excuses at most one per
+    // lane); the allowance (1 in 10,000, as timeouts only) is for a hold-up the watch did not
+    // see. A parsing bug fails hundreds of them, stalls or not.
     const spurious = tally.clean.failed + tally.garbage.failed + tally.split.failed;
     expect(spurious).toBeLessThanOrEqual(FRAMES / 10_000);
     // Every failure is followed by a good read on the same line.

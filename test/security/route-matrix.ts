@@ -58,7 +58,7 @@ export const routeMatrix: MatrixRoute[] = [
     ok: 204,
     request: async (who, ctx) => ({ method: 'POST', path: '/api/auth/logout', ...(who === 'anonymous' ? {} : { client: await ctx.freshSession(who) }) }),
   },
-  { key: 'GET /api/auth/me', need: 'session', ok: 200, request: get('/api/auth/me') },
+  { key: 'GET /api/auth/me', need: 'public', ok: 200, request: get('/api/auth/me') },
 
   { key: 'GET /api/users', need: 'admin', ok: 200, request: get('/api/users') },
   { key: 'GET /api/users/:id', need: 'admin', ok: 200, request: (_who, ctx) => ({ method: 'GET', path: `/api/users/${ctx.viewerUserId}` }) },

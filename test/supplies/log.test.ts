@@ -1,5 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
 import { openDatabase } from '../../src/store/database.js';
+import { migrate } from '../../src/store/migrate.js';
+import { pressMigrations } from '../../src/presses/press-migrations.js';
+import { recordingMigrations } from '../../src/recording/recording-migrations.js';
+import { suppliesMigrations } from '../../src/supplies/supply-migrations.js';
+import { usersMigrations } from '../../src/users/user-migrations.js';
 import { SupplyRepository } from '../../src/supplies/supply-repository.js';
 import { clientId, inkEntry, START, startHarness, type Harness } from './harness.js';
 
@@ -80,6 +89,64 @@ describe('POST /api/supplies', () => {
     const res = await h.request('POST', '/api/supplies', { body: inkEntry(change) });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'invalid_request', message });
+  });
+
+  it('lists every problem at once: the shape\'s and the press\'s (unit 7 on a 4-unit press) in one 400', async () => {
+    const res = await h.request('POST', '/api/supplies', { body: inkEntry({ unit: 7, uom: 'sheets', quantity: -1, loggedAt: START + 3 * 3600_000 }) });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual(expect.arrayContaining([
+      { path: 'quantity', message: 'must be more than 0' },
+      { path: 'uom', message: 'ink is measured in kg, g, l or ml' },
+      { path: 'unit', message: 'printing unit 7 does not exist on press-1 (units 1-4)' },
+      { path: 'loggedAt', message: "3 h ahead of the service's clock (up to 2 min is taken as clock skew): check the tablet's clock" },
+    ]));
+    expect(res.body.error.details).toHaveLength(4);
+    // an unknown press with a bad quantity: both
+    const unknown = await h.request('POST', '/api/supplies', { body: inkEntry({ pressId: 'press-9', quantity: 0 }) });
+    expect(unknown.body.error.details).toEqual([{ path: 'quantity', message: 'must be more than 0' }, { path: 'pressId', message: 'unknown press "press-9"' }]);
+  });
+
+  it('keeps the tablet\'s time (loggedAt) beside the time the entry reached the service, bounded by the service\'s clock', async () => {
+    h.clock.advance(60 * 60_000);
+    const now = h.clock.now();
+    const post = (loggedAt?: number) => h.request('POST', '/api/supplies', { body: inkEntry(loggedAt === undefined ? {} : { loggedAt }) });
+    // queued on the tablet for 40 minutes
+    const queued = await post(now - 40 * 60_000);
+    expect(queued.status).toBe(201);
+    expect(queued.body).toMatchObject({ loggedAt: now - 40 * 60_000, receivedAt: now, at: now });
+    // none given: logged when received
+    expect((await post()).body).toMatchObject({ loggedAt: now, receivedAt: now });
+    // a clock a little ahead is skew: logged when received, never in the future
+    expect((await post(now + 30_000)).body).toMatchObject({ loggedAt: now, receivedAt: now });
+    // far ahead, or older than a day: refused, naming the field and the bound
+    const ahead = await post(now + 10 * 60_000);
+    expect(ahead.status).toBe(400);
+    expect(ahead.body.error.message).toBe("invalid body: loggedAt: 10 min ahead of the service's clock (up to 2 min is taken as clock skew): check the tablet's clock");
+    const old = await post(now - 25 * 3600_000);
+    expect(old.status).toBe(400);
+    expect(old.body.error.details).toEqual([{ path: 'loggedAt', message: '25 h before it reached the service, more than 24 h: send it without loggedAt (and the time in the note)' }]);
+    const words = await h.request('POST', '/api/supplies', { body: inkEntry({ loggedAt: 'yesterday' }) });
+    expect(words.body.error.details).toEqual([{ path: 'loggedAt', message: "epoch milliseconds: the tablet's clock when the entry was made" }]);
+    // the CSV has both: logged_at is the tablet's (bounded) time, received_at the service's
+    const csv = (await h.request('GET', '/api/supplies.csv')).text.split('\r\n');
+    const row = csv.find((line) => line.startsWith(`${queued.body.id},`))!;
+    expect(row.split(',')[1]).toBe(new Date(now - 40 * 60_000).toISOString());
+    expect(row.split(',').at(-1)).toBe(new Date(now).toISOString());
+  });
+
+  it('reads an entry stored before loggedAt existed (database from before the migration) as logged when received', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-supplies-old-'));
+    try {
+      const old = openDatabase({ dataDir: dir, logger: pino({ level: 'silent' }) });
+      migrate(old, [...pressMigrations, ...recordingMigrations, ...usersMigrations, suppliesMigrations[0]!]);
+      old.connection.prepare(`INSERT INTO supply_entries (client_id, press_id, kind, unit, quantity, uom, at) VALUES ('old-entry-0001', 'press-1', 'ink', 2, 1, 'kg', ?)`).run(START);
+      old.connection.prepare(`INSERT INTO supply_reconciliation (entry_id, status) VALUES (1, 'confirmed')`).run();
+      expect(migrate(old, [...pressMigrations, ...recordingMigrations, ...usersMigrations, ...suppliesMigrations])).toEqual(['supplies-002-logged-at']);
+      expect(new SupplyRepository(old).get(1)).toMatchObject({ clientId: 'old-entry-0001', at: START, receivedAt: START, loggedAt: START });
+      old.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('shows the unit list of the press named, not of another', async () => {

@@ -135,6 +135,39 @@ describe('reconciliation in the service', () => {
     expect((await h.request('GET', '/api/supplies/suggestions')).body.unlogged).toEqual([]);
   });
 
+  it('reconciles an entry queued offline longer than the window on when it was logged: it confirms the refill and closes its suggestion', async () => {
+    levels('press-1', { paper: 5 });
+    h.clock.advance(MIN);
+    levels('press-1', { paper: 100 }); // the pile is loaded; the tablet is offline, the entry waits on it
+    const refillAt = h.clock.now();
+    h.clock.advance(MIN);
+    const loggedAt = h.clock.now();
+    expect((await h.request('GET', '/api/supplies/suggestions')).body.unlogged).toEqual([expect.objectContaining({ kind: 'paper', at: refillAt })]);
+    // 40 minutes later (more than the 15-min window, longer than rises are kept in memory) the
+    // tablet is back and sends it, with the time it was made
+    for (let minute = 0; minute < 40; minute++) {
+      h.clock.advance(MIN);
+      levels('press-1', { paper: 100 - minute });
+    }
+    const res = await h.request('POST', '/api/supplies', { body: inkEntry({ kind: 'paper', unit: undefined, uom: 'sheets', quantity: 6000, loggedAt }) });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ loggedAt, receivedAt: h.clock.now() });
+    expect(res.body.reconciliation).toMatchObject({ status: 'confirmed', levelFrom: 5, levelTo: 100, detail: `paper rose from 5 % to 100 % at ${new Date(refillAt).toISOString()}` });
+    // no second request to log the same refill
+    expect((await h.request('GET', '/api/supplies/suggestions')).body.unlogged).toEqual([]);
+    // and it stays so: nothing flags it later
+    h.clock.advance(30 * MIN);
+    expect((await entry(res.body.id)).reconciliation.status).toBe('confirmed');
+  });
+
+  it('flags an entry logged offline long ago for which no level rose around that time, at once', async () => {
+    levels('press-1', { paper: 60 });
+    h.clock.advance(40 * MIN);
+    levels('press-1', { paper: 50 });
+    const res = await h.request('POST', '/api/supplies', { body: inkEntry({ kind: 'paper', unit: undefined, uom: 'sheets', quantity: 6000, loggedAt: START + MIN }) });
+    expect(res.body.reconciliation.status).toBe('flagged');
+  });
+
   it('flags a logged refill when no rise comes within the window, and keeps the flag on disk', async () => {
     levels('press-1', { paper: 30 });
     const logged = (await h.request('POST', '/api/supplies', { body: inkEntry({ kind: 'paper', unit: undefined, uom: 'sheets', quantity: 6000 }) })).body;

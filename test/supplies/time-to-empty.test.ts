@@ -58,6 +58,31 @@ describe('time to empty', () => {
     expect(half).toBeCloseTo(full * 2, 0);
   });
 
+  it('is in wall-clock minutes when the press runs faster than the wall clock (the demo simulator at 20×)', () => {
+    // The press's speed register says 12,000 sheets/h of its own clock; its clock runs 20× the
+    // wall clock, so 240,000 sheets pass per real hour and a 6000-sheet pile lasts 1.5 real
+    // minutes (30 press minutes). Readings every 1.5 s of wall time for 30 s.
+    const scaled = new TimeToEmptyTracker({ timeScaleFor: (pressId) => (pressId === 'press-1' ? 20 : 1) });
+    const preAlarms: PreAlarm[] = [];
+    const unscaled = new TimeToEmptyTracker({ settings: { preAlarmMinutes: 10 }, onPreAlarm: (p) => preAlarms.push(p) });
+    let wall!: { paper: number | null };
+    let press!: { paper: number | null };
+    for (const snapshot of steadyDrain({ speed: 240_000, paperPerSheet: 100 / 6000, inkPerSheet: 0.0001, paper: 100, ink: 60, minutes: 0.5, everyMs: 1500 })) {
+      const reported = { ...snapshot, speed: 12_000 };
+      wall = scaled.observe(reported);
+      press = unscaled.observe(reported);
+    }
+    // 30 s of the 90 s pile used: 60 s left on the wall clock, what a person waits
+    expect(wall.paper).toBeCloseTo(1, 1);
+    // read as if the press's clock were the wall clock it says 20 min (the demo's old lie)
+    expect(press.paper).toBeCloseTo(20, 0);
+    // the 10-minute pre-alarm is about real minutes too: the scaled tracker raised it, and the
+    // window (20 press minutes = 1 real minute) kept the 30 s of readings
+    const again = new TimeToEmptyTracker({ settings: { preAlarmMinutes: 10 }, timeScaleFor: () => 20, onPreAlarm: (p) => preAlarms.push(p) });
+    for (const snapshot of steadyDrain({ speed: 240_000, paperPerSheet: 100 / 6000, inkPerSheet: 0.0001, paper: 100, ink: 60, minutes: 0.5, everyMs: 1500 })) again.observe({ ...snapshot, speed: 12_000 });
+    expect(preAlarms.filter((p) => p.kind === 'paper')).toEqual([{ pressId: 'press-1', kind: 'paper', minutes: expect.closeTo(1.2, 0) }]);
+  });
+
   it('keeps a bounded number of readings however fast levels are scanned, with the same estimate', () => {
     // Levels every 2 s for 40 min without a refill: 1200 readings per channel, 3 channels.
     const settings = { windowMs: 20 * MIN, minSpacingMs: 30_000 };

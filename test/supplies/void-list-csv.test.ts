@@ -103,7 +103,7 @@ describe('GET /api/supplies.csv', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="supplies-2026-03-02.csv"');
     const lines = res.text.split('\r\n');
-    expect(lines[0]).toBe('id,logged_at,press,kind,unit,color,product,lot,quantity,uom,note,user,reconciliation,reconciliation_detail,voided_at,voided_by,void_reason,replaced_by,replaces,client_id');
+    expect(lines[0]).toBe('id,logged_at,press,kind,unit,color,product,lot,quantity,uom,note,user,reconciliation,reconciliation_detail,voided_at,voided_by,void_reason,replaced_by,replaces,client_id,received_at');
     expect(res.text.endsWith('\r\n')).toBe(true);
     expect(res.text).toContain(`,paper,,,'@SUM(A1),L24-0815,6000,sheets,'-2 pallets,anna,pending,`);
     expect(res.text).toContain(`,ink,2,magenta,"'=HYPERLINK(""http://evil"",""click"")",'+41 22,2.5,kg,"line one\r\nline ""two"", three",anna,pending,`);

@@ -86,6 +86,13 @@ export function get(baseUrl: string, route: string, cookie?: string): Promise<Re
   return fetch(`${baseUrl}${route}`, cookie ? { headers: { cookie } } : {});
 }
 
+/** Who `GET /api/auth/me` says the cookie signs in (200 either way), or null for nobody. */
+export async function signedInAs(baseUrl: string, cookie?: string): Promise<string | null> {
+  const res = await get(baseUrl, '/api/auth/me', cookie);
+  if (res.status !== 200) throw new Error(`GET /api/auth/me answered ${res.status}`);
+  return ((await res.json()) as { user: { username: string } | null }).user?.username ?? null;
+}
+
 /** `pressroom_session=<token>` from a login answer's Set-Cookie. */
 export function cookieFrom(res: Response): string {
   const setCookie = res.headers.getSetCookie().find((line) => line.startsWith('pressroom_session='));

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SYSTEM, cookieFrom, get, postJson, startHarness, type Harness } from './auth-harness.js';
+import { SYSTEM, cookieFrom, get, postJson, signedInAs, startHarness, type Harness } from './auth-harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -31,6 +31,14 @@ describe('logging in', () => {
     const me = await get(h.baseUrl, '/api/auth/me', cookieFrom(res));
     expect(me.status).toBe(200);
     expect(((await me.json()) as { user: { username: string } }).user.username).toBe('mia');
+  });
+
+  it('GET /api/auth/me answers 200 { user: null } to nobody (a wall screen asks on every load)', async () => {
+    const res = await get(h.baseUrl, '/api/auth/me');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ user: null });
+    // a cookie that signs nobody in is no session either
+    expect(await signedInAs(h.baseUrl, 'pressroom_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).toBeNull();
   });
 
   it('with a username in another case finds the same user', async () => {
@@ -73,7 +81,7 @@ describe('logging in', () => {
     const id = await h.addUser('sam', 'operator', { password: 'sam-password-1' });
     const cookie = await h.login('sam', { password: 'sam-password-1' });
     await h.auth.users.disable(id, SYSTEM);
-    expect((await get(h.baseUrl, '/api/auth/me', cookie)).status).toBe(401);
+    expect(await signedInAs(h.baseUrl, cookie)).toBeNull();
     const again = await postJson(h.baseUrl, '/api/auth/login', { username: 'sam', password: 'sam-password-1' });
     expect(again.status).toBe(401);
     expect(await again.json()).toEqual({ error: { code: 'invalid_credentials', message: 'wrong username or password' } });
@@ -87,7 +95,7 @@ describe('sessions', () => {
     const out = await postJson(h.baseUrl, '/api/auth/logout', {}, { cookie });
     expect(out.status).toBe(204);
     expect(out.headers.getSetCookie().some((line) => /^pressroom_session=;/.test(line))).toBe(true);
-    expect((await get(h.baseUrl, '/api/auth/me', cookie)).status).toBe(401);
+    expect(await signedInAs(h.baseUrl, cookie)).toBeNull();
     expect((await postJson(h.baseUrl, '/api/test/operator', {}, { cookie })).status).toBe(401);
   });
 
@@ -95,11 +103,11 @@ describe('sessions', () => {
     await h.addUser('mia', 'operator');
     const cookie = await h.login('mia', { password: 'mia-password-1' });
     h.clock.advance(11 * 3600_000);
-    expect((await get(h.baseUrl, '/api/auth/me', cookie)).status).toBe(200); // used: expiry moves on
+    expect(await signedInAs(h.baseUrl, cookie)).toBe('mia'); // used: expiry moves on
     h.clock.advance(11 * 3600_000);
-    expect((await get(h.baseUrl, '/api/auth/me', cookie)).status).toBe(200);
+    expect(await signedInAs(h.baseUrl, cookie)).toBe('mia');
     h.clock.advance(12 * 3600_000);
-    expect((await get(h.baseUrl, '/api/auth/me', cookie)).status).toBe(401);
+    expect(await signedInAs(h.baseUrl, cookie)).toBeNull();
   });
 
   it('end after the absolute lifetime even when used all along', async () => {
@@ -108,10 +116,10 @@ describe('sessions', () => {
     // every 6 h for 7 days less 6 h: never idle, always still signed in
     for (let hour = 6; hour < 7 * 24; hour += 6) {
       h.clock.advance(6 * 3600_000);
-      if ((await get(h.baseUrl, '/api/auth/me', cookie)).status !== 200) throw new Error(`session ended early, at hour ${hour}`);
+      if ((await signedInAs(h.baseUrl, cookie)) !== 'mia') throw new Error(`session ended early, at hour ${hour}`);
     }
     h.clock.advance(6 * 3600_000); // hour 168: seven days after login
-    expect((await get(h.baseUrl, '/api/auth/me', cookie)).status).toBe(401);
+    expect(await signedInAs(h.baseUrl, cookie)).toBeNull();
   });
 
   it('once ended, are refused without a write; the sweep deletes their rows and never throws', async () => {
@@ -119,7 +127,7 @@ describe('sessions', () => {
     const idle = await h.login('mia', { password: 'mia-password-1' });
     h.clock.advance(13 * 3600_000);
     const rows = () => h.db.connection.prepare('SELECT count(*) FROM sessions').pluck().get() as number;
-    expect((await get(h.baseUrl, '/api/auth/me', idle)).status).toBe(401);
+    expect(await signedInAs(h.baseUrl, idle)).toBeNull();
     expect((await postJson(h.baseUrl, '/api/auth/logout', {}, { cookie: idle })).status).toBe(204);
     expect(rows()).toBe(1); // refused, not deleted in the request
     // the database refusing writes: the sweep logs and answers 0

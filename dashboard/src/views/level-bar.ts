@@ -58,7 +58,7 @@ export class LevelBar {
     setText(this.tagElement, tag);
     const eta = state.minutesToEmpty === undefined || state.minutesToEmpty === null ? '' : `empty in ${minutesLabel(state.minutesToEmpty)}`;
     setText(this.etaElement, eta);
-    this.element.setAttribute('aria-valuenow', String(Math.round(level)));
+    this.element.setAttribute('aria-valuenow', String(Math.round(level * 10) / 10));
     const spoken = `${this.options.spokenName}: ${percent(state.level)}${tag ? `, ${tag.slice(2)}` : ''}${eta ? `, ${eta}` : ''}`;
     this.element.setAttribute('aria-label', spoken);
     this.element.setAttribute('aria-valuetext', spoken);

@@ -1,6 +1,11 @@
 /**
  * The tablet page: log in with a PIN, pick a suggestion or fill the form, and see every
  * entry made on this tablet as pending (kept here, not yet at the service) or sent.
+ *
+ * Suggestions sit in a box of one fixed height above the form, so the form stays where the
+ * thumb is however many there are (a demo left running for 11 minutes had 24 unlogged refills,
+ * which pushed the form 2.5 screens down). Each press shows its newest unlogged refills; the
+ * rest wait behind "N more".
  */
 import { describeError } from '../api.js';
 import type { AppContext, View } from '../app-context.js';
@@ -12,6 +17,8 @@ import type { OutboxItem } from '../supply-outbox.js';
 import { createSupplyForm } from './supply-form.js';
 
 const STATUS_WORDS = { pending: '◷ pending', sent: '✓ sent', rejected: '✕ rejected' } as const;
+/** Unlogged refills shown per press before "N more". */
+export const REFILLS_SHOWN_PER_PRESS = 2;
 
 function describeItem(context: AppContext, item: OutboxItem): string {
   const draft = item.draft;
@@ -33,7 +40,11 @@ export function supplyView(context: AppContext): View {
     },
   });
   const suggestionList = h('ul', { class: 'suggestions', 'aria-label': 'Suggestions' });
-  const suggestionStatus = h('p', { class: 'muted' });
+  const suggestionStatus = h('p', { class: 'muted suggestion-status' });
+  const suggestionBox = h('div', { class: 'suggestion-box' }, suggestionStatus, suggestionList);
+  let suggestions: SupplySuggestion[] = [];
+  /** Presses whose every unlogged refill is shown ("N more" tapped). */
+  const expanded = new Set<string>();
   const outboxList = h('ol', { class: 'outbox', reversed: true });
   const outboxSummary = h('p', { class: 'outbox-summary', role: 'status' });
 
@@ -41,7 +52,7 @@ export function supplyView(context: AppContext): View {
     replaceChildren(body,
       h('p', { class: 'signed-in' }, `Signed in as ${session.user?.displayName ?? session.user?.username ?? ''}`,
         h('button', { type: 'button', class: 'button small', onclick: () => void session.logout().catch(() => undefined) }, 'Log out')),
-      h('section', { class: 'suggestion-block', 'aria-labelledby': 'suggestions-title' }, h('h2', { id: 'suggestions-title' }, 'Suggestions'), suggestionStatus, suggestionList),
+      h('section', { class: 'suggestion-block', 'aria-labelledby': 'suggestions-title' }, h('h2', { id: 'suggestions-title' }, 'Suggestions'), suggestionBox),
       form.element,
       h('section', { class: 'outbox-block', 'aria-labelledby': 'outbox-title' }, h('h2', { id: 'outbox-title' }, 'Entries from this tablet'), outboxSummary, outboxList));
     form.setPresses(store.pressList());
@@ -85,12 +96,39 @@ export function supplyView(context: AppContext): View {
   async function loadSuggestions(): Promise<void> {
     suggestionStatus.textContent = 'Looking for unlogged refills…';
     try {
-      const suggestions = await fetchSuggestions();
+      suggestions = await fetchSuggestions();
       suggestionStatus.textContent = suggestions.length === 0 ? 'Nothing to confirm.' : '';
-      suggestionList.replaceChildren(...suggestions.map((suggestion) => h('li', {}, suggestionButton(suggestion))));
+      renderSuggestions();
     } catch (error) {
       suggestionStatus.textContent = `Suggestions unavailable: ${describeError(error)}`;
     }
+  }
+
+  /** Per press, its newest unlogged refills (the service lists them newest first), then "N more"; low levels after. */
+  function renderSuggestions(): void {
+    const refills = new Map<string, SupplySuggestion[]>();
+    for (const suggestion of suggestions) {
+      if (suggestion.reason !== 'unlogged-refill') continue;
+      refills.set(suggestion.pressId, [...(refills.get(suggestion.pressId) ?? []), suggestion]);
+    }
+    const items: HTMLElement[] = [];
+    for (const [pressId, list] of refills) {
+      const shown = expanded.has(pressId) ? list : list.slice(0, REFILLS_SHOWN_PER_PRESS);
+      items.push(...shown.map((suggestion) => h('li', {}, suggestionButton(suggestion))));
+      const hidden = list.length - shown.length;
+      if (hidden > 0) {
+        const press = store.presses.get(pressId)?.name ?? pressId;
+        items.push(h('li', {}, h('button', {
+          type: 'button', class: 'button more-refills', 'data-press-id': pressId,
+          onclick: () => {
+            expanded.add(pressId);
+            renderSuggestions();
+          },
+        }, `${hidden} more unlogged refill${hidden === 1 ? '' : 's'} on ${press}`)));
+      }
+    }
+    items.push(...suggestions.filter((suggestion) => suggestion.reason !== 'unlogged-refill').map((suggestion) => h('li', {}, suggestionButton(suggestion))));
+    suggestionList.replaceChildren(...items);
   }
 
   function suggestionButton(suggestion: SupplySuggestion): HTMLElement {
@@ -111,6 +149,7 @@ export function supplyView(context: AppContext): View {
       h('span', { class: 'outbox-status' }, STATUS_WORDS[item.status]),
       h('span', {}, ` ${clock(item.createdAt)} · ${describeItem(context, item)}`),
       item.error && item.status !== 'sent' ? h('span', { class: 'muted' }, ` — ${item.error}`) : null,
+      item.clockNote ? h('span', { class: 'muted clock-note' }, ` — ${item.clockNote}`) : null,
       item.status === 'rejected' ? h('button', { type: 'button', class: 'button small', onclick: () => outbox.discard(item.draft.clientId) }, 'Discard') : null)));
   }
 
@@ -118,7 +157,11 @@ export function supplyView(context: AppContext): View {
     outbox.subscribe(renderOutbox),
     session.subscribe(render),
     store.subscribe((change) => {
-      if (change.kind === 'snapshot' && session.can('operator')) form.setPresses(store.pressList());
+      if (change.kind === 'snapshot' && session.can('operator')) {
+        form.setPresses(store.pressList());
+        // suggestions drawn before the first snapshot named presses by id: now by name
+        renderSuggestions();
+      }
       if (change.kind === 'connection' && store.live) void outbox.flush();
     }),
   ];
