@@ -185,13 +185,21 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       logger.info({ port, presses: config.presses.length, buses: config.buses.length, dataDir: config.dataDir }, 'pressroom started');
     },
     async stop() {
-      for (const module of [...modules].reverse()) {
-        // the HTTP side closes once the presses stop polling and before the database goes
-        if (module === recording) await closeHttp();
-        await module.stop?.();
+      try {
+        for (const module of [...modules].reverse()) {
+          // the HTTP side closes once the presses stop polling and before the database goes
+          if (module === recording) await closeHttp();
+          try {
+            await module.stop?.();
+          } catch (error) {
+            logger.error({ err: error, module: module.name }, 'a module failed to stop; stopping the others');
+          }
+        }
+      } finally {
+        // whatever failed above, the database is closed (its WAL checkpointed, the -shm removed)
+        deferred.stop();
+        db.close();
       }
-      deferred.stop();
-      db.close();
     },
   };
 

@@ -59,9 +59,10 @@ async function main(): Promise<void> {
 
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection (kept running)'));
   const app = await createApp({ config, logger, env, print: (line) => console.log(line) });
-  await app.start();
-  console.log(`Pressroom is running: ${app.url}`);
-
+  // Signal handlers come before the URL is printed: whoever reads that line may stop the service
+  // at once, and a SIGTERM with no handler yet would kill it without closing the database.
+  let startDone!: () => void;
+  const started = new Promise<void>((resolve) => (startDone = resolve));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -69,16 +70,21 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     const force = setTimeout(() => process.exit(1), 5000);
     force.unref();
-    app.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'error while stopping');
-        process.exit(1);
-      },
-    );
+    // a stop asked for while starting waits for the start, so everything started is stopped
+    started
+      .then(() => app.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'error while stopping');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  await app.start().finally(startDone);
+  console.log(`Pressroom is running: ${app.url}`);
 }
 
 /** Relative paths are taken from the working directory, then from the install folder. */

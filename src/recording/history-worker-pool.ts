@@ -25,6 +25,11 @@ export interface HistoryWorkerPoolOptions {
   restartDelayMs?: number;
   /** Thread niceness on Linux (0 leaves it). Default 19: trend reads take only CPU the live path leaves. */
   nice?: number;
+  /**
+   * Workers start with the first read and leave after this long without one (default 5 min): a
+   * worker holds ~10 MB and a database connection, which a box nobody reads trends on need not pay.
+   */
+  idleMs?: number;
 }
 
 export interface HistoryPoolStats {
@@ -64,6 +69,8 @@ interface Slot {
   ready: boolean;
   job: Job | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** Asked to close (idle or stopping): its exit starts no other. */
+  leaving: boolean;
 }
 
 const here = import.meta.url;
@@ -79,6 +86,7 @@ export function createHistoryWorkerPool(options: HistoryWorkerPoolOptions): Hist
   const maxQueued = options.maxQueued ?? 64;
   const readTimeoutMs = options.readTimeoutMs ?? 30_000;
   const restartDelayMs = options.restartDelayMs ?? 1_000;
+  const idleMs = options.idleMs ?? 300_000;
   const { file, entry } = workerEntry();
   const start: WorkerStart = { databasePath: options.databasePath, busyTimeoutMs: 1_000, cacheKiB: 16_384, nice: options.nice ?? 19, entry };
   const slots = new Set<Slot>();
@@ -117,7 +125,7 @@ export function createHistoryWorkerPool(options: HistoryWorkerPoolOptions): Hist
   const spawn = () => {
     if (closed) return;
     const worker = new Worker(fileURLToPath(file), { workerData: start, stdout: false, stderr: false });
-    const slot: Slot = { worker, ready: false, job: undefined, timer: undefined };
+    const slot: Slot = { worker, ready: false, job: undefined, timer: undefined, leaving: false };
     slots.add(slot);
     worker.on('message', (reply: WorkerReply) => {
       if (reply.type === 'ready') {
@@ -154,7 +162,7 @@ export function createHistoryWorkerPool(options: HistoryWorkerPoolOptions): Hist
         failed += 1;
         job.reject(new HistoryRefused('unavailable', 'the trend reader stopped while reading; try again', 1));
       }
-      if (closed) return;
+      if (closed || slot.leaving) return;
       if (!wasReady && queue.length > 0 && readySlots() === 0) rejectQueued();
       logger.warn({ code, wasReady }, 'history worker exited; starting another');
       const timer = setTimeout(spawn, wasReady ? 0 : restartDelayMs);
@@ -171,7 +179,31 @@ export function createHistoryWorkerPool(options: HistoryWorkerPoolOptions): Hist
     }
   };
 
-  for (let i = 0; i < size; i++) spawn();
+  /** The worker closes its connection and exits; one that does not within a second is terminated. */
+  const retire = async (slot: Slot) => {
+    slot.leaving = true;
+    const exited = new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
+    slot.worker.postMessage({ type: 'close' } satisfies WorkerNotice);
+    const timer = setTimeout(() => void slot.worker.terminate(), 1000);
+    await exited;
+    clearTimeout(timer);
+  };
+  let idleTimer: NodeJS.Timeout | undefined;
+  const watchIdle = () => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      if (queue.length > 0 || [...slots].some((slot) => slot.job)) return watchIdle();
+      logger.debug({ idleMs }, 'no trend read for a while: history workers leave until the next one');
+      for (const slot of slots) void retire(slot);
+    }, idleMs);
+    idleTimer.unref();
+  };
+  /** Workers come with the first read after a start or an idle spell. */
+  const ensureWorkers = () => {
+    const staying = [...slots].filter((slot) => !slot.leaving).length;
+    for (let i = staying; i < size; i++) spawn();
+    watchIdle();
+  };
 
   return {
     read(query, { abort, gzip }) {
@@ -202,6 +234,7 @@ export function createHistoryWorkerPool(options: HistoryWorkerPoolOptions): Hist
         if (abort.aborted) return reject(abort.reason instanceof Error ? abort.reason : new Error('the client went away'));
         abort.addEventListener('abort', job.onAbort, { once: true });
         queue.push(job);
+        ensureWorkers();
         dispatch();
       });
     },
@@ -225,11 +258,14 @@ export function createHistoryWorkerPool(options: HistoryWorkerPoolOptions): Hist
     }),
     async close() {
       closed = true;
+      clearTimeout(idleTimer);
       for (const job of queue.splice(0)) {
         job.abort.removeEventListener('abort', job.onAbort);
         job.reject(new HistoryRefused('unavailable', 'the service is stopping', 5));
       }
-      await Promise.all([...slots].map((slot) => slot.worker.terminate()));
+      // closed, not terminated: a connection left open keeps the -shm and -wal files, and the
+      // next start would not see a full disk for what it is (test/service/disk-full-start.test.ts)
+      await Promise.all([...slots].map(retire));
     },
   };
 }

@@ -26,7 +26,9 @@ export type WorkerNotice =
   /** Samples were written: per series id, the oldest sample time written. */
   | { type: 'changed'; changes: [number, number][] }
   /** Rollups were purged. */
-  | { type: 'clear' };
+  | { type: 'clear' }
+  /** Close the connection and exit (idle, or the service stops). */
+  | { type: 'close' };
 
 export type WorkerReply =
   | { type: 'ready'; niced: boolean }

@@ -38,8 +38,9 @@ function describe(error: unknown): { kind?: string; message: string } {
 }
 
 let reader: TrendReader;
+let connection: Database.Database;
 try {
-  const connection = new Database(start.databasePath, { readonly: true, fileMustExist: true });
+  connection = new Database(start.databasePath, { readonly: true, fileMustExist: true });
   connection.pragma(`busy_timeout = ${start.busyTimeoutMs}`);
   connection.pragma(`cache_size = ${-start.cacheKiB}`);
   reader = new TrendReader(connection);
@@ -66,6 +67,10 @@ port.on('message', (message: WorkerNotice) => {
     return;
   }
   if (message.type === 'clear') return reader.cache.clear();
+  if (message.type === 'close') {
+    connection.close();
+    return process.exit(0);
+  }
   const started = performance.now();
   try {
     const { body, source, rowsRead } = reader.read(message.query);
