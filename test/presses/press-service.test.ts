@@ -80,16 +80,25 @@ describe('PressService: run state and transitions', () => {
     const stop = fast({ state: 3, 'jam.feeder': true }); // operator stop code, jam bit in the same cycle
     fast({ state: 3, 'jam.feeder': false });
     fast({ state: 3 });
-    expect(transitions.slice(1)).toEqual([{ pressId: 'p1', at: stop.at, from: 'production', fromSince: expect.any(Number), to: 'stopped', reason: 'jam', detail: 'Paper jam at feeder' }]);
+    expect(transitions.slice(1)).toEqual([{ pressId: 'p1', at: stop.at, from: 'production', fromSince: expect.any(Number), to: 'stopped', reason: 'jam', detail: 'Paper jam at feeder', alarmCode: 'jam.feeder' }]);
     expect(service.snapshot('p1')).toMatchObject({ state: 'stopped', stopReason: 'jam', stateDetail: 'Paper jam at feeder', stateSince: stop.at });
   });
 
-  it('a door opened after an operator stop does not become its reason', () => {
+  it('a door opened after the settle window of an operator stop does not become its reason', () => {
     setup();
     fast({}, 0);
     fast({ state: 3 });
-    fast({ state: 3, 'door-open': true });
+    fast({ state: 3, 'door-open': true }, 3100);
     expect(service.snapshot('p1')).toMatchObject({ state: 'stopped', stopReason: 'operator' });
+  });
+
+  it('a jam bit read 1.5 s after the stop code names the stop; the stop keeps its start', () => {
+    const { transitions } = setup();
+    fast({}, 0);
+    const stop = fast({ state: 3 });
+    fast({ state: 3, 'jam.feeder': true }, 1500);
+    expect(service.snapshot('p1')).toMatchObject({ state: 'stopped', stopReason: 'jam', stateDetail: 'Paper jam at feeder', stateSince: stop.at });
+    expect(transitions.at(-1)).toMatchObject({ from: 'stopped', to: 'stopped', fromSince: stop.at, reason: 'jam', revisesStop: true, alarmCode: 'jam.feeder' });
   });
 
   it('a new stop reason from the PLC while stopped is a transition of its own', () => {
@@ -184,6 +193,27 @@ describe('PressService: counters', () => {
     expect(service.snapshot('p1')!.counters).toEqual({ total: 1010, good: 908, waste: 102 });
   });
 
+  it('does not add a counter jump faster than 2x rated speed to the totals, and flags it', () => {
+    const { counters } = setup();
+    const glitches: unknown[] = [];
+    service.on('counter:implausible', (g) => glitches.push(g));
+    read('counters', { impressions: 100, good: 90, waste: 10 });
+    const bad = read('counters', { impressions: 4_294_967_290, good: 92, waste: 10 }, { afterMs: 1500 });
+    read('counters', { impressions: 104, good: 94, waste: 10 }, { afterMs: 1000 });
+    expect(service.snapshot('p1')).toMatchObject({ counters: { total: 4, good: 4, waste: 0 }, counterGlitch: { at: bad.at, counter: 'total', from: 100, to: 4_294_967_290 } });
+    expect(glitches).toEqual([{ pressId: 'p1', at: bad.at, counter: 'total', from: 100, to: 4_294_967_290 }]);
+    expect(counters.at(-1)!.counters.total).toBe(4);
+  });
+
+  it('takes a counter set to a new value as the baseline once it counts on plausibly from there', () => {
+    setup();
+    read('counters', { impressions: 100 });
+    read('counters', { impressions: 50_000 }, { afterMs: 1000 });
+    read('counters', { impressions: 50_003 }, { afterMs: 1000 });
+    read('counters', { impressions: 50_006 }, { afterMs: 1000 });
+    expect(service.snapshot('p1')!.counters.total).toBe(3);
+  });
+
   it('stays silent while the press does not print', () => {
     const { counters } = setup();
     read('counters', { impressions: 100, good: 90, waste: 10 });
@@ -218,6 +248,17 @@ describe('PressService: levels and their quality', () => {
     expect(service.snapshot('p1')!.ink[0]).toMatchObject({ quality: 'bad', level: 80 });
     read('slow', { 'ink.1': 79 }, { afterMs: 2000 });
     expect(service.snapshot('p1')!.ink[0]).toMatchObject({ quality: 'good', level: 79 });
+  });
+
+  it('marks a level outside 0-100 % and a negative speed bad', () => {
+    setup();
+    read('slow', { 'ink.1': 112.5, 'ink.2': -1, 'ink.3': 50, 'ink.4': 100 });
+    fast({ speed: -5.25 }, 0);
+    const snap = service.snapshot('p1')!;
+    expect(snap.ink.map((i) => i.quality)).toEqual(['bad', 'bad', 'good', 'good']);
+    expect(snap.speedQuality).toBe('bad');
+    fast({ speed: 9000 });
+    expect(service.snapshot('p1')!.speedQuality).toBe('good');
   });
 
   it('a fast reading does not touch the quality of slow levels', () => {
