@@ -87,6 +87,7 @@ export async function createPressesModule(options: PressesModuleOptions): Promis
     );
   }
   const busKinds = new Map(options.buses.map((b) => [b.id, b.kind]));
+  const timeScales = new Map(options.buses.map((b) => [b.id, b.simulate ? b.simulationTimeScale : 1]));
 
   const savedCounters = new Map(counters.all().map((c) => [c.pressId, c]));
   const service = new PressService({
@@ -96,6 +97,7 @@ export async function createPressesModule(options: PressesModuleOptions): Promis
       profile: p.profile,
       ratedSpeed: p.ratedSpeed,
       stopSettleMs: options.stopSettleMs,
+      timeScale: timeScales.get(p.bus) ?? 1,
       link: { kind: busKinds.get(p.bus)!, bus: p.bus, unitId: p.unitId, address: addresses.get(p.bus)! },
     })),
     restoreCounters: (pressId) => {

@@ -26,6 +26,11 @@ export interface PressDefinition {
   ratedSpeed?: number;
   /** Stop alarms raised up to this long after a stop still name its cause; default 3 s. */
   stopSettleMs?: number;
+  /**
+   * Press time per real second: 1 for a real press; a simulated bus's `simulationTimeScale`
+   * (the demo prints 20× faster), so the counters' plausibility limit scales with it.
+   */
+  timeScale?: number;
 }
 
 type AlarmSignal = Extract<Signal, { role: 'alarm' }>;
@@ -186,7 +191,7 @@ export class LivePress {
     }
 
     if (Object.keys(raws).length > 0) {
-      const ratedSpeed = this.snap.ratedSpeed;
+      const ratedSpeed = this.snap.ratedSpeed * (this.definition.timeScale ?? 1);
       const maxStep = this.lastCounterAt === null ? undefined : plausibleStep(ratedSpeed, at - this.lastCounterAt);
       this.lastCounterAt = at;
       const result = advancePressCounters(this.counters, raws, { maxStep }, this.counterSuspects);
