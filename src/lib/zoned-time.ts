@@ -72,10 +72,18 @@ export function zonedEpoch(fields: { year: number; month: number; day: number; h
   return second === first ? first : Math.max(first, second);
 }
 
+/** The last local day looked up per zone: reports and rollups ask about neighbouring instants. */
+const lastDay = new Map<string, { day: string; start: number; end: number }>();
+const dayStarts = new Map<string, number>();
+
 /** `YYYY-MM-DD` of an instant in the zone. */
 export function localDay(epochMs: number, timeZone: string): string {
+  const last = lastDay.get(timeZone);
+  if (last && epochMs >= last.start && epochMs < last.end) return last.day;
   const f = localFields(epochMs, timeZone);
-  return dayString(f.year, f.month, f.day);
+  const day = dayString(f.year, f.month, f.day);
+  lastDay.set(timeZone, { day, start: dayStart(day, timeZone), end: dayStart(addDays(day, 1), timeZone) });
+  return day;
 }
 
 export function dayString(year: number, month: number, day: number): string {
@@ -89,10 +97,17 @@ export function addDays(day: string, days: number): string {
   return dayString(y, m, d + days);
 }
 
-/** Local midnight starting `day` in the zone. */
+/** Local midnight starting `day` in the zone (remembered: a zone's rules do not change while running). */
 export function dayStart(day: string, timeZone: string): number {
-  const [year, month, d] = day.split('-').map(Number) as [number, number, number];
-  return zonedEpoch({ year, month, day: d }, timeZone);
+  const key = `${timeZone}|${day}`;
+  let start = dayStarts.get(key);
+  if (start === undefined) {
+    const [year, month, d] = day.split('-').map(Number) as [number, number, number];
+    start = zonedEpoch({ year, month, day: d }, timeZone);
+    if (dayStarts.size > 100_000) dayStarts.clear();
+    dayStarts.set(key, start);
+  }
+  return start;
 }
 
 /** ISO 8601 week of a `YYYY-MM-DD`: its label (`2026-W49`) and its Monday. */

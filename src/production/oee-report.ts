@@ -83,10 +83,13 @@ export function createOeeReports(o: OeeReportOptions) {
 
   function oee(query: ReportQuery & { groupBy: OeeGrouping }): OeeRow[] {
     if (query.groupBy === 'job') return o.jobs(query).map((job) => jobRow(job, o.ratedSpeedOf(job.pressId ?? ''), o.now()));
-    const cells = [...o.rollups.cells(query), ...liveCells(query).cells];
+    const cells = [...o.rollups.cells({ ...query, by: query.groupBy }), ...liveCells(query).cells];
     const groups = new Map<string, { pressId: string; group: OeeRow['group']; cells: RollupCell[] }>();
+    const groupCache = new Map<string, OeeRow['group'] | undefined>();
     for (const cell of cells) {
-      const group = groupOf(cell, query.groupBy, o.calendar);
+      const cacheKey = query.groupBy === 'shift' ? `${cell.shiftStart}` : query.groupBy === 'week' ? isoWeek(cell.day).label : cell.day;
+      let group = groupCache.get(cacheKey);
+      if (!groupCache.has(cacheKey)) groupCache.set(cacheKey, (group = groupOf(cell, query.groupBy, o.calendar)));
       if (!group) continue;
       const key = `${cell.pressId}\u0000${group.from}`;
       let entry = groups.get(key);

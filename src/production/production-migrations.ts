@@ -61,6 +61,7 @@ export const productionMigrations: Migration[] = [
         press_id TEXT NOT NULL,
         bucket_start INTEGER NOT NULL,
         day TEXT NOT NULL,                    -- local YYYY-MM-DD
+        week TEXT NOT NULL,                   -- ISO week of the day, 2026-W49
         shift_name TEXT,
         shift_start INTEGER,
         shift_end INTEGER,

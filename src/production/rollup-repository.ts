@@ -1,11 +1,12 @@
 /**
  * The rollups reports read, kept as events happen (never by rescanning samples): per press
- * and calendar segment (an hour, cut at shift, break and local-midnight boundaries, see
+ * and calendar segment (the stretch between two shift, break or local-midnight boundaries, see
  * ShiftCalendar), the time in each run state, the planned downtime, the sheets counted; and
- * per cause, the downtime minutes and count. A year of 10 presses is about 100,000 rows.
+ * per cause, the downtime minutes and count. A year of 10 presses is about 20,000 rows.
  */
 import type { RunState } from '../model/vocabulary.js';
 import type { StoreDatabase } from '../store/database.js';
+import { isoWeek } from '../lib/zoned-time.js';
 import type { CalendarSegment, ShiftCalendar } from './shift-calendar.js';
 
 export interface RollupCell {
@@ -43,10 +44,10 @@ export class RollupRepository {
     private readonly calendar: ShiftCalendar,
   ) {
     const c = db.connection;
-    this.upsert = c.prepare<[string, number, string, string | null, number | null, number | null, number, ...Values]>(`
-      INSERT INTO production_rollups (press_id, bucket_start, day, shift_name, shift_start, shift_end, planned,
+    this.upsert = c.prepare<[string, number, string, string, string | null, number | null, number | null, number, ...Values]>(`
+      INSERT INTO production_rollups (press_id, bucket_start, day, week, shift_name, shift_start, shift_end, planned,
         production_ms, setup_ms, idle_ms, stopped_ms, cleanup_ms, offline_ms, planned_downtime_ms, total, good, waste)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (press_id, bucket_start) DO UPDATE SET
         production_ms = production_ms + excluded.production_ms, setup_ms = setup_ms + excluded.setup_ms,
         idle_ms = idle_ms + excluded.idle_ms, stopped_ms = stopped_ms + excluded.stopped_ms,
@@ -59,14 +60,16 @@ export class RollupRepository {
       ON CONFLICT (press_id, bucket_start, cause_code) DO UPDATE SET
         cause_label = excluded.cause_label, cause_category = excluded.cause_category,
         duration_ms = duration_ms + excluded.duration_ms, count = count + excluded.count`);
-    this.selectCells = c.prepare<[number, number, string | null, string | null]>(`
-      SELECT press_id AS pressId, day, shift_name AS shiftName, shift_start AS shiftStart, shift_end AS shiftEnd,
+    const cellsBy = (key: string) =>
+      c.prepare<[number, number, string | null, string | null]>(`
+      SELECT press_id AS pressId, MIN(day) AS day, MIN(shift_name) AS shiftName, MIN(shift_start) AS shiftStart, MIN(shift_end) AS shiftEnd,
         SUM(production_ms) AS production, SUM(setup_ms) AS setup, SUM(idle_ms) AS idle, SUM(stopped_ms) AS stopped,
         SUM(cleanup_ms) AS cleanup, SUM(offline_ms) AS offline, SUM(planned_downtime_ms) AS plannedDowntimeMs,
         SUM(total) AS total, SUM(good) AS good, SUM(waste) AS waste
       FROM production_rollups
       WHERE planned = 1 AND bucket_start >= ? AND bucket_start < ? AND (? IS NULL OR press_id = ?)
-      GROUP BY press_id, day, shift_start`);
+      GROUP BY press_id, ${key}`);
+    this.selectCells = { shift: cellsBy('shift_start'), day: cellsBy('day'), week: cellsBy('week') };
     this.selectCauses = c.prepare<[number, number, string | null, string | null], CauseCell>(`
       SELECT cause_code AS code, MAX(cause_label) AS label, MAX(cause_category) AS category, SUM(duration_ms) AS durationMs, SUM(count) AS count
       FROM downtime_cause_rollups
@@ -120,10 +123,13 @@ export class RollupRepository {
     });
   }
 
-  /** Planned-time rollups per press, local day and shift, for buckets starting in [from, to). */
-  cells(query: { from: number; to: number; pressId?: string }): RollupCell[] {
+  /**
+   * Planned-time rollups of buckets starting in [from, to), summed in SQL per press and shift,
+   * day or ISO week (a year of ten presses by week is 530 rows).
+   */
+  cells(query: { from: number; to: number; pressId?: string; by: 'shift' | 'day' | 'week' }): RollupCell[] {
     const pressId = query.pressId ?? null;
-    const rows = this.db.run('read rollups', () => this.selectCells.all(query.from, query.to, pressId, pressId)) as Record<string, number | string | null>[];
+    const rows = this.db.run('read rollups', () => this.selectCells[query.by].all(query.from, query.to, pressId, pressId)) as Record<string, number | string | null>[];
     return rows.map((r) => ({
       pressId: r.pressId as string,
       day: r.day as string,
@@ -145,7 +151,7 @@ export class RollupRepository {
 
   private put(pressId: string, segment: CalendarSegment, values: Values): void {
     const shift = segment.shift;
-    this.upsert.run(pressId, segment.start, segment.day, shift?.name ?? null, shift?.start ?? null, shift?.end ?? null, segment.planned ? 1 : 0, ...values);
+    this.upsert.run(pressId, segment.start, segment.day, isoWeek(segment.day).label, shift?.name ?? null, shift?.start ?? null, shift?.end ?? null, segment.planned ? 1 : 0, ...values);
   }
 }
 

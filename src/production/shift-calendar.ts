@@ -1,7 +1,8 @@
 /**
  * The shift calendar: which instants are shift time, which are planned breaks, and where the
- * boundaries lie that every rollup bucket respects (hours, local midnights, shift and break
- * starts and ends), so a shift, a day or a week is always a sum of whole buckets. Local times
+ * boundaries lie that every rollup bucket respects (local midnights, shift and break starts and
+ * ends), so a shift, a day or a week is always a sum of whole buckets: about six a day per press,
+ * so a year of ten presses is some 20,000 rows. Local times
  * are wall-clock times in the calendar's zone: a shift starts at 06:00 also on the day DST
  * changes (that shift is an hour shorter or longer, as it is on the floor).
  */
@@ -27,8 +28,6 @@ export interface CalendarSegment {
   /** Inside a shift and outside its breaks. */
   planned: boolean;
 }
-
-const HOUR = 3_600_000;
 
 export class ShiftCalendar {
   readonly timeZone: string;
@@ -77,8 +76,8 @@ export class ShiftCalendar {
   /** The segment that holds instant `t`. */
   segmentAt(t: number): CalendarSegment {
     const day = localDay(t, this.timeZone);
-    let start = Math.floor(t / HOUR) * HOUR;
-    let end = start + HOUR;
+    let start = -Infinity;
+    let end = Infinity;
     const consider = (boundary: number) => {
       if (boundary <= t && boundary > start) start = boundary;
       if (boundary > t && boundary < end) end = boundary;
