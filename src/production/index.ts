@@ -94,6 +94,7 @@ export function createProductionModule(options: ProductionModuleOptions): Produc
     pressIds: new Set(options.presses.map((p) => p.id)),
     now,
     onDowntimeCoded: (event) => events.emit('downtime:updated', event),
+    onJobChanged: (job) => events.emit('job:updated', job),
   });
   return {
     name: 'production',

@@ -31,6 +31,13 @@ export interface OeeRow {
   total: number;
   good: number;
   waste: number;
+  /**
+   * The gap, in time, so the factors add up visibly: planned time = run time + downtime;
+   * run time = fully productive time (good sheets at rated speed) + quality loss (waste at rated
+   * speed) + speed loss (running below rated). `plannedDowntimeMs` is the planned downtime taken
+   * out of the shift time before (make-ready, breaks coded as such).
+   */
+  losses: { plannedDowntimeMs: number; speedLossMs: number; qualityLossMs: number; fullyProductiveMs: number };
 }
 
 export interface ReportQuery {
@@ -160,7 +167,7 @@ function rowOf(pressId: string, group: OeeRow['group'], cells: RollupCell[], rat
     waste += c.waste;
   }
   const plannedMs = Math.max(0, inShift - plannedDowntime);
-  return factors({ pressId, group, plannedMs, runMs, offlineMs, total: Math.max(total, good + waste), good, waste }, ratedSpeed);
+  return factors({ pressId, group, plannedMs, runMs, offlineMs, total: Math.max(total, good + waste), good, waste }, ratedSpeed, plannedDowntime);
 }
 
 function jobRow(job: Job, ratedSpeed: number, now: number): OeeRow {
@@ -168,11 +175,15 @@ function jobRow(job: Job, ratedSpeed: number, now: number): OeeRow {
   return factors({ pressId: job.pressId ?? '', group, plannedMs: job.runMs + job.downtimeMs, runMs: job.runMs, offlineMs: 0, total: Math.max(job.total, job.good + job.waste), good: job.good, waste: job.waste }, ratedSpeed);
 }
 
-function factors(r: Omit<OeeRow, 'availability' | 'performance' | 'quality' | 'oee' | 'downtimeMs'>, ratedSpeed: number): OeeRow {
+function factors(r: Omit<OeeRow, 'availability' | 'performance' | 'quality' | 'oee' | 'downtimeMs' | 'losses'>, ratedSpeed: number, plannedDowntimeMs = 0): OeeRow {
   const availability = r.plannedMs > 0 ? Math.min(1, r.runMs / r.plannedMs) : null;
   const capacity = (ratedSpeed * r.runMs) / 3_600_000;
   const performance = capacity > 0 ? r.total / capacity : null;
   const quality = r.total > 0 ? r.good / r.total : null;
   const oee = availability !== null && performance !== null && quality !== null ? availability * performance * quality : null;
-  return { ...r, downtimeMs: Math.max(0, r.plannedMs - r.runMs), availability, performance, quality, oee };
+  const atRated = (sheets: number) => (ratedSpeed > 0 ? Math.round((sheets * 3_600_000) / ratedSpeed) : 0);
+  const fullyProductiveMs = Math.min(r.runMs, atRated(r.good));
+  const qualityLossMs = Math.min(r.runMs - fullyProductiveMs, atRated(r.total - r.good));
+  const losses = { plannedDowntimeMs, speedLossMs: r.runMs - fullyProductiveMs - qualityLossMs, qualityLossMs, fullyProductiveMs };
+  return { ...r, downtimeMs: Math.max(0, r.plannedMs - r.runMs), availability, performance, quality, oee, losses };
 }

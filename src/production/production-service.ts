@@ -34,6 +34,7 @@ export interface ProductionServiceOptions {
   pressIds: ReadonlySet<string>;
   now: () => number;
   onDowntimeCoded(event: DowntimeEvent): void;
+  onJobChanged(job: Job): void;
 }
 
 export class ProductionService {
@@ -64,7 +65,10 @@ export class ProductionService {
       },
       true,
     );
-    if (result.created) this.audit(by, 'job.create', result.job.id, { jobId: input.jobId, pressId: input.pressId ?? null });
+    if (result.created) {
+      this.audit(by, 'job.create', result.job.id, { jobId: input.jobId, pressId: input.pressId ?? null });
+      this.o.onJobChanged(result.job);
+    }
     return { job: this.o.tracker.live(result.job), created: result.created };
   }
 
@@ -98,7 +102,9 @@ export class ProductionService {
     const running = this.o.tracker.runningJob(edited.pressId ?? '');
     if (running?.id === edited.id) Object.assign(running, { name: edited.name, customer: edited.customer, plannedGood: edited.plannedGood, plannedMakeReadyMinutes: edited.plannedMakeReadyMinutes });
     this.audit(by, 'job.edit', job.id, patch);
-    return this.o.tracker.live(edited);
+    const live = this.o.tracker.live(edited);
+    this.o.onJobChanged(live);
+    return live;
   }
 
   listDowntime(query: { pressId?: string | undefined; from: number; to: number; uncoded: boolean }): DowntimeEvent[] {

@@ -108,6 +108,8 @@ describe('OEE from the rollups', () => {
     expect(row!.performance).toBeCloseTo(6100 / (12_000 * 4));
     expect(row!.quality).toBeCloseTo(5800 / 6100);
     expect(row!.oee).toBeCloseTo(0.8 * (6100 / 48_000) * (5800 / 6100));
+    // the gap in time: 5800 good sheets at 12,000/h are 29 min, 300 waste 1.5 min, the rest of the run is speed loss
+    expect(row!.losses).toEqual({ plannedDowntimeMs: 30 * MIN, fullyProductiveMs: 29 * MIN, qualityLossMs: 1.5 * MIN, speedLossMs: (240 - 29 - 1.5) * MIN });
   });
 
   it('a stop coded with a planned cause leaves the planned time; the Pareto moves with the coding', () => {
