@@ -179,7 +179,6 @@ export class LivePress {
           break;
         case 'counter':
           raws[signal.counter] = Number(value);
-          this.snap.jobCounters[signal.counter] = Number(value);
           break;
         case 'alarm': {
           const wasActive = this.activeBits.get(signal.alarm.code) ?? false;
@@ -195,6 +194,8 @@ export class LivePress {
       const maxStep = this.lastCounterAt === null ? undefined : plausibleStep(ratedSpeed, at - this.lastCounterAt);
       this.lastCounterAt = at;
       const result = advancePressCounters(this.counters, raws, { maxStep }, this.counterSuspects);
+      // the PLC's job counters as shown, except a value refused as implausible (it would look like a job reset next)
+      for (const kind of Object.keys(raws) as CounterKind[]) if (result.steps[kind] !== 'implausible') this.snap.jobCounters[kind] = raws[kind]!;
       if (result.glitches.length > 0) {
         effects.counterGlitches = result.glitches;
         const last = result.glitches.at(-1)!;
