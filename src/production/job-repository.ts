@@ -26,6 +26,9 @@ export interface Job {
   total: number;
   good: number;
   waste: number;
+  /** Sheets per hour of run time, and the press's rated speed (null until known). */
+  averageSpeed: number | null;
+  ratedSpeed: number | null;
 }
 
 export type JobFigures = Pick<Job, 'firstGoodAt' | 'makeReadyWaste' | 'runMs' | 'downtimeMs' | 'total' | 'good' | 'waste'>;
@@ -173,5 +176,7 @@ function toJob(r: JobRow): Job {
     total: r.total,
     good: r.good,
     waste: r.waste,
+    averageSpeed: null,
+    ratedSpeed: null,
   };
 }

@@ -62,6 +62,7 @@ export interface ProductionTrackerOptions {
   events: TypedEmitter<ProductionEvents>;
   logger: Logger;
   now: () => number;
+  ratedSpeedOf(pressId: string): number;
   /** The state each press was stored in last, to continue it. */
   restoreState(pressId: string): { state: RunState; since: number } | undefined;
 }
@@ -165,8 +166,9 @@ export class ProductionTracker {
     const started = this.o.jobs.update(job.id, { state: 'running', press_id: pressId, started_at: at, finished_at: null, make_ready_from: makeReadyFrom });
     track.job = started;
     track.jobCreditedTo = at;
-    this.o.events.emit('job:updated', started);
-    return started;
+    const view = this.live(started);
+    this.o.events.emit('job:updated', view);
+    return view;
   }
 
   finishJob(job: Job, at: number): Job {
@@ -176,13 +178,23 @@ export class ProductionTracker {
       this.o.jobs.saveRunningFigures(track.job.id, track.job);
       track.job = null;
     }
-    const done = this.o.jobs.update(job.id, { state: 'done', finished_at: at });
+    const done = this.live(this.o.jobs.update(job.id, { state: 'done', finished_at: at }));
     this.o.events.emit('job:updated', done);
     return done;
   }
 
-  /** A job with the time of the stay it is in added (the stored figures close with each stay). */
+  /** A job with the time of the stay it is in added (the stored figures close with each stay), and its speeds. */
   live(job: Job): Job {
+    return this.withSpeeds(this.withOpenStay(job));
+  }
+
+  private withSpeeds(job: Job): Job {
+    const ratedSpeed = job.pressId !== null ? this.o.ratedSpeedOf(job.pressId) : null;
+    const averageSpeed = job.runMs > 0 ? Math.round((job.total * 3_600_000) / job.runMs) : null;
+    return { ...job, averageSpeed, ratedSpeed };
+  }
+
+  private withOpenStay(job: Job): Job {
     if (job.state !== 'running' || job.pressId === null) return job;
     const track = this.tracks.get(job.pressId);
     const current = track?.job?.id === job.id ? { ...track.job } : { ...job };

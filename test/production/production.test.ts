@@ -72,6 +72,7 @@ describe('jobs', () => {
     expect(job!.makeReadyMs! / MIN).toBe(60);
     expect(job!.runMs / MIN).toBe(30 + 30 + 210);
     expect(job!.downtimeMs / MIN).toBe(30 + 30 + 30); // make-ready, the jam, idle
+    expect([job!.averageSpeed, job!.ratedSpeed]).toEqual([Math.round(6100 / 4.5), 12_000]);
     const done = module.service.finishJob(job!.id, operator);
     expect(done).toMatchObject({ state: 'done', finishedAt: at('2026-12-07T12:00:00Z') });
   });
