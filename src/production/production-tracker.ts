@@ -254,7 +254,7 @@ export class ProductionTracker {
     const day = localDay(at, this.o.calendar.timeZone);
     const clock = this.o.calendar.clockTime(at);
     const { job } = this.o.jobs.create(
-      { jobId: `${track.pressId}-${day}-${clock.replace(':', '')}`, pressId: track.pressId, name: `Job at ${clock}, ${track.name}`, customer: null, plannedGood: null, plannedMakeReadyMinutes: null, source: 'detected', createdAt: at },
+      { jobId: `${track.pressId}-${day}-${clock.replace(':', '')}${String(Math.floor(at / 1000) % 60).padStart(2, '0')}`, pressId: track.pressId, name: `Job at ${clock}, ${track.name}`, customer: null, plannedGood: null, plannedMakeReadyMinutes: null, source: 'detected', createdAt: at },
       false,
     );
     this.o.logger.info({ pressId: track.pressId, jobId: job.jobId }, `press ${track.pressId}: counter reset, job detected`);
