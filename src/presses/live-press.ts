@@ -261,13 +261,17 @@ export class LivePress {
     const restored = this.restoredState;
     this.restoredState = undefined;
     const continued = restored !== undefined && restored.state === next.state && restored.reason === next.reason && restored.since <= at;
-    if (next.state === s.state && next.reason === s.stopReason) {
+    // the press was stored in another state and is found offline (the state it starts in): that is
+    // a change from the stored state, to be stored, not a stay in the starting state
+    const leavesRestored = restored !== undefined && !continued && restored.since <= at;
+    if (next.state === s.state && next.reason === s.stopReason && !leavesRestored) {
       // a new detail alone (another unknown code, the cause of the same offline) is no transition
       s.stateDetail = next.detail;
       if (continued) s.stateSince = restored.since;
       return undefined;
     }
-    const transition: StateTransition = { pressId: s.id, at, from: s.state, fromSince: s.stateSince, to: next.state, reason: next.reason, detail: next.detail };
+    const from = leavesRestored ? { from: restored.state, fromSince: restored.since } : { from: s.state, fromSince: s.stateSince };
+    const transition: StateTransition = { pressId: s.id, at, ...from, to: next.state, reason: next.reason, detail: next.detail };
     if (continued) transition.continued = true;
     if (next.alarmCode !== undefined) transition.alarmCode = next.alarmCode;
     s.state = next.state;

@@ -169,6 +169,14 @@ describe('PressService: time in state across a restart (restoreState)', () => {
     expect(transitions).toEqual([]);
   });
 
+  it('a press stored printing and found offline at the start goes offline by a transition (stored, seen by the reports)', () => {
+    const since = 1_699_999_000_000;
+    const { transitions } = setup({ restoreState: () => ({ state: 'production', reason: null, since }) });
+    service.applyHealth(health(false));
+    expect(transitions).toEqual([expect.objectContaining({ from: 'production', fromSince: since, to: 'offline', detail: 'no communication' })]);
+    expect(transitions[0]!.continued).toBeUndefined();
+  });
+
   it('without a stored state, stateSince is the first reading', () => {
     setup({ restoreState: () => undefined });
     const first = fast({}, 0);
