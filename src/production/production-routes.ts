@@ -90,19 +90,23 @@ export function productionRoutes(options: ProductionRoutesOptions): Router {
     res.json(service.codeDowntime(Number(id.data), body.code, body.note ?? null, who(req, res)));
   });
 
-  router.get(['/reports/oee', '/reports/oee.csv'], read, (req, res) => {
+  const oeeReport = (req: Request, res: Response) => {
     const q = parseQuery(oeeQuery, req);
     const rows = service.oee({ ...range(q, 7), pressId: q.pressId, groupBy: q.groupBy });
     if (!req.path.endsWith('.csv')) return void res.json({ rows });
     sendCsv(res, `oee-${q.groupBy}`, now(), ['pressId', 'group', 'label', 'from', 'to', 'plannedMinutes', 'runMinutes', 'downtimeMinutes', 'availability', 'performance', 'quality', 'oee', 'total', 'good', 'waste'],
       rows.map((r) => [r.pressId, r.group.kind, r.group.label, iso(r.group.from), iso(r.group.to), minutes(r.plannedMs), minutes(r.runMs), minutes(r.downtimeMs), ratio(r.availability), ratio(r.performance), ratio(r.quality), ratio(r.oee), r.total, r.good, r.waste]));
-  });
-  router.get(['/reports/downtime', '/reports/downtime.csv'], read, (req, res) => {
+  };
+  const downtimeReport = (req: Request, res: Response) => {
     const q = parseQuery(reportQuery, req);
     const causes = service.downtimeByCause({ ...range(q, 7), pressId: q.pressId });
     if (!req.path.endsWith('.csv')) return void res.json({ causes });
     sendCsv(res, 'downtime-causes', now(), ['code', 'label', 'category', 'count', 'minutes'], causes.map((c) => [c.code, c.label, c.category, c.count, minutes(c.durationMs)]));
-  });
+  };
+  router.get('/reports/oee', read, oeeReport);
+  router.get('/reports/oee.csv', read, oeeReport);
+  router.get('/reports/downtime', read, downtimeReport);
+  router.get('/reports/downtime.csv', read, downtimeReport);
   return router;
 }
 
