@@ -124,6 +124,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     },
     shifts: shifts.calendar,
     downtime: config.downtime,
+    suppliesUsed: (pressId, from, to) => supplies.usedBetween(pressId, from, to),
     clock,
     logger: log('production'),
     readGuard,

@@ -22,12 +22,13 @@ import { createOeeReports } from './oee-report.js';
 import { defaultDowntimeConfig, defaultShiftsConfig, type DowntimeConfig, type ShiftsConfig } from './production-config.js';
 import { productionMigrations } from './production-migrations.js';
 import { productionRoutes } from './production-routes.js';
-import { ProductionService } from './production-service.js';
+import { ProductionService, type SuppliesUsedPort } from './production-service.js';
 import { ProductionTracker, type ProductionEvents, type TransitionFact } from './production-tracker.js';
 import { RollupRepository } from './rollup-repository.js';
 import { ShiftCalendar } from './shift-calendar.js';
 
 export type { ProductionEvents } from './production-tracker.js';
+export type { SuppliesUsed, SuppliesUsedPort } from './production-service.js';
 export type { Job } from './job-repository.js';
 export type { DowntimeEvent } from './downtime-repository.js';
 export type { OeeRow } from './oee-report.js';
@@ -49,6 +50,8 @@ export interface ProductionModuleOptions {
   restoreState(pressId: string): { state: RunState; since: number } | undefined;
   shifts?: ShiftsConfig;
   downtime?: DowntimeConfig;
+  /** Ink and paper a press used over a time (the supplies feature's consumption), for a job's figures; absent: not reported. */
+  suppliesUsed?: SuppliesUsedPort;
   clock: Clock;
   logger: Logger;
   readGuard: RequestHandler;
@@ -95,6 +98,7 @@ export function createProductionModule(options: ProductionModuleOptions): Produc
     now,
     onDowntimeCoded: (event) => events.emit('downtime:updated', event),
     onJobChanged: (job) => events.emit('job:updated', job),
+    suppliesUsed: options.suppliesUsed,
   });
   return {
     name: 'production',

@@ -60,6 +60,9 @@ export function productionRoutes(options: ProductionRoutesOptions): Router {
     const q = parseQuery(jobsQuery, req);
     res.json({ jobs: service.listJobs({ ...q, ...orderedRange({ from: q.from, to: q.to }) }) });
   });
+  router.get('/jobs/:id', read, (req, res) => {
+    res.json(service.jobWithSupplies(jobRef(req)));
+  });
   router.post('/jobs', operator, (req, res) => {
     const body = parseBody(jobBody, req);
     const { job, created } = service.createJob(body, who(req, res));

@@ -15,6 +15,13 @@ import type { ProductionTracker } from './production-tracker.js';
 import type { RollupRepository } from './rollup-repository.js';
 import type { StoreDatabase } from '../store/database.js';
 
+/** Ink and paper used over a job's time on its press: level drops and logged replacements. */
+export interface SuppliesUsed {
+  ink: { unit: number; color: string; levelUsed: number; logged: { uom: string; quantity: number }[] }[];
+  paper: { pileUsed: number; pilesLoaded: number; logged: { uom: string; quantity: number }[] };
+}
+export type SuppliesUsedPort = (pressId: string, from: number, to: number) => SuppliesUsed;
+
 export interface Requester {
   userId: number;
   username: string;
@@ -35,6 +42,7 @@ export interface ProductionServiceOptions {
   now: () => number;
   onDowntimeCoded(event: DowntimeEvent): void;
   onJobChanged(job: Job): void;
+  suppliesUsed?: SuppliesUsedPort | undefined;
 }
 
 export class ProductionService {
@@ -48,6 +56,20 @@ export class ProductionService {
 
   listJobs(query: { pressId?: string | undefined; state?: JobState | undefined; from?: number | undefined; to?: number | undefined }): Job[] {
     return this.o.jobs.list({ ...defined(query), limit: 500 }).map((job) => this.o.tracker.live(job));
+  }
+
+  /** One job, with the ink and paper used while it ran (null when not known: not started, or no recorded levels). */
+  jobWithSupplies(ref: number | string): Job & { supplies: SuppliesUsed | null } {
+    const job = this.o.tracker.live(this.job(ref));
+    let supplies: SuppliesUsed | null = null;
+    if (job.pressId !== null && job.startedAt !== null && this.o.suppliesUsed) {
+      try {
+        supplies = this.o.suppliesUsed(job.pressId, job.startedAt, job.finishedAt ?? this.o.now());
+      } catch {
+        supplies = null; // no recorded levels (a press without samples): the job's other figures stand
+      }
+    }
+    return { ...job, supplies };
   }
 
   createJob(input: { jobId: string; pressId?: string | undefined; name?: string | undefined; customer?: string | undefined; plannedGood?: number | undefined; plannedMakeReadyMinutes?: number | undefined; source?: 'operator' | 'mis' | undefined }, by: Requester): { job: Job; created: boolean } {

@@ -17,7 +17,7 @@ import type { StoreDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
 import { suppliesMigrations } from './supply-migrations.js';
 import { SupplyRepository } from './supply-repository.js';
-import type { LevelHistory } from './consumption.js';
+import type { LevelHistory, LoggedQuantity } from './consumption.js';
 import { Reconciler, type ReconcilerSettings } from './reconciler.js';
 import { defaultShifts, type Shift } from './shifts.js';
 import { SuppliesService, type SuppliesEvents } from './supplies-service.js';
@@ -73,8 +73,15 @@ export interface Supplies extends FeatureModule {
   observeSnapshot(snapshot: PressSnapshot): TimeToEmpty;
   /** Which channels of a press will run out within their pre-alarm threshold, as of the last snapshot (for the alarm engine). */
   emptySoon(pressId: string): EmptySoon;
+  /** Ink and paper a press used over [from, to] (a job's time): level drops and logged quantities summed per unit of measure. */
+  usedBetween(pressId: string, from: number, to: number): SuppliesUsedBetween;
   /** Stops the reconciliation timer. */
   stop(): void;
+}
+
+export interface SuppliesUsedBetween {
+  ink: { unit: number; color: string; levelUsed: number; logged: LoggedQuantity[] }[];
+  paper: { pileUsed: number; pilesLoaded: number; logged: LoggedQuantity[] };
 }
 
 export type SuppliesModule = Supplies;
@@ -132,6 +139,21 @@ export function createSupplies(options: CreateSuppliesOptions): Supplies {
     repository,
     observeSnapshot: (snapshot) => service.observeSnapshot(snapshot),
     emptySoon: (pressId) => timeToEmpty.emptySoon(pressId),
+    usedBetween(pressId, from, to) {
+      const report = service.consumption(pressId, from, to);
+      const logged = new Map<string, number>();
+      let pileUsed = 0;
+      let pilesLoaded = 0;
+      for (const shift of report.paper.shifts) {
+        pileUsed += shift.pileUsed;
+        pilesLoaded += shift.pilesLoaded;
+        for (const q of shift.logged) logged.set(q.uom, (logged.get(q.uom) ?? 0) + q.quantity);
+      }
+      return {
+        ink: report.ink.map((i) => ({ unit: i.unit, color: i.color, levelUsed: i.levelUsed, logged: i.logged })),
+        paper: { pileUsed, pilesLoaded, logged: [...logged].map(([uom, quantity]) => ({ uom, quantity })) },
+      };
+    },
     stop: () => service.stop(),
   };
 }

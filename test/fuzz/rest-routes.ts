@@ -36,6 +36,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
   { path: '/api/supplies/consumption', query: ['pressId', 'from', 'to'] },
   { path: '/api/supplies/{supply}', query: [] },
   { path: '/api/jobs', query: ['pressId', 'state', 'from', 'to'] },
+  { path: '/api/jobs/FZ-1', query: [] },
   { path: '/api/downtime', query: ['pressId', 'from', 'to', 'uncoded'] },
   { path: '/api/downtime/reasons', query: [] },
   { path: '/api/reports/oee', query: ['pressId', 'from', 'to', 'groupBy'] },

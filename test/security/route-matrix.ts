@@ -110,6 +110,7 @@ export const routeMatrix: MatrixRoute[] = [
   },
 
   { key: 'GET /api/jobs', need: 'reader', ok: 200, request: get('/api/jobs') },
+  { key: 'GET /api/jobs/:id', need: 'reader', ok: 200, request: async (who, ctx) => ({ method: 'GET', path: `/api/jobs/${await freshJob(who, ctx, false)}` }) },
   { key: 'GET /api/downtime', need: 'reader', ok: 200, request: get('/api/downtime') },
   { key: 'GET /api/downtime/reasons', need: 'reader', ok: 200, request: get('/api/downtime/reasons') },
   { key: 'GET /api/reports/oee', need: 'reader', ok: 200, request: get('/api/reports/oee') },

@@ -102,6 +102,10 @@ describe('production end to end', () => {
     expect(jobs.body.jobs[0]).toMatchObject({ jobId: '24-1187' });
     expect(jobs.body.jobs[0]!.good).toBeGreaterThan(0);
     expect(jobs.body.jobs[0]!.downtimeMs).toBeGreaterThan(0);
+    const one = await crew.anonymous.get<Job & { supplies: { ink: { unit: number; levelUsed: number }[]; paper: { pileUsed: number } } | null }>('/api/jobs/24-1187');
+    expect(one.body).toMatchObject({ jobId: '24-1187', state: 'running' });
+    expect(one.body.supplies!.ink.map((i) => i.unit)).toEqual([1, 2, 3, 4]);
+    expect((await crew.anonymous.get('/api/jobs/no-such-job')).status).toBe(404);
   });
 
   it('a stop goes on across a restart of the service: one event, from the stop to its end', async () => {
