@@ -33,8 +33,10 @@ export function isTimeZone(timeZone: string): boolean {
   try {
     format(timeZone);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // Intl's answer to a zone it does not know
+    if (error instanceof RangeError) return false;
+    throw error;
   }
 }
 

@@ -20,7 +20,8 @@ export interface SuppliesUsed {
   ink: { unit: number; color: string; levelUsed: number; logged: { uom: string; quantity: number }[] }[];
   paper: { pileUsed: number; pilesLoaded: number; logged: { uom: string; quantity: number }[] };
 }
-export type SuppliesUsedPort = (pressId: string, from: number, to: number) => SuppliesUsed;
+/** Null when the supplies feature records no levels. */
+export type SuppliesUsedPort = (pressId: string, from: number, to: number) => SuppliesUsed | null;
 
 export interface Requester {
   userId: number;
@@ -61,14 +62,8 @@ export class ProductionService {
   /** One job, with the ink and paper used while it ran (null when not known: not started, or no recorded levels). */
   jobWithSupplies(ref: number | string): Job & { supplies: SuppliesUsed | null } {
     const job = this.o.tracker.live(this.job(ref));
-    let supplies: SuppliesUsed | null = null;
-    if (job.pressId !== null && job.startedAt !== null && this.o.suppliesUsed) {
-      try {
-        supplies = this.o.suppliesUsed(job.pressId, job.startedAt, job.finishedAt ?? this.o.now());
-      } catch {
-        supplies = null; // no recorded levels (a press without samples): the job's other figures stand
-      }
-    }
+    const { pressId, startedAt } = job;
+    const supplies = pressId !== null && startedAt !== null && this.o.suppliesUsed ? this.o.suppliesUsed(pressId, startedAt, job.finishedAt ?? this.o.now()) : null;
     return { ...job, supplies };
   }
 

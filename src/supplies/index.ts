@@ -73,8 +73,11 @@ export interface Supplies extends FeatureModule {
   observeSnapshot(snapshot: PressSnapshot): TimeToEmpty;
   /** Which channels of a press will run out within their pre-alarm threshold, as of the last snapshot (for the alarm engine). */
   emptySoon(pressId: string): EmptySoon;
-  /** Ink and paper a press used over [from, to] (a job's time): level drops and logged quantities summed per unit of measure. */
-  usedBetween(pressId: string, from: number, to: number): SuppliesUsedBetween;
+  /**
+   * Ink and paper a press used over [from, to] (a job's time): level drops and logged quantities
+   * summed per unit of measure; null when this service records no levels.
+   */
+  usedBetween(pressId: string, from: number, to: number): SuppliesUsedBetween | null;
   /** Stops the reconciliation timer. */
   stop(): void;
 }
@@ -140,6 +143,7 @@ export function createSupplies(options: CreateSuppliesOptions): Supplies {
     observeSnapshot: (snapshot) => service.observeSnapshot(snapshot),
     emptySoon: (pressId) => timeToEmpty.emptySoon(pressId),
     usedBetween(pressId, from, to) {
+      if (!options.history) return null;
       const report = service.consumption(pressId, from, to);
       const logged = new Map<string, number>();
       let pileUsed = 0;
