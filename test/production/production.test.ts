@@ -143,6 +143,15 @@ describe('OEE from the rollups', () => {
     ]);
   });
 
+  it('a shift on the night DST begins is 7 hours long; a holiday has no planned time', () => {
+    const shifts = { timeZone: 'Europe/Berlin', workingDays: ['sat' as const, 'sun' as const], holidays: ['2026-03-29'], list: [{ name: 'night', start: '22:00', end: '06:00', breaks: [] }] };
+    floor = openFloor({ start: '2026-03-28T19:00:00Z', shifts });
+    floor.transition('2026-03-28T19:00:00Z', 'production');
+    floor.clock.advance(at('2026-03-30T08:00:00Z') - floor.clock.now());
+    const rows = floor.module.service.oee({ from: at('2026-03-28T00:00:00Z'), to: at('2026-03-31T00:00:00Z'), groupBy: 'shift' });
+    expect(rows.map((r) => [r.group.label, r.plannedMs / MIN])).toEqual([['night 2026-03-28', 420]]); // the 29th is a holiday
+  });
+
   it('a shift on the night DST ends is 9 hours long in local time (Europe/Berlin)', () => {
     const shifts = { timeZone: 'Europe/Berlin', workingDays: ['sat' as const], holidays: [], list: [{ name: 'night', start: '22:00', end: '06:00', breaks: [] }] };
     floor = openFloor({ start: '2026-10-24T19:00:00Z', shifts });
