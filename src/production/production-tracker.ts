@@ -43,6 +43,8 @@ interface PressTrack {
   state: RunState | null;
   since: number;
   event: { id: number; cause: DowntimeCause | null } | null;
+  /** The cause of a downtime stay whose event could not be stored (the database refused it). */
+  unstoredCause: DowntimeCause | null;
   job: Job | null;
   /** The running job has been credited with time up to here. */
   jobCreditedTo: number;
@@ -86,6 +88,7 @@ export class ProductionTracker {
         state: restored?.state ?? null,
         since: restored?.since ?? now,
         event: open ? { id: open.id, cause: open.cause } : null,
+        unstoredCause: null,
         job,
         jobCreditedTo: Math.max(job?.startedAt ?? now, restored?.since ?? now),
         lastCounters: null,
@@ -119,7 +122,8 @@ export class ProductionTracker {
         track.event = { id, cause };
         this.announceEvent(id);
       } catch (error) {
-        this.o.logger.error({ err: error, pressId: t.pressId }, 'could not store a downtime event; its time still goes to the rollups');
+        track.unstoredCause = cause ?? { ...UNCODED, source: 'plc' };
+        this.o.logger.error({ err: error, pressId: t.pressId }, 'could not store a downtime event; its time still goes to the rollups under the cause it began with');
       }
     }
   }
@@ -227,6 +231,9 @@ export class ProductionTracker {
     this.write('rollup state', () => this.o.rollups.addState(pressId, state, since, at));
     this.creditJob(track, at);
     if (track.job) this.saveJob(track.job);
+    const unstored = track.unstoredCause;
+    track.unstoredCause = null;
+    if (unstored) this.write('rollup cause', () => this.o.rollups.addCause(pressId, since, at, unstored, 1));
     const event = track.event;
     if (event) {
       track.event = null;
