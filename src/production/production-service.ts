@@ -95,6 +95,9 @@ export class ProductionService {
     if (job.state === 'done') throw new HttpError(409, 'job_done', `job ${job.jobId} is done; create it again to print more`);
     if (job.pressId !== null && job.pressId !== pressId) throw new HttpError(409, 'other_press', `job ${job.jobId} belongs to press ${job.pressId}`);
     if (job.state === 'running') return this.o.tracker.live(job);
+    if (job.pressId === null && this.o.jobs.byJobId(job.jobId).some((other) => other.pressId === pressId)) {
+      throw new HttpError(409, 'duplicate_job', `press ${pressId} already has a job ${job.jobId}; start that one (its id) instead`);
+    }
     const started = this.o.tracker.startJob(job, pressId, this.o.now());
     this.audit(by, 'job.start', job.id, { pressId });
     return started;

@@ -82,6 +82,10 @@ describe('jobs', () => {
     const first = floor.module.service.createJob({ jobId: 'A-1', pressId: 'p1', plannedGood: 100 }, operator);
     const again = floor.module.service.createJob({ jobId: 'A-1', pressId: 'p1', plannedGood: 999 }, operator);
     expect([first.created, again.created, again.job.id, again.job.plannedGood]).toEqual([true, false, first.job.id, 100]);
+    // the same number queued without a press cannot become a second A-1 on p1
+    const unassigned = floor.module.service.createJob({ jobId: 'A-1' }, operator);
+    expect(unassigned.created).toBe(true);
+    expect(() => floor.module.service.startJob(unassigned.job.id, 'p1', operator)).toThrow(/already has a job A-1/);
   });
 
   it('detects a job from a counter reset when nobody started one, and the next reset finishes it', () => {
