@@ -68,6 +68,8 @@ export interface PressSnapshot {
    * totals. Null when none was seen since the start.
    */
   counterGlitch?: { at: number; counter: 'total' | 'good' | 'waste'; from: number; to: number } | null;
+  /** When the PLC's total counter last fell back (a job change), as told from a 32-bit wrap; null when not seen since the start. */
+  counterResetAt?: number | null;
   /** The counters as the PLC shows them now (reset at job change). */
   jobCounters: { total: number | null; good: number | null; waste: number | null };
   ink: InkLevel[];

@@ -99,6 +99,7 @@ export class LivePress {
       speed: null,
       speedQuality: 'stale',
       counterGlitch: null,
+      counterResetAt: null,
       ratedSpeed: definition.ratedSpeed ?? profile.ratedSpeed,
       counters: { ...this.counters.counters },
       jobCounters: { total: null, good: null, waste: null },
@@ -196,6 +197,7 @@ export class LivePress {
       const result = advancePressCounters(this.counters, raws, { maxStep }, this.counterSuspects);
       // the PLC's job counters as shown, except a value refused as implausible (it would look like a job reset next)
       for (const kind of Object.keys(raws) as CounterKind[]) if (result.steps[kind] !== 'implausible') this.snap.jobCounters[kind] = raws[kind]!;
+      if (result.steps.total === 'reset') this.snap.counterResetAt = at;
       if (result.glitches.length > 0) {
         effects.counterGlitches = result.glitches;
         const last = result.glitches.at(-1)!;

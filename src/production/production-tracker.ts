@@ -49,7 +49,8 @@ interface PressTrack {
   /** The running job has been credited with time up to here. */
   jobCreditedTo: number;
   lastCounters: { total: number; good: number; waste: number } | null;
-  lastJobTotal: number | null;
+  /** The press's last counter reset seen (undefined before the first snapshot). */
+  lastResetAt: number | null | undefined;
   lastJobEmit: number;
 }
 
@@ -92,7 +93,7 @@ export class ProductionTracker {
         job,
         jobCreditedTo: Math.max(job?.startedAt ?? now, restored?.since ?? now),
         lastCounters: null,
-        lastJobTotal: null,
+        lastResetAt: undefined,
         lastJobEmit: 0,
       });
     }
@@ -132,9 +133,10 @@ export class ProductionTracker {
     const track = this.tracks.get(snapshot.id);
     if (!track) return;
     const at = snapshot.updatedAt;
-    const jobTotal = snapshot.jobCounters.total;
-    if (jobTotal !== null && track.lastJobTotal !== null && jobTotal < track.lastJobTotal) this.counterReset(track, at);
-    if (jobTotal !== null) track.lastJobTotal = jobTotal;
+    // a job change is the PLC's counter falling back (the presses tell it from a 32-bit wrap)
+    const resetAt = snapshot.counterResetAt ?? null;
+    if (track.lastResetAt !== undefined && resetAt !== null && resetAt !== track.lastResetAt) this.counterReset(track, resetAt);
+    track.lastResetAt = resetAt;
     const counters = snapshot.counters;
     const last = track.lastCounters;
     track.lastCounters = { ...counters };

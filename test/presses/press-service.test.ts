@@ -189,7 +189,9 @@ describe('PressService: counters', () => {
     const { counters } = setup();
     read('counters', { impressions: 2 ** 32 - 10, good: 500, waste: 20 });
     read('counters', { impressions: 5, good: 510, waste: 20 }, { afterMs: 1000 }); // wrap: 15 more
-    read('counters', { impressions: 3, good: 2, waste: 1 }, { afterMs: 1000 }); // job change: reset
+    expect(service.snapshot('p1')!.counterResetAt).toBeNull(); // a wrap is no job change
+    const reset = read('counters', { impressions: 3, good: 2, waste: 1 }, { afterMs: 1000 }); // job change: reset
+    expect(service.snapshot('p1')!.counterResetAt).toBe(reset.at);
     expect(service.snapshot('p1')).toMatchObject({ counters: { total: 18, good: 12, waste: 1 }, jobCounters: { total: 3, good: 2, waste: 1 } });
     expect(counters).toHaveLength(3);
     expect(counters.at(-1)).toMatchObject({ pressId: 'p1', counters: { total: 18, good: 12, waste: 1 }, lastRaw: { total: 3, good: 2, waste: 1 } });

@@ -36,8 +36,8 @@ export interface Floor {
   dir: string;
   /** The press moves to `to` at `iso` (the clock moves there). */
   transition(iso: string, to: RunState, extra?: Partial<TransitionFact>): void;
-  /** A snapshot with these counters (monotonic; `job` the PLC's job counter) at `iso`. */
-  counters(iso: string, counters: { total: number; good: number; waste: number; job?: number }): void;
+  /** A snapshot with these counters (monotonic) at `iso`; `reset`: the PLC's counter fell back (a job change) with this reading. */
+  counters(iso: string, counters: { total: number; good: number; waste: number; reset?: boolean }): void;
   restart(restored: { state: RunState; since: number } | undefined): void;
   close(): void;
 }
@@ -70,6 +70,7 @@ export function openFloor(options: { start: string; shifts?: ShiftsConfig; dir?:
   };
   let current = make(options.restored);
   const moveTo = (iso: string) => clock.advance(at(iso) - clock.now());
+  let counterResetAt: number | null = null;
   const floor: Floor = {
     clock,
     db,
@@ -85,7 +86,8 @@ export function openFloor(options: { start: string; shifts?: ShiftsConfig; dir?:
     },
     counters(iso, c) {
       moveTo(iso);
-      const snapshot = { id: 'p1', updatedAt: clock.now(), counters: { total: c.total, good: c.good, waste: c.waste }, jobCounters: { total: c.job ?? c.total, good: null, waste: null } };
+      if (c.reset) counterResetAt = clock.now();
+      const snapshot = { id: 'p1', updatedAt: clock.now(), counters: { total: c.total, good: c.good, waste: c.waste }, counterResetAt };
       port.emit('press:update', snapshot as unknown as PressSnapshot);
     },
     restart(restored) {

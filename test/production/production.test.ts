@@ -11,12 +11,12 @@ function morning(): Floor {
   floor = openFloor({ start: '2026-12-07T05:55:00Z' });
   const service = floor.module.service;
   const { job } = service.createJob({ jobId: '24-1187', name: 'Brochure', plannedGood: 5000 }, operator);
-  floor.counters('2026-12-07T05:58:00Z', { total: 1000, good: 900, waste: 100, job: 1000 });
+  floor.counters('2026-12-07T05:58:00Z', { total: 1000, good: 900, waste: 100 });
   floor.transition('2026-12-07T06:00:00Z', 'setup');
   service.startJob(job.id, 'p1', operator);
-  floor.counters('2026-12-07T06:20:00Z', { total: 1100, good: 900, waste: 200, job: 1100 });
+  floor.counters('2026-12-07T06:20:00Z', { total: 1100, good: 900, waste: 200 });
   floor.transition('2026-12-07T06:30:00Z', 'production');
-  floor.counters('2026-12-07T07:00:00Z', { total: 7100, good: 6700, waste: 400, job: 7100 });
+  floor.counters('2026-12-07T07:00:00Z', { total: 7100, good: 6700, waste: 400 });
   floor.transition('2026-12-07T07:00:00Z', 'stopped', { reason: 'operator' });
   floor.transition('2026-12-07T07:00:01.500Z', 'stopped', { reason: 'jam', detail: 'Paper jam at feeder', alarmCode: 'jam.feeder', revisesStop: true });
   floor.transition('2026-12-07T07:30:00Z', 'production');
@@ -90,10 +90,10 @@ describe('jobs', () => {
 
   it('detects a job from a counter reset when nobody started one, and the next reset finishes it', () => {
     floor = openFloor({ start: '2026-12-07T13:55:00Z' });
-    floor.counters('2026-12-07T14:00:00Z', { total: 500, good: 480, waste: 20, job: 5000 });
-    floor.counters('2026-12-07T14:02:00Z', { total: 510, good: 488, waste: 22, job: 10 });
-    floor.counters('2026-12-07T14:30:00Z', { total: 2510, good: 2400, waste: 110, job: 2010 });
-    floor.counters('2026-12-07T15:10:00Z', { total: 2515, good: 2403, waste: 112, job: 5 });
+    floor.counters('2026-12-07T14:00:00Z', { total: 500, good: 480, waste: 20 });
+    floor.counters('2026-12-07T14:02:00Z', { total: 510, good: 488, waste: 22, reset: true });
+    floor.counters('2026-12-07T14:30:00Z', { total: 2510, good: 2400, waste: 110 });
+    floor.counters('2026-12-07T15:10:00Z', { total: 2515, good: 2403, waste: 112, reset: true });
     const jobs = floor.module.service.listJobs({ pressId: 'p1' });
     expect(jobs.map((j) => [j.name, j.source, j.state, j.good])).toEqual([
       ['Job at 15:10, press 1', 'detected', 'running', 3],
