@@ -99,6 +99,7 @@ export function createProductionModule(options: ProductionModuleOptions): Produc
     onDowntimeCoded: (event) => events.emit('downtime:updated', event),
     onJobChanged: (job) => events.emit('job:updated', job),
     suppliesUsed: options.suppliesUsed,
+    timeZone: calendar.timeZone,
   });
   return {
     name: 'production',

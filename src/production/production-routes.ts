@@ -47,9 +47,11 @@ export function productionRoutes(options: ProductionRoutesOptions): Router {
   const { service, now, readGuard: read } = options;
   const router = Router();
   const operator = requireRole('operator');
-  const range = (q: { from?: number | undefined; to?: number | undefined }, defaultDays: number) => {
+  /** The range asked for; without `from`, reports start at the local midnight `defaultDays` ago (whole shifts and days). */
+  const range = (q: { from?: number | undefined; to?: number | undefined }, defaultDays: number, alignToDays = false) => {
     const to = q.to ?? now();
-    return orderedRange({ from: q.from ?? to - defaultDays * DAY, to });
+    const from = q.from ?? (alignToDays ? service.startOfDay(to - defaultDays * DAY) : to - defaultDays * DAY);
+    return orderedRange({ from, to });
   };
   const who = (req: Request, res: Response) => {
     const user = currentUser(res)!;
@@ -95,14 +97,14 @@ export function productionRoutes(options: ProductionRoutesOptions): Router {
 
   const oeeReport = (req: Request, res: Response) => {
     const q = parseQuery(oeeQuery, req);
-    const rows = service.oee({ ...range(q, 7), pressId: q.pressId, groupBy: q.groupBy });
+    const rows = service.oee({ ...range(q, 7, true), pressId: q.pressId, groupBy: q.groupBy });
     if (!req.path.endsWith('.csv')) return void res.json({ rows });
     sendCsv(res, `oee-${q.groupBy}`, now(), ['pressId', 'group', 'label', 'from', 'to', 'plannedMinutes', 'runMinutes', 'downtimeMinutes', 'availability', 'performance', 'quality', 'oee', 'total', 'good', 'waste'],
       rows.map((r) => [r.pressId, r.group.kind, r.group.label, iso(r.group.from), iso(r.group.to), minutes(r.plannedMs), minutes(r.runMs), minutes(r.downtimeMs), ratio(r.availability), ratio(r.performance), ratio(r.quality), ratio(r.oee), r.total, r.good, r.waste]));
   };
   const downtimeReport = (req: Request, res: Response) => {
     const q = parseQuery(reportQuery, req);
-    const causes = service.downtimeByCause({ ...range(q, 7), pressId: q.pressId });
+    const causes = service.downtimeByCause({ ...range(q, 7, true), pressId: q.pressId });
     if (!req.path.endsWith('.csv')) return void res.json({ causes });
     sendCsv(res, 'downtime-causes', now(), ['code', 'label', 'category', 'count', 'minutes'], causes.map((c) => [c.code, c.label, c.category, c.count, minutes(c.durationMs)]));
   };

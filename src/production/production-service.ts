@@ -14,6 +14,7 @@ import type { DowntimeReason } from './production-config.js';
 import type { ProductionTracker } from './production-tracker.js';
 import type { RollupRepository } from './rollup-repository.js';
 import type { StoreDatabase } from '../store/database.js';
+import { dayStart, localDay } from '../lib/zoned-time.js';
 
 /** Ink and paper used over a job's time on its press: level drops and logged replacements. */
 export interface SuppliesUsed {
@@ -44,6 +45,8 @@ export interface ProductionServiceOptions {
   onDowntimeCoded(event: DowntimeEvent): void;
   onJobChanged(job: Job): void;
   suppliesUsed?: SuppliesUsedPort | undefined;
+  /** The shift calendar's zone. */
+  timeZone: string;
 }
 
 export class ProductionService {
@@ -159,6 +162,11 @@ export class ProductionService {
 
   downtimeByCause(query: { from: number; to: number; pressId?: string | undefined }) {
     return this.o.reports.downtime(defined(query));
+  }
+
+  /** Local midnight (shift calendar's zone) of the day holding `t`. */
+  startOfDay(t: number): number {
+    return dayStart(localDay(t, this.o.timeZone), this.o.timeZone);
   }
 
   private job(ref: number | string): Job {
