@@ -53,6 +53,16 @@ describe('downtime events', () => {
     expect(module.service.listDowntime({ from: 0, to: at('2026-12-08T00:00:00Z'), uncoded: false })[0]!.cause).toMatchObject({ code: 'breakdown', source: 'operator' });
   });
 
+  it('a stay whose event could not be stored still reaches the downtime Pareto under the cause it began with', () => {
+    floor = openFloor({ start: '2026-12-07T06:55:00Z' });
+    floor.transition('2026-12-07T07:00:00Z', 'production');
+    floor.db.connection.exec('ALTER TABLE downtime_events RENAME TO downtime_events_away'); // every insert fails now
+    floor.transition('2026-12-07T07:10:00Z', 'stopped', { reason: 'jam', alarmCode: 'jam.feeder', detail: 'Paper jam at feeder' });
+    floor.transition('2026-12-07T07:25:00Z', 'production');
+    const causes = floor.module.service.downtimeByCause({ from: at('2026-12-07T00:00:00Z'), to: at('2026-12-08T00:00:00Z') });
+    expect(causes.map((c) => [c.code, c.durationMs / MIN, c.count])).toEqual([['jam.feeder', 15, 1]]);
+  });
+
   it('a stop continues across a restart of the service: one event, from the stop to the end', () => {
     floor = openFloor({ start: '2026-12-07T06:55:00Z' });
     floor.transition('2026-12-07T07:00:00Z', 'stopped', { reason: 'jam' });
