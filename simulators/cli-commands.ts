@@ -3,6 +3,7 @@
  * to print, or throws a CommandError with what was expected; it never touches stdin/stdout
  * itself, so tests can drive it.
  */
+import { stopReasons, type StopReason } from '../src/model/vocabulary.js';
 import { FAULT_NAMES, type Faults } from './faults.js';
 import type { SimulatedPress } from './simulated-press.js';
 import type { Simulation } from './simulation.js';
@@ -13,7 +14,8 @@ export class CommandError extends Error {
 
 export const COMMAND_HELP = `Commands (UNIT is a unit id):
   status [UNIT]                     state, speed, counters, levels and alarms
-  jam UNIT [CODE]                   a paper jam (random jam alarm unless CODE, e.g. jam.feeder)
+  jam UNIT [CODE] [LAGMS]           a paper jam (random jam alarm unless CODE, e.g. jam.feeder); with LAGMS
+                                    the press stops at once with the fault code and the jam bit follows
   clear UNIT                        clear the jams
   door UNIT open|close              guard door
   estop UNIT [release]              press (or release) the emergency stop
@@ -21,7 +23,9 @@ export const COMMAND_HELP = `Commands (UNIT is a unit id):
   refill UNIT ink N [LEVEL]         refill printing unit N (to LEVEL %, default 100)
   refill UNIT paper [LEVEL]         new paper pile
   refill UNIT level NAME [LEVEL]    other levels (fountain solution)
-  stop UNIT | start UNIT            operator stop / start (start from idle begins the next job)
+  stop UNIT [REASON|none] | start UNIT  operator stop (the state code showing REASON, or a plain stop) / start
+  job UNIT [GOODSHEETS]             begin the next job now (counters reset), of GOODSHEETS good sheets
+  glitch UNIT [MS]                  the total counter reads 4294967290 for MS of press time (default 1500)
   finish UNIT                       end the job now: wash-up, then idle
   counters UNIT TOTAL [GOOD WASTE]  set counters (e.g. 4294967000 to watch them wrap)
   fault UNIT|all NAME VALUE|on|off  faults: ${FAULT_NAMES.join(', ')} (on = 1, off = 0)
@@ -104,8 +108,10 @@ export function runCommand(sim: Simulation, line: string): string {
     case 'jam': {
       const press = unitOf(sim, args[0]);
       let code = '';
-      act(() => (code = press.injectJam(args[1])), '');
-      return `unit ${press.unitId}: jam ${code}`;
+      const lagMs = args[2] === undefined ? undefined : Number(args[2]);
+      if (lagMs !== undefined && !(lagMs >= 0)) throw new CommandError('jam UNIT [CODE] [LAGMS] (LAGMS a number of ms >= 0)');
+      act(() => (code = press.injectJam(args[1], lagMs === undefined ? {} : { lagMs })), '');
+      return `unit ${press.unitId}: jam ${code}${lagMs ? `, its bit ${lagMs} ms after the stop` : ''}`;
     }
     case 'clear':
       return act(() => unitOf(sim, args[0]).clearJam(), `unit ${args[0]}: jams cleared`);
@@ -136,8 +142,21 @@ export function runCommand(sim: Simulation, line: string): string {
       if (what === 'level' && a) return act(() => press.refillLevel(a, level(b)), `unit ${press.unitId}: ${a} refilled to ${level(b)}%`);
       throw new CommandError('refill UNIT ink N [LEVEL] | refill UNIT paper [LEVEL] | refill UNIT level NAME [LEVEL]');
     }
-    case 'stop':
-      return act(() => unitOf(sim, args[0]).stop(), `unit ${args[0]}: stopped by the operator`);
+    case 'stop': {
+      const reason = args[1];
+      if (reason !== undefined && reason !== 'none' && !(stopReasons as readonly string[]).includes(reason)) throw new CommandError(`stop UNIT [${stopReasons.join('|')}|none]`);
+      return act(() => unitOf(sim, args[0]).stop(reason as StopReason | 'none' | undefined), `unit ${args[0]}: stopped by the operator${reason ? ` (state code: ${reason})` : ''}`);
+    }
+    case 'job': {
+      const goodSheets = args[1] === undefined ? undefined : Number(args[1]);
+      if (goodSheets !== undefined && !(Number.isInteger(goodSheets) && goodSheets > 0)) throw new CommandError('job UNIT [GOODSHEETS] (a whole number > 0)');
+      return act(() => unitOf(sim, args[0]).newJob(goodSheets), `unit ${args[0]}: next job${goodSheets ? ` of ${goodSheets} good sheets` : ''}, counters reset`);
+    }
+    case 'glitch': {
+      const durationMs = args[1] === undefined ? undefined : Number(args[1]);
+      if (durationMs !== undefined && !(durationMs >= 0)) throw new CommandError('glitch UNIT [MS]');
+      return act(() => unitOf(sim, args[0]).counterGlitch(durationMs === undefined ? {} : { durationMs }), `unit ${args[0]}: total counter misread`);
+    }
     case 'start':
       return act(() => unitOf(sim, args[0]).start(), `unit ${args[0]}: started`);
     case 'finish':

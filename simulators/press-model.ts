@@ -57,6 +57,15 @@ export class PressModel {
   private productionRunMs = 0;
   private nextJamAt = Infinity;
   private readonly counters: Record<CounterKind, number>;
+  /**
+   * The reason the PLC's state code shows for the stop in progress, when it differs from the
+   * causes (a generic `fault`, or 'none'): held until the press runs again.
+   */
+  private stopCodeReason: StopReason | 'none' | undefined;
+  /** A jam whose alarm bit comes after the stop code (separate reads in a real PLC). */
+  private pendingJam: { code: string; at: number } | undefined;
+  /** A misread total counter (wrong word order, a torn read) until `until`. */
+  private glitch: { value: number; until: number } | undefined;
 
   constructor(options: PressModelOptions) {
     this.options = resolveOptions(options);
@@ -97,6 +106,12 @@ export class PressModel {
     return this.stops.reason;
   }
 
+  /** The reason in the PLC's state code: the stop's own code reason when one was given, else the causes' (undefined: a plain stop). */
+  get plcStopReason(): StopReason | undefined {
+    if (this.stops.reason !== undefined && this.stopCodeReason !== undefined) return this.stopCodeReason === 'none' ? undefined : this.stopCodeReason;
+    return this.stops.reason;
+  }
+
   /** Whether an active alarm holds the press for `reason`. */
   stopReasonActive(reason: StopReason): boolean {
     return this.stops.reasonActive(reason);
@@ -107,6 +122,7 @@ export class PressModel {
   }
 
   counter(kind: CounterKind): number {
+    if (kind === 'total' && this.glitch && this.time < this.glitch.until) return this.glitch.value;
     return this.counters[kind];
   }
 
@@ -157,11 +173,32 @@ export class PressModel {
 
   // ── commands (operator, assistant, CLI, register writes) ──────────────────────────────
 
-  /** A jam (a random jam alarm of the profile unless `code` is given); returns the alarm code. */
-  injectJam(code?: string): string {
+  /**
+   * A jam (a random jam alarm of the profile unless `code` is given); returns the alarm code.
+   * With `lagMs`, the press stops at once with the generic state code `stopCode` (default
+   * `fault`) and the jam's alarm bit follows `lagMs` later, as two separate PLC reads do.
+   */
+  injectJam(code?: string, options: { lagMs?: number; stopCode?: StopReason | 'none' } = {}): string {
     const chosen = this.chooseJam(code);
-    this.setAlarm(chosen, true);
+    if (options.lagMs !== undefined && options.lagMs > 0) {
+      this.pendingJam = { code: chosen, at: this.time + options.lagMs };
+      this.stop(options.stopCode ?? 'fault');
+    } else this.setAlarm(chosen, true);
     return chosen;
+  }
+
+  /** Ends the job in progress and begins the next (counters reset), of `goodSheets` good sheets if given. */
+  newJob(goodSheets?: number): void {
+    this.stops.operatorStop = false;
+    this.stopCodeReason = undefined;
+    this.beginJob();
+    if (goodSheets !== undefined) this.jobGoodSheets = goodSheets;
+  }
+
+  /** The total counter reads `value` (default 4,294,967,290: a wrong word order) for `durationMs` of press time. */
+  counterGlitch(options: { value?: number; durationMs?: number } = {}): void {
+    this.glitch = { value: u32(options.value ?? 4_294_967_290), until: this.time + (options.durationMs ?? 1500) };
+    this.changes++;
   }
 
   /**
@@ -203,9 +240,12 @@ export class PressModel {
     this.changeCauses(() => this.stops.setAlarm(code, active));
   }
 
-  /** Operator stop. */
-  stop(): void {
-    this.changeCauses(() => (this.stops.operatorStop = true));
+  /** Operator stop; `codeReason` is the reason the PLC's state code shows for it ('none': a plain stop code). */
+  stop(codeReason?: StopReason | 'none'): void {
+    this.changeCauses(() => {
+      this.stops.operatorStop = true;
+      this.stopCodeReason = codeReason;
+    });
   }
 
   /** Operator start: clears an operator stop; from idle, starts the next job. */
@@ -251,6 +291,16 @@ export class PressModel {
   private step(dt: number): void {
     this.time += dt;
     this.assistant?.tick(this.time);
+    const jam = this.pendingJam;
+    if (jam && this.time >= jam.at) {
+      this.pendingJam = undefined;
+      // the jam holds the press now; the state code keeps the generic reason it stopped with
+      this.changeCauses(() => {
+        this.stops.setAlarm(jam.code, true);
+        this.stops.operatorStop = false;
+      });
+    }
+    if (this.stops.reason === undefined) this.stopCodeReason = undefined;
     if (this.stops.reason !== undefined) {
       this.speed = 0;
       return;

@@ -128,7 +128,7 @@ export class PressRegisters {
     const model = this.model;
     switch (signal.role) {
       case 'runState':
-        return this.stateCode(model.runState, model.stopReason);
+        return this.stateCode(model.runState, model.plcStopReason);
       case 'speed':
         return model.currentSpeed;
       case 'counter':

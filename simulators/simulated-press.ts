@@ -3,7 +3,7 @@
  * does to it (jams, doors, e-stops, refills, faults). The model stays reachable for
  * anything finer.
  */
-import type { CounterKind } from '../src/model/profile-schema.js';
+import type { CounterKind, StopReason } from '../src/model/profile-schema.js';
 import { FaultSwitch, type Faults } from './faults.js';
 import type { PressModel, PressModelState } from './press-model.js';
 import type { PressRegisters } from './press-registers.js';
@@ -27,8 +27,16 @@ export class SimulatedPress implements ServedUnit {
   }
 
   /** A jam (random jam alarm of the profile unless `code` is given); returns the alarm code. */
-  injectJam(code?: string): string {
-    return this.model.injectJam(code);
+  injectJam(code?: string, options?: { lagMs?: number; stopCode?: StopReason | 'none' }): string {
+    return this.model.injectJam(code, options);
+  }
+
+  newJob(goodSheets?: number): void {
+    this.model.newJob(goodSheets);
+  }
+
+  counterGlitch(options?: { value?: number; durationMs?: number }): void {
+    this.model.counterGlitch(options);
   }
 
   clearJam(): void {
@@ -67,8 +75,8 @@ export class SimulatedPress implements ServedUnit {
     this.model.refillLevel(name, level);
   }
 
-  stop(): void {
-    this.model.stop();
+  stop(codeReason?: StopReason | 'none'): void {
+    this.model.stop(codeReason);
   }
 
   start(): void {

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { Simulation } from '../simulators/simulation.js';
 import { createAlarmsModule } from './alarms/index.js';
 import type { ResolvedConfig } from './config/load.js';
-import { preAlarmMinutesFromConfig, renotifyMsFromConfig, suppliesSettingsFromConfig, timeScaleFromConfig } from './config/settings-from-config.js';
+import { preAlarmMinutesFromConfig, renotifyMsFromConfig, shiftCalendarFromConfig, suppliesSettingsFromConfig, timeScaleFromConfig } from './config/settings-from-config.js';
 import type { FeatureModule } from './http/feature-module.js';
 import { createHealthModule } from './health/index.js';
 import { requireReader } from './http/auth-guard.js';
@@ -23,6 +23,7 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { installRoot } from './lib/install-root.js';
 import { createNotifications } from './notifications/index.js';
 import { createPressesModule } from './presses/index.js';
+import { createProductionModule } from './production/index.js';
 import { createRealtimeServer } from './realtime/realtime-server.js';
 import { createRecordingModule } from './recording/index.js';
 import { createSimulationModule } from './simulation/index.js';
@@ -75,7 +76,10 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     logger,
     readGuard,
     transitionsDays: config.retention.transitionsDays,
+    stopSettleMs: Math.round(config.downtime.settleSeconds * 1000),
   });
+  const shifts = shiftCalendarFromConfig(config);
+  if (shifts.deprecated) log('config').warn('supplies.shifts is read as the shift calendar; move it to the top-level `shifts:` (docs/production.md), where it also takes breaks, working days, holidays and a time zone');
   const recording = createRecordingModule({
     db,
     presses: presses.readModel,
@@ -94,7 +98,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     clock,
     history: levelHistoryFromSamples(recording.samples),
     anonymousRead: config.access.anonymousRead,
-    settings: suppliesSettingsFromConfig(config.supplies),
+    settings: suppliesSettingsFromConfig(config.supplies, shifts.calendar),
     preAlarmMinutesFor: preAlarmMinutesFromConfig(config),
     timeScaleFor: timeScaleFromConfig(config),
   });
@@ -110,11 +114,29 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     logger: log('alarms'),
     readGuard,
   });
+  const production = createProductionModule({
+    db,
+    deferred,
+    audit: users.audit,
+    presses: config.presses.map((p) => ({ id: p.id, name: p.name })),
+    ratedSpeedOf: (id) => presses.readModel.get(id)?.ratedSpeed ?? 10_000,
+    restoreState: (pressId) => {
+      const last = presses.transitions.latest(pressId);
+      return last ? { state: last.state, since: last.at } : undefined;
+    },
+    shifts: shifts.calendar,
+    downtime: config.downtime,
+    suppliesUsed: (pressId, from, to) => supplies.usedBetween(pressId, from, to),
+    clock,
+    logger: log('production'),
+    readGuard,
+  });
   const notifications = createNotifications({ db, webhooks: config.notifications.webhooks, logger: log('notifications'), clock, pressInfo: (id) => presses.readModel.get(id) });
 
   // The live path: each snapshot leaves the presses once, annotated with its time to empty.
   presses.addAnnotator(supplies.annotator);
   alarms.observe(presses);
+  production.observe(presses);
   presses.on('press:update', (snapshot) => recording.record(snapshot));
   notifications.attach(alarms.service);
 
@@ -132,7 +154,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   });
 
   // Started in this order, stopped in reverse: the presses poll last, once everything observes them.
-  const modules: FeatureModule[] = [health, users, simulation, recording, supplies, alarms, notifications, presses];
+  const modules: FeatureModule[] = [health, users, simulation, recording, supplies, alarms, production, notifications, presses];
   const httpServer = createServer(
     createHttpApp({
       logger: log('http'),
@@ -161,6 +183,8 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   alarms.service.on('alarm', (event) => realtime.alarmEvent(`alarm:${event.type}`, event.alarm));
   supplies.events.on('supply:logged', (entry) => realtime.emit('supply:logged', entry));
   supplies.events.on('supplies:pre-alarm', (preAlarm) => realtime.emit('supplies:pre-alarm', preAlarm));
+  production.events.on('job:updated', (job) => realtime.emit('job:updated', job));
+  production.events.on('downtime:updated', (event) => realtime.emit('downtime:updated', event));
 
   let port = 0;
   return {

@@ -69,6 +69,8 @@ export interface AlarmDefaults {
 }
 
 export const COMM_LOST_CODE = 'comm.lost';
+/** A counter step refused as implausible (faster than 2× rated speed): raised and cleared at once, listed until acknowledged. */
+export const COUNTER_IMPLAUSIBLE_CODE = 'counter.implausible';
 export const COMM_LOST_ON_DELAY_MS = 2000;
 export const PAPER_LOW_CODE = 'paper.low';
 export const INK_LOW_PREFIX = 'ink.low.';
@@ -150,6 +152,9 @@ export function resolveAlarmSpec(config: PressAlarmConfig, code: string): AlarmS
   const delays = { onDelayMs: override.onDelayMs ?? defaultOnDelay, offDelayMs: override.offDelayMs ?? 0 };
   if (code === COMM_LOST_CODE) {
     return { code, label: 'Communication lost', priority: override.priority ?? 'high', stopReason: null, suppressIn: [], ...delays };
+  }
+  if (code === COUNTER_IMPLAUSIBLE_CODE) {
+    return { code, label: 'Implausible counter jump (not counted)', priority: override.priority ?? 'low', stopReason: null, suppressIn: [], onDelayMs: 0, offDelayMs: 0 };
   }
   if (code === PAPER_LOW_CODE && config.paper) {
     return { code, label: 'Paper low', priority: 'medium', stopReason: null, suppressIn: [], ...delays };

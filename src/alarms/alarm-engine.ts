@@ -15,7 +15,7 @@ import type { AlarmPriority, AlarmView } from '../model/alarm-view.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { RunState, StopReason } from '../model/press-snapshot.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
-import { COMM_LOST_CODE, inkEmptySoonCode, inkLowCode, PAPER_EMPTY_SOON_CODE, PAPER_LOW_CODE, resolveAlarmSpec, type AlarmSpec, type LevelThresholds, type PressAlarmConfig } from './alarm-config.js';
+import { COMM_LOST_CODE, COUNTER_IMPLAUSIBLE_CODE, inkEmptySoonCode, inkLowCode, PAPER_EMPTY_SOON_CODE, PAPER_LOW_CODE, resolveAlarmSpec, type AlarmSpec, type LevelThresholds, type PressAlarmConfig } from './alarm-config.js';
 import { priorityRank, stopReasons } from '../model/vocabulary.js';
 import type { Condition, Occurrence } from './alarm-condition.js';
 import { AlarmLifecycle } from './alarm-lifecycle.js';
@@ -123,6 +123,13 @@ export class AlarmEngine {
 
   updateComm(pressId: string, at: number, online: boolean): void {
     this.setPresent(pressId, this.press(pressId), COMM_LOST_CODE, at, !online);
+  }
+
+  /** A counter jump refused as implausible: an alarm raised and cleared at once, in the journal and listed until acknowledged. */
+  counterImplausible(pressId: string, at: number): void {
+    const press = this.press(pressId);
+    this.setPresent(pressId, press, COUNTER_IMPLAUSIBLE_CODE, at, true);
+    this.setPresent(pressId, press, COUNTER_IMPLAUSIBLE_CODE, at, false);
   }
 
   /** Run state changes switch suppression by design (`suppressIn`) on and off. */

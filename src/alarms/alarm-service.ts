@@ -111,6 +111,10 @@ export class AlarmService {
     this.inBatch(false, () => this.engine.updateComm(pressId, at, online));
   }
 
+  counterImplausible(pressId: string, at: number): void {
+    this.inBatch(false, () => this.engine.counterImplausible(pressId, at));
+  }
+
   updateRunState(pressId: string, at: number, state: RunState): void {
     this.inBatch(false, () => this.engine.updateRunState(pressId, at, state));
   }

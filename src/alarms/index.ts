@@ -31,6 +31,7 @@ export interface PressEventsPort {
   on(event: 'press:update', listener: (snapshot: PressSnapshot) => void): () => void;
   on(event: 'alarm-bits', listener: (event: { pressId: string; at: number; bits: Record<string, boolean> }) => void): () => void;
   on(event: 'state:transition', listener: (transition: { pressId: string; at: number; to: RunState }) => void): () => void;
+  on(event: 'counter:implausible', listener: (event: { pressId: string; at: number }) => void): () => void;
   onHealth(listener: (health: { pressId: string; online: boolean }) => void): () => void;
   setActiveAlarms(pressId: string, count: number): void;
 }
@@ -95,6 +96,7 @@ export function createAlarmsModule(options: AlarmsModuleOptions): AlarmsModule {
         ),
         presses.on('alarm-bits', (event) => service.updateBits(event.pressId, event.at, event.bits)),
         presses.on('state:transition', (t) => service.updateRunState(t.pressId, t.at, t.to)),
+        presses.on('counter:implausible', (event) => service.counterImplausible(event.pressId, event.at)),
         presses.onHealth((h) => service.updateComm(h.pressId, now(), h.online)),
         service.on('alarm', (event) => presses.setActiveAlarms(event.alarm.pressId, service.activeCount(event.alarm.pressId))),
       ];

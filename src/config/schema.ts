@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { busConfigSchema, pressConfigSchema } from '../model/plant.js';
 import { notificationsConfigSchema, unknownWebhookPresses } from '../notifications/webhook-config.js';
 import { alarmsConfigSchema, suppliesConfigSchema } from './settings-schema.js';
+import { downtimeConfigSchema, shiftsConfigSchema } from '../production/production-config.js';
 
 export { busConfigSchema, pressConfigSchema, simulationSchema, type BusConfig, type PressConfig } from '../model/plant.js';
 
@@ -47,6 +48,10 @@ export const configSchema = z
     notifications: notificationsConfigSchema.default({ webhooks: [] }),
     alarms: alarmsConfigSchema.default(alarmsConfigSchema.parse({})),
     supplies: suppliesConfigSchema.default(suppliesConfigSchema.parse({})),
+    /** The shift calendar (docs/production.md): shifts, planned breaks, working days, holidays, time zone. */
+    shifts: shiftsConfigSchema.optional(),
+    /** Downtime causes (docs/downtime.md): the settle window of stop alarms and the reason catalogue. */
+    downtime: downtimeConfigSchema.default(downtimeConfigSchema.parse({})),
     buses: z.array(busConfigSchema).min(1),
     presses: z.array(pressConfigSchema).min(1),
   })
@@ -69,6 +74,9 @@ export const configSchema = z
       if (other) ctx.addIssue({ code: 'custom', path: ['presses', i, 'unitId'], message: `unit id ${press.unitId} on bus "${press.bus}" is already used by press "${other}"` });
       slots.set(slot, press.id);
     });
+    if (config.shifts !== undefined && config.supplies.shifts !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['supplies', 'shifts'], message: 'the shift calendar moved to the top-level `shifts:`; remove supplies.shifts (both are given)' });
+    }
     for (const issue of unknownWebhookPresses(config.notifications, pressIds)) {
       ctx.addIssue({ code: 'custom', path: ['notifications', ...issue.path], message: issue.message });
     }

@@ -6,6 +6,8 @@ import type { AlarmPriority } from '../model/alarm-view.js';
 import type { AlarmsConfig, SuppliesConfig } from './settings-schema.js';
 import type { BusConfig, PressConfig } from './schema.js';
 import type { SuppliesSettings } from '../supplies/index.js';
+import { defaultShifts } from '../supplies/shifts.js';
+import { defaultShiftsConfig, shiftsConfigSchema, type ShiftsConfig } from '../production/production-config.js';
 
 /** `AlarmEngineOptions.renotifyMs`: priorities with 0 minutes are left out (never re-announced). */
 export function renotifyMsFromConfig(alarms: AlarmsConfig): Partial<Record<AlarmPriority, number>> {
@@ -33,13 +35,23 @@ export function timeScaleFromConfig(config: { buses: readonly Pick<BusConfig, 'i
   return (pressId) => byPress.get(pressId) ?? 1;
 }
 
-/** `createSupplies({ settings })`. */
-export function suppliesSettingsFromConfig(supplies: SuppliesConfig): Partial<SuppliesSettings> {
+/**
+ * The shift calendar: the top-level `shifts:`, else the old `supplies.shifts` (worked every
+ * day; `deprecated` says so, for a warning at start), else the built-in three shifts.
+ */
+export function shiftCalendarFromConfig(config: { shifts?: ShiftsConfig | undefined; supplies: SuppliesConfig }): { calendar: ShiftsConfig; deprecated: boolean } {
+  if (config.shifts) return { calendar: config.shifts, deprecated: false };
+  if (config.supplies.shifts) return { calendar: shiftsConfigSchema.parse(config.supplies.shifts.map((s) => ({ ...s, breaks: [] }))), deprecated: true };
+  return { calendar: defaultShiftsConfig, deprecated: false };
+}
+
+/** `createSupplies({ settings })`; its per-shift paper figures follow the shift calendar when one is given. */
+export function suppliesSettingsFromConfig(supplies: SuppliesConfig, calendar?: ShiftsConfig): Partial<SuppliesSettings> {
   return {
     reconciliation: { windowMs: Math.round(supplies.reconciliationWindowMinutes * 60_000) },
     timeToEmpty: { preAlarmMinutes: supplies.preAlarm.minutes },
     lowLevelPercent: { ...supplies.lowLevelPercent },
-    shifts: supplies.shifts.map((shift) => ({ ...shift })),
+    shifts: (calendar?.list ?? supplies.shifts ?? defaultShifts).map((shift) => ({ name: shift.name, start: shift.start, end: shift.end })),
     suggestionMaxAgeMs: Math.round(supplies.suggestionMaxAgeHours * 3_600_000),
   };
 }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { preAlarmMinutes } from '../model/plant.js';
 import { prioritySchema } from '../model/profile-schema.js';
-import { defaultShifts, shiftSchema } from '../supplies/shifts.js';
+import { shiftSchema } from '../supplies/shifts.js';
 
 /** Minutes between re-announcements; 0 = never. At most a day. */
 const renotifyMinutes = z.number().min(0).max(24 * 60);
@@ -39,8 +39,11 @@ export const suppliesConfigSchema = z.strictObject({
   lowLevelPercent: z.strictObject({ ink: percent.default(15), paper: percent.default(15) }).default({ ink: 15, paper: 15 }),
   /** Unlogged refills older than this are no longer offered. */
   suggestionMaxAgeHours: z.number().positive().max(31 * 24).default(12),
-  /** Shifts for the per-shift paper figures, in the server's local time (TZ). */
-  shifts: z.array(shiftSchema).min(1).max(12).default(defaultShifts),
+  /**
+   * Deprecated: the shift calendar is the top-level `shifts:` now. Still read (as shifts worked
+   * every day, in the server's zone) when the top-level one is left out, with a warning.
+   */
+  shifts: z.array(shiftSchema).min(1).max(12).optional(),
   /**
    * Time-to-empty pre-alarm (`ink.empty-soon.<unit>`, `paper.empty-soon`): a channel that will
    * run out within `minutes` (0 = off; per press and kind: `presses[].levelAlarms.<kind>.preAlarmMinutes`),

@@ -58,9 +58,18 @@ export interface PressSnapshot {
   stateSince: number;
   /** Sheets per hour, or null when unknown. */
   speed: number | null;
+  /** `bad` for a negative speed (a misread), `stale` before the first read. */
+  speedQuality?: Quality;
   ratedSpeed: number;
   /** Monotonic counters: they survive the PLC's 32-bit wrap and job resets. */
   counters: { total: number; good: number; waste: number };
+  /**
+   * The last counter step refused as implausible (faster than 2× rated speed): not added to the
+   * totals. Null when none was seen since the start.
+   */
+  counterGlitch?: { at: number; counter: 'total' | 'good' | 'waste'; from: number; to: number } | null;
+  /** When the PLC's total counter last fell back (a job change), as told from a 32-bit wrap; null when not seen since the start. */
+  counterResetAt?: number | null;
   /** The counters as the PLC shows them now (reset at job change). */
   jobCounters: { total: number | null; good: number | null; waste: number | null };
   ink: InkLevel[];

@@ -15,6 +15,12 @@ export type RunState = (typeof runStates)[number];
 export const stopReasons = ['jam', 'door-open', 'e-stop', 'operator', 'fault', 'other'] as const;
 export type StopReason = (typeof stopReasons)[number];
 
+/**
+ * Stop reasons that say little by themselves: a specific stop alarm (a jam, a door) active at
+ * the stop or raised within the settle window after it names the cause instead (docs/downtime.md).
+ */
+export const genericStopReasons = ['operator', 'fault', 'other'] as const satisfies readonly StopReason[];
+
 /** Alarm priorities (ISA-18.2), most urgent first. */
 export const alarmPriorities = ['critical', 'high', 'medium', 'low'] as const;
 export type AlarmPriority = (typeof alarmPriorities)[number];
@@ -47,3 +53,27 @@ export type Quality = (typeof qualities)[number];
 /** How a press is linked: Modbus TCP, RTU on a serial line, RTU framed over TCP (a serial device server). */
 export const linkKinds = ['tcp', 'rtu', 'rtu-over-tcp'] as const;
 export type LinkKind = (typeof linkKinds)[number];
+
+/** Run states that are not production: each period in one is a downtime event (docs/downtime.md). */
+export const downtimeStates = ['setup', 'idle', 'stopped', 'cleanup', 'offline'] as const satisfies readonly RunState[];
+export type DowntimeState = (typeof downtimeStates)[number];
+
+/** Planned downtime (make-ready, breaks) is taken out of the planned production time; unplanned is a loss. */
+export const downtimeCategories = ['planned', 'unplanned'] as const;
+export type DowntimeCategory = (typeof downtimeCategories)[number];
+
+/** Who named a downtime cause: the PLC's state code, a stop alarm, or an operator (who wins over both). */
+export const downtimeCauseSources = ['plc', 'alarm', 'operator'] as const;
+export type DowntimeCauseSource = (typeof downtimeCauseSources)[number];
+
+/** A job's life on a press. */
+export const jobStates = ['queued', 'running', 'done'] as const;
+export type JobState = (typeof jobStates)[number];
+
+/** Where a job came from: typed by an operator, sent by the MIS, or detected from the PLC's counters. */
+export const jobSources = ['operator', 'mis', 'detected'] as const;
+export type JobSource = (typeof jobSources)[number];
+
+/** How an OEE report groups its rows. */
+export const oeeGroupings = ['shift', 'day', 'week', 'job'] as const;
+export type OeeGrouping = (typeof oeeGroupings)[number];

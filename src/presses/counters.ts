@@ -33,11 +33,26 @@ export interface CounterTrack {
   lastRaw: number | null;
 }
 
-export type CounterStep = 'baseline' | 'counted' | 'unchanged' | 'wrapped' | 'reset' | 'invalid';
+export type CounterStep = 'baseline' | 'counted' | 'unchanged' | 'wrapped' | 'reset' | 'invalid' | 'implausible' | 'rebased';
 
 export interface CounterOptions {
   modulus?: number;
   wrapWindow?: number;
+  /**
+   * The most a counter can plausibly move since its last reading (2× rated speed over the
+   * elapsed time plus a little slack); a larger step is `implausible`: nothing is added and the
+   * baseline stays, so one misread word (a wrong word order, a torn read) never reaches the
+   * totals. Undefined: no limit (the first reading after a start).
+   */
+  maxStep?: number;
+}
+
+/** Sheets a counter may move beyond 2× rated speed between two readings (a scan's jitter). */
+export const COUNTER_SLACK = 50;
+
+/** `maxStep` for a press of `ratedSpeed` sheets/hour after `elapsedMs`. */
+export function plausibleStep(ratedSpeed: number, elapsedMs: number): number {
+  return (2 * ratedSpeed * Math.max(0, elapsedMs)) / 3_600_000 + COUNTER_SLACK;
 }
 
 export function advanceCounter(track: CounterTrack, raw: number, options: CounterOptions = {}): { track: CounterTrack; added: number; step: CounterStep } {
@@ -60,6 +75,7 @@ export function advanceCounter(track: CounterTrack, raw: number, options: Counte
     added = raw;
     step = 'reset';
   }
+  if (options.maxStep !== undefined && added > options.maxStep) return { track, added: 0, step: 'implausible' };
   return { track: { value: track.value + added, lastRaw: raw }, added, step };
 }
 
@@ -73,12 +89,28 @@ export function emptyPressCounters(): PressCounters {
   return { counters: { total: 0, good: 0, waste: 0 }, lastRaw: { total: null, good: null, waste: null } };
 }
 
-/** Advances each counter a reading carries; `changed` says whether anything worth persisting moved. */
+/** A counter step refused as implausible: what the PLC said against what was counted. */
+export interface CounterGlitch {
+  counter: CounterKind;
+  from: number;
+  to: number;
+}
+
+/**
+ * Advances each counter a reading carries; `changed` says whether anything worth persisting moved.
+ *
+ * `suspects` (owned by the caller, kept between readings) remembers an implausible raw value:
+ * when the next reading moves on plausibly from it rather than from the baseline, the PLC's
+ * counter really was set there (a preset, a replaced PLC) and it becomes the baseline
+ * (`rebased`, nothing added); otherwise the baseline stays and the glitch is forgotten.
+ */
 export function advancePressCounters(
   current: PressCounters,
   raws: Partial<Record<CounterKind, number>>,
   options: CounterOptions = {},
-): { next: PressCounters; changed: boolean; steps: Partial<Record<CounterKind, CounterStep>> } {
+  suspects: Partial<Record<CounterKind, number>> = {},
+): { next: PressCounters; changed: boolean; steps: Partial<Record<CounterKind, CounterStep>>; glitches: CounterGlitch[] } {
+  const glitches: CounterGlitch[] = [];
   const next: PressCounters = { counters: { ...current.counters }, lastRaw: { ...current.lastRaw } };
   const steps: Partial<Record<CounterKind, CounterStep>> = {};
   let changed = false;
@@ -87,11 +119,25 @@ export function advancePressCounters(
     if (raw === undefined) continue;
     const result = advanceCounter({ value: next.counters[kind], lastRaw: next.lastRaw[kind] }, raw, options);
     steps[kind] = result.step;
+    if (result.step === 'implausible') {
+      const suspect = suspects[kind];
+      if (suspect !== undefined && raw >= suspect && (options.maxStep === undefined || raw - suspect <= options.maxStep)) {
+        steps[kind] = 'rebased';
+        next.lastRaw[kind] = raw;
+        changed = true;
+        delete suspects[kind];
+        continue;
+      }
+      suspects[kind] = raw;
+      glitches.push({ counter: kind, from: next.lastRaw[kind] ?? 0, to: raw });
+      continue;
+    }
+    delete suspects[kind];
     if (result.step === 'unchanged' || result.step === 'invalid') continue;
     next.counters[kind] = result.track.value;
     next.lastRaw[kind] = result.track.lastRaw;
     changed = true;
   }
-  return { next, changed, steps };
+  return { next, changed, steps, glitches };
 }
 

@@ -17,6 +17,14 @@ export interface StateTransition {
    * there is nothing new to store.
    */
   continued?: boolean;
+  /**
+   * True when the stop that began at `fromSince` goes on and only its cause changed: a stop
+   * alarm raised within the settle window after the stop names it (docs/downtime.md). The stop
+   * keeps its start; the stored transition of the stop is revised, none is added.
+   */
+  revisesStop?: boolean;
+  /** The stop alarm that names the cause, when one does. */
+  alarmCode?: string;
 }
 
 /** The run state a press was last stored in, to continue it after a restart. */
@@ -39,6 +47,15 @@ export interface AlarmBits {
   state: RunState;
 }
 
+/** A counter step refused as implausible (faster than 2× rated speed): flagged, not counted. */
+export interface CounterImplausible {
+  pressId: string;
+  at: number;
+  counter: 'total' | 'good' | 'waste';
+  from: number;
+  to: number;
+}
+
 export interface CountersChanged extends PressCounters {
   pressId: string;
   at: number;
@@ -54,4 +71,6 @@ export type PressServiceEvents = {
   'alarm-bits': (event: AlarmBits) => void;
   /** Monotonic counters or their raw baseline moved: persist them to resume after a restart. */
   'counters:changed': (event: CountersChanged) => void;
+  /** A counter jump refused as implausible (not added to the totals). */
+  'counter:implausible': (event: CounterImplausible) => void;
 };

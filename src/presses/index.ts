@@ -28,7 +28,7 @@ import { PressService, type SnapshotAnnotator } from './press-service.js';
 import { TransitionsRepository } from './transitions-repository.js';
 import type { PressServiceEvents } from './events.js';
 
-export type { PressServiceEvents, StateTransition, AlarmBits } from './events.js';
+export type { PressServiceEvents, StateTransition, AlarmBits, CounterImplausible } from './events.js';
 export type { SnapshotAnnotator } from './press-service.js';
 
 export interface BusLink {
@@ -51,6 +51,8 @@ export interface PressesModuleOptions {
   readGuard: RequestHandler;
   /** Days of run-state transitions kept. */
   transitionsDays: number;
+  /** Stop alarms raised up to this long after a stop still name its cause (config `downtime.settleSeconds`); default 3 s. */
+  stopSettleMs?: number;
 }
 
 export interface PressesModule extends FeatureModule {
@@ -85,6 +87,7 @@ export async function createPressesModule(options: PressesModuleOptions): Promis
     );
   }
   const busKinds = new Map(options.buses.map((b) => [b.id, b.kind]));
+  const timeScales = new Map(options.buses.map((b) => [b.id, b.simulate ? b.simulationTimeScale : 1]));
 
   const savedCounters = new Map(counters.all().map((c) => [c.pressId, c]));
   const service = new PressService({
@@ -93,6 +96,8 @@ export async function createPressesModule(options: PressesModuleOptions): Promis
       name: p.name,
       profile: p.profile,
       ratedSpeed: p.ratedSpeed,
+      stopSettleMs: options.stopSettleMs,
+      timeScale: timeScales.get(p.bus) ?? 1,
       link: { kind: busKinds.get(p.bus)!, bus: p.bus, unitId: p.unitId, address: addresses.get(p.bus)! },
     })),
     restoreCounters: (pressId) => {
@@ -118,6 +123,10 @@ export async function createPressesModule(options: PressesModuleOptions): Promis
   service.on('state:transition', (t) => {
     // a continued state is stored already (its transition from before the restart)
     if (t.continued) return;
+    if (t.revisesStop) {
+      deferred.run('revise stop cause', () => transitions.reviseStopCause({ pressId: t.pressId, at: t.fromSince, reason: t.reason, detail: t.detail }));
+      return;
+    }
     deferred.run('append transition', () => transitions.append({ pressId: t.pressId, at: t.at, state: t.to, reason: t.reason, detail: t.detail }));
   });
   service.on('counters:changed', (c) =>

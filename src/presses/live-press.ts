@@ -10,10 +10,10 @@
  */
 import type { Profile, Signal } from '../model/profile-schema.js';
 import { scanClassOf } from '../model/profile-schema.js';
-import { advancePressCounters, emptyPressCounters, type CounterKind, type PressCounters } from './counters.js';
+import { advancePressCounters, emptyPressCounters, plausibleStep, type CounterGlitch, type CounterKind, type PressCounters } from './counters.js';
 import type { LevelReading, PressLink, PressSnapshot } from '../model/press-snapshot.js';
-import { levelQuality } from './quality.js';
-import { deriveRunState, type DerivedRunState, type StopAlarm } from './run-state.js';
+import { levelQuality, speedQuality } from './quality.js';
+import { DEFAULT_STOP_SETTLE_MS, deriveRunState, type DerivedRunState, type StopAlarm } from './run-state.js';
 import type { PressHealth, Reading } from '../poller/reading.js';
 import type { AlarmBits, RestoredRunState, StateTransition } from './events.js';
 
@@ -24,6 +24,13 @@ export interface PressDefinition {
   profile: Profile;
   /** Overrides the profile's rated speed (sheets/hour). */
   ratedSpeed?: number;
+  /** Stop alarms raised up to this long after a stop still name its cause; default 3 s. */
+  stopSettleMs?: number;
+  /**
+   * Press time per real second: 1 for a real press; a simulated bus's `simulationTimeScale`
+   * (the demo prints 20× faster), so the counters' plausibility limit scales with it.
+   */
+  timeScale?: number;
 }
 
 type AlarmSignal = Extract<Signal, { role: 'alarm' }>;
@@ -40,6 +47,8 @@ export interface ReadingEffects {
   transition?: StateTransition;
   alarmBits?: AlarmBits;
   countersChanged?: PressCounters;
+  /** Counter steps refused as implausible in this reading. */
+  counterGlitches?: CounterGlitch[];
 }
 
 export class LivePress {
@@ -50,6 +59,10 @@ export class LivePress {
   private readonly activeBits = new Map<string, boolean>();
   private readonly levels = new Map<string, LevelTrack>();
   private alarmCountFromEngine = false;
+  /** When the counters were last read (for their plausibility); null until the first reading. */
+  private lastCounterAt: number | null = null;
+  private readonly counterSuspects: Partial<Record<CounterKind, number>> = {};
+  private readonly settleMs: number;
   /** The state stored before a restart, until the first state is derived. */
   private restoredState: RestoredRunState | undefined;
 
@@ -60,6 +73,7 @@ export class LivePress {
     restoredState?: RestoredRunState,
   ) {
     this.restoredState = restoredState;
+    this.settleMs = definition.stopSettleMs ?? DEFAULT_STOP_SETTLE_MS;
     const { profile } = definition;
     this.counters = restoredCounters ?? emptyPressCounters();
     const track = (signal: Signal) => this.levels.set(signal.name, { signal: signal.name, periodMs: profile.polling.scanClasses[scanClassOf(signal, profile.polling)]!, reading: { level: null, at: null, lastReadOk: true } });
@@ -83,6 +97,9 @@ export class LivePress {
       stateDetail: 'waiting for the first reading',
       stateSince: now,
       speed: null,
+      speedQuality: 'stale',
+      counterGlitch: null,
+      counterResetAt: null,
       ratedSpeed: definition.ratedSpeed ?? profile.ratedSpeed,
       counters: { ...this.counters.counters },
       jobCounters: { total: null, good: null, waste: null },
@@ -100,7 +117,7 @@ export class LivePress {
     const { profile } = this.definition;
     const quality = (name: string): LevelReading => {
       const track = this.levels.get(name)!.reading;
-      return { level: track.level, at: track.at, quality: levelQuality({ at: track.at, now, periodMs: this.levels.get(name)!.periodMs, lastReadOk: track.lastReadOk }) };
+      return { level: track.level, at: track.at, quality: levelQuality({ at: track.at, now, periodMs: this.levels.get(name)!.periodMs, lastReadOk: track.lastReadOk, level: track.level }) };
     };
     const copy = structuredClone(this.snap);
     for (const signal of profile.signals) {
@@ -128,6 +145,7 @@ export class LivePress {
     this.snap.online = online;
     if (!online) {
       this.snap.speed = null;
+      this.snap.speedQuality = 'stale';
       return this.moveTo(deriveRunState({ online: false, code: this.stateCode, states: {}, stoppedSince: now, stopAlarms: [] }), now);
     }
     // Back online: the state is derived again from the next reading of the state code.
@@ -145,6 +163,7 @@ export class LivePress {
     const bits: Record<string, boolean> = {};
     const raws: Partial<Record<CounterKind, number>> = {};
     let code: number | undefined;
+    let stopAlarmRaised = false;
     for (const signal of profile.signals) {
       if (scanClassOf(signal, profile.polling) !== reading.scanClass) continue;
       const value = values[signal.name];
@@ -157,19 +176,33 @@ export class LivePress {
           break;
         case 'speed':
           this.snap.speed = Number(value);
+          this.snap.speedQuality = speedQuality(this.snap.speed);
           break;
         case 'counter':
           raws[signal.counter] = Number(value);
-          this.snap.jobCounters[signal.counter] = Number(value);
           break;
-        case 'alarm':
+        case 'alarm': {
+          const wasActive = this.activeBits.get(signal.alarm.code) ?? false;
           bits[signal.alarm.code] = this.trackAlarm(signal, value === signal.alarm.activeWhen, at);
+          if (bits[signal.alarm.code] && !wasActive && signal.alarm.stopReason !== undefined) stopAlarmRaised = true;
           break;
+        }
       }
     }
 
     if (Object.keys(raws).length > 0) {
-      const result = advancePressCounters(this.counters, raws);
+      const ratedSpeed = this.snap.ratedSpeed * (this.definition.timeScale ?? 1);
+      const maxStep = this.lastCounterAt === null ? undefined : plausibleStep(ratedSpeed, at - this.lastCounterAt);
+      this.lastCounterAt = at;
+      const result = advancePressCounters(this.counters, raws, { maxStep }, this.counterSuspects);
+      // the PLC's job counters as shown, except a value refused as implausible (it would look like a job reset next)
+      for (const kind of Object.keys(raws) as CounterKind[]) if (result.steps[kind] !== 'implausible') this.snap.jobCounters[kind] = raws[kind]!;
+      if (result.steps.total === 'reset') this.snap.counterResetAt = at;
+      if (result.glitches.length > 0) {
+        effects.counterGlitches = result.glitches;
+        const last = result.glitches.at(-1)!;
+        this.snap.counterGlitch = { at, ...last };
+      }
       if (result.changed) {
         this.counters = result.next;
         this.snap.counters = { ...result.next.counters };
@@ -179,13 +212,17 @@ export class LivePress {
     if (!this.alarmCountFromEngine) this.snap.activeAlarms = [...this.activeBits.values()].filter(Boolean).length;
 
     // offline is left on the first state code read, even if the code did not change meanwhile
+    const runStateSignal = profile.signals.find((s) => s.role === 'runState');
+    const states = runStateSignal?.role === 'runState' ? runStateSignal.states : {};
     if (code !== undefined && (code !== this.stateCode || this.snap.state === 'offline')) {
       this.stateCode = code;
       const stoppedSince = this.snap.state === 'stopped' ? this.snap.stateSince : at;
-      const runStateSignal = profile.signals.find((s) => s.role === 'runState');
-      const states = runStateSignal?.role === 'runState' ? runStateSignal.states : {};
-      const derived = deriveRunState({ online: true, code, states, stoppedSince, stopAlarms: [...this.raises.values()].flat() });
+      const derived = deriveRunState({ online: true, code, states, stoppedSince, stopAlarms: [...this.raises.values()].flat(), settleMs: this.settleMs });
       effects.transition = this.moveTo(derived, at);
+    } else if (stopAlarmRaised && this.snap.state === 'stopped' && this.stateCode !== null && at - this.snap.stateSince <= this.settleMs) {
+      // the jam bit came after the stop code (another read, another scan class): it names the stop's cause
+      const derived = deriveRunState({ online: true, code: this.stateCode, states, stoppedSince: this.snap.stateSince, stopAlarms: [...this.raises.values()].flat(), settleMs: this.settleMs });
+      effects.transition = this.reviseStopCause(derived, at);
     }
     if (Object.keys(bits).length > 0) effects.alarmBits = { pressId: this.definition.id, at, bits, state: this.snap.state };
     return effects;
@@ -209,20 +246,36 @@ export class LivePress {
     return active;
   }
 
+  /** The stop goes on from `stateSince`; only its cause becomes more specific. */
+  private reviseStopCause(next: DerivedRunState, at: number): StateTransition | undefined {
+    const s = this.snap;
+    if (next.state !== 'stopped' || (next.reason === s.stopReason && next.detail === s.stateDetail)) return undefined;
+    const transition: StateTransition = { pressId: s.id, at, from: 'stopped', fromSince: s.stateSince, to: 'stopped', reason: next.reason, detail: next.detail, revisesStop: true };
+    if (next.alarmCode !== undefined) transition.alarmCode = next.alarmCode;
+    s.stopReason = next.reason;
+    s.stateDetail = next.detail;
+    return transition;
+  }
+
   private moveTo(next: DerivedRunState, at: number): StateTransition | undefined {
     const s = this.snap;
     // the first state derived after a start: the one stored before it goes on, since its stored time
     const restored = this.restoredState;
     this.restoredState = undefined;
     const continued = restored !== undefined && restored.state === next.state && restored.reason === next.reason && restored.since <= at;
-    if (next.state === s.state && next.reason === s.stopReason) {
+    // the press was stored in another state and is found offline (the state it starts in): that is
+    // a change from the stored state, to be stored, not a stay in the starting state
+    const leavesRestored = restored !== undefined && !continued && restored.since <= at;
+    if (next.state === s.state && next.reason === s.stopReason && !leavesRestored) {
       // a new detail alone (another unknown code, the cause of the same offline) is no transition
       s.stateDetail = next.detail;
       if (continued) s.stateSince = restored.since;
       return undefined;
     }
-    const transition: StateTransition = { pressId: s.id, at, from: s.state, fromSince: s.stateSince, to: next.state, reason: next.reason, detail: next.detail };
+    const from = leavesRestored ? { from: restored.state, fromSince: restored.since } : { from: s.state, fromSince: s.stateSince };
+    const transition: StateTransition = { pressId: s.id, at, ...from, to: next.state, reason: next.reason, detail: next.detail };
     if (continued) transition.continued = true;
+    if (next.alarmCode !== undefined) transition.alarmCode = next.alarmCode;
     s.state = next.state;
     s.stopReason = next.reason;
     s.stateDetail = next.detail;

@@ -34,6 +34,7 @@ export class TransitionsRepository {
   private readonly selectLatest;
   private readonly selectBefore;
   private readonly deleteBefore;
+  private readonly updateCause;
 
   constructor(private readonly db: StoreDatabase) {
     const c = db.connection;
@@ -48,6 +49,9 @@ export class TransitionsRepository {
     );
     this.selectBefore = c.prepare<[string, number], TransitionRow>(
       `SELECT ${COLUMNS} FROM run_state_transitions WHERE press_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT 1`,
+    );
+    this.updateCause = c.prepare<[string | null, string | null, string, number]>(
+      `UPDATE run_state_transitions SET reason = ?, detail = ? WHERE press_id = ? AND at = ? AND state = 'stopped'`,
     );
     // Keep, per press, the last transition before the cutoff: it says which state the press was
     // in when the kept window starts (and it is the current state of a press idle for months).
@@ -65,6 +69,11 @@ export class TransitionsRepository {
       this.insert.run(transition.pressId, transition.at, transition.state, transition.reason, transition.detail),
     );
     return { id: Number(result.lastInsertRowid), ...transition };
+  }
+
+  /** The stop stored at `at` goes on with a more specific cause (a stop alarm within the settle window). */
+  reviseStopCause(revision: { pressId: string; at: number; reason: string | null; detail: string | null }): void {
+    this.db.write(`revise stop cause of ${revision.pressId}`, () => this.updateCause.run(revision.reason, revision.detail, revision.pressId, revision.at));
   }
 
   /** Transitions of one press with from <= at <= to, oldest first. */

@@ -34,7 +34,7 @@ function prepareEvent(press: SimulatedPress, event: SimulationEvent): PreparedSi
   switch (event.action) {
     case 'jam': {
       const code = press.model.chooseJam(event.code);
-      return { outcome: { result: code }, apply: () => press.injectJam(code) };
+      return { outcome: { result: code }, apply: () => press.injectJam(code, { ...(event.lagMs !== undefined ? { lagMs: event.lagMs } : {}), ...(event.stopCode !== undefined ? { stopCode: event.stopCode } : {}) }) };
     }
     case 'clear-jam':
       return act(() => press.clearJam());
@@ -47,7 +47,11 @@ function prepareEvent(press: SimulatedPress, event: SimulationEvent): PreparedSi
     case 'release-e-stop':
       return act(() => press.releaseEStop());
     case 'stop':
-      return act(() => press.stop());
+      return act(() => press.stop(event.reason));
+    case 'new-job':
+      return act(() => press.newJob(event.goodSheets));
+    case 'counter-glitch':
+      return act(() => press.counterGlitch({ ...(event.value !== undefined ? { value: event.value } : {}), ...(event.durationMs !== undefined ? { durationMs: event.durationMs } : {}) }));
     case 'start':
       return act(() => press.start());
     case 'finish-job':

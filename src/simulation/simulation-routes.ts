@@ -16,10 +16,25 @@ import { clientAddress, currentUser, requireRole } from '../http/auth-guard.js';
 import { notFound } from '../http/http-error.js';
 import { parseBody } from '../http/validate.js';
 import { freeText } from '../lib/free-text.js';
+import { stopReasons } from '../model/vocabulary.js';
+
+const stopCodeReason = z.enum([...stopReasons, 'none'], { error: `one of ${[...stopReasons, 'none'].join(', ')}` });
 
 export const simulationEventSchema = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('jam'), code: freeText(z.string().max(64)).optional() }),
-  z.strictObject({ action: z.enum(['clear-jam', 'open-door', 'close-door', 'e-stop', 'release-e-stop', 'stop', 'start', 'finish-job', 'clear-faults']) }),
+  z.strictObject({
+    action: z.literal('jam'),
+    code: freeText(z.string().max(64)).optional(),
+    /** The jam's alarm bit follows the stop code this much later (the press stops at once with `stopCode`). */
+    lagMs: z.number().min(0).max(60_000).optional(),
+    stopCode: stopCodeReason.optional(),
+  }),
+  z.strictObject({ action: z.enum(['clear-jam', 'open-door', 'close-door', 'e-stop', 'release-e-stop', 'start', 'finish-job', 'clear-faults']) }),
+  /** An operator stop; `reason` is what the PLC's state code says ('none': a plain stop code). */
+  z.strictObject({ action: z.literal('stop'), reason: stopCodeReason.optional() }),
+  /** The next job begins at once (counters reset), of `goodSheets` good sheets if given. */
+  z.strictObject({ action: z.literal('new-job'), goodSheets: z.number().int().min(1).max(100_000_000).optional() }),
+  /** The total counter reads `value` (default 4,294,967,290) for `durationMs` (default 1.5 s). */
+  z.strictObject({ action: z.literal('counter-glitch'), value: z.number().int().min(0).max(2 ** 32 - 1).optional(), durationMs: z.number().min(0).max(60_000).optional() }),
   z.strictObject({ action: z.literal('refill-ink'), unit: z.number().int().min(1).max(32), level: z.number().min(0).max(100).optional() }),
   z.strictObject({ action: z.literal('refill-paper'), level: z.number().min(0).max(100).optional() }),
   z.strictObject({ action: z.literal('set-level'), name: freeText(z.string().max(64)), level: z.number().min(0).max(100) }),

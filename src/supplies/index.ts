@@ -17,7 +17,7 @@ import type { StoreDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
 import { suppliesMigrations } from './supply-migrations.js';
 import { SupplyRepository } from './supply-repository.js';
-import type { LevelHistory } from './consumption.js';
+import type { LevelHistory, LoggedQuantity } from './consumption.js';
 import { Reconciler, type ReconcilerSettings } from './reconciler.js';
 import { defaultShifts, type Shift } from './shifts.js';
 import { SuppliesService, type SuppliesEvents } from './supplies-service.js';
@@ -75,8 +75,18 @@ export interface Supplies extends FeatureModule {
   observeSnapshot(snapshot: PressSnapshot): TimeToEmpty;
   /** Which channels of a press will run out within their pre-alarm threshold, as of the last snapshot (for the alarm engine). */
   emptySoon(pressId: string): EmptySoon;
+  /**
+   * Ink and paper a press used over [from, to] (a job's time): level drops and logged quantities
+   * summed per unit of measure; null when this service records no levels.
+   */
+  usedBetween(pressId: string, from: number, to: number): SuppliesUsedBetween | null;
   /** Stops the reconciliation timer. */
   stop(): void;
+}
+
+export interface SuppliesUsedBetween {
+  ink: { unit: number; color: string; levelUsed: number; logged: LoggedQuantity[] }[];
+  paper: { pileUsed: number; pilesLoaded: number; logged: LoggedQuantity[] };
 }
 
 export type SuppliesModule = Supplies;
@@ -135,6 +145,22 @@ export function createSupplies(options: CreateSuppliesOptions): Supplies {
     repository,
     observeSnapshot: (snapshot) => service.observeSnapshot(snapshot),
     emptySoon: (pressId) => timeToEmpty.emptySoon(pressId),
+    usedBetween(pressId, from, to) {
+      if (!options.history) return null;
+      const report = service.consumption(pressId, from, to);
+      const logged = new Map<string, number>();
+      let pileUsed = 0;
+      let pilesLoaded = 0;
+      for (const shift of report.paper.shifts) {
+        pileUsed += shift.pileUsed;
+        pilesLoaded += shift.pilesLoaded;
+        for (const q of shift.logged) logged.set(q.uom, (logged.get(q.uom) ?? 0) + q.quantity);
+      }
+      return {
+        ink: report.ink.map((i) => ({ unit: i.unit, color: i.color, levelUsed: i.levelUsed, logged: i.logged })),
+        paper: { pileUsed, pilesLoaded, logged: [...logged].map(([uom, quantity]) => ({ uom, quantity })) },
+      };
+    },
     stop: () => service.stop(),
   };
 }

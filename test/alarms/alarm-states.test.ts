@@ -123,3 +123,12 @@ describe('alarm states (ISA-18.2): a paper jam at the feeder', () => {
     expect(h.engine.list().map((a) => `${a.code}:${a.priority}`)).toEqual(['jam.feeder:critical', 'door-open:high', 'paper.low:medium']);
   });
 });
+
+describe('implausible counter jump', () => {
+  it('is raised and cleared at once, journaled, and listed until acknowledged', () => {
+    const { engine, clock, actions, only } = makeEngine();
+    engine.counterImplausible(PRESS, clock.now());
+    expect(actions()).toEqual(['raise:counter.implausible', 'clear:counter.implausible']);
+    expect(only('counter.implausible')).toMatchObject({ label: 'Implausible counter jump (not counted)', priority: 'low', active: false, acknowledged: false });
+  });
+});

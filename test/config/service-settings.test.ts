@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/model/config-error.js';
 import { DEFAULT_RENOTIFY_MS } from '../../src/alarms/alarm-engine.js';
-import { preAlarmMinutesFromConfig, renotifyMsFromConfig, suppliesSettingsFromConfig, timeScaleFromConfig } from '../../src/config/settings-from-config.js';
+import { preAlarmMinutesFromConfig, renotifyMsFromConfig, shiftCalendarFromConfig, suppliesSettingsFromConfig, timeScaleFromConfig } from '../../src/config/settings-from-config.js';
 import { loadConfig } from '../../src/config/load.js';
 import { defaultReconcilerSettings } from '../../src/supplies/reconciler.js';
 import { defaultShifts } from '../../src/supplies/shifts.js';
@@ -161,5 +161,41 @@ supplies:
       'supplies.preAlarm.priority',
     ]);
     expect(found).toContain('supplies.shifts[0].start: a time of day as HH:MM, e.g. 06:00');
+  });
+});
+
+describe('the shift calendar and downtime settings', () => {
+  it('take the top-level shifts with breaks, working days, holidays and a time zone', () => {
+    const config = loadConfig({
+      file: write(`${base}
+shifts:
+  timeZone: Europe/Berlin
+  workingDays: [mon, tue, wed, thu, fri]
+  holidays: ['2026-12-25']
+  list: [{ name: day, start: '07:00', end: '19:00', breaks: [{ start: '12:00', end: '12:45' }] }]
+downtime: { settleSeconds: 1.5, reasons: [{ code: wash, label: Wash-up, category: planned }] }
+`),
+    });
+    const { calendar, deprecated } = shiftCalendarFromConfig(config);
+    expect(deprecated).toBe(false);
+    expect(calendar).toMatchObject({ timeZone: 'Europe/Berlin', workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: ['2026-12-25'], list: [{ name: 'day', breaks: [{ start: '12:00', end: '12:45' }] }] });
+    expect(suppliesSettingsFromConfig(config.supplies, calendar).shifts).toEqual([{ name: 'day', start: '07:00', end: '19:00' }]);
+    expect(config.downtime).toMatchObject({ settleSeconds: 1.5, reasons: [{ code: 'wash' }] });
+  });
+
+  it('still read the old supplies.shifts, as shifts worked every day, and say it is deprecated', () => {
+    const config = loadConfig({ file: write(`${base}\nsupplies: { shifts: [{ name: day, start: '07:00', end: '19:00' }] }\n`) });
+    const { calendar, deprecated } = shiftCalendarFromConfig(config);
+    expect(deprecated).toBe(true);
+    expect(calendar.list).toEqual([{ name: 'day', start: '07:00', end: '19:00', breaks: [] }]);
+    expect(calendar.workingDays).toHaveLength(7);
+  });
+
+  it('refuse both places at once, an unknown time zone and a duplicate reason code, naming the key', () => {
+    expect(problems(`${base}\nshifts: [{ name: a, start: '06:00', end: '14:00' }]\nsupplies: { shifts: [{ name: a, start: '06:00', end: '14:00' }] }\n`)).toEqual([
+      'supplies.shifts: the shift calendar moved to the top-level `shifts:`; remove supplies.shifts (both are given)',
+    ]);
+    expect(problems(`${base}\nshifts: { timeZone: Mars/Olympus }\n`).join('\n')).toContain('an IANA time zone');
+    expect(problems(`${base}\ndowntime: { reasons: [{ code: a, label: A, category: planned }, { code: a, label: B, category: unplanned }] }\n`)).toEqual(['downtime.reasons[1].code: duplicate reason code "a"']);
   });
 });

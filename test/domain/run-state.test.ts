@@ -6,6 +6,7 @@ const states: StateMap = {
   '2': 'production',
   '3': { state: 'stopped', reason: 'operator' },
   '4': { state: 'stopped', reason: 'jam' },
+  '7': { state: 'stopped', reason: 'fault' },
   '8': 'stopped',
   '9': { state: 'setup', detail: 'plate change' },
 };
@@ -35,16 +36,34 @@ describe('run state from the PLC state code', () => {
 
 describe('stop reason from alarms', () => {
   it('an operator stop with a jam alarm raised just before is a jam stop', () => {
-    expect(derive(3, [jam(990)], 1000)).toEqual({ state: 'stopped', reason: 'jam', detail: 'Paper jam at feeder' });
+    expect(derive(3, [jam(990)], 1000)).toEqual({ state: 'stopped', reason: 'jam', detail: 'Paper jam at feeder', alarmCode: 'jam.feeder' });
   });
 
   it('a stop without any PLC reason takes the alarm reason too, including one raised at the same instant', () => {
     expect(derive(8, [door(1000)], 1000)).toMatchObject({ reason: 'door-open' });
   });
 
-  it('an alarm raised after the stop does not rewrite why the press stopped', () => {
-    expect(derive(3, [door(1500)], 1000)).toEqual({ state: 'stopped', reason: 'operator', detail: null });
-    expect(derive(8, [door(1500)], 1000)).toEqual({ state: 'stopped', reason: null, detail: null });
+  it('an alarm raised after the settle window does not rewrite why the press stopped', () => {
+    expect(derive(3, [door(4001)], 1000)).toEqual({ state: 'stopped', reason: 'operator', detail: null });
+    expect(derive(8, [door(4001)], 1000)).toEqual({ state: 'stopped', reason: null, detail: null });
+  });
+
+  it('a jam bit that arrives 1.5 s after the stop code (another read) names the stop', () => {
+    expect(derive(8, [jam(2500)], 1000)).toEqual({ state: 'stopped', reason: 'jam', detail: 'Paper jam at feeder', alarmCode: 'jam.feeder' });
+    expect(derive(3, [jam(4000)], 1000).reason).toBe('jam'); // the window's end is inside
+  });
+
+  it('the settle window is configurable', () => {
+    expect(deriveRunState({ online: true, code: 8, states, stoppedSince: 1000, stopAlarms: [jam(2500)], settleMs: 1000 }).reason).toBeNull();
+  });
+
+  it('a generic fault code from the PLC does not hide an active jam', () => {
+    expect(derive(7, [jam(900)], 1000)).toMatchObject({ state: 'stopped', reason: 'jam', detail: 'Paper jam at feeder' });
+    expect(derive(7, [], 1000)).toEqual({ state: 'stopped', reason: 'fault', detail: null });
+  });
+
+  it('an alarm active at the stop comes before one raised in the settle window (first-out)', () => {
+    expect(derive(8, [door(1200), jam(900)], 1000)).toMatchObject({ reason: 'jam' });
   });
 
   it('an alarm that had cleared before the stop is not its cause', () => {

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { alarmMigrations } from '../../src/alarms/alarm-migrations.js';
-import { alarmPriorities, measuredSupplyKinds, qualities, runStates, stopReasons, supplyKinds, userRoles } from '../../src/model/vocabulary.js';
+import { alarmPriorities, downtimeCategories, downtimeCauseSources, downtimeStates, jobSources, jobStates, measuredSupplyKinds, qualities, runStates, stopReasons, supplyKinds, userRoles } from '../../src/model/vocabulary.js';
+import { productionMigrations } from '../../src/production/production-migrations.js';
 import { runStateSchema, stopReasonSchema, prioritySchema } from '../../src/model/profile-schema.js';
 import { recordingMigrations } from '../../src/recording/recording-migrations.js';
 import { suppliesMigrations } from '../../src/supplies/supply-migrations.js';
@@ -28,6 +29,13 @@ describe('the press vocabulary', () => {
     expect(checkedValues(usersMigrations, 'role')).toEqual([[...userRoles]]);
     // supply_entries.kind takes every kind; the level-rise table only the measured ones
     expect(checkedValues(suppliesMigrations, 'kind')).toEqual([[...supplyKinds], [...measuredSupplyKinds]]);
+  });
+
+  it('is what the SQL CHECK constraints allow: job states and sources, downtime states, cause categories and sources', () => {
+    expect(checkedValues(productionMigrations, 'state')).toEqual([[...jobStates], [...downtimeStates]]);
+    expect(checkedValues(productionMigrations, 'source')).toEqual([[...jobSources]]);
+    expect(checkedValues(productionMigrations, 'cause_category')).toEqual([[...downtimeCategories]]);
+    expect(checkedValues(productionMigrations, 'cause_source')).toEqual([[...downtimeCauseSources]]);
   });
 
   it('is what the profile schema accepts', () => {

@@ -80,16 +80,25 @@ describe('PressService: run state and transitions', () => {
     const stop = fast({ state: 3, 'jam.feeder': true }); // operator stop code, jam bit in the same cycle
     fast({ state: 3, 'jam.feeder': false });
     fast({ state: 3 });
-    expect(transitions.slice(1)).toEqual([{ pressId: 'p1', at: stop.at, from: 'production', fromSince: expect.any(Number), to: 'stopped', reason: 'jam', detail: 'Paper jam at feeder' }]);
+    expect(transitions.slice(1)).toEqual([{ pressId: 'p1', at: stop.at, from: 'production', fromSince: expect.any(Number), to: 'stopped', reason: 'jam', detail: 'Paper jam at feeder', alarmCode: 'jam.feeder' }]);
     expect(service.snapshot('p1')).toMatchObject({ state: 'stopped', stopReason: 'jam', stateDetail: 'Paper jam at feeder', stateSince: stop.at });
   });
 
-  it('a door opened after an operator stop does not become its reason', () => {
+  it('a door opened after the settle window of an operator stop does not become its reason', () => {
     setup();
     fast({}, 0);
     fast({ state: 3 });
-    fast({ state: 3, 'door-open': true });
+    fast({ state: 3, 'door-open': true }, 3100);
     expect(service.snapshot('p1')).toMatchObject({ state: 'stopped', stopReason: 'operator' });
+  });
+
+  it('a jam bit read 1.5 s after the stop code names the stop; the stop keeps its start', () => {
+    const { transitions } = setup();
+    fast({}, 0);
+    const stop = fast({ state: 3 });
+    fast({ state: 3, 'jam.feeder': true }, 1500);
+    expect(service.snapshot('p1')).toMatchObject({ state: 'stopped', stopReason: 'jam', stateDetail: 'Paper jam at feeder', stateSince: stop.at });
+    expect(transitions.at(-1)).toMatchObject({ from: 'stopped', to: 'stopped', fromSince: stop.at, reason: 'jam', revisesStop: true, alarmCode: 'jam.feeder' });
   });
 
   it('a new stop reason from the PLC while stopped is a transition of its own', () => {
@@ -160,6 +169,14 @@ describe('PressService: time in state across a restart (restoreState)', () => {
     expect(transitions).toEqual([]);
   });
 
+  it('a press stored printing and found offline at the start goes offline by a transition (stored, seen by the reports)', () => {
+    const since = 1_699_999_000_000;
+    const { transitions } = setup({ restoreState: () => ({ state: 'production', reason: null, since }) });
+    service.applyHealth(health(false));
+    expect(transitions).toEqual([expect.objectContaining({ from: 'production', fromSince: since, to: 'offline', detail: 'no communication' })]);
+    expect(transitions[0]!.continued).toBeUndefined();
+  });
+
   it('without a stored state, stateSince is the first reading', () => {
     setup({ restoreState: () => undefined });
     const first = fast({}, 0);
@@ -172,7 +189,9 @@ describe('PressService: counters', () => {
     const { counters } = setup();
     read('counters', { impressions: 2 ** 32 - 10, good: 500, waste: 20 });
     read('counters', { impressions: 5, good: 510, waste: 20 }, { afterMs: 1000 }); // wrap: 15 more
-    read('counters', { impressions: 3, good: 2, waste: 1 }, { afterMs: 1000 }); // job change: reset
+    expect(service.snapshot('p1')!.counterResetAt).toBeNull(); // a wrap is no job change
+    const reset = read('counters', { impressions: 3, good: 2, waste: 1 }, { afterMs: 1000 }); // job change: reset
+    expect(service.snapshot('p1')!.counterResetAt).toBe(reset.at);
     expect(service.snapshot('p1')).toMatchObject({ counters: { total: 18, good: 12, waste: 1 }, jobCounters: { total: 3, good: 2, waste: 1 } });
     expect(counters).toHaveLength(3);
     expect(counters.at(-1)).toMatchObject({ pressId: 'p1', counters: { total: 18, good: 12, waste: 1 }, lastRaw: { total: 3, good: 2, waste: 1 } });
@@ -182,6 +201,28 @@ describe('PressService: counters', () => {
     setup({ restoreCounters: () => ({ counters: { total: 1000, good: 900, waste: 100 }, lastRaw: { total: 5000, good: 4500, waste: 500 } }) });
     read('counters', { impressions: 5010, good: 4508, waste: 502 });
     expect(service.snapshot('p1')!.counters).toEqual({ total: 1010, good: 908, waste: 102 });
+  });
+
+  it('does not add a counter jump faster than 2x rated speed to the totals, and flags it', () => {
+    const { counters } = setup();
+    const glitches: unknown[] = [];
+    service.on('counter:implausible', (g) => glitches.push(g));
+    read('counters', { impressions: 100, good: 90, waste: 10 });
+    const bad = read('counters', { impressions: 4_294_967_290, good: 92, waste: 10 }, { afterMs: 1500 });
+    expect(service.snapshot('p1')!.jobCounters.total).toBe(100); // never shown: the next reading would look like a job reset
+    read('counters', { impressions: 104, good: 94, waste: 10 }, { afterMs: 1000 });
+    expect(service.snapshot('p1')).toMatchObject({ counters: { total: 4, good: 4, waste: 0 }, counterGlitch: { at: bad.at, counter: 'total', from: 100, to: 4_294_967_290 } });
+    expect(glitches).toEqual([{ pressId: 'p1', at: bad.at, counter: 'total', from: 100, to: 4_294_967_290 }]);
+    expect(counters.at(-1)!.counters.total).toBe(4);
+  });
+
+  it('takes a counter set to a new value as the baseline once it counts on plausibly from there', () => {
+    setup();
+    read('counters', { impressions: 100 });
+    read('counters', { impressions: 50_000 }, { afterMs: 1000 });
+    read('counters', { impressions: 50_003 }, { afterMs: 1000 });
+    read('counters', { impressions: 50_006 }, { afterMs: 1000 });
+    expect(service.snapshot('p1')!.counters.total).toBe(3);
   });
 
   it('stays silent while the press does not print', () => {
@@ -218,6 +259,17 @@ describe('PressService: levels and their quality', () => {
     expect(service.snapshot('p1')!.ink[0]).toMatchObject({ quality: 'bad', level: 80 });
     read('slow', { 'ink.1': 79 }, { afterMs: 2000 });
     expect(service.snapshot('p1')!.ink[0]).toMatchObject({ quality: 'good', level: 79 });
+  });
+
+  it('marks a level outside 0-100 % and a negative speed bad', () => {
+    setup();
+    read('slow', { 'ink.1': 112.5, 'ink.2': -1, 'ink.3': 50, 'ink.4': 100 });
+    fast({ speed: -5.25 }, 0);
+    const snap = service.snapshot('p1')!;
+    expect(snap.ink.map((i) => i.quality)).toEqual(['bad', 'bad', 'good', 'good']);
+    expect(snap.speedQuality).toBe('bad');
+    fast({ speed: 9000 });
+    expect(service.snapshot('p1')!.speedQuality).toBe('good');
   });
 
   it('a fast reading does not touch the quality of slow levels', () => {

@@ -108,6 +108,20 @@ export const routeMatrix: MatrixRoute[] = [
     ok: 201,
     request: (who, ctx) => ({ method: 'POST', path: `/api/supplies/${who === 'admin' ? ctx.voidableFor.admin : ctx.voidableFor.operator}/void`, body: { reason: `voided by ${who}` } }),
   },
+
+  { key: 'GET /api/jobs', need: 'reader', ok: 200, request: get('/api/jobs') },
+  { key: 'GET /api/jobs/:id', need: 'reader', ok: 200, request: async (who, ctx) => ({ method: 'GET', path: `/api/jobs/${await freshJob(who, ctx, false)}` }) },
+  { key: 'GET /api/downtime', need: 'reader', ok: 200, request: get('/api/downtime') },
+  { key: 'GET /api/downtime/reasons', need: 'reader', ok: 200, request: get('/api/downtime/reasons') },
+  { key: 'GET /api/reports/oee', need: 'reader', ok: 200, request: get('/api/reports/oee') },
+  { key: 'GET /api/reports/oee.csv', need: 'reader', ok: 200, request: get('/api/reports/oee.csv') },
+  { key: 'GET /api/reports/downtime', need: 'reader', ok: 200, request: get('/api/reports/downtime') },
+  { key: 'GET /api/reports/downtime.csv', need: 'reader', ok: 200, request: get('/api/reports/downtime.csv') },
+  { key: 'POST /api/jobs', need: 'operator', ok: 201, request: (who) => ({ method: 'POST', path: '/api/jobs', body: { jobId: `M-${who}-${randomUUID().slice(0, 8)}`, pressId: 'press-2' } }) },
+  { key: 'POST /api/jobs/:id/start', need: 'operator', ok: 200, request: async (who, ctx) => ({ method: 'POST', path: `/api/jobs/${await freshJob(who, ctx, false)}/start`, body: { pressId: 'press-2' } }) },
+  { key: 'POST /api/jobs/:id/finish', need: 'operator', ok: 200, request: async (who, ctx) => ({ method: 'POST', path: `/api/jobs/${await freshJob(who, ctx, true)}/finish` }) },
+  { key: 'PATCH /api/jobs/:id', need: 'operator', ok: 200, request: async (who, ctx) => ({ method: 'PATCH', path: `/api/jobs/${await freshJob(who, ctx, false)}`, body: { name: `renamed by ${who}` } }) },
+  { key: 'POST /api/downtime/:id/cause', need: 'operator', ok: 200, request: async (who, ctx) => ({ method: 'POST', path: `/api/downtime/${await someDowntimeEvent(ctx)}/cause`, body: { code: 'other', note: `coded by ${who}` } }) },
 ];
 
 /** Routes of the app itself, outside /api: the dashboard's client-side routes (index.html). */
@@ -127,4 +141,27 @@ export function expectedStatus(route: MatrixRoute, who: Who, anonymousRead: bool
     case 'admin':
       return who === 'anonymous' ? 401 : who === 'admin' ? route.ok : 403;
   }
+}
+
+/** A job made for this caller's request (created, and started when `running`) by a fresh operator session. */
+async function freshJob(who: Who, ctx: MatrixContext, running: boolean): Promise<number> {
+  const operator = await ctx.freshSession('operator');
+  const created = await operator.post<{ id: number }>('/api/jobs', { jobId: `MX-${who}-${randomUUID().slice(0, 8)}`, pressId: 'press-2' });
+  if (created.status !== 201) throw new Error(`creating a job for the matrix answered ${created.status}: ${created.text}`);
+  if (running) {
+    const started = await operator.post('/api/jobs/' + created.body.id + '/start', { pressId: 'press-2' });
+    if (started.status !== 200) throw new Error(`starting a job for the matrix answered ${started.status}: ${started.text}`);
+  }
+  return created.body.id;
+}
+
+/** Any downtime event (the demo presses begin with make-ready, so there is one within seconds). */
+async function someDowntimeEvent(ctx: MatrixContext): Promise<number> {
+  const operator = await ctx.freshSession('operator');
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+    const answer = await operator.get<{ events: { id: number }[] }>('/api/downtime');
+    const event = answer.body.events?.[0];
+    if (event) return event.id;
+  }
+  throw new Error('no downtime event within 10 s');
 }

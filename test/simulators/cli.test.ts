@@ -55,6 +55,23 @@ describe('simulator CLI commands', () => {
     expect(() => runCommand(sim!, 'dance')).toThrow(/unknown command "dance"/);
   });
 
+  it('play the production scenarios: a late jam bit, stops with and without a reason, a new job, a counter glitch', async () => {
+    sim = await startSimulation({ presses: [{ unitId: 1, profile: 'demo-sheetfed-4c', initial: { phase: 'production', paper: 100 } }], serve: { kind: 'tcp', port: 0 }, tickMs: 0 });
+    const model = sim.press(1).model;
+    expect(runCommand(sim, 'jam 1 jam.feeder 1500')).toBe('unit 1: jam jam.feeder, its bit 1500 ms after the stop');
+    expect([model.runState, model.plcStopReason, model.isAlarmActive('jam.feeder')]).toEqual(['stopped', 'fault', false]);
+    model.advance(1500);
+    expect(model.isAlarmActive('jam.feeder')).toBe(true);
+    runCommand(sim, 'clear 1');
+    expect(runCommand(sim, 'stop 1 none')).toBe('unit 1: stopped by the operator (state code: none)');
+    expect(model.plcStopReason).toBeUndefined();
+    expect(runCommand(sim, 'job 1 500')).toBe('unit 1: next job of 500 good sheets, counters reset');
+    expect([model.runState, model.counter('total')]).toEqual(['setup', 0]);
+    runCommand(sim, 'glitch 1 1000');
+    expect(model.counter('total')).toBe(4_294_967_290);
+    expect(() => runCommand(sim!, 'stop 1 tea')).toThrow(/stop UNIT \[jam\|/);
+  });
+
   it('runs as a process: prints where it listens, takes commands on stdin, quits', async () => {
     const child = spawn('npx', ['tsx', 'simulators/cli.ts', '--port', '0', '--presses', '2'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';

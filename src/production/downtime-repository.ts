@@ -1,0 +1,118 @@
+/** Downtime events: one per stay of a press in a non-production state. */
+import type { DowntimeState } from '../model/vocabulary.js';
+import type { StoreDatabase } from '../store/database.js';
+import type { DowntimeCause } from './downtime-causes.js';
+
+export interface DowntimeEvent {
+  id: number;
+  pressId: string;
+  from: number;
+  /** Null while the event lasts. */
+  to: number | null;
+  /** Up to `to`, or up to now while it lasts. */
+  durationMs: number;
+  state: DowntimeState;
+  /** The job's MIS number, and its id in /api/jobs. */
+  jobId: string | null;
+  jobRef: number | null;
+  cause: DowntimeCause | null;
+  note: string | null;
+}
+
+interface EventRow {
+  id: number;
+  press_id: string;
+  from_at: number;
+  to_at: number | null;
+  state: DowntimeState;
+  job_ref: number | null;
+  job_number: string | null;
+  cause_code: string | null;
+  cause_label: string | null;
+  cause_category: DowntimeCause['category'] | null;
+  cause_source: DowntimeCause['source'] | null;
+  note: string | null;
+}
+
+const SELECT = `SELECT e.id, e.press_id, e.from_at, e.to_at, e.state, e.job_id AS job_ref, j.job_id AS job_number,
+  e.cause_code, e.cause_label, e.cause_category, e.cause_source, e.note
+  FROM downtime_events e LEFT JOIN jobs j ON j.id = e.job_id`;
+
+export class DowntimeRepository {
+  private readonly insert;
+  private readonly close;
+  private readonly setCause;
+  private readonly byId;
+  private readonly openOf;
+
+  constructor(private readonly db: StoreDatabase) {
+    const c = db.connection;
+    this.insert = c.prepare<[string, number, string, number | null, string | null, string | null, string | null, string | null]>(
+      'INSERT INTO downtime_events (press_id, from_at, state, job_id, cause_code, cause_label, cause_category, cause_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.close = c.prepare<[number, number]>('UPDATE downtime_events SET to_at = ? WHERE id = ? AND to_at IS NULL');
+    this.setCause = c.prepare<[string | null, string | null, string | null, string | null, string | null, number]>(
+      'UPDATE downtime_events SET cause_code = ?, cause_label = ?, cause_category = ?, cause_source = ?, note = ? WHERE id = ?',
+    );
+    this.byId = c.prepare<[number], EventRow>(`${SELECT} WHERE e.id = ?`);
+    this.openOf = c.prepare<[string], EventRow>(`${SELECT} WHERE e.press_id = ? AND e.to_at IS NULL ORDER BY e.from_at DESC LIMIT 1`);
+  }
+
+  open(event: { pressId: string; from: number; state: DowntimeState; jobRef: number | null; cause: DowntimeCause | null }): number {
+    const { cause } = event;
+    const result = this.db.write(`open downtime of ${event.pressId}`, () =>
+      this.insert.run(event.pressId, event.from, event.state, event.jobRef, cause?.code ?? null, cause?.label ?? null, cause?.category ?? null, cause?.source ?? null),
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  closeAt(id: number, to: number): void {
+    this.db.write(`close downtime ${id}`, () => this.close.run(to, id));
+  }
+
+  /** Machine revisions (a stop alarm in the settle window) are quick writes; an operator's coding is durable. */
+  recode(id: number, cause: DowntimeCause | null, note: string | null, durable: boolean): void {
+    const work = () => this.setCause.run(cause?.code ?? null, cause?.label ?? null, cause?.category ?? null, cause?.source ?? null, note, id);
+    if (durable) this.db.durableWrite(`code downtime ${id}`, work);
+    else this.db.write(`revise downtime ${id}`, work);
+  }
+
+  get(id: number, now: number): DowntimeEvent | undefined {
+    const row = this.db.run(`read downtime ${id}`, () => this.byId.get(id));
+    return row && toEvent(row, now);
+  }
+
+  openEvent(pressId: string, now: number): DowntimeEvent | undefined {
+    const row = this.db.run(`read open downtime of ${pressId}`, () => this.openOf.get(pressId));
+    return row && toEvent(row, now);
+  }
+
+  /** Events overlapping [from, to), newest first. */
+  list(query: { pressId?: string; from: number; to: number; limit: number }, now: number): DowntimeEvent[] {
+    const params: (string | number)[] = [query.to, query.from];
+    let sql = `${SELECT} WHERE e.from_at < ? AND COALESCE(e.to_at, 9e15) > ?`;
+    if (query.pressId !== undefined) {
+      sql += ' AND e.press_id = ?';
+      params.push(query.pressId);
+    }
+    sql += ' ORDER BY e.from_at DESC LIMIT ?';
+    params.push(query.limit);
+    return this.db.run('list downtime', () => this.db.connection.prepare<(string | number)[], EventRow>(sql).all(...params)).map((row) => toEvent(row, now));
+  }
+}
+
+function toEvent(row: EventRow, now: number): DowntimeEvent {
+  const cause = row.cause_code !== null ? { code: row.cause_code, label: row.cause_label ?? row.cause_code, category: row.cause_category ?? 'unplanned', source: row.cause_source ?? 'plc' } : null;
+  return {
+    id: row.id,
+    pressId: row.press_id,
+    from: row.from_at,
+    to: row.to_at,
+    durationMs: Math.max(0, (row.to_at ?? now) - row.from_at),
+    state: row.state,
+    jobId: row.job_number,
+    jobRef: row.job_ref,
+    cause,
+    note: row.note,
+  };
+}
