@@ -13,7 +13,7 @@ import { scanClassOf } from '../model/profile-schema.js';
 import { advancePressCounters, emptyPressCounters, type CounterKind, type PressCounters } from './counters.js';
 import type { LevelReading, PressLink, PressSnapshot } from '../model/press-snapshot.js';
 import { levelQuality } from './quality.js';
-import { deriveRunState, type DerivedRunState, type StopAlarm } from './run-state.js';
+import { deriveRunState, type DerivedRunState, type StateMap, type StopAlarm } from './run-state.js';
 import type { PressHealth, Reading } from '../poller/reading.js';
 import type { AlarmBits, RestoredRunState, StateTransition } from './events.js';
 
@@ -31,9 +31,17 @@ type AlarmSignal = Extract<Signal, { role: 'alarm' }>;
 const RAISES_KEPT = 4;
 
 interface LevelTrack {
-  signal: string;
   periodMs: number;
-  reading: { level: number | null; at: number | null; lastReadOk: boolean };
+  level: number | null;
+  at: number | null;
+  lastReadOk: boolean;
+}
+
+/** Where a level signal's reading goes in a snapshot: `ink[index]`, `levels[index]` or the paper. */
+interface LevelTarget {
+  list: 'ink' | 'levels' | 'paper';
+  index: number;
+  track: LevelTrack;
 }
 
 export interface ReadingEffects {
@@ -49,6 +57,11 @@ export class LivePress {
   private readonly raises = new Map<string, StopAlarm[]>();
   private readonly activeBits = new Map<string, boolean>();
   private readonly levels = new Map<string, LevelTrack>();
+  /** In profile order, as the snapshot applies them (a later signal of the same ink unit wins). */
+  private readonly levelTargets: LevelTarget[] = [];
+  /** The signals of each scan class, in profile order: a reading only visits its own. */
+  private readonly signalsByClass = new Map<string, Signal[]>();
+  private readonly runStates: StateMap;
   private alarmCountFromEngine = false;
   /** The state stored before a restart, until the first state is derived. */
   private restoredState: RestoredRunState | undefined;
@@ -62,16 +75,33 @@ export class LivePress {
     this.restoredState = restoredState;
     const { profile } = definition;
     this.counters = restoredCounters ?? emptyPressCounters();
-    const track = (signal: Signal) => this.levels.set(signal.name, { signal: signal.name, periodMs: profile.polling.scanClasses[scanClassOf(signal, profile.polling)]!, reading: { level: null, at: null, lastReadOk: true } });
+    const track = (signal: Signal) => {
+      const level: LevelTrack = { periodMs: profile.polling.scanClasses[scanClassOf(signal, profile.polling)]!, level: null, at: null, lastReadOk: true };
+      this.levels.set(signal.name, level);
+      return level;
+    };
     const empty: LevelReading = { level: null, quality: 'stale', at: null };
     const ink: PressSnapshot['ink'] = [];
     const levels: PressSnapshot['levels'] = [];
+    const tracked: { signal: Signal; track: LevelTrack }[] = [];
+    let runStates: StateMap | undefined;
     for (const signal of profile.signals) {
+      const scanClass = scanClassOf(signal, profile.polling);
+      const ofClass = this.signalsByClass.get(scanClass);
+      if (ofClass) ofClass.push(signal);
+      else this.signalsByClass.set(scanClass, [signal]);
+      if (signal.role === 'runState') runStates ??= signal.states;
       if (signal.role === 'ink') ink.push({ unit: signal.unit, color: signal.color, ...empty });
       if (signal.role === 'level') levels.push({ name: signal.name, label: signal.label, ...empty });
-      if (signal.role === 'ink' || signal.role === 'level' || signal.role === 'paper') track(signal);
+      if (signal.role === 'ink' || signal.role === 'level' || signal.role === 'paper') tracked.push({ signal, track: track(signal) });
     }
+    this.runStates = runStates ?? {};
     ink.sort((a, b) => a.unit - b.unit);
+    for (const { signal, track: levelTrack } of tracked) {
+      if (signal.role === 'ink') this.levelTargets.push({ list: 'ink', index: ink.findIndex((i) => i.unit === signal.unit), track: levelTrack });
+      else if (signal.role === 'level') this.levelTargets.push({ list: 'levels', index: levels.findIndex((l) => l.name === signal.name), track: levelTrack });
+      else this.levelTargets.push({ list: 'paper', index: 0, track: levelTrack });
+    }
     this.snap = {
       id: definition.id,
       name: definition.name,
@@ -95,18 +125,39 @@ export class LivePress {
     };
   }
 
-  /** The snapshot as of `now` (level qualities age with time). A copy. */
+  /**
+   * The snapshot as of `now` (level qualities age with time). A copy, built field by field:
+   * it is taken for every update of every press, and structuredClone cost more than the rest
+   * of the update.
+   */
   snapshot(now: number): PressSnapshot {
-    const { profile } = this.definition;
-    const quality = (name: string): LevelReading => {
-      const track = this.levels.get(name)!.reading;
-      return { level: track.level, at: track.at, quality: levelQuality({ at: track.at, now, periodMs: this.levels.get(name)!.periodMs, lastReadOk: track.lastReadOk }) };
+    const s = this.snap;
+    const copy: PressSnapshot = {
+      id: s.id,
+      name: s.name,
+      model: s.model,
+      link: { ...s.link },
+      online: s.online,
+      state: s.state,
+      stopReason: s.stopReason,
+      stateDetail: s.stateDetail,
+      stateSince: s.stateSince,
+      speed: s.speed,
+      ratedSpeed: s.ratedSpeed,
+      counters: { total: s.counters.total, good: s.counters.good, waste: s.counters.waste },
+      jobCounters: { total: s.jobCounters.total, good: s.jobCounters.good, waste: s.jobCounters.waste },
+      ink: s.ink.map((i) => ({ unit: i.unit, color: i.color, level: i.level, quality: i.quality, at: i.at })),
+      paper: { level: s.paper.level, quality: s.paper.quality, at: s.paper.at, kind: s.paper.kind },
+      levels: s.levels.map((l) => ({ name: l.name, label: l.label, level: l.level, quality: l.quality, at: l.at })),
+      activeAlarms: s.activeAlarms,
+      comm: { ...s.comm, errors: { ...s.comm.errors }, overruns: { ...s.comm.overruns }, overrunning: [...s.comm.overrunning] },
+      updatedAt: s.updatedAt,
     };
-    const copy = structuredClone(this.snap);
-    for (const signal of profile.signals) {
-      if (signal.role === 'ink') Object.assign(copy.ink.find((i) => i.unit === signal.unit)!, quality(signal.name));
-      if (signal.role === 'level') Object.assign(copy.levels.find((l) => l.name === signal.name)!, quality(signal.name));
-      if (signal.role === 'paper') Object.assign(copy.paper, quality(signal.name));
+    for (const { list, index, track } of this.levelTargets) {
+      const target = list === 'paper' ? copy.paper : copy[list][index]!;
+      target.level = track.level;
+      target.at = track.at;
+      target.quality = levelQuality({ at: track.at, now, periodMs: track.periodMs, lastReadOk: track.lastReadOk });
     }
     return copy;
   }
@@ -136,20 +187,25 @@ export class LivePress {
 
   applyReading(reading: Reading): ReadingEffects {
     const effects: ReadingEffects = {};
-    const { profile } = this.definition;
     const { values, at } = reading;
     this.snap.updatedAt = at;
     // Values prove the press answers, even if its health event is still on the way.
-    if (Object.keys(values).length > 0) this.snap.online = true;
+    if (hasAny(values)) this.snap.online = true;
 
-    const bits: Record<string, boolean> = {};
-    const raws: Partial<Record<CounterKind, number>> = {};
+    let bits: Record<string, boolean> | undefined;
+    let raws: Partial<Record<CounterKind, number>> | undefined;
     let code: number | undefined;
-    for (const signal of profile.signals) {
-      if (scanClassOf(signal, profile.polling) !== reading.scanClass) continue;
+    for (const signal of this.signalsByClass.get(reading.scanClass) ?? []) {
       const value = values[signal.name];
       const level = this.levels.get(signal.name);
-      if (level) level.reading = value === undefined ? { ...level.reading, lastReadOk: false } : { level: Number(value), at, lastReadOk: true };
+      if (level) {
+        if (value === undefined) level.lastReadOk = false;
+        else {
+          level.level = Number(value);
+          level.at = at;
+          level.lastReadOk = true;
+        }
+      }
       if (value === undefined) continue;
       switch (signal.role) {
         case 'runState':
@@ -159,16 +215,16 @@ export class LivePress {
           this.snap.speed = Number(value);
           break;
         case 'counter':
-          raws[signal.counter] = Number(value);
+          (raws ??= {})[signal.counter] = Number(value);
           this.snap.jobCounters[signal.counter] = Number(value);
           break;
         case 'alarm':
-          bits[signal.alarm.code] = this.trackAlarm(signal, value === signal.alarm.activeWhen, at);
+          (bits ??= {})[signal.alarm.code] = this.trackAlarm(signal, value === signal.alarm.activeWhen, at);
           break;
       }
     }
 
-    if (Object.keys(raws).length > 0) {
+    if (raws && hasAny(raws)) {
       const result = advancePressCounters(this.counters, raws);
       if (result.changed) {
         this.counters = result.next;
@@ -176,18 +232,20 @@ export class LivePress {
         effects.countersChanged = this.pressCounters;
       }
     }
-    if (!this.alarmCountFromEngine) this.snap.activeAlarms = [...this.activeBits.values()].filter(Boolean).length;
+    if (!this.alarmCountFromEngine) {
+      let active = 0;
+      for (const on of this.activeBits.values()) if (on) active++;
+      this.snap.activeAlarms = active;
+    }
 
     // offline is left on the first state code read, even if the code did not change meanwhile
     if (code !== undefined && (code !== this.stateCode || this.snap.state === 'offline')) {
       this.stateCode = code;
       const stoppedSince = this.snap.state === 'stopped' ? this.snap.stateSince : at;
-      const runStateSignal = profile.signals.find((s) => s.role === 'runState');
-      const states = runStateSignal?.role === 'runState' ? runStateSignal.states : {};
-      const derived = deriveRunState({ online: true, code, states, stoppedSince, stopAlarms: [...this.raises.values()].flat() });
+      const derived = deriveRunState({ online: true, code, states: this.runStates, stoppedSince, stopAlarms: [...this.raises.values()].flat() });
       effects.transition = this.moveTo(derived, at);
     }
-    if (Object.keys(bits).length > 0) effects.alarmBits = { pressId: this.definition.id, at, bits, state: this.snap.state };
+    if (bits && hasAny(bits)) effects.alarmBits = { pressId: this.definition.id, at, bits, state: this.snap.state };
     return effects;
   }
 
@@ -229,4 +287,10 @@ export class LivePress {
     s.stateSince = continued ? restored.since : at;
     return transition;
   }
+}
+
+/** Whether an object has an own enumerable key, without building the list of keys. */
+function hasAny(record: object): boolean {
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
 }
