@@ -56,6 +56,7 @@ export class PressPoller {
   private readonly tracker: CommHealthTracker;
   private readonly events: TypedEmitter<PollerEvents>;
   private readonly runs: ScanClassRun[];
+  private readonly readOptions: ReadOptions;
   private probeTimer: TimerHandle | undefined;
   private probing: Promise<void> | undefined;
   private running = false;
@@ -67,6 +68,7 @@ export class PressPoller {
     this.logger = (options.logger ?? pino({ level: 'silent' })).child({ pressId: options.pressId });
     this.polling = { ...options.profile.polling, ...options.polling };
     this.plan = planReads({ ...options.profile, polling: this.polling });
+    this.readOptions = { timeoutMs: this.polling.timeoutMs, retries: this.polling.retries };
     this.tracker = new CommHealthTracker({
       pressId: options.pressId,
       clock: this.clock,
@@ -160,13 +162,10 @@ export class PressPoller {
         complete = false;
         break;
       }
-      const result = await this.readBlock(block, { timeoutMs: this.polling.timeoutMs, retries: this.polling.retries });
-      if (result.ok) {
-        Object.assign(values, result.values);
-        continue;
-      }
-      firstError ??= result.error;
-      if (result.error.kind === 'timeout' || result.error.kind === 'offline') break;
+      const error = await this.readBlock(block, this.readOptions, values);
+      if (error === undefined) continue;
+      firstError ??= error;
+      if (error.kind === 'timeout' || error.kind === 'offline') break;
     }
     // Taken off-scan by another class's timeouts mid-way: an empty "ok" reading would pass
     // the untouched signals off as fresh, so this cycle says nothing; the probe speaks.
@@ -179,18 +178,18 @@ export class PressPoller {
     this.events.emit('reading', reading);
   }
 
-  /** One block read, decoded, with its outcome recorded in the comm health. */
-  private async readBlock(block: ReadBlock, opts: ReadOptions): Promise<{ ok: true; values: Record<string, SignalValue> } | { ok: false; error: ReadError }> {
+  /** One block read, decoded into `values`, with its outcome recorded in the comm health; the error if it failed. */
+  private async readBlock(block: ReadBlock, opts: ReadOptions, values: Record<string, SignalValue>): Promise<ReadError | undefined> {
     const started = this.clock.now();
     try {
       const words = await this.read(block, opts);
-      const values = decodeBlock(block, words, this.plan.order);
+      decodeBlock(block, words, this.plan.order, values);
       this.tracker.recordSuccess(this.clock.now() - started);
-      return { ok: true, values };
+      return undefined;
     } catch (error) {
       const readError = this.classify(error, block);
       if (this.tracker.recordFailure(readError)) this.scheduleProbe();
-      return { ok: false, error: readError };
+      return readError;
     }
   }
 
