@@ -73,9 +73,15 @@ interface Channel {
   emptySoon: boolean | null;
 }
 
+/** One press's channels: asked for with every snapshot of that press, so not found by scanning all presses'. */
+interface PressChannels {
+  ink: Map<number, Channel>;
+  paper: Channel | undefined;
+}
+
 export class TimeToEmptyTracker {
   private readonly settings: TimeToEmptySettings;
-  private readonly channels = new Map<string, Channel>();
+  private readonly presses = new Map<string, PressChannels>();
 
   constructor(private readonly options: TimeToEmptyTrackerOptions) {
     this.settings = { ...defaultTimeToEmptySettings, ...options.settings };
@@ -97,13 +103,10 @@ export class TimeToEmptyTracker {
   /** The pre-alarm state of each channel of a press that has one (see `EmptySoon`). */
   emptySoon(pressId: string): EmptySoon {
     const state: EmptySoon = { ink: [] };
-    const prefix = `${pressId}\u0000`;
-    for (const [key, channel] of this.channels) {
-      if (!key.startsWith(prefix) || channel.emptySoon === null) continue;
-      const [, kind, unit] = key.split('\u0000');
-      if (kind === 'paper') state.paper = channel.emptySoon;
-      else state.ink.push({ unit: Number(unit), emptySoon: channel.emptySoon });
-    }
+    const press = this.presses.get(pressId);
+    if (!press) return state;
+    for (const [unit, channel] of press.ink) if (channel.emptySoon !== null) state.ink.push({ unit, emptySoon: channel.emptySoon });
+    if (press.paper && press.paper.emptySoon !== null) state.paper = press.paper.emptySoon;
     state.ink.sort((a, b) => a.unit - b.unit);
     return state;
   }
@@ -111,13 +114,16 @@ export class TimeToEmptyTracker {
   /** Readings kept over all channels (bounded by the window and `minSpacingMs`). */
   get pointCount(): number {
     let count = 0;
-    for (const channel of this.channels.values()) count += channel.points.length;
+    for (const press of this.presses.values()) {
+      for (const channel of press.ink.values()) count += channel.points.length;
+      count += press.paper?.points.length ?? 0;
+    }
     return count;
   }
 
   /** Forget a press (removed from the configuration). */
   forget(pressId: string): void {
-    for (const key of [...this.channels.keys()]) if (key.startsWith(`${pressId}\u0000`)) this.channels.delete(key);
+    this.presses.delete(pressId);
   }
 
   private channel(reading: {
@@ -133,11 +139,16 @@ export class TimeToEmptyTracker {
   }): number | null {
     const { snapshot, kind, unit, level } = reading;
     if (level === null || !reading.good) return null;
-    const key = `${snapshot.id}\u0000${kind}\u0000${unit ?? ''}`;
-    let channel = this.channels.get(key);
+    let press = this.presses.get(snapshot.id);
+    if (!press) {
+      press = { ink: new Map(), paper: undefined };
+      this.presses.set(snapshot.id, press);
+    }
+    let channel = kind === 'ink' ? press.ink.get(unit!) : press.paper;
     if (!channel) {
       channel = { points: [], emptySoon: null };
-      this.channels.set(key, channel);
+      if (kind === 'ink') press.ink.set(unit!, channel);
+      else press.paper = channel;
     }
     const at = reading.at ?? snapshot.updatedAt;
     const previous = channel.points.at(-1);
