@@ -82,6 +82,12 @@ interface PressChannels {
 export class TimeToEmptyTracker {
   private readonly settings: TimeToEmptySettings;
   private readonly presses = new Map<string, PressChannels>();
+  /**
+   * Each press's last inputs and figures. Most snapshots repeat the inputs of the one before
+   * (levels come with a slower scan; speed and counters stand still while stopped): the same
+   * inputs give the same figures and change no channel, so they are handed back without the fit.
+   */
+  private readonly lastEstimate = new Map<string, { inputs: EstimateInputs; figures: TimeToEmpty }>();
 
   constructor(private readonly options: TimeToEmptyTrackerOptions) {
     this.settings = { ...defaultTimeToEmptySettings, ...options.settings };
@@ -89,6 +95,14 @@ export class TimeToEmptyTracker {
 
   /** Take in a snapshot and return its time-to-empty figures. */
   observe(snapshot: PressSnapshot): TimeToEmpty {
+    const last = this.lastEstimate.get(snapshot.id);
+    if (last && sameInputs(last.inputs, snapshot)) return copyFigures(last.figures);
+    const figures = this.estimate(snapshot);
+    this.lastEstimate.set(snapshot.id, { inputs: estimateInputs(snapshot), figures: copyFigures(figures) });
+    return figures;
+  }
+
+  private estimate(snapshot: PressSnapshot): TimeToEmpty {
     const producing = snapshot.online && snapshot.state === 'production';
     const sheets = snapshot.counters.total;
     const speed = producing ? snapshot.speed : null;
@@ -124,6 +138,7 @@ export class TimeToEmptyTracker {
   /** Forget a press (removed from the configuration). */
   forget(pressId: string): void {
     this.presses.delete(pressId);
+    this.lastEstimate.delete(pressId);
   }
 
   private channel(reading: {
@@ -202,4 +217,31 @@ export class TimeToEmptyTracker {
     channel.emptySoon = true;
     this.options.onPreAlarm?.({ pressId: state.pressId, kind: state.kind, ...(state.unit !== undefined ? { unit: state.unit } : {}), minutes: state.minutes });
   }
+}
+
+/** What the figures of a snapshot depend on, flat: online, state, speed, total, then paper and each ink unit (level, quality, at). */
+type EstimateInputs = (number | string | boolean | null)[];
+
+function estimateInputs(snapshot: PressSnapshot): EstimateInputs {
+  const { paper } = snapshot;
+  const inputs: EstimateInputs = [snapshot.online, snapshot.state, snapshot.speed, snapshot.counters.total, paper.level, paper.quality, paper.at];
+  for (const ink of snapshot.ink) inputs.push(ink.unit, ink.level, ink.quality, ink.at);
+  return inputs;
+}
+
+function sameInputs(inputs: EstimateInputs, snapshot: PressSnapshot): boolean {
+  const { paper } = snapshot;
+  if (inputs.length !== 7 + 4 * snapshot.ink.length) return false;
+  if (inputs[0] !== snapshot.online || inputs[1] !== snapshot.state || inputs[2] !== snapshot.speed || inputs[3] !== snapshot.counters.total) return false;
+  if (inputs[4] !== paper.level || inputs[5] !== paper.quality || inputs[6] !== paper.at) return false;
+  let i = 7;
+  for (const ink of snapshot.ink) {
+    if (inputs[i] !== ink.unit || inputs[i + 1] !== ink.level || inputs[i + 2] !== ink.quality || inputs[i + 3] !== ink.at) return false;
+    i += 4;
+  }
+  return true;
+}
+
+function copyFigures(figures: TimeToEmpty): TimeToEmpty {
+  return { paper: figures.paper, ink: figures.ink.map((unit) => ({ unit: unit.unit, minutes: unit.minutes })) };
 }
