@@ -58,7 +58,12 @@ export function createSampleFilter(options: SampleFilterOptions): SampleFilter {
       const last = ofPress.get(reading.signal);
       const policy = last?.policy ?? options.policyFor({ pressId: reading.pressId, signal: reading.signal });
       if (last && !shouldRecord(last, reading, policy)) return false;
-      ofPress.set(reading.signal, { at: reading.at, value: reading.value, quality: reading.quality, policy });
+      if (last) {
+        // the series' record, updated in place: this runs for every signal of every snapshot
+        last.at = reading.at;
+        last.value = reading.value;
+        last.quality = reading.quality;
+      } else ofPress.set(reading.signal, { at: reading.at, value: reading.value, quality: reading.quality, policy });
       return true;
     },
     forget(pressId) {
