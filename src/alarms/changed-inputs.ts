@@ -9,6 +9,7 @@
  * and emits nothing. So a repeat is not forwarded; the first input of each press always is
  * (it creates the conditions).
  */
+import type { LevelReading, PressSnapshot } from '../model/press-snapshot.js';
 import type { LevelUpdate } from './alarm-engine.js';
 
 export class ChangedInputs {
@@ -37,28 +38,46 @@ export class ChangedInputs {
     return changed;
   }
 
-  /** True when the level update differs from the last one seen for the press (or is the first). */
-  levelsChanged(pressId: string, update: LevelUpdate): boolean {
-    const last = this.levels.get(pressId);
-    if (last && sameLevels(last, update)) return false;
-    this.levels.set(pressId, update);
-    return true;
+  /**
+   * The level update of a snapshot (ink and paper levels, a bad reading as null, with the
+   * pre-alarm states), or undefined when it is the one last seen for the press.
+   */
+  changedLevels(snapshot: PressSnapshot, emptySoon: LevelUpdate['emptySoon']): LevelUpdate | undefined {
+    const last = this.levels.get(snapshot.id);
+    // compared before anything is built: this runs for every snapshot
+    if (last && sameSnapshotLevels(last, snapshot) && sameEmptySoon(last.emptySoon, emptySoon)) return undefined;
+    const update: LevelUpdate = {
+      ink: snapshot.ink.map((i) => ({ unit: i.unit, level: levelOf(i) })),
+      paper: levelOf(snapshot.paper),
+      emptySoon,
+    };
+    this.levels.set(snapshot.id, update);
+    return update;
   }
 }
 
-function sameLevels(a: LevelUpdate, b: LevelUpdate): boolean {
-  return (
-    a.paper === b.paper &&
-    sameList(a.ink, b.ink, (x, y) => x.unit === y.unit && x.level === y.level) &&
-    a.emptySoon?.paper === b.emptySoon?.paper &&
-    (a.emptySoon === undefined) === (b.emptySoon === undefined) &&
-    sameList(a.emptySoon?.ink, b.emptySoon?.ink, (x, y) => x.unit === y.unit && x.emptySoon === y.emptySoon)
-  );
+/** A bad reading says nothing about the level: null (the engine keeps its state). */
+function levelOf(reading: Pick<LevelReading, 'level' | 'quality'>): number | null {
+  return reading.quality === 'bad' ? null : reading.level;
 }
 
-function sameList<T>(a: readonly T[] | undefined, b: readonly T[] | undefined, same: (x: T, y: T) => boolean): boolean {
+function sameSnapshotLevels(last: LevelUpdate, snapshot: PressSnapshot): boolean {
+  if (last.paper !== levelOf(snapshot.paper)) return false;
+  const ink = last.ink!;
+  if (ink.length !== snapshot.ink.length) return false;
+  for (let i = 0; i < ink.length; i++) {
+    const unit = snapshot.ink[i]!;
+    if (ink[i]!.unit !== unit.unit || ink[i]!.level !== levelOf(unit)) return false;
+  }
+  return true;
+}
+
+function sameEmptySoon(a: LevelUpdate['emptySoon'], b: LevelUpdate['emptySoon']): boolean {
   if (a === undefined || b === undefined) return a === b;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!same(a[i]!, b[i]!)) return false;
+  if (a.paper !== b.paper) return false;
+  const x = a.ink ?? [];
+  const y = b.ink ?? [];
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i]!.unit !== y[i]!.unit || x[i]!.emptySoon !== y[i]!.emptySoon) return false;
   return true;
 }

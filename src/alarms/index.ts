@@ -90,12 +90,8 @@ export function createAlarmsModule(options: AlarmsModuleOptions): AlarmsModule {
       const offs = [
         presses.on('press:update', (snapshot) => {
           // level alarms and the time-to-empty pre-alarms (decided by the supplies feature for this same snapshot) in one batch
-          const levels: LevelUpdate = {
-            ink: snapshot.ink.map((i) => ({ unit: i.unit, level: i.quality === 'bad' ? null : i.level })),
-            paper: snapshot.paper.quality === 'bad' ? null : snapshot.paper.level,
-            emptySoon: options.emptySoon(snapshot.id),
-          };
-          if (inputs.levelsChanged(snapshot.id, levels)) service.updateLevels(snapshot.id, snapshot.updatedAt, levels);
+          const levels = inputs.changedLevels(snapshot, options.emptySoon(snapshot.id));
+          if (levels) service.updateLevels(snapshot.id, snapshot.updatedAt, levels);
         }),
         presses.on('alarm-bits', (event) => {
           const bits = inputs.changedBits(event.pressId, event.bits);
