@@ -11,7 +11,7 @@
 import type { Profile, Signal } from '../model/profile-schema.js';
 import { scanClassOf } from '../model/profile-schema.js';
 import { advancePressCounters, emptyPressCounters, type CounterKind, type PressCounters } from './counters.js';
-import type { LevelReading, PressLink, PressSnapshot } from '../model/press-snapshot.js';
+import type { CommHealth, LevelReading, PressLink, PressSnapshot } from '../model/press-snapshot.js';
 import { levelQuality } from './quality.js';
 import { deriveRunState, type DerivedRunState, type StateMap, type StopAlarm } from './run-state.js';
 import type { PressHealth, Reading } from '../poller/reading.js';
@@ -63,6 +63,8 @@ export class LivePress {
   private readonly signalsByClass = new Map<string, Signal[]>();
   private readonly runStates: StateMap;
   private alarmCountFromEngine = false;
+  /** The comm health last applied; the snapshot's `comm` is taken from it. */
+  private health: PressHealth | undefined;
   /** The state stored before a restart, until the first state is derived. */
   private restoredState: RestoredRunState | undefined;
 
@@ -150,7 +152,7 @@ export class LivePress {
       paper: { level: s.paper.level, quality: s.paper.quality, at: s.paper.at, kind: s.paper.kind },
       levels: s.levels.map((l) => ({ name: l.name, label: l.label, level: l.level, quality: l.quality, at: l.at })),
       activeAlarms: s.activeAlarms,
-      comm: { ...s.comm, errors: { ...s.comm.errors }, overruns: { ...s.comm.overruns }, overrunning: [...s.comm.overrunning] },
+      comm: commOf(this.health ?? s.comm),
       updatedAt: s.updatedAt,
     };
     for (const { list, index, track } of this.levelTargets) {
@@ -173,8 +175,9 @@ export class LivePress {
   }
 
   applyHealth(health: PressHealth, now: number): StateTransition | undefined {
-    const { pressId: _pressId, online, ...comm } = health;
-    this.snap.comm = { ...comm, errors: { ...comm.errors }, overruns: { ...comm.overruns }, overrunning: [...comm.overrunning] };
+    const { online } = health;
+    // Kept as given (the poller hands each listener a fresh copy); each snapshot copies it.
+    this.health = health;
     this.snap.updatedAt = now;
     this.snap.online = online;
     if (!online) {
@@ -293,4 +296,13 @@ export class LivePress {
 function hasAny(record: object): boolean {
   for (const key in record) if (Object.hasOwn(record, key)) return true;
   return false;
+}
+
+/** A copy of the comm health, without the press id and online flag it may carry. */
+function commOf(health: CommHealth | PressHealth): CommHealth {
+  const { pressId: _pressId, online: _online, ...comm } = health as Partial<PressHealth> & CommHealth;
+  comm.errors = { ...health.errors };
+  comm.overruns = { ...health.overruns };
+  comm.overrunning = [...health.overrunning];
+  return comm;
 }
