@@ -59,8 +59,8 @@ export class LivePress {
   private readonly levels = new Map<string, LevelTrack>();
   /** In profile order, as the snapshot applies them (a later signal of the same ink unit wins). */
   private readonly levelTargets: LevelTarget[] = [];
-  /** The signals of each scan class, in profile order: a reading only visits its own. */
-  private readonly signalsByClass = new Map<string, Signal[]>();
+  /** The signals of each scan class, in profile order, with their level track if any: a reading only visits its own. */
+  private readonly signalsByClass = new Map<string, { signal: Signal; level: LevelTrack | undefined }[]>();
   private readonly runStates: StateMap;
   private alarmCountFromEngine = false;
   /** The comm health last applied; the snapshot's `comm` is taken from it. */
@@ -86,18 +86,20 @@ export class LivePress {
     const ink: PressSnapshot['ink'] = [];
     const levels: PressSnapshot['levels'] = [];
     const tracked: { signal: Signal; track: LevelTrack }[] = [];
+    const byClass = new Map<string, Signal[]>();
     let runStates: StateMap | undefined;
     for (const signal of profile.signals) {
       const scanClass = scanClassOf(signal, profile.polling);
-      const ofClass = this.signalsByClass.get(scanClass);
+      const ofClass = byClass.get(scanClass);
       if (ofClass) ofClass.push(signal);
-      else this.signalsByClass.set(scanClass, [signal]);
+      else byClass.set(scanClass, [signal]);
       if (signal.role === 'runState') runStates ??= signal.states;
       if (signal.role === 'ink') ink.push({ unit: signal.unit, color: signal.color, ...empty });
       if (signal.role === 'level') levels.push({ name: signal.name, label: signal.label, ...empty });
       if (signal.role === 'ink' || signal.role === 'level' || signal.role === 'paper') tracked.push({ signal, track: track(signal) });
     }
     this.runStates = runStates ?? {};
+    for (const [scanClass, signals] of byClass) this.signalsByClass.set(scanClass, signals.map((signal) => ({ signal, level: this.levels.get(signal.name) })));
     ink.sort((a, b) => a.unit - b.unit);
     for (const { signal, track: levelTrack } of tracked) {
       if (signal.role === 'ink') this.levelTargets.push({ list: 'ink', index: ink.findIndex((i) => i.unit === signal.unit), track: levelTrack });
@@ -198,9 +200,8 @@ export class LivePress {
     let bits: Record<string, boolean> | undefined;
     let raws: Partial<Record<CounterKind, number>> | undefined;
     let code: number | undefined;
-    for (const signal of this.signalsByClass.get(reading.scanClass) ?? []) {
+    for (const { signal, level } of this.signalsByClass.get(reading.scanClass) ?? []) {
       const value = values[signal.name];
-      const level = this.levels.get(signal.name);
       if (level) {
         if (value === undefined) level.lastReadOk = false;
         else {
