@@ -12,6 +12,12 @@ export type EventMap<Events> = { [E in keyof Events]: (...args: never[]) => void
 
 export class TypedEmitter<Events extends EventMap<Events>> {
   private readonly listeners = new Map<keyof Events, Set<Events[keyof Events]>>();
+  /**
+   * Each event's listeners as an array, made when first emitted after a change and kept until
+   * the next (`on`, `off`). An emit calls the listeners of the moment it began, as a copy would,
+   * without copying the set every time: some events come with every Modbus read.
+   */
+  private readonly frozen = new Map<keyof Events, Events[keyof Events][]>();
 
   constructor(private readonly onListenerError: (error: unknown, event: keyof Events) => void = defaultListenerError) {}
 
@@ -23,6 +29,7 @@ export class TypedEmitter<Events extends EventMap<Events>> {
       this.listeners.set(event, set);
     }
     set.add(listener);
+    this.frozen.delete(event);
     return () => this.off(event, listener);
   }
 
@@ -37,13 +44,18 @@ export class TypedEmitter<Events extends EventMap<Events>> {
   }
 
   off<E extends keyof Events>(event: E, listener: Events[E]): void {
-    this.listeners.get(event)?.delete(listener);
+    if (this.listeners.get(event)?.delete(listener)) this.frozen.delete(event);
   }
 
   emit<E extends keyof Events>(event: E, ...args: Parameters<Events[E]>): void {
-    const set = this.listeners.get(event);
-    if (!set) return;
-    for (const listener of [...set]) {
+    let listeners = this.frozen.get(event);
+    if (!listeners) {
+      const set = this.listeners.get(event);
+      if (!set) return;
+      listeners = [...set];
+      this.frozen.set(event, listeners);
+    }
+    for (const listener of listeners) {
       try {
         (listener as (...a: Parameters<Events[E]>) => void)(...args);
       } catch (error) {

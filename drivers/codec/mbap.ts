@@ -13,6 +13,22 @@ export interface TcpFrame {
   pdu: Buffer;
 }
 
+/**
+ * The MBAP frame of a read request (function 1 to 4), encoded straight into one buffer: the
+ * same bytes as `encodeMbap(id, unit, encodeRequest(request))`, without the PDU in between.
+ */
+export function encodeMbapRead(transactionId: number, unitId: number, fc: 1 | 2 | 3 | 4, address: number, count: number): Buffer {
+  const frame = Buffer.allocUnsafe(MBAP_HEADER_LENGTH + 5);
+  frame.writeUInt16BE(transactionId & 0xffff, 0);
+  frame.writeUInt16BE(0, 2);
+  frame.writeUInt16BE(6, 4);
+  frame[6] = unitId & 0xff;
+  frame[7] = fc;
+  frame.writeUInt16BE(address, 8);
+  frame.writeUInt16BE(count, 10);
+  return frame;
+}
+
 export function encodeMbap(transactionId: number, unitId: number, pdu: Uint8Array): Buffer {
   const frame = Buffer.alloc(MBAP_HEADER_LENGTH + pdu.length);
   frame.writeUInt16BE(transactionId & 0xffff, 0);
@@ -49,7 +65,8 @@ export class MbapSplitter {
       frames.push({
         transactionId: this.buffer.readUInt16BE(offset),
         unitId: this.buffer[offset + 6]!,
-        pdu: Buffer.from(this.buffer.subarray(offset + MBAP_HEADER_LENGTH, offset + total)),
+        // a view, not a copy: received chunks are never written to, and a frame lives only while it is decoded
+        pdu: this.buffer.subarray(offset + MBAP_HEADER_LENGTH, offset + total),
       });
       offset += total;
     }

@@ -48,8 +48,11 @@ function swapBytes(word: number): number {
   return ((word & 0xff) << 8) | ((word >> 8) & 0xff);
 }
 
-/** The two registers of a 32-bit value, as they appear on the wire, into the value's 4 big-endian bytes. */
-function registersToBytes(registers: ArrayLike<number>, at: number, order: ByteWordOrder): Buffer {
+/** Scratch for 32-bit decodes: one module-level view instead of a Buffer per value (decoding is synchronous). */
+const scratch = new DataView(new ArrayBuffer(4));
+
+/** The two registers of a 32-bit value, as they appear on the wire, into the scratch view as the value's 4 big-endian bytes. */
+function registersToBytes(registers: ArrayLike<number>, at: number, order: ByteWordOrder): DataView {
   let hi = registers[at]! & 0xffff;
   let lo = registers[at + 1]! & 0xffff;
   if (order.wordOrder === 'little') [hi, lo] = [lo, hi];
@@ -57,10 +60,9 @@ function registersToBytes(registers: ArrayLike<number>, at: number, order: ByteW
     hi = swapBytes(hi);
     lo = swapBytes(lo);
   }
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt16BE(hi, 0);
-  bytes.writeUInt16BE(lo, 2);
-  return bytes;
+  scratch.setUint16(0, hi);
+  scratch.setUint16(2, lo);
+  return scratch;
 }
 
 function bytesToRegisters(bytes: Buffer, order: ByteWordOrder): [number, number] {
@@ -85,11 +87,11 @@ export function decodeRaw(type: DataType, registers: ArrayLike<number>, at: numb
       return word >= 0x8000 ? word - 0x10000 : word;
     }
     case 'u32':
-      return registersToBytes(registers, at, order).readUInt32BE(0);
+      return registersToBytes(registers, at, order).getUint32(0);
     case 'i32':
-      return registersToBytes(registers, at, order).readInt32BE(0);
+      return registersToBytes(registers, at, order).getInt32(0);
     case 'f32':
-      return registersToBytes(registers, at, order).readFloatBE(0);
+      return registersToBytes(registers, at, order).getFloat32(0);
     case 'bit':
       return ((first >> (bit ?? 0)) & 1) === 1;
     case 'bool':
@@ -125,6 +127,7 @@ export function encodeRaw(type: DataType, raw: number | boolean, order: ByteWord
 }
 
 function orderOf(signal: ValueLayout, defaults: ByteWordOrder): ByteWordOrder {
+  if (signal.wordOrder === undefined && signal.byteOrder === undefined) return defaults;
   return { wordOrder: signal.wordOrder ?? defaults.wordOrder, byteOrder: signal.byteOrder ?? defaults.byteOrder };
 }
 
@@ -135,6 +138,8 @@ function orderOf(signal: ValueLayout, defaults: ByteWordOrder): ByteWordOrder {
 export function decodeSignal(signal: ValueLayout, words: ArrayLike<number>, at: number, defaults: ByteWordOrder): SignalValue {
   const raw = decodeRaw(signal.type, words, at, orderOf(signal, defaults), signal.bit);
   if (typeof raw === 'boolean') return raw;
+  // An unscaled integer is exact already (at most 10 digits): the rounding below would hand it back unchanged.
+  if (signal.scale === 1 && signal.offset === 0 && signal.type !== 'f32') return raw;
   // A float32 carries about 7 significant digits; printing more shows noise (50.59019088745117).
   const exact = signal.type === 'f32' ? Number(raw.toPrecision(7)) : raw;
   // 12 digits drop binary artefacts of the scaling (598 × 0.1 = 59.800000000000004) and keep any real precision.

@@ -6,8 +6,8 @@
  * out, a gateway answering for the wrong unit) is discarded and counted. Ids run through
  * all 65536 values, so a reply delayed by up to 65535 requests still cannot be mistaken.
  */
-import { encodeMbap, MbapSplitter } from '../codec/mbap.js';
-import { decodeResponse, encodeRequest } from '../codec/pdu.js';
+import { encodeMbap, encodeMbapRead, MbapSplitter } from '../codec/mbap.js';
+import { decodeResponse, encodeRequest, isReadRequest } from '../codec/pdu.js';
 import { modbusError, PendingReply, type AttemptParams, type AttemptResult, type LinkProtocol, type ProtocolDeps } from './link-protocol.js';
 
 interface InFlight {
@@ -74,7 +74,10 @@ export class TcpProtocol implements LinkProtocol {
   async attempt(params: AttemptParams): Promise<AttemptResult> {
     const transactionId = this.nextTransactionId;
     this.nextTransactionId = (transactionId + 1) & 0xffff;
-    const frame = encodeMbap(transactionId, params.unitId, encodeRequest(params.request));
+    const { request } = params;
+    const frame = isReadRequest(request)
+      ? encodeMbapRead(transactionId, params.unitId, request.fc, request.address, request.count)
+      : encodeMbap(transactionId, params.unitId, encodeRequest(request));
     const reply = new PendingReply(params.timeoutMs, () =>
       modbusError('timeout', `no reply within ${params.timeoutMs} ms (transaction ${transactionId})`, params.context),
     );

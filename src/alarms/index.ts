@@ -23,6 +23,7 @@ import { alarmMigrations } from './alarm-migrations.js';
 import { AlarmRepository } from './alarm-repository.js';
 import { alarmRoutes, type AlarmPort } from './alarm-routes.js';
 import { AlarmService } from './alarm-service.js';
+import { ChangedInputs } from './changed-inputs.js';
 
 export type { AlarmEvent } from './alarm-types.js';
 
@@ -85,19 +86,23 @@ export function createAlarmsModule(options: AlarmsModuleOptions): AlarmsModule {
     routes: [guardedReads('/alarms', options.readGuard, alarmRoutes({ alarms: port, audit: options.audit }))],
     service,
     observe(presses) {
+      // Repeats of an input change nothing in the engine: only changes go in (see changed-inputs.ts).
+      const inputs = new ChangedInputs();
       const offs = [
-        presses.on('press:update', (snapshot) =>
+        presses.on('press:update', (snapshot) => {
           // level alarms and the time-to-empty pre-alarms (decided by the supplies feature for this same snapshot) in one batch
-          service.updateLevels(snapshot.id, snapshot.updatedAt, {
-            ink: snapshot.ink.map((i) => ({ unit: i.unit, level: i.quality === 'bad' ? null : i.level })),
-            paper: snapshot.paper.quality === 'bad' ? null : snapshot.paper.level,
-            emptySoon: options.emptySoon(snapshot.id),
-          }),
-        ),
-        presses.on('alarm-bits', (event) => service.updateBits(event.pressId, event.at, event.bits)),
+          const levels = inputs.changedLevels(snapshot, options.emptySoon(snapshot.id));
+          if (levels) service.updateLevels(snapshot.id, snapshot.updatedAt, levels);
+        }),
+        presses.on('alarm-bits', (event) => {
+          const bits = inputs.changedBits(event.pressId, event.bits);
+          if (bits) service.updateBits(event.pressId, event.at, bits);
+        }),
         presses.on('state:transition', (t) => service.updateRunState(t.pressId, t.at, t.to)),
         presses.on('counter:implausible', (event) => service.counterImplausible(event.pressId, event.at)),
-        presses.onHealth((h) => service.updateComm(h.pressId, now(), h.online)),
+        presses.onHealth((h) => {
+          if (inputs.onlineChanged(h.pressId, h.online)) service.updateComm(h.pressId, now(), h.online);
+        }),
         service.on('alarm', (event) => presses.setActiveAlarms(event.alarm.pressId, service.activeCount(event.alarm.pressId))),
       ];
       return () => offs.forEach((off) => off());

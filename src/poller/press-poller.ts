@@ -43,7 +43,12 @@ interface ScanClassRun {
   plan: ScanClassPlan;
   nextDueAt: number;
   timer: TimerHandle | undefined;
+  /** A cycle of this class is running. */
+  cycling: boolean;
+  /** The cycle running, or the last one: what `stop` waits for. */
   inFlight: Promise<void> | undefined;
+  /** The timer callback, made once rather than at every tick. */
+  onTick: () => void;
 }
 
 export class PressPoller {
@@ -56,6 +61,7 @@ export class PressPoller {
   private readonly tracker: CommHealthTracker;
   private readonly events: TypedEmitter<PollerEvents>;
   private readonly runs: ScanClassRun[];
+  private readonly readOptions: ReadOptions;
   private probeTimer: TimerHandle | undefined;
   private probing: Promise<void> | undefined;
   private running = false;
@@ -67,6 +73,7 @@ export class PressPoller {
     this.logger = (options.logger ?? pino({ level: 'silent' })).child({ pressId: options.pressId });
     this.polling = { ...options.profile.polling, ...options.polling };
     this.plan = planReads({ ...options.profile, polling: this.polling });
+    this.readOptions = { timeoutMs: this.polling.timeoutMs, retries: this.polling.retries };
     this.tracker = new CommHealthTracker({
       pressId: options.pressId,
       clock: this.clock,
@@ -75,7 +82,10 @@ export class PressPoller {
       overrun: options.overrun,
     });
     this.events = new TypedEmitter<PollerEvents>((error, event) => this.logger.error({ err: error, event }, 'a poller event listener threw'));
-    this.runs = this.plan.scanClasses.map((plan) => ({ plan, nextDueAt: 0, timer: undefined, inFlight: undefined }));
+    this.runs = this.plan.scanClasses.map((plan) => {
+      const run: ScanClassRun = { plan, nextDueAt: 0, timer: undefined, cycling: false, inFlight: undefined, onTick: () => this.tick(run) };
+      return run;
+    });
   }
 
   onReading(listener: PollerEvents['reading']): () => void {
@@ -119,7 +129,7 @@ export class PressPoller {
   }
 
   private schedule(run: ScanClassRun): void {
-    run.timer = this.clock.setTimeout(() => this.tick(run), run.nextDueAt - this.clock.now());
+    run.timer = this.clock.setTimeout(run.onTick, run.nextDueAt - this.clock.now());
   }
 
   private tick(run: ScanClassRun): void {
@@ -137,60 +147,61 @@ export class PressPoller {
     this.schedule(run);
     if (this.tracker.offScan) return; // the probe speaks for the press
     const due = missed + 1;
-    if (run.inFlight) missed++;
+    if (run.cycling) missed++;
     if (missed > 0) this.logger.debug({ scanClass: run.plan.name, missed }, 'scan cycle overrun: tick skipped');
     // a change of the class's overrunning flag goes out at once, not with the next reading
     if (this.tracker.recordTicks(run.plan.name, due, missed, period)) this.events.emit('health', this.tracker.snapshot());
-    if (!run.inFlight) this.startCycle(run);
+    if (!run.cycling) this.startCycle(run);
   }
 
   private startCycle(run: ScanClassRun): void {
-    run.inFlight = this.cycle(run.plan).finally(() => {
-      run.inFlight = undefined;
-    });
+    run.cycling = true;
+    run.inFlight = this.cycle(run);
   }
 
-  private async cycle(plan: ScanClassPlan): Promise<void> {
-    const startedAt = this.clock.now();
-    const values: Record<string, SignalValue> = {};
-    let firstError: ReadError | undefined;
-    let complete = true;
-    for (const block of plan.blocks) {
-      if (!this.running || this.tracker.offScan) {
-        complete = false;
-        break;
+  private async cycle(run: ScanClassRun): Promise<void> {
+    const { plan } = run;
+    try {
+      const startedAt = this.clock.now();
+      const values: Record<string, SignalValue> = {};
+      let firstError: ReadError | undefined;
+      let complete = true;
+      for (const block of plan.blocks) {
+        if (!this.running || this.tracker.offScan) {
+          complete = false;
+          break;
+        }
+        const error = await this.readBlock(block, this.readOptions, values);
+        if (error === undefined) continue;
+        firstError ??= error;
+        if (error.kind === 'timeout' || error.kind === 'offline') break;
       }
-      const result = await this.readBlock(block, { timeoutMs: this.polling.timeoutMs, retries: this.polling.retries });
-      if (result.ok) {
-        Object.assign(values, result.values);
-        continue;
-      }
-      firstError ??= result.error;
-      if (result.error.kind === 'timeout' || result.error.kind === 'offline') break;
+      // Taken off-scan by another class's timeouts mid-way: an empty "ok" reading would pass
+      // the untouched signals off as fresh, so this cycle says nothing; the probe speaks.
+      if (!this.running || (!complete && firstError === undefined)) return;
+      const at = this.clock.now();
+      const reading: Reading = { pressId: this.pressId, scanClass: plan.name, at, values, ok: firstError === undefined, latencyMs: at - startedAt };
+      if (firstError) reading.error = firstError;
+      // health first, so a listener sees the press online before its first reading
+      this.events.emit('health', this.tracker.snapshot());
+      this.events.emit('reading', reading);
+    } finally {
+      run.cycling = false;
     }
-    // Taken off-scan by another class's timeouts mid-way: an empty "ok" reading would pass
-    // the untouched signals off as fresh, so this cycle says nothing; the probe speaks.
-    if (!this.running || (!complete && firstError === undefined)) return;
-    const at = this.clock.now();
-    const reading: Reading = { pressId: this.pressId, scanClass: plan.name, at, values, ok: firstError === undefined, latencyMs: at - startedAt };
-    if (firstError) reading.error = firstError;
-    // health first, so a listener sees the press online before its first reading
-    this.events.emit('health', this.tracker.snapshot());
-    this.events.emit('reading', reading);
   }
 
-  /** One block read, decoded, with its outcome recorded in the comm health. */
-  private async readBlock(block: ReadBlock, opts: ReadOptions): Promise<{ ok: true; values: Record<string, SignalValue> } | { ok: false; error: ReadError }> {
+  /** One block read, decoded into `values`, with its outcome recorded in the comm health; the error if it failed. */
+  private async readBlock(block: ReadBlock, opts: ReadOptions, values: Record<string, SignalValue>): Promise<ReadError | undefined> {
     const started = this.clock.now();
     try {
       const words = await this.read(block, opts);
-      const values = decodeBlock(block, words, this.plan.order);
+      decodeBlock(block, words, this.plan.order, values);
       this.tracker.recordSuccess(this.clock.now() - started);
-      return { ok: true, values };
+      return undefined;
     } catch (error) {
       const readError = this.classify(error, block);
       if (this.tracker.recordFailure(readError)) this.scheduleProbe();
-      return { ok: false, error: readError };
+      return readError;
     }
   }
 
@@ -234,7 +245,7 @@ export class PressPoller {
       this.tracker.recordSuccess(this.clock.now() - started);
       this.events.emit('health', this.tracker.snapshot());
       // back on scan: refresh every class now rather than wait for its next tick
-      for (const run of this.runs) if (!run.inFlight) this.startCycle(run);
+      for (const run of this.runs) if (!run.cycling) this.startCycle(run);
     } catch (error) {
       if (!this.running) return;
       this.tracker.recordProbeFailure(this.classify(error, block));

@@ -124,15 +124,20 @@ function coalesce(scanClass: string, area: Area, signals: Signal[], polling: Pol
 }
 
 /**
- * The values a block's answer carries, by signal name. `words` are the registers, or the
- * bits as booleans for coils and discrete inputs.
+ * The values a block's answer carries, by signal name, added to `into` (a new object by
+ * default). `words` are the registers, or the bits as booleans for coils and discrete inputs.
+ * A short answer throws before anything is added.
  */
-export function decodeBlock(block: ReadBlock, words: ArrayLike<number> | ArrayLike<boolean>, order: ByteWordOrder): Record<string, SignalValue> {
+export function decodeBlock(
+  block: ReadBlock,
+  words: ArrayLike<number> | ArrayLike<boolean>,
+  order: ByteWordOrder,
+  into: Record<string, SignalValue> = {},
+): Record<string, SignalValue> {
   if (words.length < block.count) {
     throw new RangeError(`block ${block.area} ${block.address}+${block.count} answered with ${words.length} values`);
   }
   const numeric: ArrayLike<number> = isBitArea(block.area) ? Array.from(words as ArrayLike<boolean | number>, (bit) => (bit ? 1 : 0)) : (words as ArrayLike<number>);
-  const values: Record<string, SignalValue> = {};
-  for (const { signal, offset } of block.items) values[signal.name] = decodeSignal(signal, numeric, offset, order);
-  return values;
+  for (const { signal, offset } of block.items) into[signal.name] = decodeSignal(signal, numeric, offset, order);
+  return into;
 }

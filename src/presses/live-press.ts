@@ -11,9 +11,9 @@
 import type { Profile, Signal } from '../model/profile-schema.js';
 import { scanClassOf } from '../model/profile-schema.js';
 import { advancePressCounters, emptyPressCounters, plausibleStep, type CounterGlitch, type CounterKind, type PressCounters } from './counters.js';
-import type { LevelReading, PressLink, PressSnapshot } from '../model/press-snapshot.js';
+import type { CommHealth, LevelReading, PressLink, PressSnapshot } from '../model/press-snapshot.js';
 import { levelQuality, speedQuality } from './quality.js';
-import { DEFAULT_STOP_SETTLE_MS, deriveRunState, type DerivedRunState, type StopAlarm } from './run-state.js';
+import { DEFAULT_STOP_SETTLE_MS, deriveRunState, type DerivedRunState, type StateMap, type StopAlarm } from './run-state.js';
 import type { PressHealth, Reading } from '../poller/reading.js';
 import type { AlarmBits, RestoredRunState, StateTransition } from './events.js';
 
@@ -38,9 +38,17 @@ type AlarmSignal = Extract<Signal, { role: 'alarm' }>;
 const RAISES_KEPT = 4;
 
 interface LevelTrack {
-  signal: string;
   periodMs: number;
-  reading: { level: number | null; at: number | null; lastReadOk: boolean };
+  level: number | null;
+  at: number | null;
+  lastReadOk: boolean;
+}
+
+/** Where a level signal's reading goes in a snapshot: `ink[index]`, `levels[index]` or the paper. */
+interface LevelTarget {
+  list: 'ink' | 'levels' | 'paper';
+  index: number;
+  track: LevelTrack;
 }
 
 export interface ReadingEffects {
@@ -58,7 +66,14 @@ export class LivePress {
   private readonly raises = new Map<string, StopAlarm[]>();
   private readonly activeBits = new Map<string, boolean>();
   private readonly levels = new Map<string, LevelTrack>();
+  /** In profile order, as the snapshot applies them (a later signal of the same ink unit wins). */
+  private readonly levelTargets: LevelTarget[] = [];
+  /** The signals of each scan class, in profile order, with their level track if any: a reading only visits its own. */
+  private readonly signalsByClass = new Map<string, { signal: Signal; level: LevelTrack | undefined }[]>();
+  private readonly runStates: StateMap;
   private alarmCountFromEngine = false;
+  /** The comm health last applied; the snapshot's `comm` is taken from it. */
+  private health: PressHealth | undefined;
   /** When the counters were last read (for their plausibility); null until the first reading. */
   private lastCounterAt: number | null = null;
   private readonly counterSuspects: Partial<Record<CounterKind, number>> = {};
@@ -76,16 +91,35 @@ export class LivePress {
     this.settleMs = definition.stopSettleMs ?? DEFAULT_STOP_SETTLE_MS;
     const { profile } = definition;
     this.counters = restoredCounters ?? emptyPressCounters();
-    const track = (signal: Signal) => this.levels.set(signal.name, { signal: signal.name, periodMs: profile.polling.scanClasses[scanClassOf(signal, profile.polling)]!, reading: { level: null, at: null, lastReadOk: true } });
+    const track = (signal: Signal) => {
+      const level: LevelTrack = { periodMs: profile.polling.scanClasses[scanClassOf(signal, profile.polling)]!, level: null, at: null, lastReadOk: true };
+      this.levels.set(signal.name, level);
+      return level;
+    };
     const empty: LevelReading = { level: null, quality: 'stale', at: null };
     const ink: PressSnapshot['ink'] = [];
     const levels: PressSnapshot['levels'] = [];
+    const tracked: { signal: Signal; track: LevelTrack }[] = [];
+    const byClass = new Map<string, Signal[]>();
+    let runStates: StateMap | undefined;
     for (const signal of profile.signals) {
+      const scanClass = scanClassOf(signal, profile.polling);
+      const ofClass = byClass.get(scanClass);
+      if (ofClass) ofClass.push(signal);
+      else byClass.set(scanClass, [signal]);
+      if (signal.role === 'runState') runStates ??= signal.states;
       if (signal.role === 'ink') ink.push({ unit: signal.unit, color: signal.color, ...empty });
       if (signal.role === 'level') levels.push({ name: signal.name, label: signal.label, ...empty });
-      if (signal.role === 'ink' || signal.role === 'level' || signal.role === 'paper') track(signal);
+      if (signal.role === 'ink' || signal.role === 'level' || signal.role === 'paper') tracked.push({ signal, track: track(signal) });
     }
+    this.runStates = runStates ?? {};
+    for (const [scanClass, signals] of byClass) this.signalsByClass.set(scanClass, signals.map((signal) => ({ signal, level: this.levels.get(signal.name) })));
     ink.sort((a, b) => a.unit - b.unit);
+    for (const { signal, track: levelTrack } of tracked) {
+      if (signal.role === 'ink') this.levelTargets.push({ list: 'ink', index: ink.findIndex((i) => i.unit === signal.unit), track: levelTrack });
+      else if (signal.role === 'level') this.levelTargets.push({ list: 'levels', index: levels.findIndex((l) => l.name === signal.name), track: levelTrack });
+      else this.levelTargets.push({ list: 'paper', index: 0, track: levelTrack });
+    }
     this.snap = {
       id: definition.id,
       name: definition.name,
@@ -112,18 +146,42 @@ export class LivePress {
     };
   }
 
-  /** The snapshot as of `now` (level qualities age with time). A copy. */
+  /**
+   * The snapshot as of `now` (level qualities age with time). A copy, built field by field:
+   * it is taken for every update of every press, and structuredClone cost more than the rest
+   * of the update.
+   */
   snapshot(now: number): PressSnapshot {
-    const { profile } = this.definition;
-    const quality = (name: string): LevelReading => {
-      const track = this.levels.get(name)!.reading;
-      return { level: track.level, at: track.at, quality: levelQuality({ at: track.at, now, periodMs: this.levels.get(name)!.periodMs, lastReadOk: track.lastReadOk, level: track.level }) };
+    const s = this.snap;
+    const copy: PressSnapshot = {
+      id: s.id,
+      name: s.name,
+      model: s.model,
+      link: { ...s.link },
+      online: s.online,
+      state: s.state,
+      stopReason: s.stopReason,
+      stateDetail: s.stateDetail,
+      stateSince: s.stateSince,
+      speed: s.speed,
+      speedQuality: s.speedQuality,
+      counterGlitch: s.counterGlitch ? { ...s.counterGlitch } : null,
+      counterResetAt: s.counterResetAt ?? null,
+      ratedSpeed: s.ratedSpeed,
+      counters: { total: s.counters.total, good: s.counters.good, waste: s.counters.waste },
+      jobCounters: { total: s.jobCounters.total, good: s.jobCounters.good, waste: s.jobCounters.waste },
+      ink: s.ink.map((i) => ({ unit: i.unit, color: i.color, level: i.level, quality: i.quality, at: i.at })),
+      paper: { level: s.paper.level, quality: s.paper.quality, at: s.paper.at, kind: s.paper.kind },
+      levels: s.levels.map((l) => ({ name: l.name, label: l.label, level: l.level, quality: l.quality, at: l.at })),
+      activeAlarms: s.activeAlarms,
+      comm: commOf(this.health ?? s.comm),
+      updatedAt: s.updatedAt,
     };
-    const copy = structuredClone(this.snap);
-    for (const signal of profile.signals) {
-      if (signal.role === 'ink') Object.assign(copy.ink.find((i) => i.unit === signal.unit)!, quality(signal.name));
-      if (signal.role === 'level') Object.assign(copy.levels.find((l) => l.name === signal.name)!, quality(signal.name));
-      if (signal.role === 'paper') Object.assign(copy.paper, quality(signal.name));
+    for (const { list, index, track } of this.levelTargets) {
+      const target = list === 'paper' ? copy.paper : copy[list][index]!;
+      target.level = track.level;
+      target.at = track.at;
+      target.quality = levelQuality({ at: track.at, now, periodMs: track.periodMs, lastReadOk: track.lastReadOk, level: track.level });
     }
     return copy;
   }
@@ -139,8 +197,9 @@ export class LivePress {
   }
 
   applyHealth(health: PressHealth, now: number): StateTransition | undefined {
-    const { pressId: _pressId, online, ...comm } = health;
-    this.snap.comm = { ...comm, errors: { ...comm.errors }, overruns: { ...comm.overruns }, overrunning: [...comm.overrunning] };
+    const { online } = health;
+    // Kept as given (the poller hands each listener a fresh copy); each snapshot copies it.
+    this.health = health;
     this.snap.updatedAt = now;
     this.snap.online = online;
     if (!online) {
@@ -154,21 +213,25 @@ export class LivePress {
 
   applyReading(reading: Reading): ReadingEffects {
     const effects: ReadingEffects = {};
-    const { profile } = this.definition;
     const { values, at } = reading;
     this.snap.updatedAt = at;
     // Values prove the press answers, even if its health event is still on the way.
-    if (Object.keys(values).length > 0) this.snap.online = true;
+    if (hasAny(values)) this.snap.online = true;
 
-    const bits: Record<string, boolean> = {};
-    const raws: Partial<Record<CounterKind, number>> = {};
+    let bits: Record<string, boolean> | undefined;
+    let raws: Partial<Record<CounterKind, number>> | undefined;
     let code: number | undefined;
     let stopAlarmRaised = false;
-    for (const signal of profile.signals) {
-      if (scanClassOf(signal, profile.polling) !== reading.scanClass) continue;
+    for (const { signal, level } of this.signalsByClass.get(reading.scanClass) ?? []) {
       const value = values[signal.name];
-      const level = this.levels.get(signal.name);
-      if (level) level.reading = value === undefined ? { ...level.reading, lastReadOk: false } : { level: Number(value), at, lastReadOk: true };
+      if (level) {
+        if (value === undefined) level.lastReadOk = false;
+        else {
+          level.level = Number(value);
+          level.at = at;
+          level.lastReadOk = true;
+        }
+      }
       if (value === undefined) continue;
       switch (signal.role) {
         case 'runState':
@@ -179,24 +242,25 @@ export class LivePress {
           this.snap.speedQuality = speedQuality(this.snap.speed);
           break;
         case 'counter':
-          raws[signal.counter] = Number(value);
+          (raws ??= {})[signal.counter] = Number(value);
           break;
         case 'alarm': {
           const wasActive = this.activeBits.get(signal.alarm.code) ?? false;
-          bits[signal.alarm.code] = this.trackAlarm(signal, value === signal.alarm.activeWhen, at);
-          if (bits[signal.alarm.code] && !wasActive && signal.alarm.stopReason !== undefined) stopAlarmRaised = true;
+          const active = this.trackAlarm(signal, value === signal.alarm.activeWhen, at);
+          (bits ??= {})[signal.alarm.code] = active;
+          if (active && !wasActive && signal.alarm.stopReason !== undefined) stopAlarmRaised = true;
           break;
         }
       }
     }
 
-    if (Object.keys(raws).length > 0) {
+    if (raws && hasAny(raws)) {
       const ratedSpeed = this.snap.ratedSpeed * (this.definition.timeScale ?? 1);
       const maxStep = this.lastCounterAt === null ? undefined : plausibleStep(ratedSpeed, at - this.lastCounterAt);
       this.lastCounterAt = at;
       const result = advancePressCounters(this.counters, raws, { maxStep }, this.counterSuspects);
       // the PLC's job counters as shown, except a value refused as implausible (it would look like a job reset next)
-      for (const kind of Object.keys(raws) as CounterKind[]) if (result.steps[kind] !== 'implausible') this.snap.jobCounters[kind] = raws[kind]!;
+      for (const kind in raws) if (result.steps[kind as CounterKind] !== 'implausible') this.snap.jobCounters[kind as CounterKind] = raws[kind as CounterKind]!;
       if (result.steps.total === 'reset') this.snap.counterResetAt = at;
       if (result.glitches.length > 0) {
         effects.counterGlitches = result.glitches;
@@ -209,22 +273,24 @@ export class LivePress {
         effects.countersChanged = this.pressCounters;
       }
     }
-    if (!this.alarmCountFromEngine) this.snap.activeAlarms = [...this.activeBits.values()].filter(Boolean).length;
+    if (!this.alarmCountFromEngine) {
+      let active = 0;
+      for (const on of this.activeBits.values()) if (on) active++;
+      this.snap.activeAlarms = active;
+    }
 
     // offline is left on the first state code read, even if the code did not change meanwhile
-    const runStateSignal = profile.signals.find((s) => s.role === 'runState');
-    const states = runStateSignal?.role === 'runState' ? runStateSignal.states : {};
     if (code !== undefined && (code !== this.stateCode || this.snap.state === 'offline')) {
       this.stateCode = code;
       const stoppedSince = this.snap.state === 'stopped' ? this.snap.stateSince : at;
-      const derived = deriveRunState({ online: true, code, states, stoppedSince, stopAlarms: [...this.raises.values()].flat(), settleMs: this.settleMs });
+      const derived = deriveRunState({ online: true, code, states: this.runStates, stoppedSince, stopAlarms: [...this.raises.values()].flat(), settleMs: this.settleMs });
       effects.transition = this.moveTo(derived, at);
     } else if (stopAlarmRaised && this.snap.state === 'stopped' && this.stateCode !== null && at - this.snap.stateSince <= this.settleMs) {
       // the jam bit came after the stop code (another read, another scan class): it names the stop's cause
-      const derived = deriveRunState({ online: true, code: this.stateCode, states, stoppedSince: this.snap.stateSince, stopAlarms: [...this.raises.values()].flat(), settleMs: this.settleMs });
+      const derived = deriveRunState({ online: true, code: this.stateCode, states: this.runStates, stoppedSince: this.snap.stateSince, stopAlarms: [...this.raises.values()].flat(), settleMs: this.settleMs });
       effects.transition = this.reviseStopCause(derived, at);
     }
-    if (Object.keys(bits).length > 0) effects.alarmBits = { pressId: this.definition.id, at, bits, state: this.snap.state };
+    if (bits && hasAny(bits)) effects.alarmBits = { pressId: this.definition.id, at, bits, state: this.snap.state };
     return effects;
   }
 
@@ -282,4 +348,19 @@ export class LivePress {
     s.stateSince = continued ? restored.since : at;
     return transition;
   }
+}
+
+/** Whether an object has an own enumerable key, without building the list of keys. */
+function hasAny(record: object): boolean {
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
+}
+
+/** A copy of the comm health, without the press id and online flag it may carry. */
+function commOf(health: CommHealth | PressHealth): CommHealth {
+  const { pressId: _pressId, online: _online, ...comm } = health as Partial<PressHealth> & CommHealth;
+  comm.errors = { ...health.errors };
+  comm.overruns = { ...health.overruns };
+  comm.overrunning = [...health.overrunning];
+  return comm;
 }

@@ -6,9 +6,17 @@
  */
 import type { Clock, TimerHandle } from '../lib/clock.js';
 
+/** One key's state: found with one lookup per request, which comes twice per scan cycle of each press. */
+interface KeyState {
+  key: string;
+  lastAt: number | undefined;
+  pending: TimerHandle | undefined;
+  /** The trailing update's timer callback, made once per key. */
+  trailing: () => void;
+}
+
 export class UpdateThrottle {
-  private readonly lastAt = new Map<string, number>();
-  private readonly pending = new Map<string, TimerHandle>();
+  private readonly keys = new Map<string, KeyState>();
 
   constructor(
     private readonly clock: Clock,
@@ -16,29 +24,40 @@ export class UpdateThrottle {
   ) {}
 
   request(key: string, intervalMs: number): void {
-    if (this.pending.has(key)) return; // the trailing update will carry this change
+    const state = this.keys.get(key) ?? this.add(key);
+    if (state.pending !== undefined) return; // the trailing update will carry this change
     const now = this.clock.now();
-    const last = this.lastAt.get(key);
+    const last = state.lastAt;
     if (last === undefined || now - last >= intervalMs) {
-      this.fire(key, now);
+      this.fire(state, now);
       return;
     }
-    this.pending.set(
-      key,
-      this.clock.setTimeout(() => {
-        this.pending.delete(key);
-        this.fire(key, this.clock.now());
-      }, last + intervalMs - now),
-    );
+    state.pending = this.clock.setTimeout(state.trailing, last + intervalMs - now);
   }
 
   cancelAll(): void {
-    for (const handle of this.pending.values()) this.clock.clearTimeout(handle);
-    this.pending.clear();
+    for (const state of this.keys.values()) {
+      if (state.pending !== undefined) this.clock.clearTimeout(state.pending);
+      state.pending = undefined;
+    }
   }
 
-  private fire(key: string, now: number): void {
-    this.lastAt.set(key, now);
-    this.flush(key);
+  private add(key: string): KeyState {
+    const state: KeyState = {
+      key,
+      lastAt: undefined,
+      pending: undefined,
+      trailing: () => {
+        state.pending = undefined;
+        this.fire(state, this.clock.now());
+      },
+    };
+    this.keys.set(key, state);
+    return state;
+  }
+
+  private fire(state: KeyState, now: number): void {
+    state.lastAt = now;
+    this.flush(state.key);
   }
 }

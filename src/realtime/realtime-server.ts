@@ -170,11 +170,17 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
     options.logger.debug({ code: err.code, reason: err.message }, 'realtime connection refused');
   });
 
+  // A broadcast encodes its payload even when no dashboard is connected (socket.io's adapter
+  // serialises before it looks for sockets): with nobody to receive, send nothing.
+  const sockets = io.of('/').sockets;
+  const broadcast = (event: string, payload: unknown) => {
+    if (sockets.size > 0) io.emit(event, payload);
+  };
   return {
     io,
-    pressUpdated: (snapshot) => io.emit('press:update', snapshot),
-    alarmEvent: (event, alarm) => io.emit(event, alarm),
-    emit: (event, payload) => io.emit(event, payload),
+    pressUpdated: (snapshot) => broadcast('press:update', snapshot),
+    alarmEvent: (event, alarm) => broadcast(event, alarm),
+    emit: broadcast,
     connectedClients: () => io.engine.clientsCount,
     close: () => {
       if (revalidation) clearInterval(revalidation);

@@ -50,19 +50,30 @@ interface LastRecorded {
 
 export function createSampleFilter(options: SampleFilterOptions): SampleFilter {
   const lastBySeries = new Map<string, Map<string, LastRecorded>>();
+  // A snapshot offers all its signals in a row: its press's series are looked up once.
+  let recentPressId: string | undefined;
+  let recentSeries: Map<string, LastRecorded> | undefined;
 
   return {
     offer(reading) {
-      let ofPress = lastBySeries.get(reading.pressId);
+      let ofPress = recentPressId === reading.pressId ? recentSeries : lastBySeries.get(reading.pressId);
       if (!ofPress) lastBySeries.set(reading.pressId, (ofPress = new Map()));
+      recentPressId = reading.pressId;
+      recentSeries = ofPress;
       const last = ofPress.get(reading.signal);
       const policy = last?.policy ?? options.policyFor({ pressId: reading.pressId, signal: reading.signal });
       if (last && !shouldRecord(last, reading, policy)) return false;
-      ofPress.set(reading.signal, { at: reading.at, value: reading.value, quality: reading.quality, policy });
+      if (last) {
+        // the series' record, updated in place: this runs for every signal of every snapshot
+        last.at = reading.at;
+        last.value = reading.value;
+        last.quality = reading.quality;
+      } else ofPress.set(reading.signal, { at: reading.at, value: reading.value, quality: reading.quality, policy });
       return true;
     },
     forget(pressId) {
       lastBySeries.delete(pressId);
+      if (recentPressId === pressId) recentPressId = recentSeries = undefined;
     },
   };
 }

@@ -3,7 +3,7 @@
  * change-based filter (deadband + heartbeat), and what it keeps is written in batches,
  * one transaction every `flushMs`, so recording costs a few commits a minute per press.
  * The same transaction brings the minute and hour rollups of those samples up to date
- * (SampleRollups; the store needs recordingMigrations).
+ * (SampleRollups; src/recording/recording-migrations.ts).
  *
  * While the database refuses writes the samples wait in memory. They are measurements, so
  * unlike transitions and alarm changes (DeferredWrites) they may be thinned: past
@@ -11,8 +11,8 @@
  * (shown in /api/health).
  */
 import type { Logger } from 'pino';
-import type { PressSnapshot } from '../model/press-snapshot.js';
-import { createSampleFilter, defaultSignalPolicy, type FilterReading } from './sample-filter.js';
+import type { PressSnapshot, Quality } from '../model/press-snapshot.js';
+import { createSampleFilter, defaultSignalPolicy } from './sample-filter.js';
 import type { Sample } from './samples-repository.js';
 import { SampleRollups, type RollupStore } from './sample-rollups.js';
 
@@ -37,20 +37,30 @@ export interface SampleRecorder {
   dropped(): number;
 }
 
-/** The signals of a snapshot under their stored names. */
-export function readingsOf(snapshot: PressSnapshot): FilterReading[] {
+type ReadingVisitor = (pressId: string, signal: string, at: number, value: number | null, quality: Quality) => void;
+
+/** Visits the signals of a snapshot under their stored names, in order, building no reading objects (it runs for every snapshot). */
+function forEachReading(snapshot: PressSnapshot, visit: ReadingVisitor): void {
   const at = snapshot.updatedAt;
-  const commQuality = snapshot.online ? 'good' : 'bad';
-  const readings: FilterReading[] = [
-    { pressId: snapshot.id, signal: 'speed', at, value: snapshot.speed, quality: snapshot.speed === null ? 'bad' : commQuality },
-  ];
-  for (const kind of ['total', 'good', 'waste'] as const) {
-    if (snapshot.jobCounters[kind] !== null) readings.push({ pressId: snapshot.id, signal: `counter.${kind}`, at, value: snapshot.counters[kind], quality: commQuality });
-  }
-  for (const ink of snapshot.ink) readings.push({ pressId: snapshot.id, signal: `ink.${ink.unit}`, at: ink.at ?? at, value: ink.level, quality: ink.quality });
-  readings.push({ pressId: snapshot.id, signal: 'paper', at: snapshot.paper.at ?? at, value: snapshot.paper.level, quality: snapshot.paper.quality });
-  for (const level of snapshot.levels) readings.push({ pressId: snapshot.id, signal: `level.${level.name}`, at: level.at ?? at, value: level.level, quality: level.quality });
-  return readings;
+  const id = snapshot.id;
+  const commQuality: Quality = snapshot.online ? 'good' : 'bad';
+  visit(id, 'speed', at, snapshot.speed, snapshot.speed === null ? 'bad' : commQuality);
+  if (snapshot.jobCounters.total !== null) visit(id, 'counter.total', at, snapshot.counters.total, commQuality);
+  if (snapshot.jobCounters.good !== null) visit(id, 'counter.good', at, snapshot.counters.good, commQuality);
+  if (snapshot.jobCounters.waste !== null) visit(id, 'counter.waste', at, snapshot.counters.waste, commQuality);
+  for (const ink of snapshot.ink) visit(id, seriesName('ink.', ink.unit), ink.at ?? at, ink.level, ink.quality);
+  visit(id, 'paper', snapshot.paper.at ?? at, snapshot.paper.level, snapshot.paper.quality);
+  for (const level of snapshot.levels) visit(id, seriesName('level.', level.name), level.at ?? at, level.level, level.quality);
+}
+
+/** `ink.<unit>` and `level.<name>`, built once per name rather than with every snapshot. */
+const seriesNames = new Map<string, Map<string | number, string>>();
+function seriesName(prefix: string, key: string | number): string {
+  let names = seriesNames.get(prefix);
+  if (!names) seriesNames.set(prefix, (names = new Map()));
+  let name = names.get(key);
+  if (name === undefined) names.set(key, (name = `${prefix}${key}`));
+  return name;
 }
 
 export function createSampleRecorder(options: SampleRecorderOptions): SampleRecorder {
@@ -86,14 +96,15 @@ export function createSampleRecorder(options: SampleRecorderOptions): SampleReco
       }
     }
   };
+  const offer: ReadingVisitor = (pressId, signal, at, value, quality) => {
+    if (filter.offer({ pressId, signal, at, value, quality })) pending.push({ pressId, signal, at, value, quality });
+  };
   const timer = setInterval(flush, options.flushMs ?? 2000);
   timer.unref();
 
   return {
     record(snapshot) {
-      for (const reading of readingsOf(snapshot)) {
-        if (filter.offer(reading)) pending.push({ pressId: reading.pressId, signal: reading.signal, at: reading.at, value: reading.value, quality: reading.quality });
-      }
+      forEachReading(snapshot, offer);
     },
     flush,
     stop() {

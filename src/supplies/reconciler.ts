@@ -210,7 +210,8 @@ export class Reconciler {
     const now = this.clock.now();
     const out: ReconcilerOutcome[] = [];
     const minutes = Math.round(this.settings.windowMs / 60_000);
-    for (const entry of [...this.pending.values()]) {
+    // Called with every snapshot: no copy of the pending entries (deleting the one being visited is safe).
+    for (const entry of this.pending.values()) {
       if (entry.at + this.settings.windowMs > now) continue;
       this.pending.delete(entry.id);
       const key = channelKey(entry.pressId, entry.kind as 'ink' | 'paper', entry.unit);

@@ -56,6 +56,12 @@ export interface SuppliesServiceOptions {
 
 export class SuppliesService {
   private deadline: TimerHandle | null = null;
+  /**
+   * The level reading of each channel (ink unit, or 0 for paper) last handed to the reconciler,
+   * per press. Snapshots come with every fast scan and repeat a level until its slower scan
+   * reads it again; the reconciler gets each reading once (a repeat would change nothing).
+   */
+  private readonly observedLevels = new Map<string, Map<number, { level: number; at: number }>>();
 
   constructor(private readonly o: SuppliesServiceOptions) {}
 
@@ -161,11 +167,11 @@ export class SuppliesService {
   observeSnapshot(snapshot: PressSnapshot): TimeToEmpty {
     const outcomes: ReconcilerOutcome[] = [];
     for (const ink of snapshot.ink) {
-      if (ink.level === null || ink.at === null || ink.quality !== 'good') continue;
+      if (ink.level === null || ink.at === null || ink.quality !== 'good' || !this.newLevelReading(snapshot.id, ink.unit, ink.level, ink.at)) continue;
       outcomes.push(...this.o.reconciler.observeLevel({ pressId: snapshot.id, kind: 'ink', unit: ink.unit, color: ink.color, level: ink.level, at: ink.at }));
     }
     const paper = snapshot.paper;
-    if (paper.level !== null && paper.at !== null && paper.quality === 'good') {
+    if (paper.level !== null && paper.at !== null && paper.quality === 'good' && this.newLevelReading(snapshot.id, 0, paper.level, paper.at)) {
       outcomes.push(...this.o.reconciler.observeLevel({ pressId: snapshot.id, kind: 'paper', unit: null, color: null, level: paper.level, at: paper.at }));
     }
     outcomes.push(...this.o.reconciler.tick());
@@ -177,6 +183,16 @@ export class SuppliesService {
       this.o.logger.error({ err: error, pressId: snapshot.id, outcomes }, 'could not store supply reconciliation');
     }
     return this.o.timeToEmpty.observe(snapshot);
+  }
+
+  /** Whether this level reading of a channel (ink unit, or 0 for paper) is not the one observed last; remembers it. */
+  private newLevelReading(pressId: string, channel: number, level: number, at: number): boolean {
+    let ofPress = this.observedLevels.get(pressId);
+    if (!ofPress) this.observedLevels.set(pressId, (ofPress = new Map()));
+    const last = ofPress.get(channel);
+    if (last && last.at === at && last.level === level) return false;
+    ofPress.set(channel, { level, at });
+    return true;
   }
 
   /** Open unlogged refills, and units below the low-level threshold right now. */

@@ -80,9 +80,21 @@ interface Channel {
   emptySoon: boolean | null;
 }
 
+/** One press's channels: asked for with every snapshot of that press, so not found by scanning all presses'. */
+interface PressChannels {
+  ink: Map<number, Channel>;
+  paper: Channel | undefined;
+}
+
 export class TimeToEmptyTracker {
   private readonly settings: TimeToEmptySettings;
-  private readonly channels = new Map<string, Channel>();
+  private readonly presses = new Map<string, PressChannels>();
+  /**
+   * Each press's last inputs and figures. Most snapshots repeat the inputs of the one before
+   * (levels come with a slower scan; speed and counters stand still while stopped): the same
+   * inputs give the same figures and change no channel, so they are handed back without the fit.
+   */
+  private readonly lastEstimate = new Map<string, { inputs: EstimateInputs; figures: TimeToEmpty }>();
 
   constructor(private readonly options: TimeToEmptyTrackerOptions) {
     this.settings = { ...defaultTimeToEmptySettings, ...options.settings };
@@ -90,6 +102,14 @@ export class TimeToEmptyTracker {
 
   /** Take in a snapshot and return its time-to-empty figures. */
   observe(snapshot: PressSnapshot): TimeToEmpty {
+    const last = this.lastEstimate.get(snapshot.id);
+    if (last && sameInputs(last.inputs, snapshot)) return copyFigures(last.figures);
+    const figures = this.estimate(snapshot);
+    this.lastEstimate.set(snapshot.id, { inputs: estimateInputs(snapshot), figures: copyFigures(figures) });
+    return figures;
+  }
+
+  private estimate(snapshot: PressSnapshot): TimeToEmpty {
     const producing = snapshot.online && snapshot.state === 'production';
     const sheets = snapshot.counters.total;
     const speed = producing ? snapshot.speed : null;
@@ -104,22 +124,12 @@ export class TimeToEmptyTracker {
   /** The pre-alarm state of each channel of a press that has one (see `EmptySoon`). */
   emptySoon(pressId: string): EmptySoon {
     const state: EmptySoon = { ink: [] };
-    const prefix = `${pressId}\u0000`;
-    for (const [key, channel] of this.channels) {
-      if (!key.startsWith(prefix) || channel.emptySoon === null) continue;
-      const [, kind, unit] = key.split('\u0000');
-      if (kind === 'paper') state.paper = channel.emptySoon;
-      else state.ink.push({ unit: Number(unit), emptySoon: channel.emptySoon });
-    }
+    const press = this.presses.get(pressId);
+    if (!press) return state;
+    for (const [unit, channel] of press.ink) if (channel.emptySoon !== null) state.ink.push({ unit, emptySoon: channel.emptySoon });
+    if (press.paper && press.paper.emptySoon !== null) state.paper = press.paper.emptySoon;
     state.ink.sort((a, b) => a.unit - b.unit);
     return state;
-  }
-
-  /** Readings kept over all channels (bounded by the window and `minSpacingMs`). */
-  get pointCount(): number {
-    let count = 0;
-    for (const channel of this.channels.values()) count += channel.points.length;
-    return count;
   }
 
   private timeScaleFor(pressId: string): number {
@@ -127,9 +137,20 @@ export class TimeToEmptyTracker {
     return scale > 0 && Number.isFinite(scale) ? scale : 1;
   }
 
+  /** Readings kept over all channels (bounded by the window and `minSpacingMs`). */
+  get pointCount(): number {
+    let count = 0;
+    for (const press of this.presses.values()) {
+      for (const channel of press.ink.values()) count += channel.points.length;
+      count += press.paper?.points.length ?? 0;
+    }
+    return count;
+  }
+
   /** Forget a press (removed from the configuration). */
   forget(pressId: string): void {
-    for (const key of [...this.channels.keys()]) if (key.startsWith(`${pressId}\u0000`)) this.channels.delete(key);
+    this.presses.delete(pressId);
+    this.lastEstimate.delete(pressId);
   }
 
   private channel(reading: {
@@ -147,11 +168,16 @@ export class TimeToEmptyTracker {
     if (level === null || !reading.good) return null;
     // the window and the spacing describe printing, so they pass in the press's time
     const scale = this.timeScaleFor(snapshot.id);
-    const key = `${snapshot.id}\u0000${kind}\u0000${unit ?? ''}`;
-    let channel = this.channels.get(key);
+    let press = this.presses.get(snapshot.id);
+    if (!press) {
+      press = { ink: new Map(), paper: undefined };
+      this.presses.set(snapshot.id, press);
+    }
+    let channel = kind === 'ink' ? press.ink.get(unit!) : press.paper;
     if (!channel) {
       channel = { points: [], emptySoon: null };
-      this.channels.set(key, channel);
+      if (kind === 'ink') press.ink.set(unit!, channel);
+      else press.paper = channel;
     }
     const at = reading.at ?? snapshot.updatedAt;
     const previous = channel.points.at(-1);
@@ -207,4 +233,31 @@ export class TimeToEmptyTracker {
     channel.emptySoon = true;
     this.options.onPreAlarm?.({ pressId: state.pressId, kind: state.kind, ...(state.unit !== undefined ? { unit: state.unit } : {}), minutes: state.minutes });
   }
+}
+
+/** What the figures of a snapshot depend on, flat: online, state, speed, total, then paper and each ink unit (level, quality, at). */
+type EstimateInputs = (number | string | boolean | null)[];
+
+function estimateInputs(snapshot: PressSnapshot): EstimateInputs {
+  const { paper } = snapshot;
+  const inputs: EstimateInputs = [snapshot.online, snapshot.state, snapshot.speed, snapshot.counters.total, paper.level, paper.quality, paper.at];
+  for (const ink of snapshot.ink) inputs.push(ink.unit, ink.level, ink.quality, ink.at);
+  return inputs;
+}
+
+function sameInputs(inputs: EstimateInputs, snapshot: PressSnapshot): boolean {
+  const { paper } = snapshot;
+  if (inputs.length !== 7 + 4 * snapshot.ink.length) return false;
+  if (inputs[0] !== snapshot.online || inputs[1] !== snapshot.state || inputs[2] !== snapshot.speed || inputs[3] !== snapshot.counters.total) return false;
+  if (inputs[4] !== paper.level || inputs[5] !== paper.quality || inputs[6] !== paper.at) return false;
+  let i = 7;
+  for (const ink of snapshot.ink) {
+    if (inputs[i] !== ink.unit || inputs[i + 1] !== ink.level || inputs[i + 2] !== ink.quality || inputs[i + 3] !== ink.at) return false;
+    i += 4;
+  }
+  return true;
+}
+
+function copyFigures(figures: TimeToEmpty): TimeToEmpty {
+  return { paper: figures.paper, ink: figures.ink.map((unit) => ({ unit: unit.unit, minutes: unit.minutes })) };
 }
