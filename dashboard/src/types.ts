@@ -47,3 +47,20 @@ export interface Transition {
   reason: string | null;
   detail: string | null;
 }
+
+/** A job as `/api/jobs` and socket.io `job:updated` send it (the fields the dashboard reads). */
+export interface JobView {
+  id: number;
+  jobId: string;
+  name: string;
+  customer: string | null;
+  pressId: string | null;
+  state: 'queued' | 'running' | 'done';
+  source: 'operator' | 'mis' | 'detected';
+  plannedGood: number | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  total: number;
+  good: number;
+  waste: number;
+}
