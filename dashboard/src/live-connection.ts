@@ -6,7 +6,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { AlarmEventName, LiveStore } from './live-store.js';
 import { request } from './api.js';
-import type { AlarmView, JobView, PressWithForecast, RealtimeSnapshot } from './types.js';
+import type { AlarmView, DowntimeEventView, JobView, PressWithForecast, RealtimeSnapshot } from './types.js';
 
 const ALARM_EVENTS: AlarmEventName[] = ['alarm:raised', 'alarm:cleared', 'alarm:acked', 'alarm:updated', 'alarm:renotify'];
 
@@ -48,6 +48,7 @@ export function connectLive(options: { store: LiveStore }): LiveConnection {
   });
   socket.on('press:update', (press: PressWithForecast) => store.applyPress(press));
   for (const event of ALARM_EVENTS) socket.on(event, (alarm: AlarmView) => store.applyAlarm(event, alarm));
+  socket.on('downtime:updated', (event: DowntimeEventView) => store.applyDowntime(event));
   socket.on('job:updated', (job: JobView) => store.applyJob(job));
   socket.on('supply:logged', (entry: unknown) => store.applySupply(entry));
 

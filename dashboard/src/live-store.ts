@@ -3,7 +3,7 @@
  * told them, plus the state of the connection that tells them. Views subscribe and redraw;
  * nothing here talks to the network (live-connection.ts feeds it).
  */
-import type { AlarmView, JobView, PressWithForecast, RealtimeSnapshot } from './types.js';
+import type { AlarmView, DowntimeEventView, JobView, PressWithForecast, RealtimeSnapshot } from './types.js';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'refused';
 
@@ -13,6 +13,7 @@ export type StoreChange =
   | { kind: 'alarm'; event: AlarmEventName; alarm: AlarmView }
   | { kind: 'supply'; entry: unknown }
   | { kind: 'job'; pressId: string }
+  | { kind: 'downtime'; event: DowntimeEventView }
   | { kind: 'connection' };
 
 export type AlarmEventName = 'alarm:raised' | 'alarm:cleared' | 'alarm:acked' | 'alarm:updated' | 'alarm:renotify';
@@ -101,6 +102,10 @@ export class LiveStore {
     const counter = this.presses.get(pressId)?.counters.good ?? null;
     const since = counter !== null && running.goodCounterAt !== null ? Math.max(0, counter - running.goodCounterAt) : 0;
     return running.job.good + since;
+  }
+
+  applyDowntime(event: DowntimeEventView): void {
+    this.emit({ kind: 'downtime', event });
   }
 
   applySupply(entry: unknown): void {

@@ -64,3 +64,24 @@ export interface JobView {
   good: number;
   waste: number;
 }
+
+/** A reason an operator may code a stop with (`GET /api/downtime/reasons`). */
+export interface DowntimeReason {
+  code: string;
+  label: string;
+  category: 'planned' | 'unplanned';
+}
+
+/** A downtime event as `/api/downtime` and socket.io `downtime:updated` send it. */
+export interface DowntimeEventView {
+  id: number;
+  pressId: string;
+  from: number;
+  /** Null while the stop lasts. */
+  to: number | null;
+  durationMs: number;
+  state: string;
+  jobId: string | null;
+  cause: (DowntimeReason & { source: 'plc' | 'alarm' | 'operator' }) | null;
+  note: string | null;
+}
