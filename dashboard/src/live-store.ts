@@ -12,7 +12,7 @@ export type StoreChange =
   | { kind: 'press'; pressId: string }
   | { kind: 'alarm'; event: AlarmEventName; alarm: AlarmView }
   | { kind: 'supply'; entry: unknown }
-  | { kind: 'job'; pressId: string }
+  | { kind: 'job'; pressId: string | null; job?: JobView }
   | { kind: 'downtime'; event: DowntimeEventView }
   | { kind: 'connection' };
 
@@ -74,14 +74,13 @@ export class LiveStore {
 
   /** A job changed (socket.io `job:updated`, or the running jobs asked for after a snapshot). */
   applyJob(job: JobView): void {
-    if (!job.pressId) return;
-    const current = this.runningJobs.get(job.pressId);
-    if (job.state === 'running') {
-      this.runningJobs.set(job.pressId, { job, goodCounterAt: this.presses.get(job.pressId)?.counters.good ?? null });
-    } else if (current?.job.id === job.id) {
-      this.runningJobs.delete(job.pressId);
-    } else return;
-    this.emit({ kind: 'job', pressId: job.pressId });
+    if (job.pressId) {
+      const current = this.runningJobs.get(job.pressId);
+      if (job.state === 'running') this.runningJobs.set(job.pressId, { job, goodCounterAt: this.presses.get(job.pressId)?.counters.good ?? null });
+      else if (current?.job.id === job.id) this.runningJobs.delete(job.pressId);
+    }
+    // every change is told (a job queued for no press too): the tablet's queue follows them
+    this.emit({ kind: 'job', pressId: job.pressId, job });
   }
 
   /** Replaces the running jobs (after a reconnect nothing missed may linger). */

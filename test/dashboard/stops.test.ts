@@ -81,7 +81,7 @@ describe('coding stops on the tablet', () => {
     expect(await page.textContent('#nav .nag-badge')).toContain('1 uncoded for more than 0.05 min');
     mkdirSync(artifactsDir, { recursive: true });
     await page.screenshot({ path: path.join(artifactsDir, 'stops-tablet.png') });
-  });
+  }, 60_000);
 
   it('codes a stop with one tap and the PIN keypad; the service keeps the operator\'s cause and the stop leaves the list', async () => {
     const open = (await api<{ events: EventReply[] }>(service, 'downtime?pressId=press-2&uncoded=true')).body.events.find((event) => event.state === 'stopped' && event.to === null)!;
@@ -109,5 +109,30 @@ describe('coding stops on the tablet', () => {
     const other = await apiLogin(service, { username: OPERATOR.username, pin: OPERATOR.pin });
     expect((await api(service, `downtime/${open.id}/cause`, { method: 'POST', cookie: other, body: { code: 'plate-change' } })).status).toBe(200);
     await page.waitForSelector(item, { state: 'detached', timeout: 10_000 });
+  }, 40_000);
+
+  it('starts a job from the press\'s queue, starts one typed by number, and finishes it', async () => {
+    interface Job { jobId: string; state: string; pressId: string | null }
+    const jobOf = async (jobId: string) => (await api<Job>(service, `jobs/${jobId}`)).body;
+    expect((await api(service, 'jobs', { method: 'POST', cookie: admin, body: { jobId: 'Q-1', pressId: 'press-2', name: 'Flyer A5', plannedGood: 1000 } })).status).toBe(201);
+    expect((await api(service, 'jobs', { method: 'POST', cookie: admin, body: { jobId: 'MIS-7', name: 'Catalogue', source: 'mis' } })).status).toBe(201);
+    // the queue shows the press's jobs and the MIS's jobs for no press yet, live
+    await page.waitForSelector('.job-queue button.start-job[data-job-id="Q-1"]', { timeout: 10_000 });
+    await page.waitForSelector('.job-queue button.start-job[data-job-id="MIS-7"]', { timeout: 10_000 });
+
+    await page.click('button.start-job[data-job-id="Q-1"]'); // Otto is signed in since the stop he coded
+    await page.waitForSelector('button.finish-job[data-job-id="Q-1"]');
+    expect(await jobOf('Q-1')).toMatchObject({ state: 'running', pressId: 'press-2' });
+
+    await page.fill('#job-number', 'T-55');
+    await page.click('.job-typed button[type="submit"]');
+    await page.waitForSelector('button.finish-job[data-job-id="T-55"]');
+    expect(await jobOf('T-55')).toMatchObject({ state: 'running', pressId: 'press-2' });
+    expect((await jobOf('Q-1')).state).toBe('done'); // starting a job finishes the one running there
+    await page.screenshot({ path: path.join(artifactsDir, 'stops-jobs-tablet.png'), fullPage: true });
+
+    await page.click('button.finish-job[data-job-id="T-55"]');
+    await page.waitForFunction(() => document.querySelector('.job-now')?.textContent === 'No job running.');
+    expect((await jobOf('T-55')).state).toBe('done');
   });
 });

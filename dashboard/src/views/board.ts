@@ -42,7 +42,7 @@ export function boardView(context: AppContext): View {
   }
 
   const unsubscribe = store.subscribe((change) => {
-    if (change.kind === 'press' || change.kind === 'job') {
+    if ((change.kind === 'press' || change.kind === 'job') && change.pressId !== null) {
       const press = store.presses.get(change.pressId);
       const tile = tiles.get(change.pressId);
       if (press && tile) tile.update(press, tileContext(change.pressId));

@@ -8,6 +8,7 @@ import type { AppContext, View } from '../app-context.js';
 import { announce, h, replaceChildren } from '../dom.js';
 import { clock, duration, runState } from '../format.js';
 import type { DowntimeEventView } from '../types.js';
+import { pressJobs } from './press-jobs.js';
 
 export function stopsView(context: AppContext, pressFilter: string | null): View {
   const { store, stops } = context;
@@ -17,6 +18,9 @@ export function stopsView(context: AppContext, pressFilter: string | null): View
   const element = h('section', { class: 'stops-page', 'aria-labelledby': 'stops-title' },
     h('p', {}, h('a', { href: '#/supply', class: 'button small' }, '← Log a supply')),
     h('h1', { id: 'stops-title' }, 'Stops to code'), pressBar, status, list);
+  // with one press chosen, its jobs come after its stops: start from the queue, finish
+  const jobs = pressFilter ? pressJobs(context, pressFilter) : null;
+  if (jobs) element.append(jobs.element);
   /** Errors of a coding that failed, by event, shown until the next try. */
   const failures = new Map<number, string>();
   const busy = new Set<number>();
@@ -79,6 +83,7 @@ export function stopsView(context: AppContext, pressFilter: string | null): View
     title: 'Stops to code',
     destroy() {
       for (const unsubscribe of unsubscribers) unsubscribe();
+      jobs?.destroy();
     },
   };
 }
