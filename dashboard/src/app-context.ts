@@ -4,12 +4,15 @@ import type { LiveConnection } from './live-connection.js';
 import type { LiveStore } from './live-store.js';
 import type { Session } from './session.js';
 import type { SupplyOutbox } from './supply-outbox.js';
+import type { UncodedStops } from './uncoded-stops.js';
 
 export interface AppContext {
   store: LiveStore;
   session: Session;
   live: LiveConnection;
   outbox: SupplyOutbox;
+  /** The stops waiting for an operator's cause, and the reason catalogue. */
+  stops: UncodedStops;
   /** Shows the login dialog; resolves true once someone with at least `role` is signed in. */
   requireLogin(role: Role, why: string): Promise<boolean>;
 }

@@ -5,7 +5,8 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { AlarmEventName, LiveStore } from './live-store.js';
-import type { AlarmView, PressWithForecast, RealtimeSnapshot } from './types.js';
+import { request } from './api.js';
+import type { AlarmView, DowntimeEventView, JobView, PressWithForecast, RealtimeSnapshot } from './types.js';
 
 const ALARM_EVENTS: AlarmEventName[] = ['alarm:raised', 'alarm:cleared', 'alarm:acked', 'alarm:updated', 'alarm:renotify'];
 
@@ -39,9 +40,16 @@ export function connectLive(options: { store: LiveStore }): LiveConnection {
   socket.on('snapshot', (snapshot: RealtimeSnapshot) => {
     store.applySnapshot(snapshot);
     store.setConnection('live');
+    // the snapshot carries no jobs: ask for the running ones; job:updated keeps them current
+    request<{ jobs: JobView[] }>('/api/jobs', { query: { state: 'running' } }).then(
+      (body) => store.setRunningJobs(body.jobs),
+      (error: unknown) => console.warn('dashboard: could not load the running jobs', error),
+    );
   });
   socket.on('press:update', (press: PressWithForecast) => store.applyPress(press));
   for (const event of ALARM_EVENTS) socket.on(event, (alarm: AlarmView) => store.applyAlarm(event, alarm));
+  socket.on('downtime:updated', (event: DowntimeEventView) => store.applyDowntime(event));
+  socket.on('job:updated', (job: JobView) => store.applyJob(job));
   socket.on('supply:logged', (entry: unknown) => store.applySupply(entry));
 
   socket.on('disconnect', (reason) => {

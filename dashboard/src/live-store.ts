@@ -3,7 +3,7 @@
  * told them, plus the state of the connection that tells them. Views subscribe and redraw;
  * nothing here talks to the network (live-connection.ts feeds it).
  */
-import type { AlarmView, PressWithForecast, RealtimeSnapshot } from './types.js';
+import type { AlarmView, DowntimeEventView, JobView, PressWithForecast, RealtimeSnapshot } from './types.js';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'refused';
 
@@ -12,6 +12,8 @@ export type StoreChange =
   | { kind: 'press'; pressId: string }
   | { kind: 'alarm'; event: AlarmEventName; alarm: AlarmView }
   | { kind: 'supply'; entry: unknown }
+  | { kind: 'job'; pressId: string | null; job?: JobView }
+  | { kind: 'downtime'; event: DowntimeEventView }
   | { kind: 'connection' };
 
 export type AlarmEventName = 'alarm:raised' | 'alarm:cleared' | 'alarm:acked' | 'alarm:updated' | 'alarm:renotify';
@@ -21,6 +23,8 @@ type Listener = (change: StoreChange) => void;
 export class LiveStore {
   readonly presses = new Map<string, PressWithForecast>();
   readonly alarms = new Map<string, AlarmView>();
+  /** The job running on each press, with the press's lifetime good count when it was told (see runningGood). */
+  readonly runningJobs = new Map<string, { job: JobView; goodCounterAt: number | null }>();
   connection: ConnectionState = 'connecting';
   /** When the link last dropped (browser clock), for "reconnecting for 12 s". */
   disconnectedAt: number | null = null;
@@ -66,6 +70,41 @@ export class LiveStore {
     if (alarm.state === 'normal') this.alarms.delete(alarm.id);
     else this.alarms.set(alarm.id, alarm);
     this.emit({ kind: 'alarm', event, alarm });
+  }
+
+  /** A job changed (socket.io `job:updated`, or the running jobs asked for after a snapshot). */
+  applyJob(job: JobView): void {
+    if (job.pressId) {
+      const current = this.runningJobs.get(job.pressId);
+      if (job.state === 'running') this.runningJobs.set(job.pressId, { job, goodCounterAt: this.presses.get(job.pressId)?.counters.good ?? null });
+      else if (current?.job.id === job.id) this.runningJobs.delete(job.pressId);
+    }
+    // every change is told (a job queued for no press too): the tablet's queue follows them
+    this.emit({ kind: 'job', pressId: job.pressId, job });
+  }
+
+  /** Replaces the running jobs (after a reconnect nothing missed may linger). */
+  setRunningJobs(jobs: JobView[]): void {
+    const pressIds = new Set([...this.runningJobs.keys(), ...jobs.map((job) => job.pressId ?? '')]);
+    this.runningJobs.clear();
+    for (const job of jobs) if (job.pressId && job.state === 'running') this.runningJobs.set(job.pressId, { job, goodCounterAt: this.presses.get(job.pressId)?.counters.good ?? null });
+    for (const pressId of pressIds) if (pressId) this.emit({ kind: 'job', pressId });
+  }
+
+  /**
+   * The good sheets of a press's running job now: the job's figure (sent at most every 5 s)
+   * plus what the press counted since, so the bar moves with every press update.
+   */
+  runningGood(pressId: string): number | null {
+    const running = this.runningJobs.get(pressId);
+    if (!running) return null;
+    const counter = this.presses.get(pressId)?.counters.good ?? null;
+    const since = counter !== null && running.goodCounterAt !== null ? Math.max(0, counter - running.goodCounterAt) : 0;
+    return running.job.good + since;
+  }
+
+  applyDowntime(event: DowntimeEventView): void {
+    this.emit({ kind: 'downtime', event });
   }
 
   applySupply(entry: unknown): void {

@@ -13,9 +13,11 @@ import { LiveStore } from './live-store.js';
 import { loginPanel } from './login-panel.js';
 import { Session } from './session.js';
 import { SupplyOutbox } from './supply-outbox.js';
+import { UncodedStops } from './uncoded-stops.js';
 import { alarmsView } from './views/alarms.js';
 import { boardView } from './views/board.js';
 import { pressDetailView } from './views/press-detail.js';
+import { stopsView } from './views/stops.js';
 import { supplyView } from './views/supply.js';
 import { usersView } from './views/users.js';
 
@@ -23,6 +25,7 @@ const store = new LiveStore();
 const session = new Session();
 const live = connectLive({ store });
 const outbox = new SupplyOutbox({ onUnauthenticated: () => session.expired() });
+const stops = new UncodedStops({ store });
 
 async function requireLogin(role: Role, why: string): Promise<boolean> {
   if (session.can(role)) return true;
@@ -44,20 +47,30 @@ async function requireLogin(role: Role, why: string): Promise<boolean> {
   return session.can(role);
 }
 
-const context: AppContext = { store, session, live, outbox, requireLogin };
+const context: AppContext = { store, session, live, outbox, stops, requireLogin };
 
 // ---- header: navigation, who is signed in, the link's state ----
 const NAV = [
   { page: 'board', href: '#/', label: 'Board' },
   { page: 'alarms', href: '#/alarms', label: 'Alarms' },
   { page: 'supply', href: '#/supply', label: 'Log supply' },
+  { page: 'stops', href: '#/stops', label: 'Stops' },
   { page: 'users', href: '#/users', label: 'Users', role: 'admin' as const },
 ];
 
 function renderNav(): void {
   const current = parseRoute(location.hash).page;
   replaceChildren(byId('nav'), h('ul', {}, ...NAV.filter((item) => !item.role || session.can(item.role)).map((item) =>
-    h('li', {}, h('a', { href: item.href, 'aria-current': item.page === current || (item.page === 'board' && current === 'press') ? 'page' : null }, item.label)))));
+    h('li', {}, h('a', { href: item.href, 'aria-current': item.page === current || (item.page === 'board' && current === 'press') ? 'page' : null }, item.label,
+      item.page === 'stops' ? nagBadge() : null)))));
+}
+
+/** The gentle nag: how many stops are uncoded for longer than the configured minutes. */
+function nagBadge(): HTMLElement | null {
+  const overdue = stops.overdue().length;
+  if (overdue === 0) return null;
+  return h('span', { class: 'nag-badge', title: `Uncoded for more than ${stops.uncodedAfterMinutes} min` },
+    h('span', { 'aria-hidden': 'true' }, ` ${overdue}`), h('span', { class: 'visually-hidden' }, ` (${overdue} uncoded for more than ${stops.uncodedAfterMinutes} min)`));
 }
 
 function renderTools(): void {
@@ -98,6 +111,7 @@ function route(): void {
     case 'press': view = pressDetailView(context, target.params[0] ?? '', target.query.get('range')); break;
     case 'alarms': view = alarmsView(context, target.query); break;
     case 'supply': view = supplyView(context); break;
+    case 'stops': view = stopsView(context, target.query.get('pressId')); break;
     case 'users': view = usersView(context); break;
     default: view = boardView(context);
   }
@@ -120,6 +134,7 @@ store.subscribe((change) => {
 });
 session.subscribe(() => { renderNav(); renderTools(); });
 outbox.subscribe(renderTools);
+stops.subscribe(renderNav);
 window.setInterval(() => { if (!store.live) renderConnection(); }, 1000);
 
 const { sound } = mountAlarmBanner({ context, element: byId('alarm-banner') });

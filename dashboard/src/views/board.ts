@@ -11,11 +11,16 @@ export function boardView(context: AppContext): View {
     h('h1', { id: 'board-title', class: 'visually-hidden' }, 'Press board'), empty, grid);
   const tiles = new Map<string, PressTile>();
 
+  function tileContext(pressId: string) {
+    const running = store.runningJobs.get(pressId);
+    const job = running ? { job: running.job, good: store.runningGood(pressId) ?? running.job.good } : null;
+    return { now: store.now(), live: store.live, job };
+  }
+
   function render(): void {
     const presses = store.pressList();
     empty.hidden = presses.length > 0;
     if (store.loaded && presses.length === 0) empty.textContent = 'No presses are configured.';
-    const context = { now: store.now(), live: store.live };
     const seen = new Set<string>();
     for (const press of presses) {
       seen.add(press.id);
@@ -25,7 +30,7 @@ export function boardView(context: AppContext): View {
         tiles.set(press.id, tile);
         grid.append(tile.element);
       }
-      tile.update(press, context);
+      tile.update(press, tileContext(press.id));
     }
     for (const [id, tile] of tiles) {
       if (!seen.has(id)) {
@@ -37,10 +42,10 @@ export function boardView(context: AppContext): View {
   }
 
   const unsubscribe = store.subscribe((change) => {
-    if (change.kind === 'press') {
+    if ((change.kind === 'press' || change.kind === 'job') && change.pressId !== null) {
       const press = store.presses.get(change.pressId);
       const tile = tiles.get(change.pressId);
-      if (press && tile) tile.update(press, { now: store.now(), live: store.live });
+      if (press && tile) tile.update(press, tileContext(change.pressId));
       else render();
     } else if (change.kind === 'snapshot' || change.kind === 'connection') {
       render();

@@ -3,8 +3,8 @@
  * that updates every second neither flickers nor steals keyboard focus.
  */
 import { h, setText } from '../dom.js';
-import { clock, count, duration, inkColour, inkShortName, runState, STOP_REASONS } from '../format.js';
-import type { PressWithForecast } from '../types.js';
+import { clock, count, dateTime, duration, inkColour, inkShortName, runState, STOP_REASONS } from '../format.js';
+import type { JobView, PressWithForecast } from '../types.js';
 import { LevelBar } from './level-bar.js';
 
 export class PressTile {
@@ -20,6 +20,12 @@ export class PressTile {
   private readonly good = new CounterValue('counter-good');
   private readonly waste = new CounterValue('counter-waste');
   private readonly wasteShare = new CounterValue('counter-share');
+  private readonly jobBlock = h('div', { class: 'job', hidden: true });
+  private readonly jobTitle = h('p', { class: 'job-title' });
+  private readonly jobFill = h('div', { class: 'job-fill' });
+  private readonly jobTrack = h('div', { class: 'job-track', role: 'meter', 'aria-valuemin': 0 }, this.jobFill);
+  private readonly jobGood = h('span', { class: 'job-good' });
+  private readonly jobFinish = h('span', { class: 'job-finish' });
   private readonly inkRow = h('div', { class: 'ink-row', role: 'group', 'aria-label': 'Ink levels' });
   private readonly paperBar: LevelBar;
   private readonly comm = h('p', { class: 'comm' });
@@ -44,15 +50,18 @@ export class PressTile {
         h('div', {}, h('dt', {}, 'Good'), this.good.element),
         h('div', {}, h('dt', {}, 'Waste'), this.waste.element),
         h('div', {}, h('dt', {}, 'Waste %'), this.wasteShare.element)),
+      this.jobBlock,
       this.inkRow,
       h('div', { class: 'paper' }, this.paperBar.element),
       this.comm,
       this.staleNote,
     );
     this.stateElement.append(this.stateIcon, this.stateWord, this.stateSince);
+    this.jobBlock.append(this.jobTitle, this.jobTrack, h('p', { class: 'job-figures' }, this.jobGood, this.jobFinish));
   }
 
-  update(press: PressWithForecast, context: { now: number; live: boolean }): void {
+  /** `job`: the job running on the press and its good sheets now (null: none; undefined: not known here). */
+  update(press: PressWithForecast, context: { now: number; live: boolean; job?: { job: JobView; good: number } | null }): void {
     this.press = press;
     const { live, now } = context;
     const fresh = live && press.online;
@@ -89,6 +98,7 @@ export class PressTile {
     this.waste.update(count(waste), fresh);
     this.wasteShare.update(good + waste > 0 ? `${((waste / (good + waste)) * 100).toFixed(1)} %` : '—', fresh);
 
+    if (context.job !== undefined) this.updateJob(press, context.job, { now, fresh });
     this.updateInks(press, live);
     this.paperBar.update({
       level: press.paper.level,
@@ -109,6 +119,34 @@ export class PressTile {
   tick(now: number): void {
     setText(this.stateSince, `for ${duration(now - this.press.stateSince)}`);
     this.updateComm(this.press, now);
+  }
+
+  /**
+   * The running job: its number, good of planned as a bar, and when it will be done at the
+   * speed the press runs now ("—" when it is not producing, the speed is unknown or the
+   * values are not live: a guess from a stopped press would be a lie).
+   */
+  private updateJob(press: PressWithForecast, running: { job: JobView; good: number } | null, context: { now: number; fresh: boolean }): void {
+    this.jobBlock.hidden = false;
+    this.jobBlock.dataset.jobId = running?.job.jobId ?? '';
+    if (!running) {
+      setText(this.jobTitle, 'No job running');
+      this.jobTrack.hidden = true;
+      setText(this.jobGood, '');
+      setText(this.jobFinish, '');
+      return;
+    }
+    const { job, good } = running;
+    setText(this.jobTitle, job.name && job.name !== job.jobId ? `Job ${job.jobId} · ${job.name}` : `Job ${job.jobId}`);
+    const planned = job.plannedGood !== null && job.plannedGood > 0 ? job.plannedGood : null;
+    this.jobTrack.hidden = planned === null;
+    const share = planned ? Math.min(100, (good / planned) * 100) : 0;
+    this.jobFill.style.width = `${share}%`;
+    this.jobTrack.setAttribute('aria-valuemax', String(planned ?? 0));
+    this.jobTrack.setAttribute('aria-valuenow', String(good));
+    this.jobTrack.setAttribute('aria-label', planned ? `Job ${job.jobId}: ${count(good)} good of ${count(planned)} planned` : `Job ${job.jobId}: ${count(good)} good`);
+    setText(this.jobGood, planned ? `${count(good)} of ${count(planned)} good (${Math.floor(share)} %)` : `${count(good)} good, no planned quantity`);
+    setText(this.jobFinish, ` · Finish ${expectedFinish({ press, job, good, planned, ...context })}`);
   }
 
   private updateInks(press: PressWithForecast, live: boolean): void {
@@ -157,6 +195,26 @@ export class PressTile {
     setText(this.comm, `${icon} Link ${press.link.kind.toUpperCase()} ${quality}${detail}`);
     this.comm.title = press.comm.lastError ?? `${press.link.kind} ${press.link.address}, unit ${press.link.unitId}`;
   }
+}
+
+/**
+ * When the planned good sheets are reached at the current speed, as a clock time; "—" when
+ * that cannot be said honestly. The speed counts every sheet: the job's waste share so far
+ * takes its part off.
+ */
+export function expectedFinish(options: { press: PressWithForecast; job: JobView; good: number; planned: number | null; now: number; fresh: boolean }): string {
+  const { press, job, good, planned, now, fresh } = options;
+  if (planned === null) return '—';
+  if (good >= planned) return 'planned quantity reached';
+  if (!fresh || press.state !== 'production' || press.speed === null || press.speed <= 0) return '—';
+  const goodShare = job.total > 0 ? job.good / job.total : 1;
+  const goodPerHour = press.speed * goodShare;
+  if (goodPerHour <= 0) return '—';
+  const remainingMs = ((planned - good) / goodPerHour) * 3_600_000;
+  const at = now + remainingMs;
+  // a finish on another day says which day
+  const when = new Date(at).toDateString() === new Date(now).toDateString() ? clock(at) : dateTime(at);
+  return `≈ ${when} (in ${duration(remainingMs)})`;
 }
 
 /** A counter figure that says, besides its colour, when it is not live: "⚠" and a spoken "stale". */

@@ -30,7 +30,16 @@ function describeItem(context: AppContext, item: OutboxItem): string {
 export function supplyView(context: AppContext): View {
   const { session, store, outbox } = context;
   const body = h('div', { class: 'supply-body' });
-  const element = h('section', { class: 'supply-page', 'aria-labelledby': 'supply-title' }, h('h1', { id: 'supply-title' }, 'Log a supply'), body);
+  // the tablet's way to the stops page, with how many wait for a cause
+  const stopsLink = h('a', { href: '#/stops', class: 'button big stops-link' });
+  const renderStopsLink = (): void => {
+    const waiting = context.stops.events.length;
+    const overdue = context.stops.overdue().length;
+    stopsLink.textContent = `Stops to code: ${waiting}${overdue > 0 ? ` (${overdue} for more than ${context.stops.uncodedAfterMinutes} min)` : ''}`;
+    stopsLink.classList.toggle('overdue', overdue > 0);
+  };
+  renderStopsLink();
+  const element = h('section', { class: 'supply-page', 'aria-labelledby': 'supply-title' }, h('h1', { id: 'supply-title' }, 'Log a supply'), h('p', { class: 'stops-link-line' }, stopsLink), body);
   const form = createSupplyForm({
     onSubmit: (draft) => {
       outbox.add(draft, session.user?.username ?? null);
@@ -154,6 +163,7 @@ export function supplyView(context: AppContext): View {
   }
 
   const unsubscribers = [
+    context.stops.subscribe(renderStopsLink),
     outbox.subscribe(renderOutbox),
     session.subscribe(render),
     store.subscribe((change) => {
