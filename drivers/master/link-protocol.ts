@@ -58,7 +58,12 @@ export class PendingReply {
   private readonly timer: NodeJS.Timeout;
   private done = false;
 
-  constructor(timeoutMs: number, onTimeout: () => ModbusError) {
+  /** `onSettled` runs once the reply is settled, either way, before the awaiting code resumes. */
+  constructor(
+    timeoutMs: number,
+    onTimeout: () => ModbusError,
+    private readonly onSettled?: () => void,
+  ) {
     this.promise = new Promise<AttemptResult>((resolve, reject) => {
       this.resolveReply = resolve;
       this.rejectReply = reject;
@@ -77,6 +82,7 @@ export class PendingReply {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.timer);
+    this.onSettled?.();
     this.resolveReply(result);
   }
 
@@ -84,6 +90,7 @@ export class PendingReply {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.timer);
+    this.onSettled?.();
     this.rejectReply(error);
   }
 }

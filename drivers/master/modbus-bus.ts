@@ -119,28 +119,15 @@ export class ModbusBus {
 
   /** Send one request; resolves with the normal response. An exception reply rejects with kind `exception`. */
   request(unitId: number, request: ModbusRequest, opts: RequestOptions = {}): Promise<ModbusResponse> {
-    const context = requestContext(this.id, unitId, request);
-    const invalid = invalidRequestReason(unitId, request, this.options.link.kind !== 'tcp');
-    if (invalid) return Promise.reject(modbusError('protocol', `invalid request: ${invalid}`, context));
-    if (!this.supervisor.connected) return Promise.reject(this.refuse('offline', 'link is down', context));
-    const maxQueue = this.options.maxQueue ?? 64;
-    if (this.queue.length >= maxQueue) return Promise.reject(this.refuse('overload', `queue full (${maxQueue} waiting)`, context));
-    return new Promise<ModbusResponse>((resolve, reject) => {
-      const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
-      const retries = opts.retries ?? this.options.retries;
-      this.queue.push({ unitId, request, timeoutMs, retries, background: opts.background ?? false, queuedAt: this.now(), context, resolve, reject });
-      void this.pump();
-    });
+    return this.enqueue(unitId, request, opts, wholeResponse);
   }
 
-  async readRegisters(unitId: number, area: 'holding' | 'input', address: number, count: number, opts?: RequestOptions): Promise<number[]> {
-    const response = await this.request(unitId, { fc: area === 'holding' ? 3 : 4, address, count }, opts);
-    return 'registers' in response ? response.registers : [];
+  readRegisters(unitId: number, area: 'holding' | 'input', address: number, count: number, opts?: RequestOptions): Promise<number[]> {
+    return this.enqueue(unitId, { fc: area === 'holding' ? 3 : 4, address, count }, opts ?? {}, registersOf);
   }
 
-  async readBits(unitId: number, area: 'coil' | 'discrete', address: number, count: number, opts?: RequestOptions): Promise<boolean[]> {
-    const response = await this.request(unitId, { fc: area === 'coil' ? 1 : 2, address, count }, opts);
-    return 'bits' in response ? response.bits : [];
+  readBits(unitId: number, area: 'coil' | 'discrete', address: number, count: number, opts?: RequestOptions): Promise<boolean[]> {
+    return this.enqueue(unitId, { fc: area === 'coil' ? 1 : 2, address, count }, opts ?? {}, bitsOf);
   }
 
   async writeRegisters(unitId: number, address: number, values: number[], opts?: RequestOptions): Promise<void> {
@@ -157,6 +144,25 @@ export class ModbusBus {
 
   async writeCoils(unitId: number, address: number, values: boolean[], opts?: RequestOptions): Promise<void> {
     await this.request(unitId, { fc: 15, address, values }, opts);
+  }
+
+  /**
+   * Queue a request; the promise settles with `answer(response)`. One promise per request: the
+   * reads (the poller's, hundreds a second) resolve with their registers or bits directly.
+   */
+  private enqueue<T>(unitId: number, request: ModbusRequest, opts: RequestOptions, answer: (response: ModbusResponse) => T): Promise<T> {
+    const context = requestContext(this.id, unitId, request);
+    const invalid = invalidRequestReason(unitId, request, this.options.link.kind !== 'tcp');
+    if (invalid) return Promise.reject(modbusError('protocol', `invalid request: ${invalid}`, context));
+    if (!this.supervisor.connected) return Promise.reject(this.refuse('offline', 'link is down', context));
+    const maxQueue = this.options.maxQueue ?? 64;
+    if (this.queue.length >= maxQueue) return Promise.reject(this.refuse('overload', `queue full (${maxQueue} waiting)`, context));
+    return new Promise<T>((resolve, reject) => {
+      const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
+      const retries = opts.retries ?? this.options.retries;
+      this.queue.push({ unitId, request, timeoutMs, retries, background: opts.background ?? false, queuedAt: this.now(), context, resolve: (response) => resolve(answer(response)), reject });
+      void this.pump();
+    });
   }
 
   stats(): BusStats {
@@ -311,4 +317,16 @@ export class ModbusBus {
     this.protocol.linkDown(message, error);
     for (const job of this.queue.splice(0)) job.reject(this.refuse('offline', message, job.context));
   }
+}
+
+function wholeResponse(response: ModbusResponse): ModbusResponse {
+  return response;
+}
+
+function registersOf(response: ModbusResponse): number[] {
+  return 'registers' in response ? response.registers : [];
+}
+
+function bitsOf(response: ModbusResponse): boolean[] {
+  return 'bits' in response ? response.bits : [];
 }

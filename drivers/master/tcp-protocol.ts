@@ -71,23 +71,29 @@ export class TcpProtocol implements LinkProtocol {
     }
   }
 
-  async attempt(params: AttemptParams): Promise<AttemptResult> {
+  attempt(params: AttemptParams): Promise<AttemptResult> {
     const transactionId = this.nextTransactionId;
     this.nextTransactionId = (transactionId + 1) & 0xffff;
     const { request } = params;
     const frame = isReadRequest(request)
       ? encodeMbapRead(transactionId, params.unitId, request.fc, request.address, request.count)
       : encodeMbap(transactionId, params.unitId, encodeRequest(request));
-    const reply = new PendingReply(params.timeoutMs, () =>
-      modbusError('timeout', `no reply within ${params.timeoutMs} ms (transaction ${transactionId})`, params.context),
-    );
-    this.inFlight = { transactionId, params, reply, sentAt: this.deps.now() };
-    this.deps.write(frame).catch((error: unknown) => reply.reject(modbusError('offline', 'could not send the request', params.context, error)));
-    try {
-      return await reply.promise;
-    } finally {
-      this.inFlight = undefined;
-    }
+    const inFlight: InFlight = {
+      transactionId,
+      params,
+      // the attempt is over once its reply settles, whichever way: no async wrapper needed to clear it
+      reply: new PendingReply(
+        params.timeoutMs,
+        () => modbusError('timeout', `no reply within ${params.timeoutMs} ms (transaction ${transactionId})`, params.context),
+        () => {
+          if (this.inFlight === inFlight) this.inFlight = undefined;
+        },
+      ),
+      sentAt: this.deps.now(),
+    };
+    this.inFlight = inFlight;
+    this.deps.write(frame).catch((error: unknown) => inFlight.reply.reject(modbusError('offline', 'could not send the request', params.context, error)));
+    return inFlight.reply.promise;
   }
 
   linkDown(reason: string, cause?: Error): void {
