@@ -9,7 +9,20 @@ const forbid = (...groups) => ({
   'no-restricted-imports': ['error', { patterns: groups.map(([group, message]) => ({ group, message })) }],
 });
 
-const features = ['presses', 'alarms', 'supplies', 'users', 'notifications', 'recording', 'simulation', 'health', 'poller', 'production', 'integrations', 'metrics'];
+const features = [
+  'presses',
+  'alarms',
+  'supplies',
+  'users',
+  'notifications',
+  'recording',
+  'simulation',
+  'health',
+  'poller',
+  'production',
+  'integrations',
+  'metrics',
+];
 const anyFeature = features.flatMap((f) => [`**/src/${f}`, `**/src/${f}/**`, `../${f}/**`, `../../${f}/**`]);
 const infrastructure = ['**/store/**', '**/http/**', '**/realtime/**', 'express', 'better-sqlite3', 'socket.io', 'pino'];
 
@@ -18,7 +31,28 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', URL: 'readonly', fetch: 'readonly', performance: 'readonly', structuredClone: 'readonly', AbortController: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', queueMicrotask: 'readonly' } },
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: 'module',
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        performance: 'readonly',
+        structuredClone: 'readonly',
+        AbortController: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        queueMicrotask: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
@@ -38,7 +72,10 @@ export default tseslint.config(
   {
     // drivers/ is Modbus only: it imports nothing from the service.
     files: ['drivers/**/*.ts'],
-    rules: forbid([['**/src/**', '../src/**', '../../src/**'], 'drivers/ is Modbus only and imports nothing from src/ (docs/architecture.md)'], [['**/simulators/**'], 'drivers/ may not import the simulator']),
+    rules: forbid(
+      [['**/src/**', '../src/**', '../../src/**'], 'drivers/ is Modbus only and imports nothing from src/ (docs/architecture.md)'],
+      [['**/simulators/**'], 'drivers/ may not import the simulator'],
+    ),
   },
   {
     // The press vocabulary is pure: no infrastructure, no feature; only the Modbus codec's value words.
@@ -46,7 +83,7 @@ export default tseslint.config(
     rules: forbid(
       [infrastructure, 'the model is pure: it imports no infrastructure (store, http, realtime, express, SQLite, socket.io, pino)'],
       [anyFeature, 'the model knows no feature'],
-      [['**/drivers/master/**', '**/drivers/transport/**'], 'the model may use the codec\'s value vocabulary, not the bus'],
+      [['**/drivers/master/**', '**/drivers/transport/**'], "the model may use the codec's value vocabulary, not the bus"],
     ),
   },
   {

@@ -95,7 +95,9 @@ async function buildService(_target) {
       console.warn('service: TypeScript is not installed (devDependencies omitted?); keeping the build in dist/, which is older than the sources.');
       return;
     }
-    console.error('service: not built, and TypeScript is not installed to build it. Run `npm install` (with devDependencies), or copy a dist/ built elsewhere.');
+    console.error(
+      'service: not built, and TypeScript is not installed to build it. Run `npm install` (with devDependencies), or copy a dist/ built elsewhere.',
+    );
     process.exit(1);
   }
   const started = Date.now();

@@ -29,7 +29,14 @@ export function alarmBenchConfig(): string {
     ],
     presses: [
       // no random jams and no assistant on the measured press: the benchmark sets and clears its jams
-      { id: PRESS, name: 'Sheetfed 1', profile: 'demo-sheetfed-4c', bus: 'hall-a-ethernet', unitId: 1, simulation: { seed: 11, jamMeanIntervalMin: 0, autoAssistant: false } },
+      {
+        id: PRESS,
+        name: 'Sheetfed 1',
+        profile: 'demo-sheetfed-4c',
+        bus: 'hall-a-ethernet',
+        unitId: 1,
+        simulation: { seed: 11, jamMeanIntervalMin: 0, autoAssistant: false },
+      },
       { id: 'press-2', name: 'Sheetfed 2', profile: 'demo-sheetfed-5c', bus: 'hall-a-ethernet', unitId: 2, simulation: { seed: 22, jamMeanIntervalMin: 0 } },
       { id: 'press-3', name: 'Sheetfed 3', profile: 'demo-sheetfed-4c', bus: 'hall-b-rs485', unitId: 3, simulation: { seed: 33, jamMeanIntervalMin: 0 } },
     ],
@@ -71,13 +78,19 @@ export const alarmLatency: Benchmark = {
         const alarmId = raisedHere()[0]!.alarm.id;
         const clear = await client.send('POST', `/api/simulation/presses/${PRESS}/events`, { action: 'clear-jam' });
         if (clear.status !== 200) throw new Error(`clear-jam answered ${clear.status}: ${JSON.stringify(clear.body)}`);
-        await boards.until(() => boards.alarms.slice(seen).some((a) => a.event === 'alarm:cleared' && a.alarm.id === alarmId), 5000, `alarm:cleared (round ${i + 1})`);
+        await boards.until(
+          () => boards.alarms.slice(seen).some((a) => a.event === 'alarm:cleared' && a.alarm.id === alarmId),
+          5000,
+          `alarm:cleared (round ${i + 1})`,
+        );
         const ack = await client.send('POST', `/api/alarms/${encodeURIComponent(alarmId)}/ack`, { note: 'bench' });
         if (ack.status !== 200) throw new Error(`ack answered ${ack.status}: ${JSON.stringify(ack.body)}`);
         await sleep((i * 97) % SCAN_PERIOD_MS); // spread the next jam over the scan period
       }
       const latency = summarize(latencies);
-      log(`alarm latency over ${rounds} raises × ${CLIENTS} clients: p50 ${round(latency.p50)} ms, p99 ${round(latency.p99)} ms; fan-out ${round(fanOutPerS)} press:update/s`);
+      log(
+        `alarm latency over ${rounds} raises × ${CLIENTS} clients: p50 ${round(latency.p50)} ms, p99 ${round(latency.p99)} ms; fan-out ${round(fanOutPerS)} press:update/s`,
+      );
       return {
         measured: { label: `jam → alarm:raised, p99 over ${latencies.length} deliveries`, value: latency.p99, unit: 'ms' },
         checks: [

@@ -47,7 +47,15 @@ const JAM_CODE = 'jam.feeder';
 /** The same-run baseline of the live path: jams and health polls with no trend reader. */
 const QUIET_SECONDS = 20;
 
-interface EventLoopWindow { samples: number; p50Ms: number; p99Ms: number; p999Ms: number; maxMs: number; utilization: number; activeMs: number }
+interface EventLoopWindow {
+  samples: number;
+  p50Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  maxMs: number;
+  utilization: number;
+  activeMs: number;
+}
 
 function seed(dataDir: string, days: number, log: (line: string) => void) {
   const database = openDatabase({ dataDir });
@@ -103,7 +111,11 @@ async function jamRounds(client: ServiceClient, boards: DashboardClients, deadli
     const alarmId = raised()!.alarm.id;
     const clear = await client.send('POST', `/api/simulation/presses/${PRESS}/events`, { action: 'clear-jam' });
     if (clear.status !== 200) throw new Error(`clear-jam answered ${clear.status}`);
-    await boards.until(() => boards.alarms.slice(seen).some((a) => a.event === 'alarm:cleared' && a.alarm.id === alarmId), 20_000, `alarm:cleared (round ${i + 1})`);
+    await boards.until(
+      () => boards.alarms.slice(seen).some((a) => a.event === 'alarm:cleared' && a.alarm.id === alarmId),
+      20_000,
+      `alarm:cleared (round ${i + 1})`,
+    );
     const ack = await client.send('POST', `/api/alarms/${encodeURIComponent(alarmId)}/ack`, { note: 'bench' });
     if (ack.status !== 200) throw new Error(`ack answered ${ack.status}`);
     await sleep(200 + ((i * 97) % 250)); // spread the jams over the scan period
@@ -163,13 +175,21 @@ export const history: Benchmark = {
           seconds,
           rangeMs: days * DAY_MS,
           maxPoints: MAX_POINTS,
-          series: [{ pressId: 'press-1', signal: 'paper' }, { pressId: 'press-2', signal: 'speed' }, { pressId: 'press-3', signal: 'ink.1' }, { pressId: 'press-2', signal: 'paper' }],
+          series: [
+            { pressId: 'press-1', signal: 'paper' },
+            { pressId: 'press-2', signal: 'speed' },
+            { pressId: 'press-3', signal: 'ink.1' },
+            { pressId: 'press-2', signal: 'paper' },
+          ],
         } satisfies TrendReadersArgs);
         const [reads, jams, health] = await Promise.all([readersDone, jamRounds(client, boards, deadline), healthProbes(client, deadline)]);
         marks(); // … and ends
         const poolReply = await client.send('GET', '/api/health');
         await sleep(200);
-        const windows = readFileSync(eventLoopLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as EventLoopWindow);
+        const windows = readFileSync(eventLoopLog, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as EventLoopWindow);
         const loop = windows.at(-1)!;
         const quietLoop = windows.at(-2)!;
         const quietJam = summarize(quietJams);
@@ -186,8 +206,12 @@ export const history: Benchmark = {
         const jam = summarize(jams);
         const healthLatency = summarize(health);
         const ok = reads.statuses['200'] ?? 0;
-        log(`live path alone (${QUIET_SECONDS} s): event loop p99 ${quietLoop.p99Ms} ms, max ${quietLoop.maxMs} ms; jam → socket p99 ${round(quietJam.p99)} ms over ${quietJams.length} jams; health p99 ${round(quietHealthLatency.p99)} ms`);
-        log(`${reads.latenciesMs.length} trend reads (${JSON.stringify(reads.statuses)}), p50 ${round(trend.p50)} ms, p99 ${round(trend.p99)} ms; event loop p99 ${loop.p99Ms} ms, max ${loop.maxMs} ms; jam → socket p99 ${round(jam.p99)} ms over ${jams.length} jams; health p99 ${round(healthLatency.p99)} ms`);
+        log(
+          `live path alone (${QUIET_SECONDS} s): event loop p99 ${quietLoop.p99Ms} ms, max ${quietLoop.maxMs} ms; jam → socket p99 ${round(quietJam.p99)} ms over ${quietJams.length} jams; health p99 ${round(quietHealthLatency.p99)} ms`,
+        );
+        log(
+          `${reads.latenciesMs.length} trend reads (${JSON.stringify(reads.statuses)}), p50 ${round(trend.p50)} ms, p99 ${round(trend.p99)} ms; event loop p99 ${loop.p99Ms} ms, max ${loop.maxMs} ms; jam → socket p99 ${round(jam.p99)} ms over ${jams.length} jams; health p99 ${round(healthLatency.p99)} ms`,
+        );
         return {
           measured: { label: `${days}-day trend (maxPoints ${MAX_POINTS}), p50 under ${READERS} readers`, value: trend.p50, unit: 'ms' },
           baseline: { label: `old raw scan of the same ${days} days on the event loop, p50`, value: baseline.p50, unit: 'ms' },

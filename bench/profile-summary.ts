@@ -39,7 +39,9 @@ export function selfTimes(profile: CpuProfile): { name: string; ms: number; shar
 
 function files(target: string): string[] {
   if (!statSync(target).isDirectory()) return [target];
-  return readdirSync(target).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(target, f));
+  return readdirSync(target)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => path.join(target, f));
 }
 
 if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
@@ -50,6 +52,7 @@ if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1])))
   for (const file of targets.flatMap(files)) {
     const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
     console.log(`\n${file} (${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s)`);
-    for (const row of selfTimes(profile).slice(0, top)) console.log(`${(row.share * 100).toFixed(1).padStart(5)}%  ${row.ms.toFixed(0).padStart(7)} ms  ${row.name}`);
+    for (const row of selfTimes(profile).slice(0, top))
+      console.log(`${(row.share * 100).toFixed(1).padStart(5)}%  ${row.ms.toFixed(0).padStart(7)} ms  ${row.name}`);
   }
 }

@@ -117,7 +117,7 @@ export const rtuWireLimit: Benchmark = {
       figures,
       notes: [
         'RTU framed over TCP to the simulator in a child process, which delays each reply to the emulated line time; the bus adds its own t3.5 silence before each request.',
-        'requestToReply includes queueing behind the other three presses (about 4 transactions). medianSpacing: median time between consecutive replies (the bus\'s pace without scheduling stalls); compare with wireTransactionMs.',
+        "requestToReply includes queueing behind the other three presses (about 4 transactions). medianSpacing: median time between consecutive replies (the bus's pace without scheduling stalls); compare with wireTransactionMs.",
       ],
     };
   },

@@ -61,7 +61,12 @@ async function main(): Promise<number> {
 
   const started = new Date();
   console.log(`Pressroom benchmarks — ${selected.map((b) => b.name).join(', ')}`);
-  console.log(`node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; soak ${soakMinutes} min, phases ${phaseSeconds} s\n`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; soak ${soakMinutes} min, phases ${phaseSeconds} s\n`,
+  );
   const results: BenchResult[] = [];
   for (const bench of selected) {
     const context: BenchContext = { soakMinutes, phaseSeconds, log: (line) => console.log(`   [${bench.name}] ${line}`) };
@@ -69,7 +74,13 @@ async function main(): Promise<number> {
     let result: BenchResult;
     try {
       const outcome = await bench.run(context);
-      result = { name: bench.name, title: bench.title, ...outcome, status: outcome.status ?? statusOf(outcome.checks), durationS: (performance.now() - t0) / 1000 };
+      result = {
+        name: bench.name,
+        title: bench.title,
+        ...outcome,
+        status: outcome.status ?? statusOf(outcome.checks),
+        durationS: (performance.now() - t0) / 1000,
+      };
     } catch (error) {
       result = {
         name: bench.name,

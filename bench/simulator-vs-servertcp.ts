@@ -51,8 +51,13 @@ export const simulatorVsServerTcp: Benchmark = {
         const ours = await measure('startSimulation');
         const theirs = await measure('startServerTcp');
         byShape.push({ shape, ours, theirs });
-        log(`${shape.name} (${shape.connections} conn × ${shape.depth} in flight): ours ${round(ours.rps)} req/s, ServerTCP ${round(theirs.rps)} req/s, ratio ${round(ours.rps / theirs.rps)}`);
-        for (const [who, m] of [['ours', ours], ['servertcp', theirs]] as const) {
+        log(
+          `${shape.name} (${shape.connections} conn × ${shape.depth} in flight): ours ${round(ours.rps)} req/s, ServerTCP ${round(theirs.rps)} req/s, ratio ${round(ours.rps / theirs.rps)}`,
+        );
+        for (const [who, m] of [
+          ['ours', ours],
+          ['servertcp', theirs],
+        ] as const) {
           const latency = summarize(m.result.latencySampleMs);
           const key = `${shape.name}(${shape.connections}x${shape.depth}).${who}`;
           figures[`${key}.reqPerS`] = round(m.rps);
@@ -71,7 +76,14 @@ export const simulatorVsServerTcp: Benchmark = {
     const checks: Check[] = [check('capacity ratio (peak over the offered loads)', peakOurs / peakTheirs, '×', { op: '>=', limit: TARGET_RATIO })];
     for (const { shape, ours, theirs } of byShape) {
       const isTarget = shape.name === 'single';
-      checks.push(check(`ratio at ${shape.connections} conn × ${shape.depth} in flight (${shape.name})`, ours.rps / theirs.rps, '×', isTarget ? { op: '>=', limit: TARGET_RATIO } : null));
+      checks.push(
+        check(
+          `ratio at ${shape.connections} conn × ${shape.depth} in flight (${shape.name})`,
+          ours.rps / theirs.rps,
+          '×',
+          isTarget ? { op: '>=', limit: TARGET_RATIO } : null,
+        ),
+      );
     }
     return {
       measured: { label: 'simulator TCP server, peak over the offered loads', value: peakOurs, unit: 'req/s' },
@@ -81,7 +93,7 @@ export const simulatorVsServerTcp: Benchmark = {
       figures,
       notes: [
         'FC 3, 10 registers, unit 1; servers in a child process, load from the bench process (raw sockets, pre-encoded frames, ELU = event-loop utilisation).',
-        'ServerTCP answers each request after setTimeout(0) (≥ 1 ms), so with one request in flight per connection it scales with the number of connections, not CPU; the classic 8 × 1 ratio is bounded by loopback round trips on our side, not by either server\'s CPU.',
+        "ServerTCP answers each request after setTimeout(0) (≥ 1 ms), so with one request in flight per connection it scales with the number of connections, not CPU; the classic 8 × 1 ratio is bounded by loopback round trips on our side, not by either server's CPU.",
       ],
     };
   },

@@ -36,7 +36,14 @@ export function soakConfig(): string {
   const presses = buses.flatMap((bus, b) =>
     Array.from({ length: PRESSES_PER_BUS }, (_, u) => {
       const n = b * PRESSES_PER_BUS + u + 1;
-      return { id: `press-${String(n).padStart(3, '0')}`, name: `Press ${n}`, profile: n % 2 ? 'demo-sheetfed-4c' : 'demo-sheetfed-5c', bus: bus.id, unitId: u + 1, simulation: { seed: n } };
+      return {
+        id: `press-${String(n).padStart(3, '0')}`,
+        name: `Press ${n}`,
+        profile: n % 2 ? 'demo-sheetfed-4c' : 'demo-sheetfed-5c',
+        bus: bus.id,
+        unitId: u + 1,
+        simulation: { seed: n },
+      };
     }),
   );
   return writeTempConfig({ server: { port: 0, host: '127.0.0.1' }, access: { anonymousRead: true }, buses, presses });
@@ -72,7 +79,10 @@ export const soak: Benchmark = {
         const h = await health(client);
         samples.push({ ...sampleProcess(pid), health: h, updates: dashboards.pressUpdates });
         const last = samples[samples.length - 1]!;
-        if (samples.length % 6 === 1) log(`t=${round((last.at - started) / 1000)} s rss ${round(last.rssMb, 1)} MB, online ${h.presses.online}/${h.presses.total}, event loop p99 ${h.eventLoop?.p99Ms ?? 'n/a'} ms`);
+        if (samples.length % 6 === 1)
+          log(
+            `t=${round((last.at - started) / 1000)} s rss ${round(last.rssMb, 1)} MB, online ${h.presses.online}/${h.presses.total}, event loop p99 ${h.eventLoop?.p99Ms ?? 'n/a'} ms`,
+          );
         if (h.uptimeS >= endUptimeS || performance.now() - started > soakMinutes * 60_000 + 30_000) break;
         await sleep(Math.min(SAMPLE_MS, Math.max(200, (endUptimeS - h.uptimeS) * 1000)));
       }
@@ -126,7 +136,7 @@ export const soak: Benchmark = {
           `${BUSES} simulated Modbus TCP buses × ${PRESSES_PER_BUS} unit ids, in the service process (as simulate: true does), time scale 20; ${CLIENTS} socket.io clients in the bench process.`,
           'CPU is the service process (poller, simulators, SQLite recording, socket.io) as a share of one core; the machine has 2 cores shared with the clients.',
           ...(hasEventLoop ? [] : ['GET /api/health has no eventLoop figures yet: the event-loop target could not be checked.']),
-          ...(soakMinutes < 10 ? ['Quick run: the issue\'s full figure is 10 minutes (npm run bench -- soak --soak-minutes 10).'] : []),
+          ...(soakMinutes < 10 ? ["Quick run: the issue's full figure is 10 minutes (npm run bench -- soak --soak-minutes 10)."] : []),
         ],
       };
     } finally {

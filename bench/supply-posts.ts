@@ -49,7 +49,9 @@ function sqliteBaseline(durationMs: number): { perSecond: number; rows: number }
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    db.exec('CREATE TABLE supply (id INTEGER PRIMARY KEY, client_id TEXT UNIQUE NOT NULL, press_id TEXT NOT NULL, kind TEXT NOT NULL, quantity REAL, uom TEXT, at INTEGER NOT NULL)');
+    db.exec(
+      'CREATE TABLE supply (id INTEGER PRIMARY KEY, client_id TEXT UNIQUE NOT NULL, press_id TEXT NOT NULL, kind TEXT NOT NULL, quantity REAL, uom TEXT, at INTEGER NOT NULL)',
+    );
     const insert = db.prepare('INSERT INTO supply (client_id, press_id, kind, quantity, uom, at) VALUES (?, ?, ?, ?, ?, ?)');
     let rows = 0;
     const started = performance.now();
@@ -90,7 +92,9 @@ export const supplyPosts: Benchmark = {
       }
       const concurrent = await phase(extra, (phaseSeconds * 1000) / 2);
       const baseline = sqliteBaseline((phaseSeconds * 1000) / 2);
-      log(`sequential ${round(sequential.perSecond)}/s, ${CONCURRENT_CLIENTS} clients ${round(concurrent.perSecond)}/s, raw sqlite ${round(baseline.perSecond)}/s`);
+      log(
+        `sequential ${round(sequential.perSecond)}/s, ${CONCURRENT_CLIENTS} clients ${round(concurrent.perSecond)}/s, raw sqlite ${round(baseline.perSecond)}/s`,
+      );
       return {
         measured: { label: 'POST /api/supplies, one client, sequential', value: sequential.perSecond, unit: 'entries/s' },
         baseline: { label: 'raw better-sqlite3 insert, WAL + synchronous=FULL', value: baseline.perSecond, unit: 'rows/s' },

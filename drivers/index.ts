@@ -1,15 +1,6 @@
 /** The public face of drivers/: what src/ and simulators/ may import. */
 export { ModbusBus } from './master/modbus-bus.js';
-export type {
-  BusEvents,
-  BusOptions,
-  BusStats,
-  DisconnectReason,
-  LinkKind,
-  LinkOptions,
-  ReconnectOptions,
-  RequestOptions,
-} from './master/bus-options.js';
+export type { BusEvents, BusOptions, BusStats, DisconnectReason, LinkKind, LinkOptions, ReconnectOptions, RequestOptions } from './master/bus-options.js';
 
 export type { LinkDown, LinkDownReason, Transport, TransportEvents } from './transport/transport.js';
 export { TransportClosedError } from './transport/transport.js';

@@ -36,7 +36,8 @@ export const COMMAND_HELP = `Commands (UNIT is a unit id):
 
 function unitOf(sim: Simulation, text: string | undefined): SimulatedPress {
   const unitId = Number(text);
-  if (text === undefined || !Number.isInteger(unitId)) throw new CommandError(`expected a unit id, got "${text ?? ''}"; units: ${sim.presses.map((p) => p.unitId).join(', ')}`);
+  if (text === undefined || !Number.isInteger(unitId))
+    throw new CommandError(`expected a unit id, got "${text ?? ''}"; units: ${sim.presses.map((p) => p.unitId).join(', ')}`);
   try {
     return sim.press(unitId);
   } catch (error) {
@@ -144,13 +145,20 @@ export function runCommand(sim: Simulation, line: string): string {
     }
     case 'stop': {
       const reason = args[1];
-      if (reason !== undefined && reason !== 'none' && !(stopReasons as readonly string[]).includes(reason)) throw new CommandError(`stop UNIT [${stopReasons.join('|')}|none]`);
-      return act(() => unitOf(sim, args[0]).stop(reason as StopReason | 'none' | undefined), `unit ${args[0]}: stopped by the operator${reason ? ` (state code: ${reason})` : ''}`);
+      if (reason !== undefined && reason !== 'none' && !(stopReasons as readonly string[]).includes(reason))
+        throw new CommandError(`stop UNIT [${stopReasons.join('|')}|none]`);
+      return act(
+        () => unitOf(sim, args[0]).stop(reason as StopReason | 'none' | undefined),
+        `unit ${args[0]}: stopped by the operator${reason ? ` (state code: ${reason})` : ''}`,
+      );
     }
     case 'job': {
       const goodSheets = args[1] === undefined ? undefined : Number(args[1]);
       if (goodSheets !== undefined && !(Number.isInteger(goodSheets) && goodSheets > 0)) throw new CommandError('job UNIT [GOODSHEETS] (a whole number > 0)');
-      return act(() => unitOf(sim, args[0]).newJob(goodSheets), `unit ${args[0]}: next job${goodSheets ? ` of ${goodSheets} good sheets` : ''}, counters reset`);
+      return act(
+        () => unitOf(sim, args[0]).newJob(goodSheets),
+        `unit ${args[0]}: next job${goodSheets ? ` of ${goodSheets} good sheets` : ''}, counters reset`,
+      );
     }
     case 'glitch': {
       const durationMs = args[1] === undefined ? undefined : Number(args[1]);

@@ -51,9 +51,7 @@ export class FaultSwitch {
 }
 
 export type ReplyPlan =
-  | { action: 'silent' }
-  | { action: 'drop' }
-  | { action: 'reply'; delayMs: number; lateMs: number; badCrc: boolean; garbage: Buffer | undefined };
+  { action: 'silent' } | { action: 'drop' } | { action: 'reply'; delayMs: number; lateMs: number; badCrc: boolean; garbage: Buffer | undefined };
 
 const PLAIN_REPLY: ReplyPlan = { action: 'reply', delayMs: 0, lateMs: 0, badCrc: false, garbage: undefined };
 

@@ -54,7 +54,9 @@ export class PressRegisters {
   /** The state register's code for a run state and reason: the exact entry, else the nearest one of that state. */
   stateCode(state: RunState, reason: StopReason | undefined): number {
     const exact = this.stateCodes.find((c) => c.state === state && c.reason === reason);
-    const fallback = exact ?? this.stateCodes.find((c) => c.state === state && c.reason === undefined) ??
+    const fallback =
+      exact ??
+      this.stateCodes.find((c) => c.state === state && c.reason === undefined) ??
       this.stateCodes.find((c) => c.state === state && c.reason === 'operator') ??
       this.stateCodes.find((c) => c.state === state);
     return fallback?.code ?? 0;

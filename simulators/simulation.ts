@@ -36,7 +36,16 @@ export interface SimulatedPressConfig extends Omit<PressModelOptions, 'profile' 
 export type ServeOptions =
   | { kind: 'tcp'; host?: string; port?: number; unknownUnit?: 'ignore' | 'exception' }
   | { kind: 'rtu-over-tcp'; host?: string; port?: number; lineTiming?: LineTiming; resyncSilenceMs?: number }
-  | { kind: 'rtu'; path: string; baudRate?: number; parity?: 'none' | 'even' | 'odd'; stopBits?: 1 | 2; binding?: SerialBinding; lineTiming?: LineTiming; resyncSilenceMs?: number };
+  | {
+      kind: 'rtu';
+      path: string;
+      baudRate?: number;
+      parity?: 'none' | 'even' | 'odd';
+      stopBits?: 1 | 2;
+      binding?: SerialBinding;
+      lineTiming?: LineTiming;
+      resyncSilenceMs?: number;
+    };
 
 export interface SimulationOptions {
   presses: SimulatedPressConfig[];
@@ -107,13 +116,30 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   let address: { host: string; port: number } | undefined;
   let description: string;
   if (serve.kind === 'tcp') {
-    const server = await ModbusTcpServer.start({ units, faults, seed: serverSeed, logger, host: serve.host, port: serve.port ?? 0, unknownUnit: serve.unknownUnit });
+    const server = await ModbusTcpServer.start({
+      units,
+      faults,
+      seed: serverSeed,
+      logger,
+      host: serve.host,
+      port: serve.port ?? 0,
+      unknownUnit: serve.unknownUnit,
+    });
     address = server.address;
     description = `Modbus TCP on ${address.host}:${address.port}`;
     close = () => server.close();
     dropConnections = () => server.dropConnections();
   } else if (serve.kind === 'rtu-over-tcp') {
-    const server = await RtuOverTcpServer.start({ units, faults, seed: serverSeed, logger, host: serve.host, port: serve.port ?? 0, lineTiming: serve.lineTiming, resyncSilenceMs: serve.resyncSilenceMs });
+    const server = await RtuOverTcpServer.start({
+      units,
+      faults,
+      seed: serverSeed,
+      logger,
+      host: serve.host,
+      port: serve.port ?? 0,
+      lineTiming: serve.lineTiming,
+      resyncSilenceMs: serve.resyncSilenceMs,
+    });
     address = server.address;
     description = `Modbus RTU over TCP on ${address.host}:${address.port}`;
     close = () => server.close();

@@ -11,7 +11,13 @@ import type { Logger } from 'pino';
 import type { Simulation } from '../simulators/simulation.js';
 import { createAlarmsModule } from './alarms/index.js';
 import type { ResolvedConfig } from './config/load.js';
-import { preAlarmMinutesFromConfig, renotifyMsFromConfig, shiftCalendarFromConfig, suppliesSettingsFromConfig, timeScaleFromConfig } from './config/settings-from-config.js';
+import {
+  preAlarmMinutesFromConfig,
+  renotifyMsFromConfig,
+  shiftCalendarFromConfig,
+  suppliesSettingsFromConfig,
+  timeScaleFromConfig,
+} from './config/settings-from-config.js';
 import type { FeatureModule } from './http/feature-module.js';
 import { createHealthModule } from './health/index.js';
 import { requireReader } from './http/auth-guard.js';
@@ -79,7 +85,10 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     stopSettleMs: Math.round(config.downtime.settleSeconds * 1000),
   });
   const shifts = shiftCalendarFromConfig(config);
-  if (shifts.deprecated) log('config').warn('supplies.shifts is read as the shift calendar; move it to the top-level `shifts:` (docs/production.md), where it also takes breaks, working days, holidays and a time zone');
+  if (shifts.deprecated)
+    log('config').warn(
+      'supplies.shifts is read as the shift calendar; move it to the top-level `shifts:` (docs/production.md), where it also takes breaks, working days, holidays and a time zone',
+    );
   const recording = createRecordingModule({
     db,
     presses: presses.readModel,
@@ -131,7 +140,13 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     logger: log('production'),
     readGuard,
   });
-  const notifications = createNotifications({ db, webhooks: config.notifications.webhooks, logger: log('notifications'), clock, pressInfo: (id) => presses.readModel.get(id) });
+  const notifications = createNotifications({
+    db,
+    webhooks: config.notifications.webhooks,
+    logger: log('notifications'),
+    clock,
+    pressInfo: (id) => presses.readModel.get(id),
+  });
 
   // The live path: each snapshot leaves the presses once, annotated with its time to empty.
   presses.addAnnotator(supplies.annotator);

@@ -28,10 +28,15 @@ export class DashboardClients {
     const clients = new DashboardClients(sockets);
     sockets.forEach((socket, index) => clients.listen(socket, index));
     await withTimeout(
-      Promise.all(sockets.map((socket) => new Promise<void>((resolve, reject) => {
-        socket.once('snapshot', () => resolve());
-        socket.once('connect_error', (error) => reject(new Error(`dashboard client ${index(socket, sockets)} could not connect: ${error.message}`)));
-      }))),
+      Promise.all(
+        sockets.map(
+          (socket) =>
+            new Promise<void>((resolve, reject) => {
+              socket.once('snapshot', () => resolve());
+              socket.once('connect_error', (error) => reject(new Error(`dashboard client ${index(socket, sockets)} could not connect: ${error.message}`)));
+            }),
+        ),
+      ),
       15_000,
       `${count} dashboard clients to connect and get their snapshot`,
     );

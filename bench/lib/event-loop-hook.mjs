@@ -19,17 +19,20 @@ if (file && isMainThread) {
   process.on('SIGUSR2', () => {
     const busy = performance.eventLoopUtilization(utilization);
     utilization = performance.eventLoopUtilization();
-    appendFileSync(file, `${JSON.stringify({
-      uptimeS: Math.round(process.uptime()),
-      samples: histogram.count,
-      p50Ms: ms(histogram.percentile(50)),
-      p99Ms: ms(histogram.percentile(99)),
-      p999Ms: ms(histogram.percentile(99.9)),
-      maxMs: ms(histogram.max),
-      // share of the window the main thread was busy, and for how long in all
-      utilization: Math.round(busy.utilization * 1000) / 1000,
-      activeMs: Math.round(busy.active),
-    })}\n`);
+    appendFileSync(
+      file,
+      `${JSON.stringify({
+        uptimeS: Math.round(process.uptime()),
+        samples: histogram.count,
+        p50Ms: ms(histogram.percentile(50)),
+        p99Ms: ms(histogram.percentile(99)),
+        p999Ms: ms(histogram.percentile(99.9)),
+        maxMs: ms(histogram.max),
+        // share of the window the main thread was busy, and for how long in all
+        utilization: Math.round(busy.utilization * 1000) / 1000,
+        activeMs: Math.round(busy.active),
+      })}\n`,
+    );
     histogram.reset();
   });
 }

@@ -20,7 +20,10 @@ if (dir) {
     const file = writeHeapSnapshot(path.join(dir, `service-${process.pid}-${label}.heapsnapshot`));
     process.stderr.write(`heap snapshot ${file} (heapUsed after GC ${heapUsedMb} MB)\n`);
   };
-  for (const at of (process.env.BENCH_HEAP_SNAPSHOT_AT ?? '120,480').split(',').map(Number).filter((s) => s > 0)) {
+  for (const at of (process.env.BENCH_HEAP_SNAPSHOT_AT ?? '120,480')
+    .split(',')
+    .map(Number)
+    .filter((s) => s > 0)) {
     setTimeout(() => take(`${at}s`), at * 1000).unref();
   }
   process.on('SIGUSR2', () => take(`${Math.round(process.uptime())}s-signal`));

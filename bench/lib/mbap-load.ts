@@ -46,10 +46,14 @@ export async function runMbapLoad(options: LoadOptions): Promise<LoadResult> {
   // 256 distinct pre-encoded requests per connection; transaction ids cycle through them.
   const frames = Array.from({ length: 256 }, (_, i) => request(i, options));
   const sockets = await Promise.all(
-    Array.from({ length: options.connections }, () => new Promise<Socket>((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port: options.port, noDelay: true }, () => resolve(socket));
-      socket.once('error', reject);
-    })),
+    Array.from(
+      { length: options.connections },
+      () =>
+        new Promise<Socket>((resolve, reject) => {
+          const socket = connect({ host: '127.0.0.1', port: options.port, noDelay: true }, () => resolve(socket));
+          socket.once('error', reject);
+        }),
+    ),
   );
   const eluStart = performance.eventLoopUtilization();
   const started = performance.now();
@@ -59,52 +63,55 @@ export async function runMbapLoad(options: LoadOptions): Promise<LoadResult> {
   const latencySampleMs: number[] = [];
   let lastReplyAt = started;
 
-  const finished = sockets.map((socket) => new Promise<void>((resolve, reject) => {
-    let buffer: Buffer = Buffer.alloc(0);
-    let sent = 0;
-    let answered = 0;
-    const sentAt = new Map<number, number>();
-    const send = () => {
-      const id = sent & 0xff;
-      if ((sent & 63) === 0) sentAt.set(id, performance.now());
-      socket.write(frames[id]!);
-      sent++;
-    };
-    socket.on('error', reject);
-    socket.on('close', () => (answered === sent ? resolve() : reject(new Error(`connection closed with ${sent - answered} replies owed`))));
-    socket.on('data', (chunk: Buffer) => {
-      buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
-      let offset = 0;
-      const now = performance.now();
-      let toSend = 0;
-      while (buffer.length - offset >= 8) {
-        const length = buffer.readUInt16BE(offset + 4);
-        if (buffer.length - offset < 6 + length) break;
-        const id = buffer.readUInt16BE(offset) & 0xff;
-        const started = sentAt.get(id);
-        if (started !== undefined) {
-          latencySampleMs.push(now - started);
-          sentAt.delete(id);
-        }
-        if ((buffer[offset + 7]! & 0x80) !== 0) exceptions++;
-        offset += 6 + length;
-        answered++;
-        replies++;
-        if (now < deadline) toSend++;
-      }
-      buffer = offset === buffer.length ? Buffer.alloc(0) : buffer.subarray(offset);
-      lastReplyAt = now;
-      if (toSend > 0) {
+  const finished = sockets.map(
+    (socket) =>
+      new Promise<void>((resolve, reject) => {
+        let buffer: Buffer = Buffer.alloc(0);
+        let sent = 0;
+        let answered = 0;
+        const sentAt = new Map<number, number>();
+        const send = () => {
+          const id = sent & 0xff;
+          if ((sent & 63) === 0) sentAt.set(id, performance.now());
+          socket.write(frames[id]!);
+          sent++;
+        };
+        socket.on('error', reject);
+        socket.on('close', () => (answered === sent ? resolve() : reject(new Error(`connection closed with ${sent - answered} replies owed`))));
+        socket.on('data', (chunk: Buffer) => {
+          buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+          let offset = 0;
+          const now = performance.now();
+          let toSend = 0;
+          while (buffer.length - offset >= 8) {
+            const length = buffer.readUInt16BE(offset + 4);
+            if (buffer.length - offset < 6 + length) break;
+            const id = buffer.readUInt16BE(offset) & 0xff;
+            const started = sentAt.get(id);
+            if (started !== undefined) {
+              latencySampleMs.push(now - started);
+              sentAt.delete(id);
+            }
+            if ((buffer[offset + 7]! & 0x80) !== 0) exceptions++;
+            offset += 6 + length;
+            answered++;
+            replies++;
+            if (now < deadline) toSend++;
+          }
+          buffer = offset === buffer.length ? Buffer.alloc(0) : buffer.subarray(offset);
+          lastReplyAt = now;
+          if (toSend > 0) {
+            socket.cork();
+            for (let i = 0; i < toSend; i++) send();
+            socket.uncork();
+          }
+          if (now >= deadline && answered === sent) socket.end();
+        });
         socket.cork();
-        for (let i = 0; i < toSend; i++) send();
+        for (let i = 0; i < options.depth; i++) send();
         socket.uncork();
-      }
-      if (now >= deadline && answered === sent) socket.end();
-    });
-    socket.cork();
-    for (let i = 0; i < options.depth; i++) send();
-    socket.uncork();
-  }));
+      }),
+  );
   const guard = setTimeout(() => sockets.forEach((s) => s.destroy(new Error('load did not finish within its time budget'))), options.durationMs + 10_000);
   try {
     await Promise.all(finished);

@@ -9,7 +9,10 @@ if (file) {
   const mb = (n) => Math.round((n / 1048576) * 10) / 10;
   const timer = setInterval(() => {
     const m = process.memoryUsage();
-    appendFileSync(file, `${JSON.stringify({ uptimeS: Math.round(process.uptime()), rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) })}\n`);
+    appendFileSync(
+      file,
+      `${JSON.stringify({ uptimeS: Math.round(process.uptime()), rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) })}\n`,
+    );
   }, 10_000);
   timer.unref();
 }

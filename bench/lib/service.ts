@@ -83,7 +83,9 @@ export class ServiceClient {
  * there (at 2 and 8 min of uptime, or `BENCH_HEAP_SNAPSHOT_AT`). With `eventLoopLog`, the
  * service keeps an event-loop histogram and writes it there on SIGUSR2 (event-loop-hook.mjs).
  */
-export async function startBenchService(options: { config?: string; dataDir?: string; eventLoopLog?: string } = {}): Promise<{ service: ServiceProcess; client: ServiceClient }> {
+export async function startBenchService(
+  options: { config?: string; dataDir?: string; eventLoopLog?: string } = {},
+): Promise<{ service: ServiceProcess; client: ServiceClient }> {
   const hooks = [
     ...(process.env.BENCH_CPU_PROF_DIR ? ['--import', new URL('./cpu-profile-hook.mjs', import.meta.url).href] : []),
     ...(options.eventLoopLog ? ['--import', new URL('./event-loop-hook.mjs', import.meta.url).href] : []),

@@ -8,7 +8,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Runs `body` until `durationMs` has passed or it has run `maxIterations` times; returns iterations and elapsed ms. */
-export async function runFor(options: { durationMs: number; maxIterations?: number; body: (i: number) => Promise<void> }): Promise<{ iterations: number; elapsedMs: number }> {
+export async function runFor(options: {
+  durationMs: number;
+  maxIterations?: number;
+  body: (i: number) => Promise<void>;
+}): Promise<{ iterations: number; elapsedMs: number }> {
   const started = now();
   const max = options.maxIterations ?? Number.POSITIVE_INFINITY;
   let iterations = 0;
@@ -33,7 +37,10 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
 }
 
 /** Polls `check` every `intervalMs` until it returns a value, or rejects after `timeoutMs`. */
-export async function until<T>(check: () => Promise<T | undefined> | T | undefined, options: { timeoutMs: number; intervalMs?: number; what: string }): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  options: { timeoutMs: number; intervalMs?: number; what: string },
+): Promise<T> {
   const deadline = now() + options.timeoutMs;
   let lastError: unknown;
   for (;;) {

@@ -51,7 +51,10 @@ async function reader(index: number, args: TrendReadersArgs, deadline: number, r
   try {
     while (Date.now() < deadline) {
       const to = Date.now();
-      const url = new URL(`/api/presses/${series.pressId}/history?signal=${series.signal}&from=${to - args.rangeMs}&to=${to}&maxPoints=${args.maxPoints}`, args.url);
+      const url = new URL(
+        `/api/presses/${series.pressId}/history?signal=${series.signal}&from=${to - args.rangeMs}&to=${to}&maxPoints=${args.maxPoints}`,
+        args.url,
+      );
       const t0 = performance.now();
       let reply;
       try {

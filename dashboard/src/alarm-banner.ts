@@ -30,11 +30,13 @@ function timeLeft(until: number): string {
 export function announcedAlarms(alarms: Iterable<AlarmView>, now: number): AlarmView[] {
   return [...alarms]
     .filter((alarm) => !alarm.suppressed && !(alarm.shelvedUntil !== null && alarm.shelvedUntil > now) && alarm.state !== 'normal')
-    .sort((a, b) =>
-      Number(b.active) - Number(a.active)
-      || priorityRank(a.priority) - priorityRank(b.priority)
-      || Number(a.acknowledged) - Number(b.acknowledged)
-      || b.raisedAt - a.raisedAt);
+    .sort(
+      (a, b) =>
+        Number(b.active) - Number(a.active) ||
+        priorityRank(a.priority) - priorityRank(b.priority) ||
+        Number(a.acknowledged) - Number(b.acknowledged) ||
+        b.raisedAt - a.raisedAt,
+    );
 }
 
 /** Listed whatever the room: an active critical or high alarm is never behind "+N more". */
@@ -99,31 +101,66 @@ export function mountAlarmBanner(options: { context: AppContext; element: HTMLEl
     const muted = sound.mutedUntil;
     muteControl = muted
       ? h('button', { type: 'button', class: 'button small mute-control', 'data-muted-until': muted, onclick: () => sound.unmute() }, muteText(muted))
-      : h('button', { type: 'button', class: 'button small mute-control', onclick: () => sound.mute(MUTE_MINUTES), 'aria-label': `Mute alarm sound for ${MUTE_MINUTES} minutes` }, `♪ Mute ${MUTE_MINUTES} min`);
-    const summary = h('div', { class: 'banner-summary' },
-      h('h2', {}, alarms.length ? `${alarms.length} alarm${alarms.length === 1 ? '' : 's'}` : 'No alarms', unacked ? `, ${unacked} unacknowledged` : '', isCompact && urgent > 1 ? `, ${urgent} critical or high active` : ''),
+      : h(
+          'button',
+          {
+            type: 'button',
+            class: 'button small mute-control',
+            onclick: () => sound.mute(MUTE_MINUTES),
+            'aria-label': `Mute alarm sound for ${MUTE_MINUTES} minutes`,
+          },
+          `♪ Mute ${MUTE_MINUTES} min`,
+        );
+    const summary = h(
+      'div',
+      { class: 'banner-summary' },
+      h(
+        'h2',
+        {},
+        alarms.length ? `${alarms.length} alarm${alarms.length === 1 ? '' : 's'}` : 'No alarms',
+        unacked ? `, ${unacked} unacknowledged` : '',
+        isCompact && urgent > 1 ? `, ${urgent} critical or high active` : '',
+      ),
       sound.blocked
-        ? h('button', { type: 'button', class: 'button small sound-blocked', onclick: () => sound.unlock() }, h('span', { 'aria-hidden': 'true' }, '🔇 '), 'Sound off — tap to enable')
+        ? h(
+            'button',
+            { type: 'button', class: 'button small sound-blocked', onclick: () => sound.unlock() },
+            h('span', { 'aria-hidden': 'true' }, '🔇 '),
+            'Sound off — tap to enable',
+          )
         : null,
       alarms.length ? muteControl : null,
-      alarms.length > shown ? h('a', { href: '#/alarms?active=true', class: 'banner-more' }, `+${alarms.length - shown} more`) : null);
+      alarms.length > shown ? h('a', { href: '#/alarms?active=true', class: 'banner-more' }, `+${alarms.length - shown} more`) : null,
+    );
     const rows = alarms.slice(0, shown).map((alarm) => {
       const press = store.presses.get(alarm.pressId)?.name ?? alarm.pressId;
-      return h('li', {
-        class: `banner-alarm priority-${alarm.priority}${alarm.acknowledged ? ' acked' : ' unacked'}${alarm.active ? '' : ' cleared'}`,
-        'data-alarm-id': alarm.id,
-        'data-code': alarm.code,
-        'data-state': alarm.state,
-      },
-      h('span', { class: 'priority-icon', 'aria-hidden': 'true' }, PRIORITY_ICON[alarm.priority]),
-      h('span', { class: 'priority-word' }, alarm.priority),
-      h('a', { class: 'banner-press', href: `#/press/${encodeURIComponent(alarm.pressId)}` }, press),
-      h('span', { class: 'banner-label' }, alarm.label),
-      h('span', { class: 'banner-state' }, stateWords(alarm)),
-      h('time', { datetime: new Date(alarm.raisedAt).toISOString() }, clock(alarm.raisedAt)),
-      alarm.acknowledged
-        ? h('span', { class: 'banner-acked-by' }, alarm.ackedBy ? `✓ ${alarm.ackedBy}` : '✓')
-        : h('button', { type: 'button', class: 'button ack', 'aria-label': `Acknowledge ${alarm.label} on ${press}`, onclick: () => void acknowledgeAlarm(context, alarm) }, 'Ack'));
+      return h(
+        'li',
+        {
+          class: `banner-alarm priority-${alarm.priority}${alarm.acknowledged ? ' acked' : ' unacked'}${alarm.active ? '' : ' cleared'}`,
+          'data-alarm-id': alarm.id,
+          'data-code': alarm.code,
+          'data-state': alarm.state,
+        },
+        h('span', { class: 'priority-icon', 'aria-hidden': 'true' }, PRIORITY_ICON[alarm.priority]),
+        h('span', { class: 'priority-word' }, alarm.priority),
+        h('a', { class: 'banner-press', href: `#/press/${encodeURIComponent(alarm.pressId)}` }, press),
+        h('span', { class: 'banner-label' }, alarm.label),
+        h('span', { class: 'banner-state' }, stateWords(alarm)),
+        h('time', { datetime: new Date(alarm.raisedAt).toISOString() }, clock(alarm.raisedAt)),
+        alarm.acknowledged
+          ? h('span', { class: 'banner-acked-by' }, alarm.ackedBy ? `✓ ${alarm.ackedBy}` : '✓')
+          : h(
+              'button',
+              {
+                type: 'button',
+                class: 'button ack',
+                'aria-label': `Acknowledge ${alarm.label} on ${press}`,
+                onclick: () => void acknowledgeAlarm(context, alarm),
+              },
+              'Ack',
+            ),
+      );
     });
     if (isCompact && rows.length === 0) rows.push(h('li', { class: 'banner-alarm banner-none' }, h('span', { class: 'banner-state' }, 'No alarms')));
     const list = h('ul', { class: 'banner-list' }, ...rows);

@@ -120,7 +120,10 @@ export class AlarmSound {
     this.beeps += 1;
     const start = audio.currentTime;
     // two short tones, like a press-side horn; quiet enough for an office, clear on the floor
-    for (const [offset, frequency] of [[0, 880], [0.22, 660]] as const) {
+    for (const [offset, frequency] of [
+      [0, 880],
+      [0.22, 660],
+    ] as const) {
       const oscillator = audio.createOscillator();
       const gain = audio.createGain();
       oscillator.type = 'square';
@@ -151,7 +154,11 @@ export class AlarmSound {
 export function notifyJam(alarm: AlarmView, pressName: string): void {
   if (!('Notification' in window) || Notification.permission !== 'granted') return;
   try {
-    const notification = new Notification(`${pressName}: ${alarm.label}`, { body: `${alarm.priority} alarm, raised ${new Date(alarm.raisedAt).toLocaleTimeString()}`, tag: alarm.id, requireInteraction: true });
+    const notification = new Notification(`${pressName}: ${alarm.label}`, {
+      body: `${alarm.priority} alarm, raised ${new Date(alarm.raisedAt).toLocaleTimeString()}`,
+      tag: alarm.id,
+      requireInteraction: true,
+    });
     notification.onclick = () => {
       window.focus();
       location.hash = `#/press/${encodeURIComponent(alarm.pressId)}`;

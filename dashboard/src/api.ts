@@ -70,7 +70,8 @@ export async function requestWithStatus<T>(path: string, options: RequestOptions
     try {
       body = JSON.parse(text);
     } catch (cause) {
-      if (response.ok) throw new ApiError({ kind: 'server', message: `The service answered ${path} with something that is not JSON`, status: response.status, cause });
+      if (response.ok)
+        throw new ApiError({ kind: 'server', message: `The service answered ${path} with something that is not JSON`, status: response.status, cause });
     }
   }
   if (!response.ok) {

@@ -19,13 +19,19 @@ export function openFormDialog(options: FormDialogOptions): Promise<boolean> {
     const error = h('p', { class: 'form-error', role: 'alert' });
     const submit = h('button', { type: 'submit', class: 'button primary' }, options.submitLabel);
     const titleId = `dialog-${Math.random().toString(36).slice(2)}`;
-    const form = h('form', { method: 'dialog', class: 'dialog-form' },
+    const form = h(
+      'form',
+      { method: 'dialog', class: 'dialog-form' },
       h('h2', { id: titleId }, options.title),
       ...options.body,
       error,
-      h('div', { class: 'dialog-actions' },
+      h(
+        'div',
+        { class: 'dialog-actions' },
         h('button', { type: 'button', class: 'button', value: 'cancel', onclick: () => dialog.close('cancel') }, 'Cancel'),
-        submit));
+        submit,
+      ),
+    );
     const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, form);
     let done = false;
     form.addEventListener('submit', (event) => {

@@ -87,7 +87,9 @@ export class LiveStore {
   setRunningJobs(jobs: JobView[]): void {
     const pressIds = new Set([...this.runningJobs.keys(), ...jobs.map((job) => job.pressId ?? '')]);
     this.runningJobs.clear();
-    for (const job of jobs) if (job.pressId && job.state === 'running') this.runningJobs.set(job.pressId, { job, goodCounterAt: this.presses.get(job.pressId)?.counters.good ?? null });
+    for (const job of jobs)
+      if (job.pressId && job.state === 'running')
+        this.runningJobs.set(job.pressId, { job, goodCounterAt: this.presses.get(job.pressId)?.counters.good ?? null });
     for (const pressId of pressIds) if (pressId) this.emit({ kind: 'job', pressId });
   }
 

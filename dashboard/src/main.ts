@@ -32,12 +32,19 @@ async function requireLogin(role: Role, why: string): Promise<boolean> {
   let closeDialog: () => void = () => undefined;
   const panel = loginPanel({ session, intro: why, onLoggedIn: () => closeDialog() });
   // the login panel is its own form: the dialog only frames it
-  const dialog = h('dialog', { class: 'dialog', 'aria-label': why }, panel,
-    h('div', { class: 'dialog-actions' }, h('button', { type: 'button', class: 'button', onclick: () => dialog.close() }, 'Cancel')));
+  const dialog = h(
+    'dialog',
+    { class: 'dialog', 'aria-label': why },
+    panel,
+    h('div', { class: 'dialog-actions' }, h('button', { type: 'button', class: 'button', onclick: () => dialog.close() }, 'Cancel')),
+  );
   document.body.append(dialog);
   await new Promise<void>((resolve) => {
     closeDialog = () => dialog.close();
-    dialog.addEventListener('close', () => { dialog.remove(); resolve(); });
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve();
+    });
     dialog.showModal();
   });
   if (session.user) {
@@ -60,28 +67,67 @@ const NAV = [
 
 function renderNav(): void {
   const current = parseRoute(location.hash).page;
-  replaceChildren(byId('nav'), h('ul', {}, ...NAV.filter((item) => !item.role || session.can(item.role)).map((item) =>
-    h('li', {}, h('a', { href: item.href, 'aria-current': item.page === current || (item.page === 'board' && current === 'press') ? 'page' : null }, item.label,
-      item.page === 'stops' ? nagBadge() : null)))));
+  replaceChildren(
+    byId('nav'),
+    h(
+      'ul',
+      {},
+      ...NAV.filter((item) => !item.role || session.can(item.role)).map((item) =>
+        h(
+          'li',
+          {},
+          h(
+            'a',
+            { href: item.href, 'aria-current': item.page === current || (item.page === 'board' && current === 'press') ? 'page' : null },
+            item.label,
+            item.page === 'stops' ? nagBadge() : null,
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 /** The gentle nag: how many stops are uncoded for longer than the configured minutes. */
 function nagBadge(): HTMLElement | null {
   const overdue = stops.overdue().length;
   if (overdue === 0) return null;
-  return h('span', { class: 'nag-badge', title: `Uncoded for more than ${stops.uncodedAfterMinutes} min` },
-    h('span', { 'aria-hidden': 'true' }, ` ${overdue}`), h('span', { class: 'visually-hidden' }, ` (${overdue} uncoded for more than ${stops.uncodedAfterMinutes} min)`));
+  return h(
+    'span',
+    { class: 'nag-badge', title: `Uncoded for more than ${stops.uncodedAfterMinutes} min` },
+    h('span', { 'aria-hidden': 'true' }, ` ${overdue}`),
+    h('span', { class: 'visually-hidden' }, ` (${overdue} uncoded for more than ${stops.uncodedAfterMinutes} min)`),
+  );
 }
 
 function renderTools(): void {
   const tools = byId('header-tools');
   const pending = outbox.pendingCount();
-  const notify = 'Notification' in window && Notification.permission === 'default'
-    ? h('button', { type: 'button', class: 'button small', onclick: () => void Notification.requestPermission().then(renderTools) }, 'Enable jam notifications')
-    : null;
+  const notify =
+    'Notification' in window && Notification.permission === 'default'
+      ? h(
+          'button',
+          { type: 'button', class: 'button small', onclick: () => void Notification.requestPermission().then(renderTools) },
+          'Enable jam notifications',
+        )
+      : null;
   const user = session.user
-    ? [h('span', { class: 'user-name' }, `${session.user.displayName} (${session.user.role})`),
-      h('button', { type: 'button', class: 'button small', onclick: () => void session.logout().then(() => live.reconnect(), (error: unknown) => console.error(error)) }, 'Log out')]
+    ? [
+        h('span', { class: 'user-name' }, `${session.user.displayName} (${session.user.role})`),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button small',
+            onclick: () =>
+              void session.logout().then(
+                () => live.reconnect(),
+                (error: unknown) => console.error(error),
+              ),
+          },
+          'Log out',
+        ),
+      ]
     : [h('button', { type: 'button', class: 'button small', onclick: () => void requireLogin('viewer', 'Log in') }, 'Log in')];
   replaceChildren(tools, pending ? h('a', { href: '#/supply', class: 'pending-chip' }, `◷ ${pending} unsent`) : null, notify, ...user);
 }
@@ -108,12 +154,23 @@ function route(): void {
   const target = parseRoute(location.hash);
   view?.destroy();
   switch (target.page) {
-    case 'press': view = pressDetailView(context, target.params[0] ?? '', target.query.get('range')); break;
-    case 'alarms': view = alarmsView(context, target.query); break;
-    case 'supply': view = supplyView(context); break;
-    case 'stops': view = stopsView(context, target.query.get('pressId')); break;
-    case 'users': view = usersView(context); break;
-    default: view = boardView(context);
+    case 'press':
+      view = pressDetailView(context, target.params[0] ?? '', target.query.get('range'));
+      break;
+    case 'alarms':
+      view = alarmsView(context, target.query);
+      break;
+    case 'supply':
+      view = supplyView(context);
+      break;
+    case 'stops':
+      view = stopsView(context, target.query.get('pressId'));
+      break;
+    case 'users':
+      view = usersView(context);
+      break;
+    default:
+      view = boardView(context);
   }
   const main = byId('main');
   replaceChildren(main, view.element);
@@ -132,10 +189,15 @@ store.subscribe((change) => {
     if (store.live) void outbox.flush();
   }
 });
-session.subscribe(() => { renderNav(); renderTools(); });
+session.subscribe(() => {
+  renderNav();
+  renderTools();
+});
 outbox.subscribe(renderTools);
 stops.subscribe(renderNav);
-window.setInterval(() => { if (!store.live) renderConnection(); }, 1000);
+window.setInterval(() => {
+  if (!store.live) renderConnection();
+}, 1000);
 
 const { sound } = mountAlarmBanner({ context, element: byId('alarm-banner') });
 renderConnection();

@@ -77,7 +77,15 @@ export class SupplyOutbox {
   /** Keeps the entry on the tablet first, then tries to send it. */
   add(draft: SupplyDraft, by: string | null): OutboxItem {
     const createdAt = Date.now();
-    const item: OutboxItem = { draft: { ...draft, loggedAt: draft.loggedAt ?? createdAt }, status: 'pending', createdAt, sentAt: null, attempts: 0, error: null, by };
+    const item: OutboxItem = {
+      draft: { ...draft, loggedAt: draft.loggedAt ?? createdAt },
+      status: 'pending',
+      createdAt,
+      sentAt: null,
+      attempts: 0,
+      error: null,
+      by,
+    };
     this.items.push(item);
     this.save();
     void this.flush();

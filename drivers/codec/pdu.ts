@@ -26,13 +26,7 @@ export type WriteCoilRequest = { fc: 5; address: number; value: boolean };
 export type WriteRegisterRequest = { fc: 6; address: number; value: number };
 export type WriteCoilsRequest = { fc: 15; address: number; values: boolean[] };
 export type WriteRegistersRequest = { fc: 16; address: number; values: number[] };
-export type ModbusRequest =
-  | ReadBitsRequest
-  | ReadRegistersRequest
-  | WriteCoilRequest
-  | WriteRegisterRequest
-  | WriteCoilsRequest
-  | WriteRegistersRequest;
+export type ModbusRequest = ReadBitsRequest | ReadRegistersRequest | WriteCoilRequest | WriteRegisterRequest | WriteCoilsRequest | WriteRegistersRequest;
 
 export type ModbusResponse =
   | { fc: 1 | 2; bits: boolean[] }

@@ -27,9 +27,7 @@ export function hasValidCrc(frame: Uint8Array, start = 0, end = frame.length): b
   return crc16(frame, start, end - 2) === expected;
 }
 
-export type RtuExtract =
-  | { kind: 'frame'; pdu: Buffer; consumed: number; skipped: number }
-  | { kind: 'need-more'; skipped: number };
+export type RtuExtract = { kind: 'frame'; pdu: Buffer; consumed: number; skipped: number } | { kind: 'need-more'; skipped: number };
 
 /**
  * Master side: look for the answer of `unitId` to `request` in `buf`. Only a frame from
@@ -57,9 +55,7 @@ export function extractResponse(buf: Buffer, unitId: number, request: ModbusRequ
   return { kind: 'need-more', skipped: buf.length };
 }
 
-export type RtuRequestExtract =
-  | { kind: 'frame'; unitId: number; pdu: Buffer; consumed: number; skipped: number }
-  | { kind: 'need-more'; skipped: number };
+export type RtuRequestExtract = { kind: 'frame'; unitId: number; pdu: Buffer; consumed: number; skipped: number } | { kind: 'need-more'; skipped: number };
 
 /**
  * Slave side: the next request frame with a valid CRC in `buf`. Bytes that cannot start a

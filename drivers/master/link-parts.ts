@@ -13,7 +13,9 @@ export function createTransport(options: BusOptions, logger: Logger): Transport 
   const link = options.link;
   if (link.kind === 'rtu') {
     const { path, baudRate, parity, dataBits, stopBits, binding } = link;
-    return new SerialTransport(binding ? { path, baudRate, parity, dataBits, stopBits, binding, logger } : { path, baudRate, parity, dataBits, stopBits, logger });
+    return new SerialTransport(
+      binding ? { path, baudRate, parity, dataBits, stopBits, binding, logger } : { path, baudRate, parity, dataBits, stopBits, logger },
+    );
   }
   return new TcpTransport(
     options.connectTimeoutMs === undefined

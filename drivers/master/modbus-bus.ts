@@ -160,7 +160,17 @@ export class ModbusBus {
     return new Promise<T>((resolve, reject) => {
       const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
       const retries = opts.retries ?? this.options.retries;
-      this.queue.push({ unitId, request, timeoutMs, retries, background: opts.background ?? false, queuedAt: this.now(), context, resolve: (response) => resolve(answer(response)), reject });
+      this.queue.push({
+        unitId,
+        request,
+        timeoutMs,
+        retries,
+        background: opts.background ?? false,
+        queuedAt: this.now(),
+        context,
+        resolve: (response) => resolve(answer(response)),
+        reject,
+      });
       void this.pump();
     });
   }
@@ -225,10 +235,13 @@ export class ModbusBus {
 
   private wakeForBackground(delayMs: number): void {
     if (this.backgroundTimer) return;
-    this.backgroundTimer = setTimeout(() => {
-      this.backgroundTimer = undefined;
-      void this.pump();
-    }, Math.max(0, Math.ceil(delayMs)));
+    this.backgroundTimer = setTimeout(
+      () => {
+        this.backgroundTimer = undefined;
+        void this.pump();
+      },
+      Math.max(0, Math.ceil(delayMs)),
+    );
   }
 
   private async run(job: Job): Promise<ModbusResponse> {
@@ -237,7 +250,13 @@ export class ModbusBus {
       this.counters.transactions++;
       let result;
       try {
-        result = await this.protocol.attempt({ unitId: job.unitId, request: job.request, timeoutMs: job.timeoutMs, isRetry: attempt > 0, context: job.context });
+        result = await this.protocol.attempt({
+          unitId: job.unitId,
+          request: job.request,
+          timeoutMs: job.timeoutMs,
+          isRetry: attempt > 0,
+          context: job.context,
+        });
       } catch (error) {
         const failure = error instanceof ModbusError ? error : modbusError('protocol', 'attempt failed', job.context, error);
         this.counters.errors[failure.kind]++;
@@ -296,7 +315,8 @@ export class ModbusBus {
     // A PLC that keeps its connection but never answers is dropped every two timeouts: say so once.
     const log = { timeouts: run.count, units: [...run.stoppedAnswering] };
     if (this.halfOpenLogged) this.logger.debug(log, 'consecutive timeouts again: dropping the TCP connection');
-    else this.logger.warn(log, 'consecutive timeouts: taking the TCP connection for half-open and reconnecting; repeats are logged at debug until a unit answers');
+    else
+      this.logger.warn(log, 'consecutive timeouts: taking the TCP connection for half-open and reconnecting; repeats are logged at debug until a unit answers');
     this.halfOpenLogged = true;
     this.supervisor.drop('half-open');
     return true;

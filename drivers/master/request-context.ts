@@ -8,7 +8,16 @@ export function requestContext(bus: string, unitId: number, request: ModbusReque
 }
 
 /** The largest quantity each function code may carry. */
-const MAX_QUANTITY: Readonly<Record<ModbusRequest['fc'], number>> = { 1: MAX_READ_BITS, 2: MAX_READ_BITS, 3: MAX_READ_REGISTERS, 4: MAX_READ_REGISTERS, 5: 1, 6: 1, 15: MAX_WRITE_BITS, 16: MAX_WRITE_REGISTERS };
+const MAX_QUANTITY: Readonly<Record<ModbusRequest['fc'], number>> = {
+  1: MAX_READ_BITS,
+  2: MAX_READ_BITS,
+  3: MAX_READ_REGISTERS,
+  4: MAX_READ_REGISTERS,
+  5: 1,
+  6: 1,
+  15: MAX_WRITE_BITS,
+  16: MAX_WRITE_REGISTERS,
+};
 
 /** Why `request` cannot be sent, or undefined if it can. */
 export function invalidRequestReason(unitId: number, request: ModbusRequest, rtu: boolean): string | undefined {

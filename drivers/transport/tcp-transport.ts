@@ -66,11 +66,7 @@ export class TcpTransport implements Transport {
           return;
         }
         this.opened = false;
-        const down: LinkDown = this.closingLocally.has(socket)
-          ? { reason: 'local' }
-          : lastError
-            ? { reason: 'error', error: lastError }
-            : { reason: 'remote' };
+        const down: LinkDown = this.closingLocally.has(socket) ? { reason: 'local' } : lastError ? { reason: 'error', error: lastError } : { reason: 'remote' };
         this.closingLocally.delete(socket);
         this.events.emit('close', down);
       });

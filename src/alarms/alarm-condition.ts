@@ -89,4 +89,3 @@ export function conditionView(condition: Condition, occurrence: Occurrence, now:
     stopReason: condition.spec.stopReason,
   };
 }
-

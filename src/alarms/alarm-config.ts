@@ -154,7 +154,15 @@ export function resolveAlarmSpec(config: PressAlarmConfig, code: string): AlarmS
     return { code, label: 'Communication lost', priority: override.priority ?? 'high', stopReason: null, suppressIn: [], ...delays };
   }
   if (code === COUNTER_IMPLAUSIBLE_CODE) {
-    return { code, label: 'Implausible counter jump (not counted)', priority: override.priority ?? 'low', stopReason: null, suppressIn: [], onDelayMs: 0, offDelayMs: 0 };
+    return {
+      code,
+      label: 'Implausible counter jump (not counted)',
+      priority: override.priority ?? 'low',
+      stopReason: null,
+      suppressIn: [],
+      onDelayMs: 0,
+      offDelayMs: 0,
+    };
   }
   if (code === PAPER_LOW_CODE && config.paper) {
     return { code, label: 'Paper low', priority: 'medium', stopReason: null, suppressIn: [], ...delays };

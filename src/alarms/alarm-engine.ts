@@ -15,11 +15,31 @@ import type { AlarmPriority, AlarmView } from '../model/alarm-view.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { RunState, StopReason } from '../model/press-snapshot.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
-import { COMM_LOST_CODE, COUNTER_IMPLAUSIBLE_CODE, inkEmptySoonCode, inkLowCode, PAPER_EMPTY_SOON_CODE, PAPER_LOW_CODE, resolveAlarmSpec, type AlarmSpec, type LevelThresholds, type PressAlarmConfig } from './alarm-config.js';
+import {
+  COMM_LOST_CODE,
+  COUNTER_IMPLAUSIBLE_CODE,
+  inkEmptySoonCode,
+  inkLowCode,
+  PAPER_EMPTY_SOON_CODE,
+  PAPER_LOW_CODE,
+  resolveAlarmSpec,
+  type AlarmSpec,
+  type LevelThresholds,
+  type PressAlarmConfig,
+} from './alarm-config.js';
 import { priorityRank, stopReasons } from '../model/vocabulary.js';
 import type { Condition, Occurrence } from './alarm-condition.js';
 import { AlarmLifecycle } from './alarm-lifecycle.js';
-import { AlarmEngineError, type AckCommand, type AlarmCommandErrorKind, type AlarmCommandResult, type AlarmEngineEvents, type ChatterStat, type ShelveCommand, type UnshelveCommand } from './alarm-types.js';
+import {
+  AlarmEngineError,
+  type AckCommand,
+  type AlarmCommandErrorKind,
+  type AlarmCommandResult,
+  type AlarmEngineEvents,
+  type ChatterStat,
+  type ShelveCommand,
+  type UnshelveCommand,
+} from './alarm-types.js';
 import { ChatterCounter, DEFAULT_CHATTER, type ChatterSettings } from './chatter-counter.js';
 import { nextLevelSeverity } from './level-severity.js';
 import { restoreOccurrence } from './alarm-restore.js';
@@ -200,7 +220,8 @@ export class AlarmEngine {
       if (condition.occurrence) views.push(this.lifecycle.view(condition, condition.occurrence));
     }
     return views.sort(
-      (a, b) => priorityRank(a.priority) - priorityRank(b.priority) || b.raisedAt - a.raisedAt || a.pressId.localeCompare(b.pressId) || a.code.localeCompare(b.code),
+      (a, b) =>
+        priorityRank(a.priority) - priorityRank(b.priority) || b.raisedAt - a.raisedAt || a.pressId.localeCompare(b.pressId) || a.code.localeCompare(b.code),
     );
   }
 
@@ -237,7 +258,14 @@ export class AlarmEngine {
       for (const condition of press.conditions.values()) {
         const { chatter } = condition;
         if (chatter.episodes === 0 && chatter.count(now) === 0) continue;
-        stats.push({ pressId, code: condition.spec.code, raisesInWindow: chatter.count(now), chattering: chatter.isChattering(now), episodes: chatter.episodes, lastEpisodeAt: chatter.lastEpisodeAt });
+        stats.push({
+          pressId,
+          code: condition.spec.code,
+          raisesInWindow: chatter.count(now),
+          chattering: chatter.isChattering(now),
+          episodes: chatter.episodes,
+          lastEpisodeAt: chatter.lastEpisodeAt,
+        });
       }
     }
     return stats.sort((a, b) => b.episodes - a.episodes || b.raisesInWindow - a.raisesInWindow);
@@ -290,7 +318,15 @@ export class AlarmEngine {
   private orphanCondition(view: AlarmView, press: PressAlarms): Condition {
     this.logger.warn({ pressId: view.pressId, code: view.code }, 'restored alarm has no configured condition; keeping it until acknowledged');
     const stopReason = view.stopReason !== null && STOP_REASONS.has(view.stopReason) ? (view.stopReason as StopReason) : null;
-    return this.newCondition(view.pressId, press, { code: view.code, label: view.label, priority: view.priority, stopReason, onDelayMs: 0, offDelayMs: 0, suppressIn: [] });
+    return this.newCondition(view.pressId, press, {
+      code: view.code,
+      label: view.label,
+      priority: view.priority,
+      stopReason,
+      onDelayMs: 0,
+      offDelayMs: 0,
+      suppressIn: [],
+    });
   }
 
   private newCondition(pressId: string, press: PressAlarms, spec: AlarmSpec): Condition {

@@ -193,7 +193,13 @@ export class AlarmLifecycle {
     const occurrence = condition.occurrence;
     const interval = occurrence ? this.o.renotifyMs[occurrence.priority] : undefined;
     const eligible =
-      occurrence !== null && occurrence.active && !occurrence.acknowledged && !condition.suppressed && !condition.shelf && interval !== undefined && interval > 0;
+      occurrence !== null &&
+      occurrence.active &&
+      !occurrence.acknowledged &&
+      !condition.suppressed &&
+      !condition.shelf &&
+      interval !== undefined &&
+      interval > 0;
     if (eligible && !condition.renotifyTimer) {
       condition.renotifyTimer = this.o.clock.setTimeout(() => {
         condition.renotifyTimer = null;
@@ -237,7 +243,15 @@ export class AlarmLifecycle {
     return this.journalLine({ alarmId: occurrence.id, condition, priority: occurrence.priority, action, at, user, note });
   }
 
-  private journalLine(line: { alarmId: string; condition: Condition; priority: AlarmPriority; action: JournalAction; at: number; user: string | null; note: string | null }): JournalEntry {
+  private journalLine(line: {
+    alarmId: string;
+    condition: Condition;
+    priority: AlarmPriority;
+    action: JournalAction;
+    at: number;
+    user: string | null;
+    note: string | null;
+  }): JournalEntry {
     const entry: JournalEntry = {
       alarmId: line.alarmId,
       pressId: line.condition.pressId,

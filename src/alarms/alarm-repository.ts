@@ -53,15 +53,38 @@ export interface AlarmRecordBatch {
 }
 
 interface AlarmRow {
-  id: string; press_id: string; code: string; label: string; priority: AlarmPriority; state: AlarmState;
-  active: number; acknowledged: number; raised_at: number; cleared_at: number | null; acked_at: number | null;
-  acked_by: string | null; ack_note: string | null; shelved_until: number | null; shelved_by: string | null;
-  shelve_reason: string | null; suppressed: number; chatter_count: number; chattering: number; stop_reason: string | null;
+  id: string;
+  press_id: string;
+  code: string;
+  label: string;
+  priority: AlarmPriority;
+  state: AlarmState;
+  active: number;
+  acknowledged: number;
+  raised_at: number;
+  cleared_at: number | null;
+  acked_at: number | null;
+  acked_by: string | null;
+  ack_note: string | null;
+  shelved_until: number | null;
+  shelved_by: string | null;
+  shelve_reason: string | null;
+  suppressed: number;
+  chatter_count: number;
+  chattering: number;
+  stop_reason: string | null;
 }
 
 interface JournalRow {
-  seq: number; alarm_id: string; press_id: string; code: string; action: JournalAction; at: number;
-  user_name: string | null; note: string | null; priority: AlarmPriority;
+  seq: number;
+  alarm_id: string;
+  press_id: string;
+  code: string;
+  action: JournalAction;
+  at: number;
+  user_name: string | null;
+  note: string | null;
+  priority: AlarmPriority;
 }
 
 const MAX_ALARM_LIMIT = 10_000;
@@ -162,7 +185,12 @@ export class AlarmRepository {
   }
 }
 
-function addCommonFilters(options: { where: string[]; params: Record<string, unknown>; filters: { pressId?: string; from?: number; to?: number }; timeColumn: string }): void {
+function addCommonFilters(options: {
+  where: string[];
+  params: Record<string, unknown>;
+  filters: { pressId?: string; from?: number; to?: number };
+  timeColumn: string;
+}): void {
   const { where, params, filters, timeColumn } = options;
   if (filters.pressId !== undefined) {
     where.push('press_id = :pressId');
@@ -204,27 +232,64 @@ function clampLimit(limit: number | undefined, fallback: number, max: number): n
 
 function toRow(alarm: AlarmView): AlarmRow {
   return {
-    id: alarm.id, press_id: alarm.pressId, code: alarm.code, label: alarm.label, priority: alarm.priority, state: alarm.state,
-    active: alarm.active ? 1 : 0, acknowledged: alarm.acknowledged ? 1 : 0, raised_at: alarm.raisedAt, cleared_at: alarm.clearedAt,
-    acked_at: alarm.ackedAt, acked_by: alarm.ackedBy, ack_note: alarm.ackNote, shelved_until: alarm.shelvedUntil,
-    shelved_by: alarm.shelvedBy, shelve_reason: alarm.shelveReason, suppressed: alarm.suppressed ? 1 : 0,
-    chatter_count: alarm.chatterCount, chattering: alarm.chattering ? 1 : 0, stop_reason: alarm.stopReason,
+    id: alarm.id,
+    press_id: alarm.pressId,
+    code: alarm.code,
+    label: alarm.label,
+    priority: alarm.priority,
+    state: alarm.state,
+    active: alarm.active ? 1 : 0,
+    acknowledged: alarm.acknowledged ? 1 : 0,
+    raised_at: alarm.raisedAt,
+    cleared_at: alarm.clearedAt,
+    acked_at: alarm.ackedAt,
+    acked_by: alarm.ackedBy,
+    ack_note: alarm.ackNote,
+    shelved_until: alarm.shelvedUntil,
+    shelved_by: alarm.shelvedBy,
+    shelve_reason: alarm.shelveReason,
+    suppressed: alarm.suppressed ? 1 : 0,
+    chatter_count: alarm.chatterCount,
+    chattering: alarm.chattering ? 1 : 0,
+    stop_reason: alarm.stopReason,
   };
 }
 
 function fromRow(row: AlarmRow): AlarmView {
   return {
-    id: row.id, pressId: row.press_id, code: row.code, label: row.label, priority: row.priority, state: row.state,
-    active: row.active === 1, acknowledged: row.acknowledged === 1, raisedAt: row.raised_at, clearedAt: row.cleared_at,
-    ackedAt: row.acked_at, ackedBy: row.acked_by, ackNote: row.ack_note, shelvedUntil: row.shelved_until,
-    shelvedBy: row.shelved_by, shelveReason: row.shelve_reason, suppressed: row.suppressed === 1,
-    chatterCount: row.chatter_count, chattering: row.chattering === 1, stopReason: row.stop_reason,
+    id: row.id,
+    pressId: row.press_id,
+    code: row.code,
+    label: row.label,
+    priority: row.priority,
+    state: row.state,
+    active: row.active === 1,
+    acknowledged: row.acknowledged === 1,
+    raisedAt: row.raised_at,
+    clearedAt: row.cleared_at,
+    ackedAt: row.acked_at,
+    ackedBy: row.acked_by,
+    ackNote: row.ack_note,
+    shelvedUntil: row.shelved_until,
+    shelvedBy: row.shelved_by,
+    shelveReason: row.shelve_reason,
+    suppressed: row.suppressed === 1,
+    chatterCount: row.chatter_count,
+    chattering: row.chattering === 1,
+    stopReason: row.stop_reason,
   };
 }
 
 function fromJournalRow(row: JournalRow): StoredJournalEntry {
   return {
-    seq: row.seq, alarmId: row.alarm_id, pressId: row.press_id, code: row.code, action: row.action, at: row.at,
-    user: row.user_name, note: row.note, priority: row.priority,
+    seq: row.seq,
+    alarmId: row.alarm_id,
+    pressId: row.press_id,
+    code: row.code,
+    action: row.action,
+    at: row.at,
+    user: row.user_name,
+    note: row.note,
+    priority: row.priority,
   };
 }

@@ -10,7 +10,13 @@ import { INK_LOW_PREFIX, PAPER_LOW_CODE } from './alarm-config.js';
 import type { Condition, Occurrence } from './alarm-condition.js';
 import type { AlarmLifecycle } from './alarm-lifecycle.js';
 
-export function restoreOccurrence(options: { condition: Condition; view: AlarmView; lifecycle: AlarmLifecycle; clock: Clock; listed: Map<string, Condition> }): void {
+export function restoreOccurrence(options: {
+  condition: Condition;
+  view: AlarmView;
+  lifecycle: AlarmLifecycle;
+  clock: Clock;
+  listed: Map<string, Condition>;
+}): void {
   const { condition, view, lifecycle, clock, listed } = options;
   const occurrence: Occurrence = {
     id: view.id,

@@ -19,7 +19,16 @@ type CommandResult = { ok: true; alarm: AlarmView } | { ok: false; error: { kind
 
 export interface AlarmPort {
   list(): AlarmView[];
-  history(filters: { listed?: boolean; active?: boolean; unacknowledged?: boolean; pressId?: string; priority?: AlarmPriority[]; from?: number; to?: number; limit?: number }): AlarmView[];
+  history(filters: {
+    listed?: boolean;
+    active?: boolean;
+    unacknowledged?: boolean;
+    pressId?: string;
+    priority?: AlarmPriority[];
+    from?: number;
+    to?: number;
+    limit?: number;
+  }): AlarmView[];
   journal(filters: { pressId?: string; alarmId?: string; from?: number; to?: number; limit?: number }): unknown[];
   /** `alarmIds`: only the journal lines of these alarm occurrences. */
   journalCsv(filters: { pressId?: string; alarmId?: string; alarmIds?: readonly string[]; from?: number; to?: number; limit?: number }): string;
@@ -31,7 +40,6 @@ export interface AlarmPort {
   unshelve(id: string, command: { user: string; note?: string | null }, alsoCommit: (alarm: AlarmView) => void): CommandResult;
 }
 
-
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const priority = z.enum(alarmPriorities);
 
@@ -42,10 +50,25 @@ const listQuery = z.strictObject({
   all: bool.optional(),
   press: z.string().max(64).optional(),
   pressId: z.string().max(64).optional(),
-  priority: z.union([priority, z.string().regex(new RegExp(`^(${alarmPriorities.join('|')})(,(${alarmPriorities.join('|')}))*$`), `${alarmPriorities.slice(0, -1).join(', ')} or ${alarmPriorities.at(-1)}, comma separated`)]).optional(),
+  priority: z
+    .union([
+      priority,
+      z
+        .string()
+        .regex(
+          new RegExp(`^(${alarmPriorities.join('|')})(,(${alarmPriorities.join('|')}))*$`),
+          `${alarmPriorities.slice(0, -1).join(', ')} or ${alarmPriorities.at(-1)}, comma separated`,
+        ),
+    ])
+    .optional(),
   from: instant.optional(),
   to: instant.optional(),
-  limit: z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().int().min(1).max(10_000)).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,5}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(10_000))
+    .optional(),
 });
 
 const journalQuery = z.strictObject({
@@ -54,7 +77,12 @@ const journalQuery = z.strictObject({
   alarmId: z.string().max(64).optional(),
   from: instant.optional(),
   to: instant.optional(),
-  limit: z.string().regex(/^\d{1,6}$/).transform(Number).pipe(z.number().int().min(1).max(100_000)).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,6}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(100_000))
+    .optional(),
 });
 
 /**
@@ -74,7 +102,12 @@ const csvQuery = journalQuery.extend({
 const chatterQuery = z.strictObject({
   press: z.string().max(64).optional(),
   pressId: z.string().max(64).optional(),
-  limit: z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().int().min(1).max(10_000)).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,5}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(10_000))
+    .optional(),
 });
 
 /** The most alarms a list answers (and a filtered CSV covers). */
@@ -83,7 +116,11 @@ const MAX_LISTED = 10_000;
 const note = freeText(z.string().trim().max(500), { multiline: true }).optional();
 const ackBody = z.strictObject({ note });
 const shelveBody = z.strictObject({
-  minutes: z.number().int().min(1).max(8 * 60),
+  minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(8 * 60),
   reason: freeText(z.string().trim().min(1, 'give a reason for shelving').max(500), { multiline: true }),
 });
 const unshelveBody = z.strictObject({ note });
@@ -135,12 +172,23 @@ export function alarmRoutes(options: { alarms: AlarmPort; audit: AuditLog }): Ro
   });
 
   type Audited = (alarm: AlarmView) => void;
-  const command = (action: 'ack' | 'shelve' | 'unshelve', run: (id: string, user: string, body: unknown, audited: Audited) => CommandResult, schema: z.ZodType) =>
+  const command = (
+    action: 'ack' | 'shelve' | 'unshelve',
+    run: (id: string, user: string, body: unknown, audited: Audited) => CommandResult,
+    schema: z.ZodType,
+  ) =>
     router.post(`/alarms/:id/${action}`, requireRole('operator'), (req, res) => {
       const user = currentUser(res)!;
       const body = parseBody(schema, req);
       const audited: Audited = (alarm) =>
-        audit.record({ userId: user.id, username: user.username, action: `alarm.${action}`, target: `alarm:${alarm.id}`, ip: clientAddress(req), details: { pressId: alarm.pressId, code: alarm.code, ...(body as object) } });
+        audit.record({
+          userId: user.id,
+          username: user.username,
+          action: `alarm.${action}`,
+          target: `alarm:${alarm.id}`,
+          ip: clientAddress(req),
+          details: { pressId: alarm.pressId, code: alarm.code, ...(body as object) },
+        });
       const result = run(req.params.id as string, user.username, body, audited);
       if (!result.ok) {
         const status = result.error.kind === 'not-found' ? 404 : result.error.kind === 'invalid' ? 400 : 409;
@@ -150,7 +198,11 @@ export function alarmRoutes(options: { alarms: AlarmPort; audit: AuditLog }): Ro
     });
   command('ack', (id, user, body, audited) => alarms.acknowledge(id, { user, note: (body as z.infer<typeof ackBody>).note ?? null }, audited), ackBody);
   command('shelve', (id, user, body, audited) => alarms.shelve(id, { user, ...(body as z.infer<typeof shelveBody>) }, audited), shelveBody);
-  command('unshelve', (id, user, body, audited) => alarms.unshelve(id, { user, note: (body as z.infer<typeof unshelveBody>).note ?? null }, audited), unshelveBody);
+  command(
+    'unshelve',
+    (id, user, body, audited) => alarms.unshelve(id, { user, note: (body as z.infer<typeof unshelveBody>).note ?? null }, audited),
+    unshelveBody,
+  );
 
   return router;
 }

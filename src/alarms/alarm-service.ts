@@ -76,10 +76,7 @@ export class AlarmService {
   /** Subscribes to the engine and restores the stored alarm list. Configure the presses on the engine first. */
   start(): { restored: number } {
     if (this.unsubscribe.length > 0) throw new Error('alarm service already started');
-    this.unsubscribe = [
-      this.engine.on('journal', (entry) => this.onJournal(entry)),
-      this.engine.on('alarm', (event) => this.onAlarm(event)),
-    ];
+    this.unsubscribe = [this.engine.on('journal', (entry) => this.onJournal(entry)), this.engine.on('alarm', (event) => this.onAlarm(event))];
     const listed = this.repository.listedAlarms();
     // Restoring may end shelvings that expired while we were down: store those in one go.
     this.inBatch(false, () => this.engine.restore(listed));

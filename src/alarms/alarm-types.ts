@@ -63,9 +63,7 @@ export interface AlarmCommandError {
   alarmId: string;
 }
 
-export type AlarmCommandResult =
-  | { ok: true; alarm: AlarmView; journal: JournalEntry }
-  | { ok: false; error: AlarmCommandError };
+export type AlarmCommandResult = { ok: true; alarm: AlarmView; journal: JournalEntry } | { ok: false; error: AlarmCommandError };
 
 export interface AckCommand {
   user: string;

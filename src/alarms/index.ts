@@ -64,7 +64,10 @@ export function createAlarmsModule(options: AlarmsModuleOptions): AlarmsModule {
   migrate(db, alarmMigrations);
   const engine = new AlarmEngine({ clock, logger, renotifyMs: options.renotifyMs });
   for (const press of options.presses) {
-    engine.configurePress(press.id, alarmConfigFromProfile(press.profile, { alarms: press.alarms, levelAlarms: press.levelAlarms }, { emptySoonPriority: options.emptySoonPriority }));
+    engine.configurePress(
+      press.id,
+      alarmConfigFromProfile(press.profile, { alarms: press.alarms, levelAlarms: press.levelAlarms }, { emptySoonPriority: options.emptySoonPriority }),
+    );
   }
   const repository = new AlarmRepository(db);
   // Machine writes the database refuses wait in the queue the run-state transitions use, so both replay in one order.

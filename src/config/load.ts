@@ -37,7 +37,8 @@ export function loadConfig({ file, env = {} }: LoadConfigOptions): ResolvedConfi
   const config = validate(file, configSchema, readYamlFile(file));
   if (env.PORT !== undefined && env.PORT !== '') {
     const port = Number(env.PORT);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('environment', [{ path: 'PORT', message: `"${env.PORT}" is not a port number (0-65535)` }]);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new ConfigError('environment', [{ path: 'PORT', message: `"${env.PORT}" is not a port number (0-65535)` }]);
     config.server.port = port;
   }
   if (env.PRESSROOM_DATA_DIR) config.dataDir = env.PRESSROOM_DATA_DIR;

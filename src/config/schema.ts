@@ -71,11 +71,20 @@ export const configSchema = z
       }
       const slot = `${press.bus}/${press.unitId}`;
       const other = slots.get(slot);
-      if (other) ctx.addIssue({ code: 'custom', path: ['presses', i, 'unitId'], message: `unit id ${press.unitId} on bus "${press.bus}" is already used by press "${other}"` });
+      if (other)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['presses', i, 'unitId'],
+          message: `unit id ${press.unitId} on bus "${press.bus}" is already used by press "${other}"`,
+        });
       slots.set(slot, press.id);
     });
     if (config.shifts !== undefined && config.supplies.shifts !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['supplies', 'shifts'], message: 'the shift calendar moved to the top-level `shifts:`; remove supplies.shifts (both are given)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['supplies', 'shifts'],
+        message: 'the shift calendar moved to the top-level `shifts:`; remove supplies.shifts (both are given)',
+      });
     }
     for (const issue of unknownWebhookPresses(config.notifications, pressIds)) {
       ctx.addIssue({ code: 'custom', path: ['notifications', ...issue.path], message: issue.message });

@@ -19,7 +19,10 @@ export function renotifyMsFromConfig(alarms: AlarmsConfig): Partial<Record<Alarm
 }
 
 /** `createSupplies({ preAlarmMinutesFor })`: the press's `levelAlarms.<kind>.preAlarmMinutes`, else `supplies.preAlarm.minutes`. */
-export function preAlarmMinutesFromConfig(config: { supplies: SuppliesConfig; presses: readonly Pick<PressConfig, 'id' | 'levelAlarms'>[] }): (pressId: string, kind: 'ink' | 'paper') => number {
+export function preAlarmMinutesFromConfig(config: {
+  supplies: SuppliesConfig;
+  presses: readonly Pick<PressConfig, 'id' | 'levelAlarms'>[];
+}): (pressId: string, kind: 'ink' | 'paper') => number {
   const byPress = new Map(config.presses.map((press) => [press.id, press.levelAlarms]));
   return (pressId, kind) => byPress.get(pressId)?.[kind]?.preAlarmMinutes ?? config.supplies.preAlarm.minutes;
 }
@@ -29,7 +32,10 @@ export function preAlarmMinutesFromConfig(config: { supplies: SuppliesConfig; pr
  * press on a simulated bus runs at the bus's `simulationTimeScale` (the demo: 20×); a real
  * press at 1. Time to empty is shown in wall-clock minutes, so the demo tells the truth.
  */
-export function timeScaleFromConfig(config: { buses: readonly Pick<BusConfig, 'id' | 'simulate' | 'simulationTimeScale'>[]; presses: readonly Pick<PressConfig, 'id' | 'bus'>[] }): (pressId: string) => number {
+export function timeScaleFromConfig(config: {
+  buses: readonly Pick<BusConfig, 'id' | 'simulate' | 'simulationTimeScale'>[];
+  presses: readonly Pick<PressConfig, 'id' | 'bus'>[];
+}): (pressId: string) => number {
   const busScale = new Map(config.buses.map((bus) => [bus.id, bus.simulate ? bus.simulationTimeScale : 1]));
   const byPress = new Map(config.presses.map((press) => [press.id, busScale.get(press.bus) ?? 1]));
   return (pressId) => byPress.get(pressId) ?? 1;
@@ -39,7 +45,10 @@ export function timeScaleFromConfig(config: { buses: readonly Pick<BusConfig, 'i
  * The shift calendar: the top-level `shifts:`, else the old `supplies.shifts` (worked every
  * day; `deprecated` says so, for a warning at start), else the built-in three shifts.
  */
-export function shiftCalendarFromConfig(config: { shifts?: ShiftsConfig | undefined; supplies: SuppliesConfig }): { calendar: ShiftsConfig; deprecated: boolean } {
+export function shiftCalendarFromConfig(config: { shifts?: ShiftsConfig | undefined; supplies: SuppliesConfig }): {
+  calendar: ShiftsConfig;
+  deprecated: boolean;
+} {
   if (config.shifts) return { calendar: config.shifts, deprecated: false };
   if (config.supplies.shifts) return { calendar: shiftsConfigSchema.parse(config.supplies.shifts.map((s) => ({ ...s, breaks: [] }))), deprecated: true };
   return { calendar: defaultShiftsConfig, deprecated: false };

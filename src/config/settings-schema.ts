@@ -10,7 +10,10 @@ import { prioritySchema } from '../model/profile-schema.js';
 import { shiftSchema } from '../supplies/shifts.js';
 
 /** Minutes between re-announcements; 0 = never. At most a day. */
-const renotifyMinutes = z.number().min(0).max(24 * 60);
+const renotifyMinutes = z
+  .number()
+  .min(0)
+  .max(24 * 60);
 const percent = z.number().min(0).max(100);
 /** Time-to-empty pre-alarm threshold; 0 = off. */
 export { preAlarmMinutes };
@@ -34,11 +37,19 @@ export type AlarmsConfig = z.infer<typeof alarmsConfigSchema>;
 
 export const suppliesConfigSchema = z.strictObject({
   /** A logged refill and a level rise at most this far apart (either order) confirm each other; later, the entry is flagged. */
-  reconciliationWindowMinutes: z.number().positive().max(24 * 60).default(15),
+  reconciliationWindowMinutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
   /** Units below this level (%) are offered as low-level suggestions (GET /api/supplies/suggestions). */
   lowLevelPercent: z.strictObject({ ink: percent.default(15), paper: percent.default(15) }).default({ ink: 15, paper: 15 }),
   /** Unlogged refills older than this are no longer offered. */
-  suggestionMaxAgeHours: z.number().positive().max(31 * 24).default(12),
+  suggestionMaxAgeHours: z
+    .number()
+    .positive()
+    .max(31 * 24)
+    .default(12),
   /**
    * Deprecated: the shift calendar is the top-level `shifts:` now. Still read (as shifts worked
    * every day, in the server's zone) when the top-level one is left out, with a warning.
@@ -49,8 +60,6 @@ export const suppliesConfigSchema = z.strictObject({
    * run out within `minutes` (0 = off; per press and kind: `presses[].levelAlarms.<kind>.preAlarmMinutes`),
    * announced as an alarm of `priority` (per code: `presses[].alarms`).
    */
-  preAlarm: z
-    .strictObject({ minutes: preAlarmMinutes.default(10), priority: prioritySchema.default('medium') })
-    .default({ minutes: 10, priority: 'medium' }),
+  preAlarm: z.strictObject({ minutes: preAlarmMinutes.default(10), priority: prioritySchema.default('medium') }).default({ minutes: 10, priority: 'medium' }),
 });
 export type SuppliesConfig = z.infer<typeof suppliesConfigSchema>;

@@ -45,5 +45,7 @@ export function clientAddress(req: { socket: { remoteAddress?: string | undefine
  * the sibling `/alarms.csv` unguarded: the export is listed explicitly.
  */
 export function guardedReads(prefix: string, guard: RequestHandler, router: Router): Router {
-  return Router().use([prefix, `${prefix}.csv`], guard).use(router);
+  return Router()
+    .use([prefix, `${prefix}.csv`], guard)
+    .use(router);
 }

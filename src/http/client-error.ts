@@ -17,8 +17,13 @@ export function answerParserErrors(server: Server): void {
     const body = JSON.stringify({
       error: tooLarge
         ? { code: 'headers_too_large', message: 'request headers (or the URL) exceed 16 kB' }
-        : { code: 'malformed_request', message: 'the request is not valid HTTP/1.1 (bad bytes in the request line or headers, or a body that disagrees with its length)' },
+        : {
+            code: 'malformed_request',
+            message: 'the request is not valid HTTP/1.1 (bad bytes in the request line or headers, or a body that disagrees with its length)',
+          },
     });
-    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
 }

@@ -121,7 +121,12 @@ export function guardHostHeader(options: { server: Server; allowed: (hostHeader:
       return;
     }
     refused(req);
-    res.writeHead(421, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(MISDIRECTED), 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' });
+    res.writeHead(421, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(MISDIRECTED),
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    });
     res.end(MISDIRECTED);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -131,7 +136,9 @@ export function guardHostHeader(options: { server: Server; allowed: (hostHeader:
     }
     refused(req);
     socket.on('error', () => undefined); // the peer may be gone already; nothing to do about it
-    socket.end(`HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(MISDIRECTED)}\r\n\r\n${MISDIRECTED}`);
+    socket.end(
+      `HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(MISDIRECTED)}\r\n\r\n${MISDIRECTED}`,
+    );
   });
 }
 
@@ -143,7 +150,7 @@ function refusalLog(logger: Logger): (req: IncomingMessage) => void {
     const fields = { host, method: req.method, path: req.url?.slice(0, 100), ip: req.socket.remoteAddress };
     if (seen.size < 100 && !seen.has(host)) {
       seen.add(host);
-      logger.warn(fields, 'request refused (421): its Host is not one of this server\'s names (server.allowedHosts)');
+      logger.warn(fields, "request refused (421): its Host is not one of this server's names (server.allowedHosts)");
     } else {
       logger.debug(fields, 'request refused (421): unknown Host');
     }

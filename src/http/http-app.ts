@@ -76,7 +76,19 @@ function contentSecurityPolicy(host: string | undefined): string {
 }
 
 /** The dashboard uses none of these; a script that got in anyway cannot ask for them either. */
-const PERMISSIONS_POLICY = ['camera=()', 'microphone=()', 'geolocation=()', 'usb=()', 'serial=()', 'hid=()', 'bluetooth=()', 'payment=()', 'midi=()', 'display-capture=()', 'fullscreen=(self)'].join(', ');
+const PERMISSIONS_POLICY = [
+  'camera=()',
+  'microphone=()',
+  'geolocation=()',
+  'usb=()',
+  'serial=()',
+  'hid=()',
+  'bluetooth=()',
+  'payment=()',
+  'midi=()',
+  'display-capture=()',
+  'fullscreen=(self)',
+].join(', ');
 
 /**
  * express.json leaves a body of another type unread, so the route would see `{}`: a JSON ack

@@ -65,7 +65,9 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       httpError = new HttpError(500, 'internal_error', 'internal error; see the service log');
     }
     if (res.headersSent) return;
-    res.status(httpError.status).json({ error: { code: httpError.code, message: httpError.message, ...(httpError.details !== undefined ? { details: httpError.details } : {}) } });
+    res
+      .status(httpError.status)
+      .json({ error: { code: httpError.code, message: httpError.message, ...(httpError.details !== undefined ? { details: httpError.details } : {}) } });
   };
 }
 

@@ -2,11 +2,17 @@ import { z } from 'zod';
 import { HttpError } from './http-error.js';
 
 /** A time in a query string: epoch milliseconds or an ISO 8601 date or date-time. */
-export const instant = z.union([
-  z.string().regex(/^\d{1,15}$/).transform(Number),
-  z.iso.datetime({ offset: true, local: true }).transform((s) => Date.parse(s)),
-  z.iso.date().transform((s) => Date.parse(s)),
-], { error: 'epoch milliseconds or an ISO 8601 date' });
+export const instant = z.union(
+  [
+    z
+      .string()
+      .regex(/^\d{1,15}$/)
+      .transform(Number),
+    z.iso.datetime({ offset: true, local: true }).transform((s) => Date.parse(s)),
+    z.iso.date().transform((s) => Date.parse(s)),
+  ],
+  { error: 'epoch milliseconds or an ISO 8601 date' },
+);
 
 /**
  * The one rule for every time range a route takes (alarms, journal, supplies, consumption,

@@ -23,10 +23,13 @@ export const systemClock: Clock = (() => {
     now: () => Date.now(),
     setTimeout(callback, delayMs) {
       const id = nextId++;
-      const timer = setTimeout(() => {
-        timers.delete(id);
-        callback();
-      }, Math.max(0, delayMs));
+      const timer = setTimeout(
+        () => {
+          timers.delete(id);
+          callback();
+        },
+        Math.max(0, delayMs),
+      );
       timers.set(id, timer);
       return { id };
     },

@@ -32,7 +32,8 @@ export function freeTextProblem(text: string, options: FreeTextOptions = {}): st
   const control = (options.multiline ? CONTROL_MULTILINE : CONTROL_SINGLE_LINE).exec(text);
   if (control) return `must not contain control characters (${codePoint(control[0])} at character ${control.index + 1})`;
   const bidi = BIDI_OR_SEPARATOR.exec(text);
-  if (bidi) return `must not contain bidirectional control or separator characters (${codePoint(bidi[0])} at character ${bidi.index + 1}): they change how the text is shown`;
+  if (bidi)
+    return `must not contain bidirectional control or separator characters (${codePoint(bidi[0])} at character ${bidi.index + 1}): they change how the text is shown`;
   return undefined;
 }
 

@@ -20,7 +20,17 @@ export interface HealthReport {
    * Trend reads: worker threads (ready, busy), reads queued for a worker, per-client turns
    * (`running`, `waiting`), and since start: answered, failed, refused (429/503).
    */
-  history?: { workers: number; ready: number; busy: number; queued: number; running: number; waiting: number; answered: number; failed: number; refused: number };
+  history?: {
+    workers: number;
+    ready: number;
+    busy: number;
+    queued: number;
+    running: number;
+    waiting: number;
+    answered: number;
+    failed: number;
+    refused: number;
+  };
   /** Per webhook: pending, delivered, dead, last error (never the URL, which may hold a token). */
   notifications: unknown[];
 }

@@ -8,7 +8,10 @@ import { z } from 'zod';
 import { pollingSchema, prioritySchema, type PollingSettings, type Profile } from './profile-schema.js';
 
 /** Minutes before empty at which the time-to-empty pre-alarm is raised (0 = off). */
-export const preAlarmMinutes = z.number().min(0).max(24 * 60);
+export const preAlarmMinutes = z
+  .number()
+  .min(0)
+  .max(24 * 60);
 
 export const id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, dash and underscore');
 
@@ -33,7 +36,13 @@ const busCommon = {
 const connectTimeoutMs = z.number().int().min(100).max(60_000).optional();
 
 export const busConfigSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ ...busCommon, kind: z.literal('tcp'), host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(502), connectTimeoutMs }),
+  z.strictObject({
+    ...busCommon,
+    kind: z.literal('tcp'),
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(502),
+    connectTimeoutMs,
+  }),
   z.strictObject({
     ...busCommon,
     kind: z.literal('rtu-over-tcp'),
@@ -93,7 +102,6 @@ export const pressConfigSchema = z.strictObject({
   simulation: simulationSchema.default(simulationSchema.parse({})),
 });
 export type PressConfig = z.infer<typeof pressConfigSchema>;
-
 
 /** A press with its profile loaded and its polling settings resolved (profile defaults + press overrides). */
 export interface ResolvedPress extends Omit<PressConfig, 'polling' | 'profile' | 'ratedSpeed'> {

@@ -11,7 +11,17 @@
  * before the service starts, with the path of the offending field.
  */
 import { z } from 'zod';
-import { dataTypes, isBitArea, registerAreas, registerCount, registerOrders, type Area, type ByteOrder, type DataType, type WordOrder } from '../../drivers/codec/values.js';
+import {
+  dataTypes,
+  isBitArea,
+  registerAreas,
+  registerCount,
+  registerOrders,
+  type Area,
+  type ByteOrder,
+  type DataType,
+  type WordOrder,
+} from '../../drivers/codec/values.js';
 
 import { alarmPriorities, counterKinds, runStates, stopReasons, type AlarmPriority, type CounterKind, type RunState, type StopReason } from './vocabulary.js';
 
@@ -23,7 +33,10 @@ export { isBitArea, registerCount };
  */
 function namedEnum<const T extends readonly [string, ...string[]]>(what: string, values: T) {
   return z.enum(values, {
-    error: (issue) => (issue.input === undefined ? `required: ${what}, one of: ${values.join(', ')}` : `${describeGiven(issue.input)} is not ${what}; use one of: ${values.join(', ')}`),
+    error: (issue) =>
+      issue.input === undefined
+        ? `required: ${what}, one of: ${values.join(', ')}`
+        : `${describeGiven(issue.input)} is not ${what}; use one of: ${values.join(', ')}`,
   });
 }
 
@@ -150,9 +163,7 @@ export const profileSchema = z
     wordOrder: wordOrderSchema.default('big'),
     byteOrder: byteOrderSchema.default('big'),
     polling: pollingSchema.default(pollingSchema.parse({})),
-    levelAlarms: z
-      .strictObject({ ink: levelThresholdsSchema.optional(), paper: levelThresholdsSchema.optional() })
-      .default({}),
+    levelAlarms: z.strictObject({ ink: levelThresholdsSchema.optional(), paper: levelThresholdsSchema.optional() }).default({}),
     signals: z.array(signalSchema).min(1),
   })
   .superRefine((profile, ctx) => {
@@ -180,7 +191,11 @@ function checkSignals(signals: Signal[], polling: PollingSettings, ctx: z.Refine
       ctx.addIssue({ code: 'custom', path: [...path, 'type'], message: `a ${signal.area} holds one bit: use type "bool", not "${signal.type}"` });
     }
     if (!bitArea && signal.type === 'bool') {
-      ctx.addIssue({ code: 'custom', path: [...path, 'type'], message: `type "bool" is for coils and discrete inputs; for one bit of a ${signal.area} register use type "bit" with "bit: N"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'type'],
+        message: `type "bool" is for coils and discrete inputs; for one bit of a ${signal.area} register use type "bit" with "bit: N"`,
+      });
     }
     if (signal.type === 'bit' && signal.bit === undefined) {
       ctx.addIssue({ code: 'custom', path: [...path, 'bit'], message: 'type "bit" needs "bit" (0-15)' });
@@ -190,13 +205,21 @@ function checkSignals(signals: Signal[], polling: PollingSettings, ctx: z.Refine
     }
     const count = bitArea ? 1 : registerCount(signal.type);
     if (signal.address + count - 1 > 65535) {
-      ctx.addIssue({ code: 'custom', path: [...path, 'address'], message: `a ${signal.type} needs ${count} registers from ${signal.address}, past the last address 65535` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'address'],
+        message: `a ${signal.type} needs ${count} registers from ${signal.address}, past the last address 65535`,
+      });
     }
     if (signal.role === 'alarm' && signal.type !== 'bit' && signal.type !== 'bool') {
       ctx.addIssue({ code: 'custom', path: [...path, 'type'], message: 'an alarm signal must be a bit ("bit" or "bool")' });
     }
     if (signal.scan !== undefined && !(signal.scan in polling.scanClasses)) {
-      ctx.addIssue({ code: 'custom', path: [...path, 'scan'], message: `unknown scan class "${signal.scan}"; known: ${Object.keys(polling.scanClasses).join(', ')}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'scan'],
+        message: `unknown scan class "${signal.scan}"; known: ${Object.keys(polling.scanClasses).join(', ')}`,
+      });
     }
     if (signal.writable && (signal.area === 'input' || signal.area === 'discrete')) {
       ctx.addIssue({ code: 'custom', path: [...path, 'writable'], message: `${signal.area} registers are read-only in Modbus` });

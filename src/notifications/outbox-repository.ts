@@ -112,9 +112,11 @@ export class OutboxRepository {
       `SELECT last_error, last_attempt_at FROM webhook_outbox
        WHERE webhook_id = ? AND last_attempt_at IS NOT NULL ORDER BY last_attempt_at DESC, id DESC LIMIT 1`,
     );
-    this.selectAnnounced = c.prepare<[string, string], 1>(
-      `SELECT 1 FROM webhook_outbox WHERE alarm_id = ? AND webhook_id = ? AND event IN ('alarm.raised', 'alarm.renotify') AND status <> 'dropped' LIMIT 1`,
-    ).pluck();
+    this.selectAnnounced = c
+      .prepare<[string, string], 1>(
+        `SELECT 1 FROM webhook_outbox WHERE alarm_id = ? AND webhook_id = ? AND event IN ('alarm.raised', 'alarm.renotify') AND status <> 'dropped' LIMIT 1`,
+      )
+      .pluck();
     this.deleteFinished = c.prepare<[number, number]>(
       `DELETE FROM webhook_outbox WHERE (status = 'delivered' AND done_at < ?) OR (status IN ('dead', 'dropped') AND done_at < ?)`,
     );
@@ -164,12 +166,18 @@ export class OutboxRepository {
 
   /** A 2xx came back. False when the row was no longer pending (dropped meanwhile). */
   markDelivered(id: number, outcome: AttemptOutcome): boolean {
-    return this.db.write('mark webhook delivery delivered', () => this.finish.run('delivered', outcome.at, outcome.at, outcome.httpStatus, null, id).changes > 0);
+    return this.db.write(
+      'mark webhook delivery delivered',
+      () => this.finish.run('delivered', outcome.at, outcome.at, outcome.httpStatus, null, id).changes > 0,
+    );
   }
 
   /** An answer that retrying cannot change (4xx other than 429, a redirect). */
   markDead(id: number, outcome: AttemptOutcome): boolean {
-    return this.db.write('mark webhook delivery dead', () => this.finish.run('dead', outcome.at, outcome.at, outcome.httpStatus, outcome.error, id).changes > 0);
+    return this.db.write(
+      'mark webhook delivery dead',
+      () => this.finish.run('dead', outcome.at, outcome.at, outcome.httpStatus, outcome.error, id).changes > 0,
+    );
   }
 
   /** A failed attempt that will be retried at `nextAttemptAt`. */

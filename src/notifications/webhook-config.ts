@@ -51,15 +51,13 @@ export const webhookConfigSchema = z.strictObject({
 export type WebhookConfig = z.infer<typeof webhookConfigSchema>;
 export type WebhookConfigInput = z.input<typeof webhookConfigSchema>;
 
-export const notificationsConfigSchema = z
-  .strictObject({ webhooks: z.array(webhookConfigSchema).default([]) })
-  .superRefine((config, ctx) => {
-    const seen = new Set<string>();
-    config.webhooks.forEach((webhook, i) => {
-      if (seen.has(webhook.id)) ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'id'], message: `duplicate webhook id "${webhook.id}"` });
-      seen.add(webhook.id);
-    });
+export const notificationsConfigSchema = z.strictObject({ webhooks: z.array(webhookConfigSchema).default([]) }).superRefine((config, ctx) => {
+  const seen = new Set<string>();
+  config.webhooks.forEach((webhook, i) => {
+    if (seen.has(webhook.id)) ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'id'], message: `duplicate webhook id "${webhook.id}"` });
+    seen.add(webhook.id);
   });
+});
 export type NotificationsConfig = z.infer<typeof notificationsConfigSchema>;
 
 /**

@@ -64,7 +64,6 @@ export interface WebhookStatus {
   nextAttemptAt: number | null;
 }
 
-
 export class WebhookNotifier {
   readonly events: TypedEmitter<NotificationEvents>;
   private readonly senders = new Map<string, WebhookSender>();
@@ -96,7 +95,10 @@ export class WebhookNotifier {
     const unknown = [...counts.entries()].filter(([id, c]) => !this.senders.has(id) && c.pending > 0);
     if (unknown.length > 0) {
       // Kept, not deleted: the webhook may come back into the configuration.
-      this.o.logger.info({ webhooks: unknown.map(([id, c]) => ({ id, pending: c.pending })) }, 'pending webhook deliveries for webhooks no longer configured are kept, not sent');
+      this.o.logger.info(
+        { webhooks: unknown.map(([id, c]) => ({ id, pending: c.pending })) },
+        'pending webhook deliveries for webhooks no longer configured are kept, not sent',
+      );
     }
     const pending = [...this.senders.keys()].map((id) => ({ id, pending: counts.get(id)?.pending ?? 0 })).filter((w) => w.pending > 0);
     if (pending.length > 0) this.o.logger.info({ webhooks: pending }, 'resuming pending webhook deliveries');
@@ -148,11 +150,17 @@ export class WebhookNotifier {
       queued = this.o.repository.enqueue(entries, { cap: this.o.maxPendingPerWebhook, at });
     } catch (error) {
       // The alarm itself is stored and on the dashboard; only its notification is lost.
-      this.o.logger.error({ err: error, alarmId: event.alarm.id, event: event.type, webhooks: entries.map((e) => e.webhookId) }, 'alarm notification not queued');
+      this.o.logger.error(
+        { err: error, alarmId: event.alarm.id, event: event.type, webhooks: entries.map((e) => e.webhookId) },
+        'alarm notification not queued',
+      );
       return;
     }
     for (const [webhookId, count] of queued.dropped) {
-      this.o.logger.warn({ webhook: webhookId, dropped: count, cap: this.o.maxPendingPerWebhook }, 'webhook backlog over its cap; dropped the oldest lowest-priority deliveries');
+      this.o.logger.warn(
+        { webhook: webhookId, dropped: count, cap: this.o.maxPendingPerWebhook },
+        'webhook backlog over its cap; dropped the oldest lowest-priority deliveries',
+      );
       this.events.emit('dropped', { webhookId, count });
     }
     this.events.emit('queued', { entryIds: queued.ids, webhookIds: entries.map((e) => e.webhookId), event: event.type, alarmId: event.alarm.id });

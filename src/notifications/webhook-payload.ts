@@ -43,7 +43,13 @@ export function signBody(body: string, secret: string): string {
 }
 
 /** Configured headers first, ours last, so a configured header can never replace ours. */
-export function webhookHeaders(options: { webhook: WebhookConfig; body: string; event: string; deliveryId: string; userAgent: string }): Record<string, string> {
+export function webhookHeaders(options: {
+  webhook: WebhookConfig;
+  body: string;
+  event: string;
+  deliveryId: string;
+  userAgent: string;
+}): Record<string, string> {
   const configured = options.webhook.headers ?? {};
   const hasUserAgent = Object.keys(configured).some((name) => name.toLowerCase() === 'user-agent');
   const headers: Record<string, string> = {

@@ -113,7 +113,14 @@ export class WebhookSender {
       this.nextAttemptAt = null;
       this.lastDeliveredAt = at;
       this.lastError = null;
-      events.emit('delivered', { webhookId: webhook.id, entryId: entry.id, deliveryId: entry.deliveryId, event: entry.event, attempts, httpStatus: result.httpStatus });
+      events.emit('delivered', {
+        webhookId: webhook.id,
+        entryId: entry.id,
+        deliveryId: entry.deliveryId,
+        event: entry.event,
+        attempts,
+        httpStatus: result.httpStatus,
+      });
       return true;
     }
     if (result.kind === 'dead') {
@@ -123,12 +130,21 @@ export class WebhookSender {
       this.failing = 0;
       this.nextAttemptAt = null;
       logger.warn({ ...context, httpStatus: result.httpStatus, error: result.error }, 'webhook refused a delivery; not retrying');
-      events.emit('dead', { webhookId: webhook.id, entryId: entry.id, deliveryId: entry.deliveryId, event: entry.event, attempts, httpStatus: result.httpStatus, error: result.error });
+      events.emit('dead', {
+        webhookId: webhook.id,
+        entryId: entry.id,
+        deliveryId: entry.deliveryId,
+        event: entry.event,
+        attempts,
+        httpStatus: result.httpStatus,
+        error: result.error,
+      });
       return true;
     }
     this.failing += 1;
     const retryAfterMs = parseRetryAfter(result.retryAfter, at);
-    const delayMs = retryAfterMs !== undefined ? Math.min(retryAfterMs, this.o.retryPolicy.maxRetryAfterMs) : backoffDelay(this.o.retryPolicy, attempts, this.o.random);
+    const delayMs =
+      retryAfterMs !== undefined ? Math.min(retryAfterMs, this.o.retryPolicy.maxRetryAfterMs) : backoffDelay(this.o.retryPolicy, attempts, this.o.random);
     repository.recordFailure(entry.id, { at, httpStatus: result.httpStatus, error: result.error, nextAttemptAt: at + delayMs });
     this.lastError = { error: result.error, at };
     const log = { ...context, reason: result.reason, httpStatus: result.httpStatus, error: result.error, retryInMs: delayMs };

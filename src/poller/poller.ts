@@ -37,7 +37,13 @@ export class Poller {
       if (this.pollers.has(press.pressId)) throw new Error(`press "${press.pressId}" is listed twice`);
       this.pollers.set(
         press.pressId,
-        new PressPoller({ ...press, offScan: options.offScan, overrun: options.overrun, clock: options.clock ?? systemClock, logger: logger.child({ bus: press.reader.id }) }),
+        new PressPoller({
+          ...press,
+          offScan: options.offScan,
+          overrun: options.overrun,
+          clock: options.clock ?? systemClock,
+          logger: logger.child({ bus: press.reader.id }),
+        }),
       );
     }
   }

@@ -137,7 +137,9 @@ export function decodeBlock(
   if (words.length < block.count) {
     throw new RangeError(`block ${block.area} ${block.address}+${block.count} answered with ${words.length} values`);
   }
-  const numeric: ArrayLike<number> = isBitArea(block.area) ? Array.from(words as ArrayLike<boolean | number>, (bit) => (bit ? 1 : 0)) : (words as ArrayLike<number>);
+  const numeric: ArrayLike<number> = isBitArea(block.area)
+    ? Array.from(words as ArrayLike<boolean | number>, (bit) => (bit ? 1 : 0))
+    : (words as ArrayLike<number>);
   for (const { signal, offset } of block.items) into[signal.name] = decodeSignal(signal, numeric, offset, order);
   return into;
 }

@@ -140,4 +140,3 @@ export function advancePressCounters(
   }
   return { next, changed, steps, glitches };
 }
-

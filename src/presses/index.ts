@@ -83,7 +83,14 @@ export async function createPressesModule(options: PressesModuleOptions): Promis
     const timeoutMs = busConfig.timeoutMs ?? Math.max(...presses.map((p) => p.polling.timeoutMs), 10);
     buses.set(
       busConfig.id,
-      new ModbusBus({ id: busConfig.id, link, timeoutMs, retries: busConfig.retries ?? 1, connectTimeoutMs: busConfig.kind === 'rtu' ? undefined : busConfig.connectTimeoutMs, logger: logger.child({ component: 'bus' }) }),
+      new ModbusBus({
+        id: busConfig.id,
+        link,
+        timeoutMs,
+        retries: busConfig.retries ?? 1,
+        connectTimeoutMs: busConfig.kind === 'rtu' ? undefined : busConfig.connectTimeoutMs,
+        logger: logger.child({ component: 'bus' }),
+      }),
     );
   }
   const busKinds = new Map(options.buses.map((b) => [b.id, b.kind]));

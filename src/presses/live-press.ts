@@ -113,7 +113,11 @@ export class LivePress {
       if (signal.role === 'ink' || signal.role === 'level' || signal.role === 'paper') tracked.push({ signal, track: track(signal) });
     }
     this.runStates = runStates ?? {};
-    for (const [scanClass, signals] of byClass) this.signalsByClass.set(scanClass, signals.map((signal) => ({ signal, level: this.levels.get(signal.name) })));
+    for (const [scanClass, signals] of byClass)
+      this.signalsByClass.set(
+        scanClass,
+        signals.map((signal) => ({ signal, level: this.levels.get(signal.name) })),
+      );
     ink.sort((a, b) => a.unit - b.unit);
     for (const { signal, track: levelTrack } of tracked) {
       if (signal.role === 'ink') this.levelTargets.push({ list: 'ink', index: ink.findIndex((i) => i.unit === signal.unit), track: levelTrack });
@@ -283,11 +287,25 @@ export class LivePress {
     if (code !== undefined && (code !== this.stateCode || this.snap.state === 'offline')) {
       this.stateCode = code;
       const stoppedSince = this.snap.state === 'stopped' ? this.snap.stateSince : at;
-      const derived = deriveRunState({ online: true, code, states: this.runStates, stoppedSince, stopAlarms: [...this.raises.values()].flat(), settleMs: this.settleMs });
+      const derived = deriveRunState({
+        online: true,
+        code,
+        states: this.runStates,
+        stoppedSince,
+        stopAlarms: [...this.raises.values()].flat(),
+        settleMs: this.settleMs,
+      });
       effects.transition = this.moveTo(derived, at);
     } else if (stopAlarmRaised && this.snap.state === 'stopped' && this.stateCode !== null && at - this.snap.stateSince <= this.settleMs) {
       // the jam bit came after the stop code (another read, another scan class): it names the stop's cause
-      const derived = deriveRunState({ online: true, code: this.stateCode, states: this.runStates, stoppedSince: this.snap.stateSince, stopAlarms: [...this.raises.values()].flat(), settleMs: this.settleMs });
+      const derived = deriveRunState({
+        online: true,
+        code: this.stateCode,
+        states: this.runStates,
+        stoppedSince: this.snap.stateSince,
+        stopAlarms: [...this.raises.values()].flat(),
+        settleMs: this.settleMs,
+      });
       effects.transition = this.reviseStopCause(derived, at);
     }
     if (bits && hasAny(bits)) effects.alarmBits = { pressId: this.definition.id, at, bits, state: this.snap.state };
@@ -316,7 +334,16 @@ export class LivePress {
   private reviseStopCause(next: DerivedRunState, at: number): StateTransition | undefined {
     const s = this.snap;
     if (next.state !== 'stopped' || (next.reason === s.stopReason && next.detail === s.stateDetail)) return undefined;
-    const transition: StateTransition = { pressId: s.id, at, from: 'stopped', fromSince: s.stateSince, to: 'stopped', reason: next.reason, detail: next.detail, revisesStop: true };
+    const transition: StateTransition = {
+      pressId: s.id,
+      at,
+      from: 'stopped',
+      fromSince: s.stateSince,
+      to: 'stopped',
+      reason: next.reason,
+      detail: next.detail,
+      revisesStop: true,
+    };
     if (next.alarmCode !== undefined) transition.alarmCode = next.alarmCode;
     s.stopReason = next.reason;
     s.stateDetail = next.detail;

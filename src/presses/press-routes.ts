@@ -37,7 +37,13 @@ export function pressRoutes(options: { presses: PressReadModel; transitions: Tra
     const from = query.from ?? to - DAY;
     orderedRange({ from, to });
     // `previous`: the transition in force at `from` (before it), so a client can draw the whole range
-    res.json({ pressId: press.id, from, to, transitions: transitions.list({ pressId: press.id, from, to }).map(view), previous: nullable(transitions.inForceAt(press.id, from)) });
+    res.json({
+      pressId: press.id,
+      from,
+      to,
+      transitions: transitions.list({ pressId: press.id, from, to }).map(view),
+      previous: nullable(transitions.inForceAt(press.id, from)),
+    });
   });
 
   return router;

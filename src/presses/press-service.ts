@@ -122,7 +122,10 @@ export class PressService {
     const effects = press.applyReading(reading);
     if (effects.countersChanged) this.emitter.emit('counters:changed', { pressId: reading.pressId, at: reading.at, ...effects.countersChanged });
     for (const glitch of effects.counterGlitches ?? []) {
-      this.logger.warn({ pressId: reading.pressId, ...glitch }, `press ${reading.pressId}: implausible ${glitch.counter} counter jump ${glitch.from} → ${glitch.to} not counted`);
+      this.logger.warn(
+        { pressId: reading.pressId, ...glitch },
+        `press ${reading.pressId}: implausible ${glitch.counter} counter jump ${glitch.from} → ${glitch.to} not counted`,
+      );
       this.emitter.emit('counter:implausible', { pressId: reading.pressId, at: reading.at, ...glitch });
     }
     if (effects.transition) this.announceTransition(effects.transition);

@@ -44,9 +44,7 @@ export class TransitionsRepository {
     this.selectRange = c.prepare<[string, number, number], TransitionRow>(
       `SELECT ${COLUMNS} FROM run_state_transitions WHERE press_id = ? AND at BETWEEN ? AND ? ORDER BY at, id`,
     );
-    this.selectLatest = c.prepare<[string], TransitionRow>(
-      `SELECT ${COLUMNS} FROM run_state_transitions WHERE press_id = ? ORDER BY at DESC, id DESC LIMIT 1`,
-    );
+    this.selectLatest = c.prepare<[string], TransitionRow>(`SELECT ${COLUMNS} FROM run_state_transitions WHERE press_id = ? ORDER BY at DESC, id DESC LIMIT 1`);
     this.selectBefore = c.prepare<[string, number], TransitionRow>(
       `SELECT ${COLUMNS} FROM run_state_transitions WHERE press_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT 1`,
     );
@@ -78,9 +76,7 @@ export class TransitionsRepository {
 
   /** Transitions of one press with from <= at <= to, oldest first. */
   list(query: { pressId: string; from: number; to: number }): StoredRunStateTransition[] {
-    return this.db
-      .run(`list transitions of ${query.pressId}`, () => this.selectRange.all(query.pressId, query.from, query.to))
-      .map(fromRow);
+    return this.db.run(`list transitions of ${query.pressId}`, () => this.selectRange.all(query.pressId, query.from, query.to)).map(fromRow);
   }
 
   /**

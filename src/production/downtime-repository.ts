@@ -61,7 +61,16 @@ export class DowntimeRepository {
   open(event: { pressId: string; from: number; state: DowntimeState; jobRef: number | null; cause: DowntimeCause | null }): number {
     const { cause } = event;
     const result = this.db.write(`open downtime of ${event.pressId}`, () =>
-      this.insert.run(event.pressId, event.from, event.state, event.jobRef, cause?.code ?? null, cause?.label ?? null, cause?.category ?? null, cause?.source ?? null),
+      this.insert.run(
+        event.pressId,
+        event.from,
+        event.state,
+        event.jobRef,
+        cause?.code ?? null,
+        cause?.label ?? null,
+        cause?.category ?? null,
+        cause?.source ?? null,
+      ),
     );
     return Number(result.lastInsertRowid);
   }
@@ -102,7 +111,10 @@ export class DowntimeRepository {
 }
 
 function toEvent(row: EventRow, now: number): DowntimeEvent {
-  const cause = row.cause_code !== null ? { code: row.cause_code, label: row.cause_label ?? row.cause_code, category: row.cause_category ?? 'unplanned', source: row.cause_source ?? 'plc' } : null;
+  const cause =
+    row.cause_code !== null
+      ? { code: row.cause_code, label: row.cause_label ?? row.cause_code, category: row.cause_category ?? 'unplanned', source: row.cause_source ?? 'plc' }
+      : null;
   return {
     id: row.id,
     pressId: row.press_id,

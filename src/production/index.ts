@@ -75,7 +75,20 @@ export function createProductionModule(options: ProductionModuleOptions): Produc
   const jobs = new JobRepository(db);
   const downtime = new DowntimeRepository(db);
   const rollups = new RollupRepository(db, calendar);
-  const tracker = new ProductionTracker({ presses: options.presses, jobs, downtime, rollups, calendar, reasons: downtimeConfig.reasons, deferred: options.deferred, events, logger, now, ratedSpeedOf: options.ratedSpeedOf, restoreState: options.restoreState });
+  const tracker = new ProductionTracker({
+    presses: options.presses,
+    jobs,
+    downtime,
+    rollups,
+    calendar,
+    reasons: downtimeConfig.reasons,
+    deferred: options.deferred,
+    events,
+    logger,
+    now,
+    ratedSpeedOf: options.ratedSpeedOf,
+    restoreState: options.restoreState,
+  });
   const reports = createOeeReports({
     rollups,
     calendar,

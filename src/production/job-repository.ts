@@ -105,7 +105,9 @@ export class JobRepository {
 
   /** Jobs with this MIS number. */
   byJobId(jobId: string): Job[] {
-    return this.db.run(`read job ${jobId}`, () => this.db.connection.prepare<[string], JobRow>('SELECT * FROM jobs WHERE job_id = ? ORDER BY id').all(jobId)).map(toJob);
+    return this.db
+      .run(`read job ${jobId}`, () => this.db.connection.prepare<[string], JobRow>('SELECT * FROM jobs WHERE job_id = ? ORDER BY id').all(jobId))
+      .map(toJob);
   }
 
   allRunning(): Job[] {
@@ -138,10 +140,22 @@ export class JobRepository {
   }
 
   /** Operator edits (rename, start, finish): durable. */
-  update(id: number, fields: Partial<Record<'name' | 'customer' | 'press_id' | 'state' | 'started_at' | 'finished_at' | 'make_ready_from' | 'planned_good' | 'planned_make_ready_minutes', string | number | null>>, durable = true): Job {
+  update(
+    id: number,
+    fields: Partial<
+      Record<
+        'name' | 'customer' | 'press_id' | 'state' | 'started_at' | 'finished_at' | 'make_ready_from' | 'planned_good' | 'planned_make_ready_minutes',
+        string | number | null
+      >
+    >,
+    durable = true,
+  ): Job {
     const keys = Object.keys(fields);
     const work = () => {
-      if (keys.length > 0) this.db.connection.prepare(`UPDATE jobs SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`).run(...keys.map((k) => fields[k as keyof typeof fields] ?? null), id);
+      if (keys.length > 0)
+        this.db.connection
+          .prepare(`UPDATE jobs SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`)
+          .run(...keys.map((k) => fields[k as keyof typeof fields] ?? null), id);
       return toJob(this.byId.get(id)!);
     };
     return durable ? this.db.durableWrite(`update job ${id}`, work) : this.db.write(`update job ${id}`, work);

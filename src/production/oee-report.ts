@@ -79,7 +79,14 @@ export function createOeeReports(o: OeeReportOptions) {
         if (stay.state !== 'production') {
           const cause = stay.cause ?? { ...UNCODED };
           if (cause.category === 'planned') cell.plannedDowntimeMs = ms;
-          causes.push({ pressId: stay.pressId, code: cause.code === UNCODED.code ? '' : cause.code, label: cause.label, category: cause.category, durationMs: ms, count: counted || stay.since < query.from ? 0 : 1 });
+          causes.push({
+            pressId: stay.pressId,
+            code: cause.code === UNCODED.code ? '' : cause.code,
+            label: cause.label,
+            category: cause.category,
+            durationMs: ms,
+            count: counted || stay.since < query.from ? 0 : 1,
+          });
           counted = true;
         }
         cells.push(cell);
@@ -117,14 +124,27 @@ export function createOeeReports(o: OeeReportOptions) {
       entry.durationMs += cell.durationMs;
       byCode.set(code, entry);
     }
-    return [...byCode.values()].filter((c) => c.durationMs > 0 || c.count > 0).sort((a, b) => b.durationMs - a.durationMs || b.count - a.count || a.code.localeCompare(b.code));
+    return [...byCode.values()]
+      .filter((c) => c.durationMs > 0 || c.count > 0)
+      .sort((a, b) => b.durationMs - a.durationMs || b.count - a.count || a.code.localeCompare(b.code));
   }
 
   return { oee, downtime };
 }
 
 function emptyCell(pressId: string, day: string, shift: { name: string; start: number; end: number } | null): RollupCell {
-  return { pressId, day, shiftName: shift?.name ?? null, shiftStart: shift?.start ?? null, shiftEnd: shift?.end ?? null, ms: { production: 0, setup: 0, idle: 0, stopped: 0, cleanup: 0, offline: 0 }, plannedDowntimeMs: 0, total: 0, good: 0, waste: 0 };
+  return {
+    pressId,
+    day,
+    shiftName: shift?.name ?? null,
+    shiftStart: shift?.start ?? null,
+    shiftEnd: shift?.end ?? null,
+    ms: { production: 0, setup: 0, idle: 0, stopped: 0, cleanup: 0, offline: 0 },
+    plannedDowntimeMs: 0,
+    total: 0,
+    good: 0,
+    waste: 0,
+  };
 }
 
 function groupOf(cell: RollupCell, kind: OeeGrouping, calendar: ShiftCalendar): OeeRow['group'] | undefined {
@@ -172,10 +192,26 @@ function rowOf(pressId: string, group: OeeRow['group'], cells: RollupCell[], rat
 
 function jobRow(job: Job, ratedSpeed: number, now: number): OeeRow {
   const group = { kind: 'job' as const, label: `${job.jobId} ${job.name}`.trim(), from: job.startedAt ?? job.createdAt, to: job.finishedAt ?? now };
-  return factors({ pressId: job.pressId ?? '', group, plannedMs: job.runMs + job.downtimeMs, runMs: job.runMs, offlineMs: 0, total: Math.max(job.total, job.good + job.waste), good: job.good, waste: job.waste }, ratedSpeed);
+  return factors(
+    {
+      pressId: job.pressId ?? '',
+      group,
+      plannedMs: job.runMs + job.downtimeMs,
+      runMs: job.runMs,
+      offlineMs: 0,
+      total: Math.max(job.total, job.good + job.waste),
+      good: job.good,
+      waste: job.waste,
+    },
+    ratedSpeed,
+  );
 }
 
-function factors(r: Omit<OeeRow, 'availability' | 'performance' | 'quality' | 'oee' | 'downtimeMs' | 'losses'>, ratedSpeed: number, plannedDowntimeMs = 0): OeeRow {
+function factors(
+  r: Omit<OeeRow, 'availability' | 'performance' | 'quality' | 'oee' | 'downtimeMs' | 'losses'>,
+  ratedSpeed: number,
+  plannedDowntimeMs = 0,
+): OeeRow {
   const availability = r.plannedMs > 0 ? Math.min(1, r.runMs / r.plannedMs) : null;
   const capacity = (ratedSpeed * r.runMs) / 3_600_000;
   const performance = capacity > 0 ? r.total / capacity : null;

@@ -39,7 +39,14 @@ const calendarObject = z.strictObject({
 });
 
 /** `shifts:` is the calendar object, or (short form) just the list of shifts, worked every day. */
-export const shiftsConfigSchema = z.union([calendarObject, z.array(shiftDefinitionSchema).min(1).max(12).transform((list) => calendarObject.parse({ list }))]);
+export const shiftsConfigSchema = z.union([
+  calendarObject,
+  z
+    .array(shiftDefinitionSchema)
+    .min(1)
+    .max(12)
+    .transform((list) => calendarObject.parse({ list })),
+]);
 export type ShiftsConfig = z.infer<typeof calendarObject>;
 export const defaultShiftsConfig: ShiftsConfig = calendarObject.parse({});
 
@@ -71,7 +78,11 @@ export const downtimeConfigSchema = z
     /** A stop alarm raised up to this long after a stop still names its cause. */
     settleSeconds: z.number().min(0).max(60).default(3),
     /** Stops uncoded longer than this are shown as needing a reason (dashboard). */
-    uncodedAfterMinutes: z.number().min(0).max(24 * 60).default(5),
+    uncodedAfterMinutes: z
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .default(5),
     reasons: z.array(downtimeReasonSchema).min(1).max(40).default(defaultDowntimeReasons),
   })
   .superRefine((config, ctx) => {

@@ -20,17 +20,39 @@ const text = (max: number) => freeText(z.string().trim().min(1).max(max));
 const flag = z.enum(['true', 'false', '1', '0'], { error: 'true or false' }).transform((v) => v === 'true' || v === '1');
 
 const jobBody = z.strictObject({
-  jobId: z.string().trim().regex(/^[\w./-]{1,40}$/, 'the MIS job number: letters, digits and . / - _ (at most 40)'),
+  jobId: z
+    .string()
+    .trim()
+    .regex(/^[\w./-]{1,40}$/, 'the MIS job number: letters, digits and . / - _ (at most 40)'),
   pressId: pressId.optional(),
   name: text(120).optional(),
   customer: text(120).optional(),
   plannedGood: z.number().int().min(0).max(100_000_000).optional(),
-  plannedMakeReadyMinutes: z.number().min(0).max(24 * 60).optional(),
+  plannedMakeReadyMinutes: z
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .optional(),
   source: z.enum(['operator', 'mis']).optional(),
 });
-const jobPatch = z.strictObject({ name: text(120).optional(), customer: text(120).nullable().optional(), plannedGood: z.number().int().min(0).max(100_000_000).nullable().optional(), plannedMakeReadyMinutes: z.number().min(0).max(24 * 60).nullable().optional() });
+const jobPatch = z.strictObject({
+  name: text(120).optional(),
+  customer: text(120).nullable().optional(),
+  plannedGood: z.number().int().min(0).max(100_000_000).nullable().optional(),
+  plannedMakeReadyMinutes: z
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .nullable()
+    .optional(),
+});
 const startBody = z.strictObject({ pressId });
-const jobsQuery = z.strictObject({ pressId: pressId.optional(), state: z.enum(jobStates, { error: `one of ${jobStates.join(', ')}` }).optional(), from: instant.optional(), to: instant.optional() });
+const jobsQuery = z.strictObject({
+  pressId: pressId.optional(),
+  state: z.enum(jobStates, { error: `one of ${jobStates.join(', ')}` }).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+});
 const downtimeQuery = z.strictObject({ pressId: pressId.optional(), from: instant.optional(), to: instant.optional(), uncoded: flag.optional() });
 const causeBody = z.strictObject({ code: z.string().min(1).max(40), note: freeText(z.string().trim().max(500), { multiline: true }).optional() });
 const reportQuery = z.strictObject({ pressId: pressId.optional(), from: instant.optional(), to: instant.optional() });
@@ -99,14 +121,57 @@ export function productionRoutes(options: ProductionRoutesOptions): Router {
     const q = parseQuery(oeeQuery, req);
     const rows = service.oee({ ...range(q, 7, true), pressId: q.pressId, groupBy: q.groupBy });
     if (!req.path.endsWith('.csv')) return void res.json({ rows });
-    sendCsv(res, `oee-${q.groupBy}`, now(), ['pressId', 'group', 'label', 'from', 'to', 'plannedMinutes', 'runMinutes', 'downtimeMinutes', 'availability', 'performance', 'quality', 'oee', 'total', 'good', 'waste'],
-      rows.map((r) => [r.pressId, r.group.kind, r.group.label, iso(r.group.from), iso(r.group.to), minutes(r.plannedMs), minutes(r.runMs), minutes(r.downtimeMs), ratio(r.availability), ratio(r.performance), ratio(r.quality), ratio(r.oee), r.total, r.good, r.waste]));
+    sendCsv(
+      res,
+      `oee-${q.groupBy}`,
+      now(),
+      [
+        'pressId',
+        'group',
+        'label',
+        'from',
+        'to',
+        'plannedMinutes',
+        'runMinutes',
+        'downtimeMinutes',
+        'availability',
+        'performance',
+        'quality',
+        'oee',
+        'total',
+        'good',
+        'waste',
+      ],
+      rows.map((r) => [
+        r.pressId,
+        r.group.kind,
+        r.group.label,
+        iso(r.group.from),
+        iso(r.group.to),
+        minutes(r.plannedMs),
+        minutes(r.runMs),
+        minutes(r.downtimeMs),
+        ratio(r.availability),
+        ratio(r.performance),
+        ratio(r.quality),
+        ratio(r.oee),
+        r.total,
+        r.good,
+        r.waste,
+      ]),
+    );
   };
   const downtimeReport = (req: Request, res: Response) => {
     const q = parseQuery(reportQuery, req);
     const causes = service.downtimeByCause({ ...range(q, 7, true), pressId: q.pressId });
     if (!req.path.endsWith('.csv')) return void res.json({ causes });
-    sendCsv(res, 'downtime-causes', now(), ['code', 'label', 'category', 'count', 'minutes'], causes.map((c) => [c.code, c.label, c.category, c.count, minutes(c.durationMs)]));
+    sendCsv(
+      res,
+      'downtime-causes',
+      now(),
+      ['code', 'label', 'category', 'count', 'minutes'],
+      causes.map((c) => [c.code, c.label, c.category, c.count, minutes(c.durationMs)]),
+    );
   };
   router.get('/reports/oee', read, oeeReport);
   router.get('/reports/oee.csv', read, oeeReport);

@@ -66,11 +66,23 @@ export class ProductionService {
   jobWithSupplies(ref: number | string): Job & { supplies: SuppliesUsed | null } {
     const job = this.o.tracker.live(this.job(ref));
     const { pressId, startedAt } = job;
-    const supplies = pressId !== null && startedAt !== null && this.o.suppliesUsed ? this.o.suppliesUsed(pressId, startedAt, job.finishedAt ?? this.o.now()) : null;
+    const supplies =
+      pressId !== null && startedAt !== null && this.o.suppliesUsed ? this.o.suppliesUsed(pressId, startedAt, job.finishedAt ?? this.o.now()) : null;
     return { ...job, supplies };
   }
 
-  createJob(input: { jobId: string; pressId?: string | undefined; name?: string | undefined; customer?: string | undefined; plannedGood?: number | undefined; plannedMakeReadyMinutes?: number | undefined; source?: 'operator' | 'mis' | undefined }, by: Requester): { job: Job; created: boolean } {
+  createJob(
+    input: {
+      jobId: string;
+      pressId?: string | undefined;
+      name?: string | undefined;
+      customer?: string | undefined;
+      plannedGood?: number | undefined;
+      plannedMakeReadyMinutes?: number | undefined;
+      source?: 'operator' | 'mis' | undefined;
+    },
+    by: Requester,
+  ): { job: Job; created: boolean } {
     if (input.pressId !== undefined) this.knownPress(input.pressId);
     const result = this.o.jobs.create(
       {
@@ -114,7 +126,16 @@ export class ProductionService {
     return done;
   }
 
-  editJob(ref: number | string, patch: { name?: string | undefined; customer?: string | null | undefined; plannedGood?: number | null | undefined; plannedMakeReadyMinutes?: number | null | undefined }, by: Requester): Job {
+  editJob(
+    ref: number | string,
+    patch: {
+      name?: string | undefined;
+      customer?: string | null | undefined;
+      plannedGood?: number | null | undefined;
+      plannedMakeReadyMinutes?: number | null | undefined;
+    },
+    by: Requester,
+  ): Job {
     const job = this.job(ref);
     const fields: Parameters<JobRepository['update']>[1] = {};
     if (patch.name !== undefined) fields.name = patch.name;
@@ -123,7 +144,13 @@ export class ProductionService {
     if (patch.plannedMakeReadyMinutes !== undefined) fields.planned_make_ready_minutes = patch.plannedMakeReadyMinutes;
     const edited = this.o.jobs.update(job.id, fields);
     const running = this.o.tracker.runningJob(edited.pressId ?? '');
-    if (running?.id === edited.id) Object.assign(running, { name: edited.name, customer: edited.customer, plannedGood: edited.plannedGood, plannedMakeReadyMinutes: edited.plannedMakeReadyMinutes });
+    if (running?.id === edited.id)
+      Object.assign(running, {
+        name: edited.name,
+        customer: edited.customer,
+        plannedGood: edited.plannedGood,
+        plannedMakeReadyMinutes: edited.plannedMakeReadyMinutes,
+      });
     this.audit(by, 'job.edit', job.id, patch);
     const live = this.o.tracker.live(edited);
     this.o.onJobChanged(live);
@@ -140,7 +167,13 @@ export class ProductionService {
     const event = this.o.downtime.get(id, this.o.now());
     if (!event) throw notFound(`downtime event ${id}`);
     const reason = this.reasons.find((r) => r.code === code);
-    if (!reason) throw new HttpError(400, 'invalid_request', `invalid body: code: "${code}" is not in the reason catalogue (downtime.reasons): ${this.reasons.map((r) => r.code).join(', ')}`, [{ path: 'code', message: 'not in the reason catalogue' }]);
+    if (!reason)
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `invalid body: code: "${code}" is not in the reason catalogue (downtime.reasons): ${this.reasons.map((r) => r.code).join(', ')}`,
+        [{ path: 'code', message: 'not in the reason catalogue' }],
+      );
     const cause: DowntimeCause = { code: reason.code, label: reason.label, category: reason.category, source: 'operator' };
     this.o.db.durableWrite(`code downtime ${id}`, () => {
       this.o.downtime.recode(id, cause, note, false);
@@ -177,12 +210,14 @@ export class ProductionService {
     }
     const jobs = this.o.jobs.byJobId(ref);
     if (jobs.length === 0) throw notFound(`job ${ref}`);
-    if (jobs.length > 1) throw new HttpError(409, 'ambiguous_job', `job number ${ref} is on ${jobs.length} presses; use its id (${jobs.map((j) => j.id).join(', ')})`);
+    if (jobs.length > 1)
+      throw new HttpError(409, 'ambiguous_job', `job number ${ref} is on ${jobs.length} presses; use its id (${jobs.map((j) => j.id).join(', ')})`);
     return jobs[0]!;
   }
 
   private knownPress(pressId: string): void {
-    if (!this.o.pressIds.has(pressId)) throw new HttpError(400, 'invalid_request', `invalid body: pressId: unknown press "${pressId}"`, [{ path: 'pressId', message: 'unknown press' }]);
+    if (!this.o.pressIds.has(pressId))
+      throw new HttpError(400, 'invalid_request', `invalid body: pressId: unknown press "${pressId}"`, [{ path: 'pressId', message: 'unknown press' }]);
   }
 
   private audit(by: Requester, action: string, id: number, details: Record<string, unknown>): void {

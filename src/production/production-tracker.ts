@@ -77,7 +77,12 @@ export class ProductionTracker {
   private readonly tracks = new Map<string, PressTrack>();
 
   constructor(private readonly o: ProductionTrackerOptions) {
-    const running = new Map(o.jobs.allRunning().filter((j) => j.pressId !== null).map((j) => [j.pressId!, j]));
+    const running = new Map(
+      o.jobs
+        .allRunning()
+        .filter((j) => j.pressId !== null)
+        .map((j) => [j.pressId!, j]),
+    );
     const now = o.now();
     for (const press of o.presses) {
       const restored = o.restoreState(press.id);
@@ -124,7 +129,10 @@ export class ProductionTracker {
         this.announceEvent(id);
       } catch (error) {
         track.unstoredCause = cause ?? { ...UNCODED, source: 'plc' };
-        this.o.logger.error({ err: error, pressId: t.pressId }, 'could not store a downtime event; its time still goes to the rollups under the cause it began with');
+        this.o.logger.error(
+          { err: error, pressId: t.pressId },
+          'could not store a downtime event; its time still goes to the rollups under the cause it began with',
+        );
       }
     }
   }
@@ -263,7 +271,16 @@ export class ProductionTracker {
     const day = localDay(at, this.o.calendar.timeZone);
     const clock = this.o.calendar.clockTime(at);
     const { job } = this.o.jobs.create(
-      { jobId: `${track.pressId}-${day}-${clock.replace(':', '')}${String(Math.floor(at / 1000) % 60).padStart(2, '0')}`, pressId: track.pressId, name: `Job at ${clock}, ${track.name}`, customer: null, plannedGood: null, plannedMakeReadyMinutes: null, source: 'detected', createdAt: at },
+      {
+        jobId: `${track.pressId}-${day}-${clock.replace(':', '')}${String(Math.floor(at / 1000) % 60).padStart(2, '0')}`,
+        pressId: track.pressId,
+        name: `Job at ${clock}, ${track.name}`,
+        customer: null,
+        plannedGood: null,
+        plannedMakeReadyMinutes: null,
+        source: 'detected',
+        createdAt: at,
+      },
       false,
     );
     this.o.logger.info({ pressId: track.pressId, jobId: job.jobId }, `press ${track.pressId}: counter reset, job detected`);
@@ -271,7 +288,15 @@ export class ProductionTracker {
   }
 
   private saveJob(job: Job): void {
-    const figures: JobFigures = { firstGoodAt: job.firstGoodAt, makeReadyWaste: job.makeReadyWaste, runMs: job.runMs, downtimeMs: job.downtimeMs, total: job.total, good: job.good, waste: job.waste };
+    const figures: JobFigures = {
+      firstGoodAt: job.firstGoodAt,
+      makeReadyWaste: job.makeReadyWaste,
+      runMs: job.runMs,
+      downtimeMs: job.downtimeMs,
+      total: job.total,
+      good: job.good,
+      waste: job.waste,
+    };
     this.o.deferred.run('job figures', () => this.o.jobs.saveRunningFigures(job.id, figures), `job:${job.id}`);
   }
 

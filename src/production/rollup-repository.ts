@@ -129,14 +129,24 @@ export class RollupRepository {
    */
   cells(query: { from: number; to: number; pressId?: string; by: 'shift' | 'day' | 'week' }): RollupCell[] {
     const pressId = query.pressId ?? null;
-    const rows = this.db.run('read rollups', () => this.selectCells[query.by].all(query.from, query.to, pressId, pressId)) as Record<string, number | string | null>[];
+    const rows = this.db.run('read rollups', () => this.selectCells[query.by].all(query.from, query.to, pressId, pressId)) as Record<
+      string,
+      number | string | null
+    >[];
     return rows.map((r) => ({
       pressId: r.pressId as string,
       day: r.day as string,
       shiftName: r.shiftName as string | null,
       shiftStart: r.shiftStart as number | null,
       shiftEnd: r.shiftEnd as number | null,
-      ms: { production: r.production as number, setup: r.setup as number, idle: r.idle as number, stopped: r.stopped as number, cleanup: r.cleanup as number, offline: r.offline as number },
+      ms: {
+        production: r.production as number,
+        setup: r.setup as number,
+        idle: r.idle as number,
+        stopped: r.stopped as number,
+        cleanup: r.cleanup as number,
+        offline: r.offline as number,
+      },
       plannedDowntimeMs: r.plannedDowntimeMs as number,
       total: r.total as number,
       good: r.good as number,
@@ -151,7 +161,17 @@ export class RollupRepository {
 
   private put(pressId: string, segment: CalendarSegment, values: Values): void {
     const shift = segment.shift;
-    this.upsert.run(pressId, segment.start, segment.day, isoWeek(segment.day).label, shift?.name ?? null, shift?.start ?? null, shift?.end ?? null, segment.planned ? 1 : 0, ...values);
+    this.upsert.run(
+      pressId,
+      segment.start,
+      segment.day,
+      isoWeek(segment.day).label,
+      shift?.name ?? null,
+      shift?.start ?? null,
+      shift?.end ?? null,
+      segment.planned ? 1 : 0,
+      ...values,
+    );
   }
 }
 

@@ -101,7 +101,7 @@ export class ShiftCalendar {
 
   /** [from, to) cut into segments. */
   *segments(from: number, to: number): Generator<CalendarSegment & { from: number; to: number }> {
-    for (let t = from; t < to; ) {
+    for (let t = from; t < to;) {
       const segment = this.segmentAt(t);
       const end = Math.min(segment.end, to);
       yield { ...segment, from: t, to: end };

@@ -74,7 +74,10 @@ function connectionsPerAddress(options: { limit: number; logger: Logger }): { ad
       // the first refusal per address at warn, repeats at debug: a flood must not flood the log
       const first = !warned.has(address) && warned.size < 100;
       if (first) warned.add(address);
-      options.logger[first ? 'warn' : 'debug']({ address, limit: options.limit }, 'realtime connection refused: too many from this address (server.maxSocketsPerAddress)');
+      options.logger[first ? 'warn' : 'debug'](
+        { address, limit: options.limit },
+        'realtime connection refused: too many from this address (server.maxSocketsPerAddress)',
+      );
       return false;
     },
     track(io) {
@@ -97,7 +100,11 @@ function connectionsPerAddress(options: { limit: number; logger: Logger }): { ad
  * disabling, a password change) can have been written meanwhile either, and a timer's
  * exception would end the process.
  */
-function revalidateSockets(io: Server, stillAuthorized: (req: IncomingMessage) => boolean, context: { logger: Logger; now: () => number; trouble: { since?: number } }): void {
+function revalidateSockets(
+  io: Server,
+  stillAuthorized: (req: IncomingMessage) => boolean,
+  context: { logger: Logger; now: () => number; trouble: { since?: number } },
+): void {
   const { logger, now, trouble } = context;
   let unchecked = 0;
   let failure: unknown;
@@ -163,7 +170,12 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
   });
   const revalidate = options.stillAuthorized;
   const revalidationTrouble: { since?: number } = {};
-  const revalidation = revalidate ? setInterval(() => revalidateSockets(io, revalidate, { logger: options.logger, now: options.now, trouble: revalidationTrouble }), options.revalidateMs ?? 1000) : undefined;
+  const revalidation = revalidate
+    ? setInterval(
+        () => revalidateSockets(io, revalidate, { logger: options.logger, now: options.now, trouble: revalidationTrouble }),
+        options.revalidateMs ?? 1000,
+      )
+    : undefined;
   revalidation?.unref();
 
   io.engine.on('connection_error', (err: { code: number; message: string; context?: unknown }) => {

@@ -67,7 +67,13 @@ export function createHistoryReadGate(options: HistoryReadGateOptions = {}): His
         return Promise.resolve(release(client, own));
       }
       if (own.queue.length >= maxWaiting) {
-        return Promise.reject(new HistoryRefused('client-limit', `too many trend reads from ${client} at once (${maxRunning} running, ${maxWaiting} waiting); try again shortly`, retryAfterS));
+        return Promise.reject(
+          new HistoryRefused(
+            'client-limit',
+            `too many trend reads from ${client} at once (${maxRunning} running, ${maxWaiting} waiting); try again shortly`,
+            retryAfterS,
+          ),
+        );
       }
       return new Promise((resolve, reject) => {
         const leave = () => {
@@ -91,7 +97,14 @@ export function createHistoryReadGate(options: HistoryReadGateOptions = {}): His
         };
         const onAbort = () => waiter.refuse(abort.reason instanceof Error ? abort.reason : new Error('the client went away'));
         const timer = setTimeout(
-          () => waiter.refuse(new HistoryRefused('client-limit', `trend read from ${client} waited ${maxWaitMs} ms for its turn behind the same client's reads; try again shortly`, retryAfterS)),
+          () =>
+            waiter.refuse(
+              new HistoryRefused(
+                'client-limit',
+                `trend read from ${client} waited ${maxWaitMs} ms for its turn behind the same client's reads; try again shortly`,
+                retryAfterS,
+              ),
+            ),
           maxWaitMs,
         );
         timer.unref();

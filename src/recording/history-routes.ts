@@ -9,7 +9,12 @@ const historyQuery = z.strictObject({
   signal: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a signal name such as speed, counter.good, ink.1, paper'),
   from: instant.optional(),
   to: instant.optional(),
-  maxPoints: z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().int().min(2).max(10_000)).optional(),
+  maxPoints: z
+    .string()
+    .regex(/^\d{1,5}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(2).max(10_000))
+    .optional(),
 });
 
 /** GET /presses/:id/history: the trend of one recorded signal of a press. */

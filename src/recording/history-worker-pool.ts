@@ -136,7 +136,8 @@ export function createHistoryWorkerPool(options: HistoryWorkerPoolOptions): Hist
         return dispatch();
       }
       if (reply.type === 'failed') {
-        if (lastStartFailure !== reply.error.message) logger.error({ error: reply.error }, 'history worker cannot open the database; trend reads answer 503 until it can');
+        if (lastStartFailure !== reply.error.message)
+          logger.error({ error: reply.error }, 'history worker cannot open the database; trend reads answer 503 until it can');
         lastStartFailure = reply.error.message;
         return;
       }
@@ -149,7 +150,11 @@ export function createHistoryWorkerPool(options: HistoryWorkerPoolOptions): Hist
       } else {
         failed += 1;
         const unavailable = reply.error.kind !== undefined && reply.error.kind !== 'sql' && reply.error.kind !== 'constraint';
-        job.reject(unavailable ? new HistoryRefused('unavailable', `the trend cannot be read now: ${reply.error.message}`, 5) : new Error(`history worker: ${reply.error.message}`));
+        job.reject(
+          unavailable
+            ? new HistoryRefused('unavailable', `the trend cannot be read now: ${reply.error.message}`, 5)
+            : new Error(`history worker: ${reply.error.message}`),
+        );
       }
       dispatch();
     });

@@ -82,7 +82,16 @@ port.on('message', (message: WorkerNotice) => {
     const transfer = new Uint8Array(new ArrayBuffer(sent.length));
     transfer.set(sent);
     port.postMessage(
-      { type: 'answer', id: message.id, body: transfer, encoding: gzip ? 'gzip' : 'identity', etag: weakEtag(sent), source, rowsRead, ms: performance.now() - started } satisfies WorkerReply,
+      {
+        type: 'answer',
+        id: message.id,
+        body: transfer,
+        encoding: gzip ? 'gzip' : 'identity',
+        etag: weakEtag(sent),
+        source,
+        rowsRead,
+        ms: performance.now() - started,
+      } satisfies WorkerReply,
       [transfer.buffer],
     );
   } catch (error) {

@@ -66,7 +66,10 @@ export function createRecordingModule(options: RecordingModuleOptions): Recordin
       const purged = samples.purgeOlderThan(samplesCutoff);
       let purgedRollups;
       try {
-        purgedRollups = rollups.purge({ minutesBefore: samplesCutoff, hoursBefore: clock.now() - Math.max(options.samplesDays, options.hourRollupsDays) * DAY_MS });
+        purgedRollups = rollups.purge({
+          minutesBefore: samplesCutoff,
+          hoursBefore: clock.now() - Math.max(options.samplesDays, options.hourRollupsDays) * DAY_MS,
+        });
       } finally {
         historyPool.rollupsPurged(); // the workers' cached buckets may hold purged rollups
       }
@@ -80,7 +83,13 @@ export function createRecordingModule(options: RecordingModuleOptions): Recordin
   return {
     name: 'recording',
     migrations: recordingMigrations,
-    routes: [guardedReads('/presses', options.readGuard, historyRoutes({ presses: options.presses, history: createHistoryReadModel({ pool: historyPool, gate: historyGate }), now: () => clock.now() }))],
+    routes: [
+      guardedReads(
+        '/presses',
+        options.readGuard,
+        historyRoutes({ presses: options.presses, history: createHistoryReadModel({ pool: historyPool, gate: historyGate }), now: () => clock.now() }),
+      ),
+    ],
     samples,
     record: (snapshot) => recorder.record(snapshot),
     health: () => {
@@ -88,10 +97,22 @@ export function createRecordingModule(options: RecordingModuleOptions): Recordin
       const gate = historyGate.load();
       return {
         // Trend reads: worker threads (ready, busy), reads queued for a worker, per-client turns, and since start answered, failed, refused (429/503).
-        fields: { history: { workers: pool.workers, ready: pool.ready, busy: pool.busy, queued: pool.queued, running: gate.running, waiting: gate.waiting, answered: pool.answered, failed: pool.failed, refused: pool.refused } },
+        fields: {
+          history: {
+            workers: pool.workers,
+            ready: pool.ready,
+            busy: pool.busy,
+            queued: pool.queued,
+            running: gate.running,
+            waiting: gate.waiting,
+            answered: pool.answered,
+            failed: pool.failed,
+            refused: pool.refused,
+          },
+        },
         store: {
-        ...(recorder.pending() > BEHIND_AFTER ? { error: 'sample recording is behind' } : {}),
-        pending: { samples: recorder.pending() },
+          ...(recorder.pending() > BEHIND_AFTER ? { error: 'sample recording is behind' } : {}),
+          pending: { samples: recorder.pending() },
           dropped: { samples: recorder.dropped() },
         },
       };

@@ -47,10 +47,13 @@ interface HistoryBase {
 }
 
 export type SampleHistory =
-  | (HistoryBase & { kind: 'raw'; points: SamplePoint[] })
-  | (HistoryBase & { kind: 'buckets'; bucketMs: number; buckets: SampleBucket[] });
+  (HistoryBase & { kind: 'raw'; points: SamplePoint[] }) | (HistoryBase & { kind: 'buckets'; bucketMs: number; buckets: SampleBucket[] });
 
-interface PointRow { at: number; value: number | null; quality: number }
+interface PointRow {
+  at: number;
+  value: number | null;
+  quality: number;
+}
 interface BucketRow {
   bucket: number;
   count: number;
@@ -65,7 +68,6 @@ interface BucketRow {
   lastValue: number | null;
   lastQuality: number;
 }
-
 
 /** The prepared statements of history queries, made once per connection. */
 export class HistoryReader {

@@ -49,9 +49,7 @@ export class SamplesRepository {
 
   constructor(private readonly db: StoreDatabase) {
     const c = db.connection;
-    this.insertSeries = c.prepare<[string, string]>(
-      'INSERT INTO sample_series (press_id, signal) VALUES (?, ?) ON CONFLICT (press_id, signal) DO NOTHING',
-    );
+    this.insertSeries = c.prepare<[string, string]>('INSERT INTO sample_series (press_id, signal) VALUES (?, ?) ON CONFLICT (press_id, signal) DO NOTHING');
     this.selectSeries = c.prepare<[string, string], number>('SELECT id FROM sample_series WHERE press_id = ? AND signal = ?').pluck();
     // Two readings of one signal in the same millisecond: the later one wins.
     this.insertSample = c.prepare<[number, number, number | null, number]>(
@@ -98,9 +96,7 @@ export class SamplesRepository {
    */
   history(query: HistoryQuery): SampleHistory {
     const seriesId = this.knownSeriesId(query.pressId, query.signal);
-    return this.db.run(`read history of ${query.pressId}/${query.signal}`, () =>
-      this.historyReader.read(seriesId, query),
-    );
+    return this.db.run(`read history of ${query.pressId}/${query.signal}`, () => this.historyReader.read(seriesId, query));
   }
 
   /**

@@ -48,8 +48,16 @@ export interface TrendAnswer {
 }
 
 type Level = 'minute' | 'hour';
-interface PointRow { at: number; value: number | null; quality: number }
-interface Header { downsampled: boolean; bucketMs?: number; previous: HistoryPoint | null }
+interface PointRow {
+  at: number;
+  value: number | null;
+  quality: number;
+}
+interface Header {
+  downsampled: boolean;
+  bucketMs?: number;
+  previous: HistoryPoint | null;
+}
 
 const QUALITIES: readonly HistoryPoint['quality'][] = ['good', 'stale', 'bad'];
 const UNIT_MS: Record<Level, number> = { minute: MINUTE_MS, hour: HOUR_MS };
@@ -75,20 +83,28 @@ export class TrendReader {
       'SELECT at, value, quality FROM samples WHERE series_id = ? AND at BETWEEN ? AND ? ORDER BY at LIMIT ?',
     );
     // CAST: better-sqlite3 binds numbers as REAL, and REAL division would not cut buckets.
-    this.selectRawBuckets = connection.prepare<{ seriesId: number; from: number; to: number; width: number; limit: number }, BucketRow>(`
+    this.selectRawBuckets = connection
+      .prepare<{ seriesId: number; from: number; to: number; width: number; limit: number }, BucketRow>(
+        `
       SELECT :from + CAST((at - :from) / :width AS INTEGER) * :width AS bucket,
              count(*), count(value), sum(value), min(value), max(value), max(quality)
       FROM (SELECT at, value, quality FROM samples WHERE series_id = :seriesId AND at BETWEEN :from AND :to LIMIT :limit)
-      GROUP BY bucket ORDER BY bucket`).raw();
-    this.countInMinutes = connection.prepare<[number, number, number], number | null>(
-      'SELECT sum(count) FROM sample_rollups_minute WHERE series_id = ? AND start BETWEEN ? AND ?',
-    ).pluck();
+      GROUP BY bucket ORDER BY bucket`,
+      )
+      .raw();
+    this.countInMinutes = connection
+      .prepare<[number, number, number], number | null>('SELECT sum(count) FROM sample_rollups_minute WHERE series_id = ? AND start BETWEEN ? AND ?')
+      .pluck();
     const rollups = (table: string) =>
-      connection.prepare<{ seriesId: number; first: number; to: number; width: number }, BucketRow>(`
+      connection
+        .prepare<{ seriesId: number; first: number; to: number; width: number }, BucketRow>(
+          `
         SELECT CAST(start / :width AS INTEGER) * :width AS bucket,
                sum(count), sum(valued), sum(sum), min(min), max(max), max(worst)
         FROM ${table} WHERE series_id = :seriesId AND start BETWEEN :first AND :to
-        GROUP BY bucket ORDER BY bucket`).raw();
+        GROUP BY bucket ORDER BY bucket`,
+        )
+        .raw();
     const earliest = (table: string) => connection.prepare<[number], number | null>(`SELECT min(start) FROM ${table} WHERE series_id = ?`).pluck();
     this.selectRollups = { minute: rollups('sample_rollups_minute'), hour: rollups('sample_rollups_hour') };
     this.selectEarliest = { minute: earliest('sample_rollups_minute'), hour: earliest('sample_rollups_hour') };
@@ -118,7 +134,16 @@ export class TrendReader {
     const estimate = this.countInMinutes.get(seriesId, floorTo(from, MINUTE_MS), to) ?? 0;
     if (estimate > RAW_ROWS_BUDGET) return undefined;
     const raw = this.selectRaw.all(seriesId, from, to, maxPoints + 1);
-    if (raw.length <= maxPoints) return { body: bodyOf(query, { downsampled: false, previous }, raw.map((row) => JSON.stringify(toPoint(row)))), source: 'raw', rowsRead: raw.length };
+    if (raw.length <= maxPoints)
+      return {
+        body: bodyOf(
+          query,
+          { downsampled: false, previous },
+          raw.map((row) => JSON.stringify(toPoint(row))),
+        ),
+        source: 'raw',
+        rowsRead: raw.length,
+      };
     const width = Math.ceil((to - from + 1) / maxPoints);
     const rows = this.selectRawBuckets.all({ seriesId, from, to, width, limit: RAW_ROWS_BUDGET + 1 });
     const read = rows.reduce((sum, row) => sum + row[1], 0);
@@ -149,13 +174,21 @@ export class TrendReader {
     const last = floorTo(to, width);
     const key = { seriesId, level, width };
     const cached = this.cache.lookup(key, first);
-    const fresh = this.selectRollups[level].all({ seriesId, first: cached.knownTo, to, width }).map(
-      (row): CachedBucket => ({ row, json: JSON.stringify(toBucketPoint(row)) }),
-    );
+    const fresh = this.selectRollups[level]
+      .all({ seriesId, first: cached.knownTo, to, width })
+      .map((row): CachedBucket => ({ row, json: JSON.stringify(toBucketPoint(row)) }));
     const buckets = cached.buckets.length > 0 ? [...cached.buckets, ...fresh] : fresh;
     this.cache.store(key, first, last, buckets);
     const rowsRead = (floorTo(to, unit) - cached.knownTo) / unit + 1;
-    return { body: bodyOf(query, { downsampled: true, bucketMs: width, previous }, buckets.map((b) => b.json)), source: level, rowsRead };
+    return {
+      body: bodyOf(
+        query,
+        { downsampled: true, bucketMs: width, previous },
+        buckets.map((b) => b.json),
+      ),
+      source: level,
+      rowsRead,
+    };
   }
 }
 

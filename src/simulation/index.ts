@@ -20,7 +20,11 @@ export interface SimulationModule extends FeatureModule {
   readonly simulations: ReadonlyMap<string, Simulation>;
 }
 
-export function createSimulationModule(options: { presses: readonly Pick<ResolvedPress, 'id' | 'bus' | 'unitId'>[]; audit: AuditLog; logger: Logger }): SimulationModule {
+export function createSimulationModule(options: {
+  presses: readonly Pick<ResolvedPress, 'id' | 'bus' | 'unitId'>[];
+  audit: AuditLog;
+  logger: Logger;
+}): SimulationModule {
   const simulations = new Map<string, Simulation>();
   return {
     name: 'simulation',

@@ -33,7 +33,15 @@ export async function linkForBus(bus: BusConfig, presses: ResolvedPress[], logge
     // A virtual null-modem cable: the simulator on one end, the bus on the other.
     const pair = createSerialPair({ pathA: `/virtual/${bus.id}/master`, pathB: `/virtual/${bus.id}/press` });
     const simulation = await startSimulation({ ...common, serve: { kind: 'rtu', path: pair.pathB, baudRate: bus.baudRate, binding: pair.binding } });
-    const link: LinkOptions = { kind: 'rtu', path: pair.pathA, baudRate: bus.baudRate, parity: bus.parity, dataBits: bus.dataBits, stopBits: bus.stopBits, binding: pair.binding };
+    const link: LinkOptions = {
+      kind: 'rtu',
+      path: pair.pathA,
+      baudRate: bus.baudRate,
+      parity: bus.parity,
+      dataBits: bus.dataBits,
+      stopBits: bus.stopBits,
+      binding: pair.binding,
+    };
     return { link, address: `${pair.pathA} (simulated)`, simulation };
   }
   const simulation = await startSimulation({ ...common, serve: { kind: bus.kind, host: '127.0.0.1', port: 0 } });

@@ -9,7 +9,10 @@ import { HttpError } from '../http/http-error.js';
  * asks the press model everything that could refuse the event (no such unit, unknown alarm
  * code) and resolves a random jam, so `apply` only acts.
  */
-export function createSimulationControl(presses: readonly Pick<ResolvedPress, 'id' | 'bus' | 'unitId'>[], simulations: ReadonlyMap<string, Simulation>): SimulationControl {
+export function createSimulationControl(
+  presses: readonly Pick<ResolvedPress, 'id' | 'bus' | 'unitId'>[],
+  simulations: ReadonlyMap<string, Simulation>,
+): SimulationControl {
   const pressOf = (pressId: string) => {
     const press = presses.find((p) => p.id === pressId);
     const simulation = press && simulations.get(press.bus);
@@ -34,7 +37,14 @@ function prepareEvent(press: SimulatedPress, event: SimulationEvent): PreparedSi
   switch (event.action) {
     case 'jam': {
       const code = press.model.chooseJam(event.code);
-      return { outcome: { result: code }, apply: () => press.injectJam(code, { ...(event.lagMs !== undefined ? { lagMs: event.lagMs } : {}), ...(event.stopCode !== undefined ? { stopCode: event.stopCode } : {}) }) };
+      return {
+        outcome: { result: code },
+        apply: () =>
+          press.injectJam(code, {
+            ...(event.lagMs !== undefined ? { lagMs: event.lagMs } : {}),
+            ...(event.stopCode !== undefined ? { stopCode: event.stopCode } : {}),
+          }),
+      };
     }
     case 'clear-jam':
       return act(() => press.clearJam());
@@ -51,7 +61,12 @@ function prepareEvent(press: SimulatedPress, event: SimulationEvent): PreparedSi
     case 'new-job':
       return act(() => press.newJob(event.goodSheets));
     case 'counter-glitch':
-      return act(() => press.counterGlitch({ ...(event.value !== undefined ? { value: event.value } : {}), ...(event.durationMs !== undefined ? { durationMs: event.durationMs } : {}) }));
+      return act(() =>
+        press.counterGlitch({
+          ...(event.value !== undefined ? { value: event.value } : {}),
+          ...(event.durationMs !== undefined ? { durationMs: event.durationMs } : {}),
+        }),
+      );
     case 'start':
       return act(() => press.start());
     case 'finish-job':

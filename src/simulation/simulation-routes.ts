@@ -34,7 +34,16 @@ export const simulationEventSchema = z.discriminatedUnion('action', [
   /** The next job begins at once (counters reset), of `goodSheets` good sheets if given. */
   z.strictObject({ action: z.literal('new-job'), goodSheets: z.number().int().min(1).max(100_000_000).optional() }),
   /** The total counter reads `value` (default 4,294,967,290) for `durationMs` (default 1.5 s). */
-  z.strictObject({ action: z.literal('counter-glitch'), value: z.number().int().min(0).max(2 ** 32 - 1).optional(), durationMs: z.number().min(0).max(60_000).optional() }),
+  z.strictObject({
+    action: z.literal('counter-glitch'),
+    value: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional(),
+    durationMs: z.number().min(0).max(60_000).optional(),
+  }),
   z.strictObject({ action: z.literal('refill-ink'), unit: z.number().int().min(1).max(32), level: z.number().min(0).max(100).optional() }),
   z.strictObject({ action: z.literal('refill-paper'), level: z.number().min(0).max(100).optional() }),
   z.strictObject({ action: z.literal('set-level'), name: freeText(z.string().max(64)), level: z.number().min(0).max(100) }),
@@ -76,7 +85,14 @@ export function simulationRoutes(options: { control: SimulationControl; audit: A
     const user = currentUser(res)!;
     const { action, ...details } = event;
     // a StoreError here answers 503 and the press never sees the event
-    audit.record({ userId: user.id, username: user.username, action: `simulation.${action}`, target: `press:${pressId}`, ip: clientAddress(req), details: { ...details, ...prepared.outcome } });
+    audit.record({
+      userId: user.id,
+      username: user.username,
+      action: `simulation.${action}`,
+      target: `press:${pressId}`,
+      ip: clientAddress(req),
+      details: { ...details, ...prepared.outcome },
+    });
     prepared.apply();
     res.json({ pressId, ...event, ...prepared.outcome });
   });

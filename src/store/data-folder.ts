@@ -35,7 +35,8 @@ export function ensureDataFolder(dataDir: string): void {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST' && statOrUndefined(level, folder)?.isDirectory()) continue; // made meanwhile
-      const kind: StoreErrorKind = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'read-only' : code === 'ENOSPC' || code === 'EDQUOT' ? 'disk-full' : 'io';
+      const kind: StoreErrorKind =
+        code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'read-only' : code === 'ENOSPC' || code === 'EDQUOT' ? 'disk-full' : 'io';
       const why = code === 'ENOENT' ? `the file system of ${path.dirname(level)} does not take new folders` : (error as Error).message;
       throw refusal(kind, `cannot create ${level}: ${why}`, folder, code, error);
     }

@@ -91,11 +91,16 @@ export function openDatabase(options: OpenDatabaseOptions): StoreDatabase {
     try {
       connection = connect(filePath, busyTimeoutMs, logger, { exclusive: true });
     } catch (retryError) {
-      throw new StoreError('disk-full', `the disk holding the data folder is full (${free} bytes free) and the database cannot be opened without space (a new database needs room for its tables); free space and start again`, {
-        operation: 'open database',
-        path: filePath,
-        code: (retryError as { code?: string }).code ?? (error as { code?: string }).code,
-      }, { cause: retryError });
+      throw new StoreError(
+        'disk-full',
+        `the disk holding the data folder is full (${free} bytes free) and the database cannot be opened without space (a new database needs room for its tables); free space and start again`,
+        {
+          operation: 'open database',
+          path: filePath,
+          code: (retryError as { code?: string }).code ?? (error as { code?: string }).code,
+        },
+        { cause: retryError },
+      );
     }
   }
   logger.info({ path: filePath, sqlite: connection.prepare('SELECT sqlite_version() AS v').pluck().get() }, 'database open');
@@ -156,11 +161,16 @@ function openError(error: unknown, operation: string, filePath: string): unknown
     try {
       fs.accessSync(path.dirname(filePath), fs.constants.W_OK);
     } catch (probeError) {
-      return new StoreError('read-only', `cannot write the data folder: ${(probeError as Error).message}`, {
-        operation,
-        path: filePath,
-        code: wrapped.code,
-      }, { cause: error });
+      return new StoreError(
+        'read-only',
+        `cannot write the data folder: ${(probeError as Error).message}`,
+        {
+          operation,
+          path: filePath,
+          code: wrapped.code,
+        },
+        { cause: error },
+      );
     }
   }
   return wrapped;

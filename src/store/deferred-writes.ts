@@ -76,7 +76,8 @@ export function createDeferredWrites(options: { logger: Logger; retryMs?: number
       queue.shift();
     }
     if (lastError !== undefined) {
-      if (droppedThisEpisode > 0) logger.error({ dropped: droppedThisEpisode }, 'database accepts writes again; queued writes replayed, but some were dropped while it refused');
+      if (droppedThisEpisode > 0)
+        logger.error({ dropped: droppedThisEpisode }, 'database accepts writes again; queued writes replayed, but some were dropped while it refused');
       else logger.info('database accepts writes again; queued writes replayed in order, none lost');
     }
     lastError = undefined;
@@ -110,7 +111,10 @@ export function createDeferredWrites(options: { logger: Logger; retryMs?: number
       if (queue.length > maxPending) {
         const excess = queue.length - maxPending;
         if (droppedThisEpisode === 0) {
-          logger.error({ maxPending, lost: queue.slice(0, excess).map((q) => q.label) }, 'write queue full: dropping the oldest queued writes (transitions, alarm changes); they are lost');
+          logger.error(
+            { maxPending, lost: queue.slice(0, excess).map((q) => q.label) },
+            'write queue full: dropping the oldest queued writes (transitions, alarm changes); they are lost',
+          );
         }
         dropped += excess;
         droppedThisEpisode += excess;

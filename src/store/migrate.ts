@@ -59,7 +59,5 @@ export function migrate(db: StoreDatabase, migrations: readonly Migration[], opt
 
 /** Ids in the ledger, in the order they were applied. */
 export function appliedMigrations(db: StoreDatabase): string[] {
-  return db.run('read schema_migrations', () =>
-    db.connection.prepare<[], string>('SELECT id FROM schema_migrations ORDER BY applied_at, rowid').pluck().all(),
-  );
+  return db.run('read schema_migrations', () => db.connection.prepare<[], string>('SELECT id FROM schema_migrations ORDER BY applied_at, rowid').pluck().all());
 }

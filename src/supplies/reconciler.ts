@@ -188,7 +188,17 @@ export class Reconciler {
       const remembered = this.rises.find((r) => r.suggestionId === stored.id);
       if (remembered) remembered.entryId = entry.id;
       const what = channelName(stored.kind, stored.unit);
-      return [{ type: 'confirmed', entryId: entry.id, at: now, from: stored.from, to: stored.to, detail: `${what} rose from ${round(stored.from)} % to ${round(stored.to)} % at ${new Date(stored.at).toISOString()}`, suggestionId: stored.id }];
+      return [
+        {
+          type: 'confirmed',
+          entryId: entry.id,
+          at: now,
+          from: stored.from,
+          to: stored.to,
+          detail: `${what} rose from ${round(stored.from)} % to ${round(stored.to)} % at ${new Date(stored.at).toISOString()}`,
+          suggestionId: stored.id,
+        },
+      ];
     }
     this.pending.set(entry.id, entry);
     return [];

@@ -5,8 +5,27 @@ import type { SupplyEntry } from '../model/supply.js';
 export { csvLine };
 
 export const CSV_HEADER = [
-  'id', 'logged_at', 'press', 'kind', 'unit', 'color', 'product', 'lot', 'quantity', 'uom', 'note',
-  'user', 'reconciliation', 'reconciliation_detail', 'voided_at', 'voided_by', 'void_reason', 'replaced_by', 'replaces', 'client_id', 'received_at',
+  'id',
+  'logged_at',
+  'press',
+  'kind',
+  'unit',
+  'color',
+  'product',
+  'lot',
+  'quantity',
+  'uom',
+  'note',
+  'user',
+  'reconciliation',
+  'reconciliation_detail',
+  'voided_at',
+  'voided_by',
+  'void_reason',
+  'replaced_by',
+  'replaces',
+  'client_id',
+  'received_at',
 ] as const;
 
 export function csvRow(entry: SupplyEntry): string {

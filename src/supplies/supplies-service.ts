@@ -98,7 +98,14 @@ export class SuppliesService {
     const at = this.o.clock.now();
     const loggedAt = boundLoggedAt(input.loggedAt, at);
     const result = this.o.db.durableWrite(`log supply ${input.clientId}`, () => {
-      const stored = this.o.repository.insert(input, { at, loggedAt, by: requester.user, ip: requester.ip, replaces: null, reconciliation: initialReconciliation(input) });
+      const stored = this.o.repository.insert(input, {
+        at,
+        loggedAt,
+        by: requester.user,
+        ip: requester.ip,
+        replaces: null,
+        reconciliation: initialReconciliation(input),
+      });
       if (!stored.created) return stored;
       if (suggestion) this.o.repository.resolveSuggestion(suggestion.id, stored.entry.id, at);
       this.o.audit.record({ ...auditWho(requester, at), action: 'supply.log', target: `supply:${stored.entry.id}`, details: describe(stored.entry) });
@@ -118,7 +125,11 @@ export class SuppliesService {
    * Void an entry with a reason, optionally logging its correction in the same transaction.
    * Retrying the same void (same reason, same replacement clientId) answers the stored result.
    */
-  void(id: number, request: { reason: string; replacement: SupplyInput | null }, requester: Requester): { voided: SupplyEntry; replacement: SupplyEntry | null; created: boolean } {
+  void(
+    id: number,
+    request: { reason: string; replacement: SupplyInput | null },
+    requester: Requester,
+  ): { voided: SupplyEntry; replacement: SupplyEntry | null; created: boolean } {
     const original = this.o.repository.get(id);
     if (!original) throw new SupplyError('not-found', `supply entry ${id} not found`);
     if (original.voided) return this.repeatedVoid(original, request);
@@ -134,14 +145,33 @@ export class SuppliesService {
     const replacementId = this.o.db.durableWrite(`void supply ${id}`, () => {
       let replacement: SupplyEntry | null = null;
       if (replacementInput) {
-        const reconciliation = carried ? { ...original.reconciliation, detail: `carried over from entry ${id}: ${original.reconciliation.detail ?? ''}` } : initialReconciliation(replacementInput);
-        replacement = this.o.repository.insert(replacementInput, { at, loggedAt: replacementLoggedAt, by: requester.user, ip: requester.ip, replaces: id, reconciliation }).entry;
+        const reconciliation = carried
+          ? { ...original.reconciliation, detail: `carried over from entry ${id}: ${original.reconciliation.detail ?? ''}` }
+          : initialReconciliation(replacementInput);
+        replacement = this.o.repository.insert(replacementInput, {
+          at,
+          loggedAt: replacementLoggedAt,
+          by: requester.user,
+          ip: requester.ip,
+          replaces: id,
+          reconciliation,
+        }).entry;
         if (suggestion) this.o.repository.resolveSuggestion(suggestion.id, replacement.id, at);
       }
       this.o.repository.addVoid(id, { at, by: requester.user, reason: request.reason, replacedBy: replacement?.id ?? null });
-      this.o.audit.record({ ...auditWho(requester, at), action: 'supply.void', target: `supply:${id}`, details: { reason: request.reason, replacedBy: replacement?.id ?? null } });
+      this.o.audit.record({
+        ...auditWho(requester, at),
+        action: 'supply.void',
+        target: `supply:${id}`,
+        details: { reason: request.reason, replacedBy: replacement?.id ?? null },
+      });
       if (replacement) {
-        this.o.audit.record({ ...auditWho(requester, at), action: 'supply.log', target: `supply:${replacement.id}`, details: { ...describe(replacement), replaces: id } });
+        this.o.audit.record({
+          ...auditWho(requester, at),
+          action: 'supply.log',
+          target: `supply:${replacement.id}`,
+          details: { ...describe(replacement), replaces: id },
+        });
       }
       return replacement?.id ?? null;
     });
@@ -202,12 +232,30 @@ export class SuppliesService {
     for (const press of this.o.presses.list()) {
       for (const ink of press.ink) {
         if (ink.level !== null && ink.quality === 'good' && ink.level < this.o.lowLevelPercent.ink) {
-          low.push({ id: `low:${press.id}:ink.${ink.unit}`, pressId: press.id, kind: 'ink', unit: ink.unit, color: ink.color, level: ink.level, threshold: this.o.lowLevelPercent.ink, at: ink.at });
+          low.push({
+            id: `low:${press.id}:ink.${ink.unit}`,
+            pressId: press.id,
+            kind: 'ink',
+            unit: ink.unit,
+            color: ink.color,
+            level: ink.level,
+            threshold: this.o.lowLevelPercent.ink,
+            at: ink.at,
+          });
         }
       }
       const paper = press.paper;
       if (paper.level !== null && paper.quality === 'good' && paper.level < this.o.lowLevelPercent.paper) {
-        low.push({ id: `low:${press.id}:paper`, pressId: press.id, kind: 'paper', unit: null, color: null, level: paper.level, threshold: this.o.lowLevelPercent.paper, at: paper.at });
+        low.push({
+          id: `low:${press.id}:paper`,
+          pressId: press.id,
+          kind: 'paper',
+          unit: null,
+          color: null,
+          level: paper.level,
+          threshold: this.o.lowLevelPercent.paper,
+          at: paper.at,
+        });
       }
     }
     return { unlogged, low };
@@ -218,7 +266,7 @@ export class SuppliesService {
     if (!press) throw new SupplyError('not-found', `press "${pressId}" not found`, 'pressId');
     if (!this.o.history) throw new SupplyError('invalid', 'consumption figures need recorded samples, and this service has none');
     const entries: SupplyEntry[] = [];
-    for (let before: number | undefined; ; ) {
+    for (let before: number | undefined; ;) {
       const page = this.o.repository.list({ pressId, from, to, limit: 1000, ...(before !== undefined ? { before } : {}) });
       entries.push(...page);
       if (page.length < 1000) break;
@@ -234,14 +282,23 @@ export class SuppliesService {
    */
   private openSuggestionNear(entry: SupplyEntry): UnloggedRefill | undefined {
     if (!isReconcilable(entry) || (entry.kind !== 'ink' && entry.kind !== 'paper')) return undefined;
-    return this.o.repository.openSuggestionNear({ pressId: entry.pressId, kind: entry.kind, unit: entry.unit, at: entry.loggedAt, windowMs: this.o.reconciler.windowMs }) ?? undefined;
+    return (
+      this.o.repository.openSuggestionNear({
+        pressId: entry.pressId,
+        kind: entry.kind,
+        unit: entry.unit,
+        at: entry.loggedAt,
+        windowMs: this.o.reconciler.windowMs,
+      }) ?? undefined
+    );
   }
 
   private openSuggestionFor(input: SupplyInput): UnloggedRefill {
     const field = 'suggestionId';
     const suggestion = this.o.repository.getSuggestion(input.suggestionId!);
     if (!suggestion) throw new SupplyError('invalid', `unknown suggestion "${input.suggestionId}"`, field);
-    if (suggestion.resolvedBy !== null) throw new SupplyError('conflict', `suggestion "${suggestion.id}" was already completed by entry ${suggestion.resolvedBy}`, field);
+    if (suggestion.resolvedBy !== null)
+      throw new SupplyError('conflict', `suggestion "${suggestion.id}" was already completed by entry ${suggestion.resolvedBy}`, field);
     if (suggestion.pressId !== input.pressId || suggestion.kind !== input.kind || (suggestion.kind === 'ink' && suggestion.unit !== input.unit)) {
       const what = suggestion.kind === 'ink' ? `ink unit ${suggestion.unit}` : 'paper';
       throw new SupplyError('invalid', `suggestion "${suggestion.id}" is for ${what} on ${suggestion.pressId}`, field);
@@ -267,7 +324,13 @@ export class SuppliesService {
     this.o.db.write('store supply reconciliation', () => {
       for (const outcome of outcomes) {
         if (outcome.type === 'confirmed') {
-          this.o.repository.setReconciliation(outcome.entryId, { status: 'confirmed', at: outcome.at, detail: outcome.detail, levelFrom: outcome.from, levelTo: outcome.to });
+          this.o.repository.setReconciliation(outcome.entryId, {
+            status: 'confirmed',
+            at: outcome.at,
+            detail: outcome.detail,
+            levelFrom: outcome.from,
+            levelTo: outcome.to,
+          });
           if (outcome.suggestionId) this.o.repository.resolveSuggestion(outcome.suggestionId, outcome.entryId, outcome.at);
           changed.add(outcome.entryId);
         } else if (outcome.type === 'flagged') {
@@ -325,7 +388,11 @@ const COMPARED: (keyof SupplyInput)[] = ['pressId', 'kind', 'unit', 'color', 'pr
 function sameOrConflict(stored: SupplyEntry, input: SupplyInput): SupplyEntry {
   const differing = COMPARED.filter((key) => stored[key] !== input[key]);
   if (differing.length > 0) {
-    throw new SupplyError('conflict', `clientId ${input.clientId} was already used for entry ${stored.id} with a different ${differing.join(', ')}`, 'clientId');
+    throw new SupplyError(
+      'conflict',
+      `clientId ${input.clientId} was already used for entry ${stored.id} with a different ${differing.join(', ')}`,
+      'clientId',
+    );
   }
   return stored;
 }
@@ -335,5 +402,17 @@ function auditWho(requester: Requester, at: number) {
 }
 
 function describe(entry: SupplyEntry): Record<string, unknown> {
-  return { clientId: entry.clientId, pressId: entry.pressId, kind: entry.kind, unit: entry.unit, color: entry.color, product: entry.product, lot: entry.lot, quantity: entry.quantity, uom: entry.uom, suggestionId: entry.suggestionId, loggedAt: entry.loggedAt };
+  return {
+    clientId: entry.clientId,
+    pressId: entry.pressId,
+    kind: entry.kind,
+    unit: entry.unit,
+    color: entry.color,
+    product: entry.product,
+    lot: entry.lot,
+    quantity: entry.quantity,
+    uom: entry.uom,
+    suggestionId: entry.suggestionId,
+    loggedAt: entry.loggedAt,
+  };
 }

@@ -32,11 +32,23 @@ const text = (max: number, options: FreeTextOptions = {}) =>
     .nullish()
     .transform((s) => s ?? null);
 
-const unitNumber = z.number({ error: 'a printing unit number (1, 2, …)' }).int('a whole printing unit number').min(1, 'printing units start at 1').max(32, 'at most 32 printing units');
+const unitNumber = z
+  .number({ error: 'a printing unit number (1, 2, …)' })
+  .int('a whole printing unit number')
+  .min(1, 'printing units start at 1')
+  .max(32, 'at most 32 printing units');
 
-const requiredUnit = (kind: string) => unitNumber.nullish().refine((u) => u != null, `required for ${kind}: which printing unit?`).transform((u) => u as number);
+const requiredUnit = (kind: string) =>
+  unitNumber
+    .nullish()
+    .refine((u) => u != null, `required for ${kind}: which printing unit?`)
+    .transform((u) => u as number);
 
-const noUnit = (kind: string) => z.null({ error: `${kind} has no printing unit; leave unit out` }).optional().transform(() => null);
+const noUnit = (kind: string) =>
+  z
+    .null({ error: `${kind} has no printing unit; leave unit out` })
+    .optional()
+    .transform(() => null);
 
 const optionalUnit = unitNumber.nullish().transform((u) => u ?? null);
 
@@ -88,7 +100,12 @@ const common = {
     .positive('must be more than 0')
     .max(MAX_QUANTITY, `at most ${MAX_QUANTITY.toLocaleString('en')} in one entry`),
   note: text(500, { multiline: true }),
-  suggestionId: z.string().min(1).max(200).nullish().transform((s) => s ?? null),
+  suggestionId: z
+    .string()
+    .min(1)
+    .max(200)
+    .nullish()
+    .transform((s) => s ?? null),
   loggedAt: z
     .number({ error: "epoch milliseconds: the tablet's clock when the entry was made" })
     .int('whole epoch milliseconds')
@@ -104,11 +121,16 @@ export const supplyInputShape = z.discriminatedUnion(
     countedIn(z.strictObject({ ...common, kind: z.literal('paper'), unit: noUnit('paper'), uom: uomFor('paper', ['sheets', 'rolls', 'kg', 'm', 'pcs']) })),
     countedIn(z.strictObject({ ...common, kind: z.literal('plate'), unit: requiredUnit('plate'), uom: uomFor('plate', ['pcs']) })),
     countedIn(z.strictObject({ ...common, kind: z.literal('blanket'), unit: requiredUnit('blanket'), uom: uomFor('blanket', ['pcs', 'm']) })),
-    countedIn(z.strictObject({ ...common, kind: z.literal('fountain-solution'), unit: optionalUnit, uom: uomFor('fountain solution', ['l', 'ml', 'kg', 'g']) })),
+    countedIn(
+      z.strictObject({ ...common, kind: z.literal('fountain-solution'), unit: optionalUnit, uom: uomFor('fountain solution', ['l', 'ml', 'kg', 'g']) }),
+    ),
     countedIn(
       z
         .strictObject({ ...common, kind: z.literal('other'), unit: optionalUnit, uom: uomFor('other', ['kg', 'g', 'l', 'ml', 'sheets', 'pcs', 'rolls', 'm']) })
-        .refine((entry) => entry.product !== null || entry.note !== null, { path: ['product'], message: 'for other supplies, say what it was in product or note' }),
+        .refine((entry) => entry.product !== null || entry.note !== null, {
+          path: ['product'],
+          message: 'for other supplies, say what it was in product or note',
+        }),
     ),
   ],
   { error: (issue) => (issue.code === 'invalid_union' ? `one of ${supplyKinds.join(', ')}` : undefined) },
@@ -131,7 +153,8 @@ export function supplyInputSchema(presses: PressLookup, clock: { now(): number }
     const badShape = new Set(problems.map((problem) => String(problem.path[0] ?? '')));
     const fields = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
     const press = typeof fields.pressId === 'string' && !badShape.has('pressId') ? presses.get(fields.pressId) : undefined;
-    if (typeof fields.pressId === 'string' && !badShape.has('pressId') && !press) problems.push({ path: ['pressId'], message: `unknown press "${fields.pressId}"` });
+    if (typeof fields.pressId === 'string' && !badShape.has('pressId') && !press)
+      problems.push({ path: ['pressId'], message: `unknown press "${fields.pressId}"` });
     if (press && fields.kind === 'ink' && typeof fields.unit === 'number' && !badShape.has('unit') && !press.ink.some((ink) => ink.unit === fields.unit)) {
       problems.push({ path: ['unit'], message: `printing unit ${fields.unit} does not exist on ${press.id} (${describeUnits(press)})` });
     }

@@ -1,13 +1,4 @@
-import type {
-  Actor,
-  Reconciliation,
-  SupplyEntry,
-  SupplyFilter,
-  SupplyInput,
-  SupplyKind,
-  UnitOfMeasure,
-  UnloggedRefill,
-} from '../model/supply.js';
+import type { Actor, Reconciliation, SupplyEntry, SupplyFilter, SupplyInput, SupplyKind, UnitOfMeasure, UnloggedRefill } from '../model/supply.js';
 import type { StoreDatabase } from '../store/database.js';
 
 /** Who stored an entry and when: set by the server, never taken from the client as is. */
@@ -121,9 +112,7 @@ export class SupplyRepository {
       'UPDATE supply_suggestions SET resolved_by = ?, resolved_at = ? WHERE id = ? AND resolved_by IS NULL',
     );
     this.selectSuggestion = c.prepare<[string], SuggestionRow>('SELECT * FROM supply_suggestions WHERE id = ?');
-    this.selectOpenSuggestions = c.prepare<[number], SuggestionRow>(
-      'SELECT * FROM supply_suggestions WHERE resolved_by IS NULL AND at >= ? ORDER BY at DESC',
-    );
+    this.selectOpenSuggestions = c.prepare<[number], SuggestionRow>('SELECT * FROM supply_suggestions WHERE resolved_by IS NULL AND at >= ? ORDER BY at DESC');
     this.selectOpenSuggestionNear = c.prepare<{ pressId: string; kind: string; unit: number | null; at: number; windowMs: number }, SuggestionRow>(`
       SELECT * FROM supply_suggestions
       WHERE resolved_by IS NULL AND press_id = :pressId AND kind = :kind AND unit IS :unit AND at BETWEEN :at - :windowMs AND :at + :windowMs
@@ -232,7 +221,9 @@ export class SupplyRepository {
    * `at` and at most `windowMs` from it, if any: what an entry logged at `at` describes.
    */
   openSuggestionNear(channel: { pressId: string; kind: 'ink' | 'paper'; unit: number | null; at: number; windowMs: number }): UnloggedRefill | null {
-    const row = this.db.run('find open suggestion', () => this.selectOpenSuggestionNear.get({ ...channel, unit: channel.kind === 'ink' ? channel.unit : null }));
+    const row = this.db.run('find open suggestion', () =>
+      this.selectOpenSuggestionNear.get({ ...channel, unit: channel.kind === 'ink' ? channel.unit : null }),
+    );
     return row ? suggestionFromRow(row) : null;
   }
 

@@ -30,15 +30,29 @@ const filterQuery = {
 
 const listQuery = z.strictObject({
   ...filterQuery,
-  limit: z.string().regex(/^\d{1,4}$/, 'a number from 1 to 1000').transform(Number).pipe(z.number().int().min(1, 'at least 1').max(1000, 'at most 1000')).optional(),
-  cursor: z.string().regex(/^\d{1,15}$/, 'the nextCursor of the previous page').transform(Number).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, 'a number from 1 to 1000')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'at least 1').max(1000, 'at most 1000'))
+    .optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}$/, 'the nextCursor of the previous page')
+    .transform(Number)
+    .optional(),
 });
 
 const csvQuery = z.strictObject(filterQuery);
 
 const consumptionQuery = z.strictObject({ pressId: z.string().min(1).max(64), from: instant.optional(), to: instant.optional() });
 
-const idParam = z.strictObject({ id: z.string().regex(/^\d{1,15}$/, 'an entry id').transform(Number) });
+const idParam = z.strictObject({
+  id: z
+    .string()
+    .regex(/^\d{1,15}$/, 'an entry id')
+    .transform(Number),
+});
 
 const voidBody = z.strictObject({
   reason: freeText(z.string({ error: 'required: why is this entry void?' }).trim().min(3, 'say why, in a few words').max(500), { multiline: true }),
@@ -74,7 +88,7 @@ export function supplyRoutes(options: SupplyRoutesOptions): Router {
     res.setHeader('Content-Disposition', `attachment; filename="supplies-${new Date(now()).toISOString().slice(0, 10)}.csv"`);
     let body = csvLine(CSV_HEADER);
     let rows = 0;
-    for (let before: number | undefined; rows < CSV_MAX_ROWS; ) {
+    for (let before: number | undefined; rows < CSV_MAX_ROWS;) {
       const page = supplies.list({ ...filter, limit: 1000, ...(before !== undefined ? { before } : {}) });
       for (const entry of page) body += csvRow(entry);
       rows += page.length;
@@ -128,7 +142,13 @@ export function supplyRoutes(options: SupplyRoutesOptions): Router {
   return router;
 }
 
-function filterOf(query: { pressId?: string | undefined; kind?: SupplyFilter['kind'] | undefined; from?: number | undefined; to?: number | undefined; includeVoided?: boolean | undefined }): Omit<SupplyFilter, 'limit'> {
+function filterOf(query: {
+  pressId?: string | undefined;
+  kind?: SupplyFilter['kind'] | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  includeVoided?: boolean | undefined;
+}): Omit<SupplyFilter, 'limit'> {
   orderedRange(query);
   const filter: Omit<SupplyFilter, 'limit'> = { includeVoided: query.includeVoided ?? false };
   if (query.pressId !== undefined) filter.pressId = query.pressId;

@@ -115,9 +115,29 @@ export class TimeToEmptyTracker {
     const speed = producing ? snapshot.speed : null;
     const ink = snapshot.ink.map((unit) => ({
       unit: unit.unit,
-      minutes: this.channel({ snapshot, kind: 'ink', unit: unit.unit, level: unit.level, good: unit.quality === 'good', at: unit.at, sheets, producing, speed }),
+      minutes: this.channel({
+        snapshot,
+        kind: 'ink',
+        unit: unit.unit,
+        level: unit.level,
+        good: unit.quality === 'good',
+        at: unit.at,
+        sheets,
+        producing,
+        speed,
+      }),
     }));
-    const paper = this.channel({ snapshot, kind: 'paper', unit: undefined, level: snapshot.paper.level, good: snapshot.paper.quality === 'good', at: snapshot.paper.at, sheets, producing, speed });
+    const paper = this.channel({
+      snapshot,
+      kind: 'paper',
+      unit: undefined,
+      level: snapshot.paper.level,
+      good: snapshot.paper.quality === 'good',
+      at: snapshot.paper.at,
+      sheets,
+      producing,
+      speed,
+    });
     return { paper, ink };
   }
 

@@ -14,8 +14,16 @@ function auditQuery(limits: { default: number; max: number }) {
     from: instant.optional(),
     to: instant.optional(),
     user: z.string().min(1).max(64).optional(),
-    action: z.string().regex(/^[A-Za-z0-9._-]{1,64}\*?$/, 'an action such as auth.login, or a prefix such as user.*').optional(),
-    limit: z.string().regex(/^\d{1,6}$/).transform(Number).pipe(z.number().int().min(1).max(limits.max)).optional(),
+    action: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}\*?$/, 'an action such as auth.login, or a prefix such as user.*')
+      .optional(),
+    limit: z
+      .string()
+      .regex(/^\d{1,6}$/)
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(limits.max))
+      .optional(),
   });
 }
 

@@ -70,7 +70,13 @@ export function createAuth(options: CreateAuthOptions): Auth {
   const sessionRepository = new SessionRepository(db);
   const audit = new AuditRepository(db, now);
   const users = new UserService({ db, users: userRepository, sessions: sessionRepository, audit, now });
-  const sessions = new SessionService({ sessions: sessionRepository, users: userRepository, now, logger, ...(options.sessions ? { settings: options.sessions } : {}) });
+  const sessions = new SessionService({
+    sessions: sessionRepository,
+    users: userRepository,
+    now,
+    logger,
+    ...(options.sessions ? { settings: options.sessions } : {}),
+  });
   const throttle = new LoginThrottle({ now, ...(options.throttle ? { settings: options.throttle } : {}) });
   const devices = new DeviceCookies({ key: deviceCookieKey(db, now, logger), now, ...(options.deviceCookies ? { settings: options.deviceCookies } : {}) });
   const login = new LoginService({ db, userService: users, users: userRepository, sessions, throttle, devices, audit, now, logger });

@@ -80,7 +80,14 @@ export class LoginService {
     if (!live) return undefined;
     return db.durableWrite('log out', () => {
       sessions.end(live);
-      audit.record({ userId: live.user.id, username: live.user.username, action: 'auth.logout', target: `user:${live.user.id}`, ip: request.ip, details: null });
+      audit.record({
+        userId: live.user.id,
+        username: live.user.username,
+        action: 'auth.logout',
+        target: `user:${live.user.id}`,
+        ip: request.ip,
+        details: null,
+      });
       return live.user;
     });
   }

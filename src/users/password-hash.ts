@@ -52,10 +52,20 @@ function parseHash(stored: string): { cost: ScryptCost; salt: Buffer; key: Buffe
   const valid =
     parts.length === 6 &&
     scheme === 'scrypt' &&
-    Number.isInteger(cost.N) && cost.N > 1 && cost.N <= MAX_N && (cost.N & (cost.N - 1)) === 0 &&
-    Number.isInteger(cost.r) && cost.r >= 1 && cost.r <= 32 &&
-    Number.isInteger(cost.p) && cost.p >= 1 && cost.p <= 16 &&
-    salt !== undefined && salt.length > 0 && key !== undefined && key.length > 0;
+    Number.isInteger(cost.N) &&
+    cost.N > 1 &&
+    cost.N <= MAX_N &&
+    (cost.N & (cost.N - 1)) === 0 &&
+    Number.isInteger(cost.r) &&
+    cost.r >= 1 &&
+    cost.r <= 32 &&
+    Number.isInteger(cost.p) &&
+    cost.p >= 1 &&
+    cost.p <= 16 &&
+    salt !== undefined &&
+    salt.length > 0 &&
+    key !== undefined &&
+    key.length > 0;
   if (!valid) throw new PasswordHashError('stored secret hash is not in the scrypt$N$r$p$salt$hash format');
   return { cost, salt: Buffer.from(salt, 'base64url'), key: Buffer.from(key, 'base64url') };
 }

@@ -73,7 +73,15 @@ export class SessionService {
     const token = newSessionToken();
     const tokenHash = hashSessionToken(token);
     this.options.sessions.deleteExpired({ idleBefore: now, createdBefore: now - this.settings.absoluteMs });
-    this.options.sessions.create({ tokenHash, userId: session.userId, method: session.method, ip: session.ip, createdAt: now, lastSeenAt: now, expiresAt: now + this.settings.idleMs });
+    this.options.sessions.create({
+      tokenHash,
+      userId: session.userId,
+      method: session.method,
+      ip: session.ip,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: now + this.settings.idleMs,
+    });
     return { token, tokenHash, maxAgeMs: this.settings.absoluteMs };
   }
 

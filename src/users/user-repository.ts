@@ -173,7 +173,9 @@ export class SessionRepository {
     this.insert = c.prepare<[string, number, string, string | null, number, number, number]>(
       'INSERT INTO sessions (token_hash, user_id, method, ip, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    this.select = c.prepare<[string], SessionRow>('SELECT token_hash, user_id, method, ip, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = ?');
+    this.select = c.prepare<[string], SessionRow>(
+      'SELECT token_hash, user_id, method, ip, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = ?',
+    );
     this.touchStatement = c.prepare<[number, number, string]>('UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?');
     this.deleteOne = c.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?');
     this.deleteByUser = c.prepare<[number]>('DELETE FROM sessions WHERE user_id = ?');
@@ -190,7 +192,15 @@ export class SessionRepository {
   get(tokenHash: string): SessionRecord | undefined {
     const row = this.db.run('read session', () => this.select.get(tokenHash));
     return row
-      ? { tokenHash: row.token_hash, userId: row.user_id, method: row.method, ip: row.ip, createdAt: row.created_at, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at }
+      ? {
+          tokenHash: row.token_hash,
+          userId: row.user_id,
+          method: row.method,
+          ip: row.ip,
+          createdAt: row.created_at,
+          lastSeenAt: row.last_seen_at,
+          expiresAt: row.expires_at,
+        }
       : undefined;
   }
 

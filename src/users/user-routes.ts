@@ -27,7 +27,10 @@ const patchBody = z
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), 'give at least one of displayName, role, disabled, password, pin');
 
-const idParam = z.string().regex(/^[1-9]\d{0,12}$/, 'a user id').transform(Number);
+const idParam = z
+  .string()
+  .regex(/^[1-9]\d{0,12}$/, 'a user id')
+  .transform(Number);
 
 /** Admin only: GET /users, GET /users/:id, POST /users, PATCH /users/:id. Hashes never leave the service. */
 export function userRoutes(options: { users: UserService }): Router {

@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { userRoles } from '../model/vocabulary.js';
 import { freeText } from '../lib/free-text.js';
 
-
 export const roleSchema = z.enum(userRoles);
 
 export const usernameSchema = z

@@ -95,13 +95,19 @@ export class UserService {
       const created = db.durableWrite(`create user ${username}`, () => {
         if (users.byUsername(username)) throw new UserError('conflict', `username "${username}" is taken`, { username });
         const user = users.create({ username, displayName, role, passwordHash, pinHash, at: now() });
-        audit.record({ ...auditActor(actor), action: 'user.create', target: `user:${user.id}`, details: { username, role, displayName, hasPin: pinHash !== null } });
+        audit.record({
+          ...auditActor(actor),
+          action: 'user.create',
+          target: `user:${user.id}`,
+          details: { username, role, displayName, hasPin: pinHash !== null },
+        });
         return user;
       });
       return toUserView(created);
     } catch (error) {
       // Two admins creating the same name at once: the UNIQUE index is the last word.
-      if (isStoreError(error) && error.kind === 'constraint') throw new UserError('conflict', `username "${username}" is taken`, { username }, { cause: error });
+      if (isStoreError(error) && error.kind === 'constraint')
+        throw new UserError('conflict', `username "${username}" is taken`, { username }, { cause: error });
       throw error;
     }
   }

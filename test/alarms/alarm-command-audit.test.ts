@@ -64,9 +64,12 @@ describe('alarm commands commit with their audit line', () => {
     expect(durableWrite).toHaveBeenCalledTimes(3);
     expect(write).toHaveBeenCalledTimes(3);
     expect(write.mock.calls.map((c) => c[0])).toEqual(['record audit alarm.shelve', 'record audit alarm.unshelve', 'record audit alarm.ack']);
-    expect(audit.list({ limit: 10 }).map((e) => `${e.action} ${e.target} ${e.username} ${e.ip}`).sort()).toEqual(
-      ['alarm.ack', 'alarm.shelve', 'alarm.unshelve'].map((a) => `${a} alarm:${jamId} anna 10.0.0.7`),
-    );
+    expect(
+      audit
+        .list({ limit: 10 })
+        .map((e) => `${e.action} ${e.target} ${e.username} ${e.ip}`)
+        .sort(),
+    ).toEqual(['alarm.ack', 'alarm.shelve', 'alarm.unshelve'].map((a) => `${a} alarm:${jamId} anna 10.0.0.7`));
   });
 
   it('when the audit line cannot be written, the ack is not stored either', () => {

@@ -10,9 +10,26 @@ const T0 = Date.UTC(2025, 2, 14, 6, 0, 0);
 
 function view(overrides: Partial<AlarmView>): AlarmView {
   return {
-    id: 'a1', pressId: 'sm-1', code: 'jam.feeder', label: 'Paper jam at feeder', priority: 'critical', state: 'unack-active',
-    active: true, acknowledged: false, raisedAt: T0, clearedAt: null, ackedAt: null, ackedBy: null, ackNote: null,
-    shelvedUntil: null, shelvedBy: null, shelveReason: null, suppressed: false, chatterCount: 1, chattering: false, stopReason: 'jam',
+    id: 'a1',
+    pressId: 'sm-1',
+    code: 'jam.feeder',
+    label: 'Paper jam at feeder',
+    priority: 'critical',
+    state: 'unack-active',
+    active: true,
+    acknowledged: false,
+    raisedAt: T0,
+    clearedAt: null,
+    ackedAt: null,
+    ackedBy: null,
+    ackNote: null,
+    shelvedUntil: null,
+    shelvedBy: null,
+    shelveReason: null,
+    suppressed: false,
+    chatterCount: 1,
+    chattering: false,
+    stopReason: 'jam',
     ...overrides,
   };
 }
@@ -46,7 +63,10 @@ describe('AlarmRepository on a real SQLite file', () => {
       },
       { durable: false, at: T0 },
     );
-    repo.record({ alarms: [view({ id: 'a1', state: 'acked-active', acknowledged: true, ackedBy: 'anna', ackedAt: T0 + 5_000, ackNote: 'on it' })] }, { durable: true, at: T0 + 5_000 });
+    repo.record(
+      { alarms: [view({ id: 'a1', state: 'acked-active', acknowledged: true, ackedBy: 'anna', ackedAt: T0 + 5_000, ackNote: 'on it' })] },
+      { durable: true, at: T0 + 5_000 },
+    );
 
     expect(repo.listAlarms().map((a) => a.id)).toEqual(['a3', 'a2', 'a1']);
     expect(repo.listAlarms({ listed: true }).map((a) => a.id)).toEqual(['a2', 'a1']);
@@ -55,7 +75,9 @@ describe('AlarmRepository on a real SQLite file', () => {
     expect(repo.listAlarms({ from: T0 + 1_000, to: T0 + 2_000 }).map((a) => a.id)).toEqual(['a2']);
     expect(repo.listAlarms({ limit: 1 })).toHaveLength(1);
     expect(repo.listAlarms({ active: false }).map((a) => a.id)).toEqual(['a3']);
-    expect(repo.listedAlarms().find((a) => a.id === 'a1')).toEqual(view({ id: 'a1', state: 'acked-active', acknowledged: true, ackedBy: 'anna', ackedAt: T0 + 5_000, ackNote: 'on it' }));
+    expect(repo.listedAlarms().find((a) => a.id === 'a1')).toEqual(
+      view({ id: 'a1', state: 'acked-active', acknowledged: true, ackedBy: 'anna', ackedAt: T0 + 5_000, ackNote: 'on it' }),
+    );
   });
 
   it('appends the journal and reads it back filtered, newest first by default', () => {
@@ -72,7 +94,10 @@ describe('AlarmRepository on a real SQLite file', () => {
     );
     expect(repo.journal().map((j) => j.action)).toEqual(['clear', 'raise', 'ack', 'raise']);
     expect(repo.journal({ order: 'asc', alarmId: 'a1' }).map((j) => j.action)).toEqual(['raise', 'ack', 'clear']);
-    expect(repo.journal({ action: ['ack', 'clear'], order: 'asc' })).toMatchObject([{ action: 'ack', user: 'anna', note: 'feeder cleared' }, { action: 'clear', user: null }]);
+    expect(repo.journal({ action: ['ack', 'clear'], order: 'asc' })).toMatchObject([
+      { action: 'ack', user: 'anna', note: 'feeder cleared' },
+      { action: 'clear', user: null },
+    ]);
     expect(repo.journal({ code: 'paper.low' })).toHaveLength(1);
     expect(repo.journal({ from: T0 + 10_000, to: T0 + 20_000 })).toHaveLength(2);
   });
@@ -101,8 +126,18 @@ describe('AlarmRepository on a real SQLite file', () => {
   });
 
   it('exports the journal lines of a given set of alarms (the alarms page filters), none for an empty set', () => {
-    repo.record({ journal: [entry({}), entry({ alarmId: 'a2', at: T0 + 1 }), entry({ alarmId: 'a3', at: T0 + 2 }), entry({ alarmId: 'a1', action: 'clear', at: T0 + 3 })] }, { durable: false, at: T0 });
-    const ids = (csv: string) => csv.split('\r\n').slice(1).filter(Boolean).map((line) => `${line.split(',')[2]} ${line.split(',')[4]}`);
+    repo.record(
+      {
+        journal: [entry({}), entry({ alarmId: 'a2', at: T0 + 1 }), entry({ alarmId: 'a3', at: T0 + 2 }), entry({ alarmId: 'a1', action: 'clear', at: T0 + 3 })],
+      },
+      { durable: false, at: T0 },
+    );
+    const ids = (csv: string) =>
+      csv
+        .split('\r\n')
+        .slice(1)
+        .filter(Boolean)
+        .map((line) => `${line.split(',')[2]} ${line.split(',')[4]}`);
     expect(ids(repo.exportJournalCsv({ alarmIds: ['a1', 'a3'] }))).toEqual(['a1 raise', 'a3 raise', 'a1 clear']);
     expect(ids(repo.exportJournalCsv({ alarmIds: [] }))).toEqual([]);
   });

@@ -97,7 +97,12 @@ describe('AlarmService: stored as it happens, restored after a restart', () => {
     expect(second.service.list().find((a) => a.code === 'jam.feeder')).toMatchObject({ state: 'unack-cleared' });
     // The restored jam still re-notifies and can be acknowledged, which makes it normal.
     expect(second.service.acknowledge(byCode('jam.feeder').id, { user: 'carl' })).toMatchObject({ ok: true, alarm: { state: 'normal' } });
-    expect(second.repository.listAlarms({ listed: true }).map((a) => a.code).sort()).toEqual(['door-open', 'double-sheet', 'ink.low.1', 'paper.low']);
+    expect(
+      second.repository
+        .listAlarms({ listed: true })
+        .map((a) => a.code)
+        .sort(),
+    ).toEqual(['door-open', 'double-sheet', 'ink.low.1', 'paper.low']);
 
     // The double-sheet shelving carries on to its original end.
     clock.advance(Date.UTC(2025, 2, 14, 8, 0, 0) - clock.now());
@@ -132,7 +137,9 @@ describe('AlarmService: stored as it happens, restored after a restart', () => {
     p.service.updateBits(PRESS, clock.now(), { 'jam.feeder': true });
     (p.db as StoreDatabase).connection.exec('DROP TABLE alarm_journal');
     const id = p.service.list()[0]!.id;
-    expect(() => p.service.acknowledge(id, { user: 'anna' })).toThrow(expect.objectContaining({ name: 'StoreError', operation: expect.stringContaining('alarm journal') }));
+    expect(() => p.service.acknowledge(id, { user: 'anna' })).toThrow(
+      expect.objectContaining({ name: 'StoreError', operation: expect.stringContaining('alarm journal') }),
+    );
     expect(p.events.at(-1)).toMatchObject({ type: 'acked' });
   });
 

@@ -7,13 +7,21 @@ describe('shelving', () => {
     h.bits({ 'door-open': true });
     const id = h.only('door-open').id;
     const shelved = h.engine.shelve(id, { user: 'carl', minutes: 30, reason: 'door switch faulty, service called' });
-    expect(shelved).toMatchObject({ ok: true, alarm: { shelvedBy: 'carl', shelvedUntil: h.clock.now() + 30 * 60_000, shelveReason: 'door switch faulty, service called' } });
+    expect(shelved).toMatchObject({
+      ok: true,
+      alarm: { shelvedBy: 'carl', shelvedUntil: h.clock.now() + 30 * 60_000, shelveReason: 'door switch faulty, service called' },
+    });
 
     // While shelved, the chattering switch goes off and on: listed, journaled, never announced.
     h.bits({ 'door-open': false });
     h.clock.advance(60_000);
     h.bits({ 'door-open': true });
-    expect(h.trail()).toEqual(['raised:door-open:unack-active', 'updated:door-open:unack-active', 'cleared:door-open:unack-cleared', 'updated:door-open:unack-active']);
+    expect(h.trail()).toEqual([
+      'raised:door-open:unack-active',
+      'updated:door-open:unack-active',
+      'cleared:door-open:unack-cleared',
+      'updated:door-open:unack-active',
+    ]);
 
     h.clock.advance(29 * 60_000);
     const expiry = h.events.at(-1)!;
@@ -66,7 +74,10 @@ describe('shelving', () => {
     const id = h.only('jam.feeder').id;
     expect(h.engine.shelve(id, { user: 'carl', minutes: 30, reason: ' ' })).toMatchObject({ ok: false, error: { kind: 'invalid' } });
     expect(h.engine.shelve(id, { user: 'carl', minutes: 0, reason: 'x' })).toMatchObject({ ok: false, error: { kind: 'invalid' } });
-    expect(h.engine.shelve(id, { user: 'carl', minutes: 9 * 60, reason: 'x' })).toMatchObject({ ok: false, error: { kind: 'invalid', message: expect.stringContaining('480') } });
+    expect(h.engine.shelve(id, { user: 'carl', minutes: 9 * 60, reason: 'x' })).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid', message: expect.stringContaining('480') },
+    });
     expect(h.engine.shelve('nope', { user: 'carl', minutes: 5, reason: 'x' })).toMatchObject({ ok: false, error: { kind: 'not-found' } });
   });
 });

@@ -86,7 +86,14 @@ describe('alarm states (ISA-18.2): a paper jam at the feeder', () => {
       ...profile,
       signals: [
         ...profile.signals,
-        { name: 'air', role: 'alarm', area: 'discrete', address: 9, type: 'bool', alarm: { code: 'air.low', label: 'Air pressure low', priority: 'high', activeWhen: false } },
+        {
+          name: 'air',
+          role: 'alarm',
+          area: 'discrete',
+          address: 9,
+          type: 'bool',
+          alarm: { code: 'air.low', label: 'Air pressure low', priority: 'high', activeWhen: false },
+        },
       ],
     });
     engine.configurePress(PRESS, alarmConfigFromProfile(withNormallyClosed));

@@ -64,8 +64,14 @@ describe('chatter', () => {
       h.clock.advance(5_000);
     }
     const raises = h.events.filter((e) => e.type === 'raised').map((e) => [e.alarm.chatterCount, e.alarm.chattering]);
-    expect(raises).toEqual([[1, false], [2, false], [3, true]]);
-    expect(h.engine.chatterReport()).toEqual([{ pressId: PRESS, code: 'door-open', raisesInWindow: 3, chattering: true, episodes: 1, lastEpisodeAt: expect.any(Number) }]);
+    expect(raises).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
+    expect(h.engine.chatterReport()).toEqual([
+      { pressId: PRESS, code: 'door-open', raisesInWindow: 3, chattering: true, episodes: 1, lastEpisodeAt: expect.any(Number) },
+    ]);
 
     // A minute of quiet and it is no longer chattering; the episode stays counted.
     h.clock.advance(60_000);

@@ -11,7 +11,17 @@ import { makeEngine, PRESS, profile } from './harness.js';
 describe('time-to-empty pre-alarms', () => {
   it('raise and clear with the emptySoon flags of the level update, at medium by default, and stay listed until acknowledged', () => {
     const h = makeEngine();
-    h.engine.updateLevels(PRESS, h.clock.now(), { paper: 40, ink: [{ unit: 2, level: 30 }], emptySoon: { paper: true, ink: [{ unit: 2, emptySoon: true }, { unit: 1, emptySoon: false }] } });
+    h.engine.updateLevels(PRESS, h.clock.now(), {
+      paper: 40,
+      ink: [{ unit: 2, level: 30 }],
+      emptySoon: {
+        paper: true,
+        ink: [
+          { unit: 2, emptySoon: true },
+          { unit: 1, emptySoon: false },
+        ],
+      },
+    });
     expect(h.trail()).toEqual(['raised:ink.empty-soon.2:unack-active', 'raised:paper.empty-soon:unack-active']);
     expect(h.only('paper.empty-soon')).toMatchObject({ label: 'Paper running out', priority: 'medium', active: true });
     expect(h.only('ink.empty-soon.2')).toMatchObject({ label: 'Ink running out, unit 2 (magenta)', priority: 'medium' });
@@ -29,8 +39,23 @@ describe('time-to-empty pre-alarms', () => {
 
   it('take the service-wide priority, a per-code override, and can be disabled per code', () => {
     const h = makeEngine({ overrides: { alarms: { 'ink.empty-soon.1': { priority: 'critical' }, 'ink.empty-soon.4': { enabled: false } } } });
-    h.engine.configurePress(PRESS, alarmConfigFromProfile(profile, { alarms: { 'ink.empty-soon.1': { priority: 'critical' }, 'ink.empty-soon.4': { enabled: false } } }, { emptySoonPriority: 'high' }));
-    h.engine.updateLevels(PRESS, h.clock.now(), { emptySoon: { paper: true, ink: [{ unit: 1, emptySoon: true }, { unit: 4, emptySoon: true }] } });
+    h.engine.configurePress(
+      PRESS,
+      alarmConfigFromProfile(
+        profile,
+        { alarms: { 'ink.empty-soon.1': { priority: 'critical' }, 'ink.empty-soon.4': { enabled: false } } },
+        { emptySoonPriority: 'high' },
+      ),
+    );
+    h.engine.updateLevels(PRESS, h.clock.now(), {
+      emptySoon: {
+        paper: true,
+        ink: [
+          { unit: 1, emptySoon: true },
+          { unit: 4, emptySoon: true },
+        ],
+      },
+    });
     expect(h.engine.list().map((a) => `${a.code}:${a.priority}`)).toEqual(['ink.empty-soon.1:critical', 'paper.empty-soon:high']);
   });
 

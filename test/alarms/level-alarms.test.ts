@@ -52,7 +52,12 @@ describe('level alarms: one condition per ink unit and for paper', () => {
 
   it('per-press overrides: thresholds, and disabling one unit', () => {
     const h = makeEngine({ overrides: { levelAlarms: { ink: { medium: 25, high: 10 } }, alarms: { 'ink.low.4': { enabled: false } } } });
-    h.engine.updateLevels(PRESS, h.clock.now(), { ink: [{ unit: 1, level: 20 }, { unit: 4, level: 1 }] });
+    h.engine.updateLevels(PRESS, h.clock.now(), {
+      ink: [
+        { unit: 1, level: 20 },
+        { unit: 4, level: 1 },
+      ],
+    });
     expect(h.engine.list().map((a) => `${a.code}:${a.priority}`)).toEqual(['ink.low.1:medium']);
   });
 
@@ -100,7 +105,11 @@ describe('overrides straight from the service configuration', () => {
   it('a parsed presses[] entry is accepted as the overrides object', async () => {
     const { pressConfigSchema } = await import('../../src/config/schema.js');
     const press = pressConfigSchema.parse({
-      id: 'sm-1', name: 'SM 1', profile: 'demo-sheetfed-4c', bus: 'line-1', unitId: 1,
+      id: 'sm-1',
+      name: 'SM 1',
+      profile: 'demo-sheetfed-4c',
+      bus: 'line-1',
+      unitId: 1,
       alarms: { 'door-open': { priority: 'low' } },
       levelAlarms: { paper: { medium: 30 } },
     });

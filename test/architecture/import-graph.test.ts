@@ -5,7 +5,13 @@ describe('the folder import graph', () => {
   it('finds a loop between two feature folders, and names the imports that make it', () => {
     const planted = new Map([
       ['src/supplies', new Map([['src/alarms', 'src/supplies/a.ts → ../alarms/b.js']])],
-      ['src/alarms', new Map([['src/supplies', 'src/alarms/b.ts → ../supplies/a.js'], ['src/model', 'src/alarms/b.ts → ../model/c.js']])],
+      [
+        'src/alarms',
+        new Map([
+          ['src/supplies', 'src/alarms/b.ts → ../supplies/a.js'],
+          ['src/model', 'src/alarms/b.ts → ../model/c.js'],
+        ]),
+      ],
       ['src/model', new Map<string, string>()],
     ]);
     expect(folderLoops(planted)).toEqual([['src/alarms', 'src/supplies']]);

@@ -90,7 +90,9 @@ export function describeLoops(loops: string[][], graph = folderGraph()): string 
   return loops
     .map((group) => {
       const inside = new Set(group);
-      const edges = group.flatMap((from) => [...(graph.get(from) ?? new Map<string, string>())].filter(([to]) => inside.has(to)).map(([to, example]) => `  ${from} → ${to}   (${example})`));
+      const edges = group.flatMap((from) =>
+        [...(graph.get(from) ?? new Map<string, string>())].filter(([to]) => inside.has(to)).map(([to, example]) => `  ${from} → ${to}   (${example})`),
+      );
       return `loop between ${group.join(', ')}:\n${edges.join('\n')}`;
     })
     .join('\n');

@@ -83,11 +83,14 @@ presses:
     const config = loadConfig({ file });
     expect(config.presses.map((p) => p.profile.model)).toEqual(['demo-sheetfed-4c', 'demo-sheetfed-4c']);
     // one warning per profile file, naming the file, where it is used first, and both names
-    expect(config.warnings).toEqual([{
-      file: path.join(path.dirname(file), 'hall-c-sheetfed.yaml'),
-      path: 'presses[0].profile',
-      message: 'profile file "hall-c-sheetfed.yaml" declares model "demo-sheetfed-4c": the press will be shown as model "demo-sheetfed-4c"; rename the file to demo-sheetfed-4c.yaml or set model: hall-c-sheetfed',
-    }]);
+    expect(config.warnings).toEqual([
+      {
+        file: path.join(path.dirname(file), 'hall-c-sheetfed.yaml'),
+        path: 'presses[0].profile',
+        message:
+          'profile file "hall-c-sheetfed.yaml" declares model "demo-sheetfed-4c": the press will be shown as model "demo-sheetfed-4c"; rename the file to demo-sheetfed-4c.yaml or set model: hall-c-sheetfed',
+      },
+    ]);
   });
 
   it('names the allowed values when a profile maps a state code to an unknown state or stop reason', () => {

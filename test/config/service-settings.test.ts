@@ -9,7 +9,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/model/config-error.js';
 import { DEFAULT_RENOTIFY_MS } from '../../src/alarms/alarm-engine.js';
-import { preAlarmMinutesFromConfig, renotifyMsFromConfig, shiftCalendarFromConfig, suppliesSettingsFromConfig, timeScaleFromConfig } from '../../src/config/settings-from-config.js';
+import {
+  preAlarmMinutesFromConfig,
+  renotifyMsFromConfig,
+  shiftCalendarFromConfig,
+  suppliesSettingsFromConfig,
+  timeScaleFromConfig,
+} from '../../src/config/settings-from-config.js';
 import { loadConfig } from '../../src/config/load.js';
 import { defaultReconcilerSettings } from '../../src/supplies/reconciler.js';
 import { defaultShifts } from '../../src/supplies/shifts.js';
@@ -102,7 +108,7 @@ presses:
     expect(preAlarmMinutesFromConfig(defaults)('p1', 'ink')).toBe(10);
   });
 
-  it('time to empty runs on the wall clock: a simulated bus\'s time scale reaches the supplies module per press', () => {
+  it("time to empty runs on the wall clock: a simulated bus's time scale reaches the supplies module per press", () => {
     const config = loadConfig({
       file: write(`
 profilesDir: ${profiles}
@@ -178,7 +184,12 @@ downtime: { settleSeconds: 1.5, reasons: [{ code: wash, label: Wash-up, category
     });
     const { calendar, deprecated } = shiftCalendarFromConfig(config);
     expect(deprecated).toBe(false);
-    expect(calendar).toMatchObject({ timeZone: 'Europe/Berlin', workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: ['2026-12-25'], list: [{ name: 'day', breaks: [{ start: '12:00', end: '12:45' }] }] });
+    expect(calendar).toMatchObject({
+      timeZone: 'Europe/Berlin',
+      workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      holidays: ['2026-12-25'],
+      list: [{ name: 'day', breaks: [{ start: '12:00', end: '12:45' }] }],
+    });
     expect(suppliesSettingsFromConfig(config.supplies, calendar).shifts).toEqual([{ name: 'day', start: '07:00', end: '19:00' }]);
     expect(config.downtime).toMatchObject({ settleSeconds: 1.5, reasons: [{ code: 'wash' }] });
   });
@@ -192,10 +203,12 @@ downtime: { settleSeconds: 1.5, reasons: [{ code: wash, label: Wash-up, category
   });
 
   it('refuse both places at once, an unknown time zone and a duplicate reason code, naming the key', () => {
-    expect(problems(`${base}\nshifts: [{ name: a, start: '06:00', end: '14:00' }]\nsupplies: { shifts: [{ name: a, start: '06:00', end: '14:00' }] }\n`)).toEqual([
-      'supplies.shifts: the shift calendar moved to the top-level `shifts:`; remove supplies.shifts (both are given)',
-    ]);
+    expect(
+      problems(`${base}\nshifts: [{ name: a, start: '06:00', end: '14:00' }]\nsupplies: { shifts: [{ name: a, start: '06:00', end: '14:00' }] }\n`),
+    ).toEqual(['supplies.shifts: the shift calendar moved to the top-level `shifts:`; remove supplies.shifts (both are given)']);
     expect(problems(`${base}\nshifts: { timeZone: Mars/Olympus }\n`).join('\n')).toContain('an IANA time zone');
-    expect(problems(`${base}\ndowntime: { reasons: [{ code: a, label: A, category: planned }, { code: a, label: B, category: unplanned }] }\n`)).toEqual(['downtime.reasons[1].code: duplicate reason code "a"']);
+    expect(problems(`${base}\ndowntime: { reasons: [{ code: a, label: A, category: planned }, { code: a, label: B, category: unplanned }] }\n`)).toEqual([
+      'downtime.reasons[1].code: duplicate reason code "a"',
+    ]);
   });
 });

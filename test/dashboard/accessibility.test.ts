@@ -10,7 +10,17 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceProcess } from '../helpers/service-process.js';
-import { api, apiLogin, boardReady, launchBrowser, quietDemoConfig, signedInContext, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
+import {
+  api,
+  apiLogin,
+  boardReady,
+  launchBrowser,
+  quietDemoConfig,
+  signedInContext,
+  startDashboardService,
+  VIEWPORTS,
+  watchPageErrors,
+} from './dashboard-harness.js';
 
 const PAGES = [
   { name: 'board', hash: '#/', ready: '.press-tile' },
@@ -21,9 +31,28 @@ const PAGES = [
 ] as const;
 
 /** Roles a person operates; each needs a name a screen reader can say. */
-const CONTROL_ROLES = new Set(['button', 'link', 'textbox', 'searchbox', 'combobox', 'listbox', 'checkbox', 'radio', 'spinbutton', 'slider', 'switch', 'menuitem', 'tab']);
+const CONTROL_ROLES = new Set([
+  'button',
+  'link',
+  'textbox',
+  'searchbox',
+  'combobox',
+  'listbox',
+  'checkbox',
+  'radio',
+  'spinbutton',
+  'slider',
+  'switch',
+  'menuitem',
+  'tab',
+]);
 
-interface AxNode { ignored: boolean; role?: { value: string }; name?: { value: string }; backendDOMNodeId?: number }
+interface AxNode {
+  ignored: boolean;
+  role?: { value: string };
+  name?: { value: string };
+  backendDOMNodeId?: number;
+}
 
 /** Controls without an accessible name, from Chromium's computed accessibility tree. */
 async function unnamedControls(page: Page): Promise<string[]> {
@@ -33,7 +62,9 @@ async function unnamedControls(page: Page): Promise<string[]> {
     const unnamed = nodes.filter((node) => !node.ignored && CONTROL_ROLES.has(node.role?.value ?? '') && !(node.name?.value ?? '').trim());
     const described: string[] = [];
     for (const node of unnamed) {
-      const { node: dom } = (await cdp.send('DOM.describeNode', { backendNodeId: node.backendDOMNodeId! })) as { node: { nodeName: string; attributes?: string[] } };
+      const { node: dom } = (await cdp.send('DOM.describeNode', { backendNodeId: node.backendDOMNodeId! })) as {
+        node: { nodeName: string; attributes?: string[] };
+      };
       described.push(`${node.role!.value} <${dom.nodeName.toLowerCase()} ${(dom.attributes ?? []).join(' ')}>`);
     }
     return described;
@@ -49,7 +80,10 @@ function lowContrastTexts(page: Page): Promise<string[]> {
     const parse = (text: string): Rgba | null => {
       const m = text.match(/rgba?\(([^)]+)\)/);
       if (!m) return null;
-      const parts = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number);
+      const parts = m[1]!
+        .split(/[ ,/]+/)
+        .filter(Boolean)
+        .map(Number);
       return [parts[0]!, parts[1]!, parts[2]!, parts[3] ?? 1];
     };
     const over = (top: Rgba, bottom: Rgba): Rgba => {
@@ -57,7 +91,10 @@ function lowContrastTexts(page: Page): Promise<string[]> {
       return [top[0] * a + bottom[0] * (1 - a), top[1] * a + bottom[1] * (1 - a), top[2] * a + bottom[2] * (1 - a), 1];
     };
     const luminance = ([r, g, b]: Rgba) => {
-      const channel = (v: number) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
+      const channel = (v: number) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      };
       return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
     };
     /** The solid colour behind an element: its own and its ancestors' backgrounds, stacked. */
@@ -96,7 +133,10 @@ function lowContrastTexts(page: Page): Promise<string[]> {
       const ratio = (light + 0.05) / (dark + 0.05);
       const size = parseFloat(style.fontSize);
       const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
-      if (ratio < (large ? 3 : 4.5)) failures.push(`${ratio.toFixed(2)}:1 "${node.textContent.trim().slice(0, 40)}" <${element.tagName.toLowerCase()} class="${element.className}"> ${style.color} on rgb(${behind.slice(0, 3).map(Math.round).join(',')})`);
+      if (ratio < (large ? 3 : 4.5))
+        failures.push(
+          `${ratio.toFixed(2)}:1 "${node.textContent.trim().slice(0, 40)}" <${element.tagName.toLowerCase()} class="${element.className}"> ${style.color} on rgb(${behind.slice(0, 3).map(Math.round).join(',')})`,
+        );
     }
     return failures;
   });
@@ -113,7 +153,10 @@ function lowContrastBars(page: Page): Promise<string[]> {
     const parse = (text: string): Rgba | null => {
       const m = text.match(/rgba?\(([^)]+)\)/);
       if (!m) return null;
-      const parts = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number);
+      const parts = m[1]!
+        .split(/[ ,/]+/)
+        .filter(Boolean)
+        .map(Number);
       return [parts[0]!, parts[1]!, parts[2]!, parts[3] ?? 1];
     };
     const over = (top: Rgba, bottom: Rgba): Rgba => {
@@ -121,7 +164,10 @@ function lowContrastBars(page: Page): Promise<string[]> {
       return [top[0] * a + bottom[0] * (1 - a), top[1] * a + bottom[1] * (1 - a), top[2] * a + bottom[2] * (1 - a), 1];
     };
     const luminance = ([r, g, b]: Rgba) => {
-      const channel = (v: number) => { const c = v / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+      const channel = (v: number) => {
+        const c = v / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      };
       return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
     };
     const contrast = (a: Rgba, b: Rgba) => {
@@ -152,11 +198,16 @@ function lowContrastBars(page: Page): Promise<string[]> {
       const edgeWidth = parseFloat(vertical ? style.borderTopWidth : style.borderRightWidth);
       const edgeColour = parse(vertical ? style.borderTopColor : style.borderRightColor)!;
       const ofFill = contrast(over([fillColour[0], fillColour[1], fillColour[2], fillColour[3] * opacity], trackColour), trackColour);
-      const ofEdge = edgeWidth >= 2 && style.borderStyle !== 'none' ? contrast(over([edgeColour[0], edgeColour[1], edgeColour[2], edgeColour[3] * opacity], trackColour), trackColour) : 0;
+      const ofEdge =
+        edgeWidth >= 2 && style.borderStyle !== 'none'
+          ? contrast(over([edgeColour[0], edgeColour[1], edgeColour[2], edgeColour[3] * opacity], trackColour), trackColour)
+          : 0;
       const ratio = Math.max(ofFill, ofEdge);
       if (ratio < 3) {
         const meter = fill.closest('[role="meter"]');
-        failures.push(`${ratio.toFixed(2)}:1 "${meter?.getAttribute('aria-label') ?? fill.id}" fill ${style.backgroundColor}, edge ${edgeWidth}px ${vertical ? style.borderTopColor : style.borderRightColor} on rgb(${trackColour.slice(0, 3).map(Math.round).join(',')})`);
+        failures.push(
+          `${ratio.toFixed(2)}:1 "${meter?.getAttribute('aria-label') ?? fill.id}" fill ${style.backgroundColor}, edge ${edgeWidth}px ${vertical ? style.borderTopColor : style.borderRightColor} on rgb(${trackColour.slice(0, 3).map(Math.round).join(',')})`,
+        );
       }
     }
     return failures;
@@ -190,7 +241,9 @@ describe('accessibility of every page', () => {
     [service, browser] = await Promise.all([startDashboardService({ config: quietDemoConfig({ assistant: false }) }), launchBrowser()]);
     const admin = await apiLogin(service);
     // an unacknowledged jam, so the banner and its Ack button are on every page
-    expect((await api(service, 'simulation/presses/press-1/events', { method: 'POST', body: { action: 'jam', code: 'jam.feeder' }, cookie: admin })).status).toBe(200);
+    expect(
+      (await api(service, 'simulation/presses/press-1/events', { method: 'POST', body: { action: 'jam', code: 'jam.feeder' }, cookie: admin })).status,
+    ).toBe(200);
     context = await signedInContext(browser, service, VIEWPORTS.tablet); // admin: sees every page
     page = await context.newPage();
     pageErrors = watchPageErrors(page);
@@ -211,7 +264,11 @@ describe('accessibility of every page', () => {
       for (const control of await unnamedControls(page)) problems.push(`${target.name}: ${control}`);
     }
     // and the dialogs: add user, edit user, acknowledge
-    for (const [name, opener] of [['add user', 'button:has-text("+ Add user")'], ['edit user', '.users-page tr[data-user-id] button:has-text("Edit")'], ['ack', '#alarm-banner button.ack']] as const) {
+    for (const [name, opener] of [
+      ['add user', 'button:has-text("+ Add user")'],
+      ['edit user', '.users-page tr[data-user-id] button:has-text("Edit")'],
+      ['ack', '#alarm-banner button.ack'],
+    ] as const) {
       await page.locator(opener).first().click();
       await page.waitForSelector('dialog[open]');
       for (const control of await unnamedControls(page)) problems.push(`${name} dialog: ${control}`);
@@ -233,7 +290,11 @@ describe('accessibility of every page', () => {
     }
     expect(problems).toEqual([]);
     // the check itself sees what it must: grey on the dark panel is reported, with its ratio
-    await page.evaluate(() => document.getElementById('main')!.append(Object.assign(document.createElement('p'), { id: 'probe-grey', textContent: 'faint words', style: 'color: #5a6470' })));
+    await page.evaluate(() =>
+      document
+        .getElementById('main')!
+        .append(Object.assign(document.createElement('p'), { id: 'probe-grey', textContent: 'faint words', style: 'color: #5a6470' })),
+    );
     expect(await lowContrastTexts(page)).toEqual([expect.stringMatching(/^[0-3]\.\d\d:1 "faint words"/)]);
     await page.evaluate(() => document.getElementById('probe-grey')!.remove());
   });
@@ -241,13 +302,29 @@ describe('accessibility of every page', () => {
   it('shows a level below 10 % to a tenth: 0.5 % is not "1 %"', async () => {
     // press 1 is held by the jam, so nothing it prints moves these levels
     const admin = await apiLogin(service);
-    for (const [unit, level] of [[1, 0.5], [2, 9.9], [3, 10], [4, 60]] as const) {
-      expect((await api(service, 'simulation/presses/press-1/events', { method: 'POST', body: { action: 'refill-ink', unit, level }, cookie: admin })).status).toBe(200);
+    for (const [unit, level] of [
+      [1, 0.5],
+      [2, 9.9],
+      [3, 10],
+      [4, 60],
+    ] as const) {
+      expect(
+        (await api(service, 'simulation/presses/press-1/events', { method: 'POST', body: { action: 'refill-ink', unit, level }, cookie: admin })).status,
+      ).toBe(200);
     }
     await open('#/', '.press-tile');
     const tile = '.press-tile[data-press-id="press-1"] .ink-row';
-    await page.waitForFunction((selector) => Array.from(document.querySelectorAll(`${selector} .level-value`)).map((v) => v.textContent).join('|') === '0.5 %|9.9 %|10 %|60 %', tile, { timeout: 10_000 });
-    const meters = await page.$$eval(`${tile} [role="meter"]`, (elements) => elements.map((meter) => ({ now: meter.getAttribute('aria-valuenow'), label: meter.getAttribute('aria-label') })));
+    await page.waitForFunction(
+      (selector) =>
+        Array.from(document.querySelectorAll(`${selector} .level-value`))
+          .map((v) => v.textContent)
+          .join('|') === '0.5 %|9.9 %|10 %|60 %',
+      tile,
+      { timeout: 10_000 },
+    );
+    const meters = await page.$$eval(`${tile} [role="meter"]`, (elements) =>
+      elements.map((meter) => ({ now: meter.getAttribute('aria-valuenow'), label: meter.getAttribute('aria-label') })),
+    );
     expect(meters[0]).toEqual({ now: '0.5', label: expect.stringMatching(/: 0\.5 %, low$/) });
   });
 
@@ -261,7 +338,12 @@ describe('accessibility of every page', () => {
     }
     await open('#/', '.press-tile');
     // the board's black bar (press 1, unit 4) is among those checked
-    expect(await page.$eval('.press-tile[data-press-id="press-1"] .ink-row [role="meter"]:nth-child(4) .level-fill', (fill) => getComputedStyle(fill).backgroundColor)).toBe('rgb(43, 43, 43)');
+    expect(
+      await page.$eval(
+        '.press-tile[data-press-id="press-1"] .ink-row [role="meter"]:nth-child(4) .level-fill',
+        (fill) => getComputedStyle(fill).backgroundColor,
+      ),
+    ).toBe('rgb(43, 43, 43)');
     expect(problems).toEqual([]);
     // the check itself sees what it must: a fill of the track's colour without an edge is reported
     await page.evaluate(() => {
@@ -277,7 +359,7 @@ describe('accessibility of every page', () => {
     await page.evaluate(() => document.getElementById('probe-bar')!.remove());
   });
 
-  it('Tab reaches the banner\'s Ack button; Enter and Space work it', async () => {
+  it("Tab reaches the banner's Ack button; Enter and Space work it", async () => {
     await open('#/', '.press-tile');
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await tabTo('#alarm-banner button.ack');
@@ -305,7 +387,7 @@ describe('accessibility of every page', () => {
     await page.waitForFunction((id) => !document.querySelector(`#alarm-banner [data-alarm-id="${id}"] button.ack`), alarmId);
   });
 
-  it('Tab reaches the supply form\'s submit; Enter and Space send the form', async () => {
+  it("Tab reaches the supply form's submit; Enter and Space send the form", async () => {
     await open('#/supply', 'form.supply-form');
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await tabTo('form.supply-form button.submit-supply');
@@ -332,7 +414,8 @@ describe('accessibility of every page', () => {
         clientWidth: document.documentElement.clientWidth,
         culprits: Array.from(document.querySelectorAll<HTMLElement>('body *'))
           .filter((element) => element.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !element.closest('.table-scroll'))
-          .slice(0, 5).map((element) => `<${element.tagName.toLowerCase()} class="${element.className}">`),
+          .slice(0, 5)
+          .map((element) => `<${element.tagName.toLowerCase()} class="${element.className}">`),
       }));
       if (scrollWidth > clientWidth) wide.push(`${target.name}: ${scrollWidth} > ${clientWidth} (${culprits.join(', ')})`);
     }

@@ -105,7 +105,9 @@ describe('alarm sound and notifications', () => {
     expect(await beeps(page)).toBe(mutedAt);
     // the time left goes down, second by second (the page's clock moved 3 s on, nobody waits)
     await page.clock.runFor(3_000);
-    await page.waitForFunction(() => /9:5[0-7] left/.test(document.querySelector('#alarm-banner .mute-control')?.textContent ?? ''), undefined, { timeout: 5_000 });
+    await page.waitForFunction(() => /9:5[0-7] left/.test(document.querySelector('#alarm-banner .mute-control')?.textContent ?? ''), undefined, {
+      timeout: 5_000,
+    });
     // survives a reload
     await page.reload();
     await boardReady(page, 3);

@@ -17,11 +17,28 @@ import type { AlarmView } from '../../src/model/alarm-view.js';
 import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import { recordEvents } from '../e2e/e2e-kit.js';
 import { eventually, type ServiceProcess } from '../helpers/service-process.js';
-import { api, apiLogin, artifactsDir, boardReady, launchBrowser, quietDemoConfig, signedInContext, startDashboardService, VIEWPORTS, watchPageErrors } from './dashboard-harness.js';
+import {
+  api,
+  apiLogin,
+  artifactsDir,
+  boardReady,
+  launchBrowser,
+  quietDemoConfig,
+  signedInContext,
+  startDashboardService,
+  VIEWPORTS,
+  watchPageErrors,
+} from './dashboard-harness.js';
 
 /** The alarm ids in a journal CSV export (ids and codes never contain commas or quotes). */
 function csvAlarmIds(csv: string): Set<string> {
-  return new Set(csv.split('\r\n').slice(1).filter(Boolean).map((line) => line.split(',')[2]!));
+  return new Set(
+    csv
+      .split('\r\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((line) => line.split(',')[2]!),
+  );
 }
 
 /** Notes, in the page, when each alarm first appears in the banner (same clock as the test). */
@@ -62,12 +79,14 @@ describe('alarm banner', () => {
 
   /** The banner's rows on the wall screen, top to bottom. */
   function wallBanner(): Promise<{ id: string; code: string; priority: string; active: boolean }[]> {
-    return wallPage.$$eval('#alarm-banner .banner-alarm[data-alarm-id]', (items) => items.map((item) => ({
-      id: (item as HTMLElement).dataset.alarmId!,
-      code: (item as HTMLElement).dataset.code!,
-      priority: item.querySelector('.priority-word')!.textContent!,
-      active: !item.classList.contains('cleared'),
-    })));
+    return wallPage.$$eval('#alarm-banner .banner-alarm[data-alarm-id]', (items) =>
+      items.map((item) => ({
+        id: (item as HTMLElement).dataset.alarmId!,
+        code: (item as HTMLElement).dataset.code!,
+        priority: item.querySelector('.priority-word')!.textContent!,
+        active: !item.classList.contains('cleared'),
+      })),
+    );
   }
 
   beforeAll(async () => {
@@ -77,10 +96,13 @@ describe('alarm banner', () => {
     for (const pressId of ['press-1', 'press-2', 'press-3']) {
       expect((await api(service, `simulation/presses/${pressId}/events`, { method: 'POST', body: { action: 'stop' }, cookie: admin })).status).toBe(200);
     }
-    await eventually(async () => {
-      const { body } = await api<PressSnapshot[]>(service, 'presses');
-      return body.every((press) => press.state === 'stopped' && press.stopReason === 'operator') ? true : undefined;
-    }, { what: 'every press stopped by its operator' });
+    await eventually(
+      async () => {
+        const { body } = await api<PressSnapshot[]>(service, 'presses');
+        return body.every((press) => press.state === 'stopped' && press.stopReason === 'operator') ? true : undefined;
+      },
+      { what: 'every press stopped by its operator' },
+    );
     const { body: before } = await api<AlarmView[]>(service, 'alarms');
     expect(before, 'no alarm before the tests make one').toEqual([]);
     operatorContext = await signedInContext(browser, service, VIEWPORTS.tablet);
@@ -106,10 +128,12 @@ describe('alarm banner', () => {
   });
 
   it('shows an injected jam in every banner within one second of the service raising it', async () => {
-    const seen = new Promise<void>((resolve) => socket.once('alarm:raised', () => {
-      raisedAt = Date.now();
-      resolve();
-    }));
+    const seen = new Promise<void>((resolve) =>
+      socket.once('alarm:raised', () => {
+        raisedAt = Date.now();
+        resolve();
+      }),
+    );
     jam = await drive('press-1', { action: 'jam', code: 'jam.feeder' }, { event: 'raised', code: 'jam.feeder' });
     await seen;
     expect(jam).toMatchObject({ priority: 'critical', stopReason: 'jam', active: true });
@@ -117,7 +141,9 @@ describe('alarm banner', () => {
     await wallPage.waitForSelector(`#alarm-banner [data-alarm-id="${jam.id}"]`);
     await wallPage.screenshot({ path: path.join(artifactsDir, 'banner-jam-wall.png') });
     for (const page of [operatorPage, wallPage]) {
-      const seenAt = await page.waitForFunction((id) => (window as unknown as { bannerSeen: Record<string, number> }).bannerSeen[id], jam.id, { timeout: 5_000 });
+      const seenAt = await page.waitForFunction((id) => (window as unknown as { bannerSeen: Record<string, number> }).bannerSeen[id], jam.id, {
+        timeout: 5_000,
+      });
       const delay = Number(await seenAt.jsonValue()) - raisedAt;
       expect(delay).toBeLessThan(1_000);
       if (process.env.PRESSROOM_TEST_VERBOSE) console.log(`jam in banner ${delay} ms after alarm:raised`);
@@ -147,10 +173,14 @@ describe('alarm banner', () => {
   it('an acknowledgement in one browser shows in the other at once, with its note', async () => {
     await operatorPage.click(`#alarm-banner [data-alarm-id="${jam.id}"] button.ack`);
     await operatorPage.fill('dialog textarea[name="note"]', 'cleared the feeder');
-    const ackedOnWall = wallPage.waitForFunction((id) => {
-      const item = document.querySelector(`#alarm-banner [data-alarm-id="${id}"]`);
-      return item === null || item.classList.contains('acked');
-    }, jam.id, { timeout: 2_000 });
+    const ackedOnWall = wallPage.waitForFunction(
+      (id) => {
+        const item = document.querySelector(`#alarm-banner [data-alarm-id="${id}"]`);
+        return item === null || item.classList.contains('acked');
+      },
+      jam.id,
+      { timeout: 2_000 },
+    );
     const ackedAt = Date.now();
     await operatorPage.click('dialog button[type="submit"]');
     await ackedOnWall;
@@ -183,10 +213,14 @@ describe('alarm banner', () => {
     await operatorPage.click('form.filters button[type="submit"]');
     await operatorPage.waitForFunction(() => location.hash.includes('priority=high'));
     // the table reloads: only unacknowledged high alarms (the double sheet; not the acked jam, not the medium low ink)
-    await operatorPage.waitForFunction(() => {
-      const rows = Array.from(document.querySelectorAll('.alarm-table tr[data-alarm-id]'));
-      return rows.length > 0 && rows.every((row) => row.classList.contains('priority-high') && row.classList.contains('unacked'));
-    }, undefined, { timeout: 5_000 });
+    await operatorPage.waitForFunction(
+      () => {
+        const rows = Array.from(document.querySelectorAll('.alarm-table tr[data-alarm-id]'));
+        return rows.length > 0 && rows.every((row) => row.classList.contains('priority-high') && row.classList.contains('unacked'));
+      },
+      undefined,
+      { timeout: 5_000 },
+    );
     const tableIds = new Set(await operatorPage.$$eval('.alarm-table tr[data-alarm-id]', (rows) => rows.map((row) => (row as HTMLElement).dataset.alarmId!)));
     const { body: expected } = await api<AlarmView[]>(service, 'alarms?all=true&unacknowledged=true&priority=high');
     expect(tableIds).toEqual(new Set(expected.map((alarm) => alarm.id)));

@@ -8,9 +8,22 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, startService, type ServiceProcess } from '../helpers/service-process.js';
-import { api, apiLogin, artifactsDir, boardReady, launchBrowser, startDashboardService, VIEWPORTS, watchPageErrors, expectConsoleErrors } from './dashboard-harness.js';
+import {
+  api,
+  apiLogin,
+  artifactsDir,
+  boardReady,
+  launchBrowser,
+  startDashboardService,
+  VIEWPORTS,
+  watchPageErrors,
+  expectConsoleErrors,
+} from './dashboard-harness.js';
 
-interface PressSummary { id: string; name: string }
+interface PressSummary {
+  id: string;
+  name: string;
+}
 
 describe('press board', () => {
   let service: ServiceProcess;
@@ -35,12 +48,14 @@ describe('press board', () => {
 
   it('shows a tile for every press the service knows, with its run state in words', async () => {
     expect(presses.length).toBeGreaterThan(0);
-    const tiles = await page.$$eval('.press-tile', (elements) => elements.map((tile) => ({
-      id: (tile as HTMLElement).dataset.pressId,
-      name: tile.querySelector('h2')?.textContent,
-      state: tile.querySelector('.run-state-word')?.textContent ?? '',
-      inkBars: tile.querySelectorAll('.ink-row [role="meter"]').length,
-    })));
+    const tiles = await page.$$eval('.press-tile', (elements) =>
+      elements.map((tile) => ({
+        id: (tile as HTMLElement).dataset.pressId,
+        name: tile.querySelector('h2')?.textContent,
+        state: tile.querySelector('.run-state-word')?.textContent ?? '',
+        inkBars: tile.querySelectorAll('.ink-row [role="meter"]').length,
+      })),
+    );
     expect(tiles.map((tile) => tile.id)).toEqual(presses.map((press) => press.id));
     expect(tiles.map((tile) => tile.name)).toEqual(presses.map((press) => press.name));
     for (const tile of tiles) {
@@ -51,12 +66,19 @@ describe('press board', () => {
 
   it('updates the values live, without reloading the page', async () => {
     const tile = `.press-tile[data-press-id="${presses[0]!.id}"]`;
-    const before = await page.$eval(tile, (element) => element.querySelector('.counter-good')!.textContent! + element.querySelector('.counter-waste')!.textContent!);
+    const before = await page.$eval(
+      tile,
+      (element) => element.querySelector('.counter-good')!.textContent! + element.querySelector('.counter-waste')!.textContent!,
+    );
     await page.evaluate(() => ((window as unknown as { marker: boolean }).marker = true));
-    await page.waitForFunction(([selector, text]) => {
-      const element = document.querySelector(selector!);
-      return element && element.querySelector('.counter-good')!.textContent! + element.querySelector('.counter-waste')!.textContent! !== text;
-    }, [tile, before], { timeout: 10_000 });
+    await page.waitForFunction(
+      ([selector, text]) => {
+        const element = document.querySelector(selector!);
+        return element && element.querySelector('.counter-good')!.textContent! + element.querySelector('.counter-waste')!.textContent! !== text;
+      },
+      [tile, before],
+      { timeout: 10_000 },
+    );
     // the same document: it was an update over socket.io, not a reload
     expect(await page.evaluate(() => (window as unknown as { marker?: boolean }).marker)).toBe(true);
   });
@@ -100,9 +122,14 @@ describe('press board', () => {
 
     service = await startService({ dataDir, env: { PORT: String(port) } });
     const upAt = Date.now();
-    await page.waitForFunction((id) => document.body.dataset.connection === 'live'
-      && Array.from(document.querySelectorAll('.press-tile')).some((tile) => !tile.classList.contains('not-fresh'))
-      && document.querySelector(`#alarm-banner [data-alarm-id="${id}"].unacked`) !== null, jamId, { timeout: 15_000 });
+    await page.waitForFunction(
+      (id) =>
+        document.body.dataset.connection === 'live' &&
+        Array.from(document.querySelectorAll('.press-tile')).some((tile) => !tile.classList.contains('not-fresh')) &&
+        document.querySelector(`#alarm-banner [data-alarm-id="${id}"].unacked`) !== null,
+      jamId,
+      { timeout: 15_000 },
+    );
     const inSyncAfter = Date.now() - upAt;
     if (process.env.PRESSROOM_TEST_VERBOSE) console.log(`wall screen back in sync ${inSyncAfter} ms after the service was up`);
     expect(inSyncAfter).toBeLessThan(5_000);

@@ -34,14 +34,19 @@ describe('the dashboard under its Content-Security-Policy', () => {
   beforeAll(async () => {
     [service, browser] = await Promise.all([startDashboardService({ config: quietDemoConfig() }), launchBrowser()]);
     // a few samples, so the press page draws its trends and timeline
-    await eventually(async () => ((await api<{ points: unknown[] }>(service, 'presses/press-1/history?signal=speed')).body.points.length >= 2 ? true : undefined), {
-      timeoutMs: 15_000,
-      what: 'speed samples of press-1',
-    });
+    await eventually(
+      async () => ((await api<{ points: unknown[] }>(service, 'presses/press-1/history?signal=speed')).body.points.length >= 2 ? true : undefined),
+      {
+        timeoutMs: 15_000,
+        what: 'speed samples of press-1',
+      },
+    );
     context = await signedInContext(browser, service, VIEWPORTS.tablet); // admin: every page
     await context.addInitScript(() => {
       window.cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (event) => window.cspViolations!.push(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`));
+      document.addEventListener('securitypolicyviolation', (event) =>
+        window.cspViolations!.push(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`),
+      );
     });
     page = await context.newPage();
     pageErrors = watchPageErrors(page);
@@ -66,7 +71,12 @@ describe('the dashboard under its Content-Security-Policy', () => {
   it('the board goes live with its ink colours and level bars drawn', async () => {
     await page.goto(service.url);
     await boardReady(page, 3);
-    const fills = await page.$$eval('.level-fill', (elements) => elements.map((element) => ({ ink: getComputedStyle(element).getPropertyValue('--ink').trim(), size: (element as HTMLElement).style.width || (element as HTMLElement).style.height })));
+    const fills = await page.$$eval('.level-fill', (elements) =>
+      elements.map((element) => ({
+        ink: getComputedStyle(element).getPropertyValue('--ink').trim(),
+        size: (element as HTMLElement).style.width || (element as HTMLElement).style.height,
+      })),
+    );
     expect(fills.length).toBeGreaterThan(0);
     expect(fills.every((fill) => fill.ink !== '')).toBe(true);
     expect(fills.some((fill) => fill.size !== '' && fill.size !== '0%')).toBe(true);

@@ -75,7 +75,16 @@ afterAll(() => {
 export async function launchBrowser(options: { args?: string[] } = {}): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(options.args ?? [])],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...(options.args ?? []),
+    ],
   });
   // browser.newPage() goes through newContext() too: every context of this browser is watched
   const newContext = browser.newContext.bind(browser);
@@ -97,7 +106,8 @@ export function quietDemoConfig(options: { assistant?: boolean } = {}): string {
   const source = path.join(repoRoot, 'config/default.yaml');
   const config = YAML.parse(readFileSync(source, 'utf8')) as { profilesDir?: string; presses: { simulation?: Record<string, unknown> }[] };
   config.profilesDir = path.resolve(path.dirname(source), config.profilesDir ?? 'profiles');
-  for (const press of config.presses) press.simulation = { ...press.simulation, jamMeanIntervalMin: 0, ...(options.assistant === false ? { autoAssistant: false } : {}) };
+  for (const press of config.presses)
+    press.simulation = { ...press.simulation, jamMeanIntervalMin: 0, ...(options.assistant === false ? { autoAssistant: false } : {}) };
   const dir = path.join(tmpdir(), `pressroom-dashboard-config-${process.pid}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'quiet-demo.yaml');
@@ -111,15 +121,26 @@ export async function startDashboardService(options: StartServiceOptions = {}): 
 }
 
 /** Signs in over the API; returns the session cookie ("name=value") for Node-side requests. */
-export async function apiLogin(service: ServiceProcess, credentials: { username: string; password?: string; pin?: string } = { username: 'admin', password: ADMIN_PASSWORD }): Promise<string> {
-  const response = await fetch(`${service.url}api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
+export async function apiLogin(
+  service: ServiceProcess,
+  credentials: { username: string; password?: string; pin?: string } = { username: 'admin', password: ADMIN_PASSWORD },
+): Promise<string> {
+  const response = await fetch(`${service.url}api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
   if (response.status !== 200) throw new Error(`login as ${credentials.username} failed: ${response.status} ${await response.text()}`);
   const cookie = response.headers.get('set-cookie');
   if (!cookie) throw new Error('login answered without a session cookie');
   return cookie.split(';')[0]!;
 }
 
-export async function api<T>(service: ServiceProcess, route: string, options: { method?: string; body?: unknown; cookie?: string } = {}): Promise<{ status: number; body: T }> {
+export async function api<T>(
+  service: ServiceProcess,
+  route: string,
+  options: { method?: string; body?: unknown; cookie?: string } = {},
+): Promise<{ status: number; body: T }> {
   const response = await fetch(`${service.url}api/${route.replace(/^\//, '')}`, {
     method: options.method ?? 'GET',
     headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...(options.cookie ? { cookie: options.cookie } : {}) },
@@ -130,7 +151,12 @@ export async function api<T>(service: ServiceProcess, route: string, options: { 
 }
 
 /** A browser context already signed in as `credentials` (cookies shared with its pages). */
-export async function signedInContext(browser: Browser, service: ServiceProcess, viewport: { width: number; height: number }, credentials?: { username: string; password?: string; pin?: string }): Promise<BrowserContext> {
+export async function signedInContext(
+  browser: Browser,
+  service: ServiceProcess,
+  viewport: { width: number; height: number },
+  credentials?: { username: string; password?: string; pin?: string },
+): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport });
   const response = await context.request.post(`${service.url}api/auth/login`, { data: credentials ?? { username: 'admin', password: ADMIN_PASSWORD } });
   if (response.status() !== 200) throw new Error(`browser login failed: ${response.status()} ${await response.text()}`);
@@ -145,5 +171,7 @@ export function watchPageErrors(page: Page): string[] {
 }
 
 export async function boardReady(page: Page, presses: number): Promise<void> {
-  await page.waitForFunction((count) => document.querySelectorAll('.press-tile').length === count && document.body.dataset.connection === 'live', presses, { timeout: 15_000 });
+  await page.waitForFunction((count) => document.querySelectorAll('.press-tile').length === count && document.body.dataset.connection === 'live', presses, {
+    timeout: 15_000,
+  });
 }

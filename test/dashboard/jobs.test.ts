@@ -11,8 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceProcess } from '../helpers/service-process.js';
 import { api, apiLogin, artifactsDir, boardReady, launchBrowser, quietDemoConfig, startDashboardService, VIEWPORTS } from './dashboard-harness.js';
 
-interface PressSummary { id: string; name: string }
-interface JobReply { id: number; jobId: string; state: string; good: number }
+interface PressSummary {
+  id: string;
+  name: string;
+}
+interface JobReply {
+  id: number;
+  jobId: string;
+  state: string;
+  good: number;
+}
 
 describe('jobs on the board', () => {
   let service: ServiceProcess;
@@ -41,7 +49,11 @@ describe('jobs on the board', () => {
   });
 
   it('shows the running job with good of planned and when it will be done at the current speed', async () => {
-    const created = await api<JobReply>(service, 'jobs', { method: 'POST', cookie: admin, body: { jobId: '24-1187', pressId: 'press-1', name: 'Brochure A4', plannedGood: 30_000 } });
+    const created = await api<JobReply>(service, 'jobs', {
+      method: 'POST',
+      cookie: admin,
+      body: { jobId: '24-1187', pressId: 'press-1', name: 'Brochure A4', plannedGood: 30_000 },
+    });
     expect(created.status).toBe(201);
     expect((await api<JobReply>(service, 'jobs/24-1187/start', { method: 'POST', cookie: admin, body: { pressId: 'press-1' } })).status).toBe(200);
     await pressEvent('press-1', { action: 'start' });
@@ -50,14 +62,24 @@ describe('jobs on the board', () => {
     expect(await page.textContent(`${tile} .job-title`)).toBe('Job 24-1187 · Brochure A4');
     expect(await page.getAttribute(`${tile} .job-track`, 'aria-valuemax')).toBe('30000');
     // in production at speed: a clock time, and the good count moves with the press
-    await page.waitForFunction((selector) => {
-      const element = document.querySelector(selector)!;
-      return (element as HTMLElement).dataset.state === 'production' && /Finish ≈ \S.* \(in \d/.test(element.querySelector('.job-finish')!.textContent!);
-    }, tile, { timeout: 20_000 }).catch(async (error: unknown) => {
-      throw new Error(`${String(error)}\n${await page.textContent(tile)}`);
-    });
+    await page
+      .waitForFunction(
+        (selector) => {
+          const element = document.querySelector(selector)!;
+          return (element as HTMLElement).dataset.state === 'production' && /Finish ≈ \S.* \(in \d/.test(element.querySelector('.job-finish')!.textContent!);
+        },
+        tile,
+        { timeout: 20_000 },
+      )
+      .catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\n${await page.textContent(tile)}`);
+      });
     const goodBefore = await page.getAttribute(`${tile} .job-track`, 'aria-valuenow');
-    await page.waitForFunction(([selector, before]) => document.querySelector(`${selector!} .job-track`)!.getAttribute('aria-valuenow') !== before, [tile, goodBefore] as const, { timeout: 10_000 });
+    await page.waitForFunction(
+      ([selector, before]) => document.querySelector(`${selector!} .job-track`)!.getAttribute('aria-valuenow') !== before,
+      [tile, goodBefore] as const,
+      { timeout: 10_000 },
+    );
     expect(await page.textContent(`${tile} .job-good`)).toMatch(/^[\d,. ]+ of 30[,. ]?000 good \(\d+ %\)$/);
     const fill = await page.$eval(`${tile} .job-fill`, (element) => (element as HTMLElement).style.width);
     expect(fill).toMatch(/%$/);
@@ -68,13 +90,19 @@ describe('jobs on the board', () => {
 
   it('says "—" for the finish while the press is stopped, and the time again when it runs', async () => {
     await pressEvent('press-1', { action: 'stop' });
-    await page.waitForFunction((selector) => {
-      const element = document.querySelector(selector)!;
-      return (element as HTMLElement).dataset.state === 'stopped' && element.querySelector('.job-finish')!.textContent === ' · Finish —';
-    }, tile, { timeout: 10_000 });
+    await page.waitForFunction(
+      (selector) => {
+        const element = document.querySelector(selector)!;
+        return (element as HTMLElement).dataset.state === 'stopped' && element.querySelector('.job-finish')!.textContent === ' · Finish —';
+      },
+      tile,
+      { timeout: 10_000 },
+    );
     await page.locator(tile).screenshot({ path: path.join(artifactsDir, 'job-tile-stopped.png') });
     await pressEvent('press-1', { action: 'start' });
-    await page.waitForFunction((selector) => /Finish ≈ \S.* \(in \d/.test(document.querySelector(`${selector} .job-finish`)!.textContent!), tile, { timeout: 20_000 });
+    await page.waitForFunction((selector) => /Finish ≈ \S.* \(in \d/.test(document.querySelector(`${selector} .job-finish`)!.textContent!), tile, {
+      timeout: 20_000,
+    });
   });
 
   it('shows a job started elsewhere after a reload, and "No job running" once it is finished', async () => {

@@ -16,19 +16,27 @@ import { api, apiLogin, launchBrowser, quietDemoConfig, signedInContext, startDa
 
 const HOUR = 3600_000;
 
-interface SegmentInfo { state: string; start: number; end: number; left: number; width: number }
+interface SegmentInfo {
+  state: string;
+  start: number;
+  end: number;
+  left: number;
+  width: number;
+}
 
 function segments(page: Page): Promise<SegmentInfo[]> {
-  return page.$$eval('.timeline-bar .timeline-segment', (elements) => elements.map((element) => {
-    const segment = element as HTMLElement;
-    return {
-      state: segment.dataset.state!,
-      start: Number(segment.dataset.start),
-      end: Number(segment.dataset.end),
-      left: parseFloat(segment.style.left),
-      width: parseFloat(segment.style.width),
-    };
-  }));
+  return page.$$eval('.timeline-bar .timeline-segment', (elements) =>
+    elements.map((element) => {
+      const segment = element as HTMLElement;
+      return {
+        state: segment.dataset.state!,
+        start: Number(segment.dataset.start),
+        end: Number(segment.dataset.end),
+        left: parseFloat(segment.style.left),
+        width: parseFloat(segment.style.width),
+      };
+    }),
+  );
 }
 
 describe('press detail', () => {
@@ -48,15 +56,25 @@ describe('press detail', () => {
     store.close();
     [service, browser] = await Promise.all([startDashboardService({ config: quietDemoConfig(), dataDir }), launchBrowser()]);
     admin = await apiLogin(service);
-    for (const [clientId, pressId, lot] of [['detail-test-press-1', 'press-1', 'LOT-DETAIL-1'], ['detail-test-press-2', 'press-2', 'LOT-DETAIL-2']] as const) {
-      const logged = await api(service, 'supplies', { method: 'POST', cookie: admin, body: { clientId, pressId, kind: 'ink', unit: 1, color: 'cyan', product: 'Process Cyan', lot, quantity: 2.5, uom: 'kg' } });
+    for (const [clientId, pressId, lot] of [
+      ['detail-test-press-1', 'press-1', 'LOT-DETAIL-1'],
+      ['detail-test-press-2', 'press-2', 'LOT-DETAIL-2'],
+    ] as const) {
+      const logged = await api(service, 'supplies', {
+        method: 'POST',
+        cookie: admin,
+        body: { clientId, pressId, kind: 'ink', unit: 1, color: 'cyan', product: 'Process Cyan', lot, quantity: 2.5, uom: 'kg' },
+      });
       expect(logged.status, JSON.stringify(logged.body)).toBe(201);
     }
     // a few seconds of samples for the trends
-    await eventually(async () => {
-      const { body } = await api<{ points: unknown[] }>(service, 'presses/press-1/history?signal=speed');
-      return body.points.length >= 2 ? true : undefined;
-    }, { timeoutMs: 15_000, what: 'speed samples of press-1' });
+    await eventually(
+      async () => {
+        const { body } = await api<{ points: unknown[] }>(service, 'presses/press-1/history?signal=speed');
+        return body.points.length >= 2 ? true : undefined;
+      },
+      { timeoutMs: 15_000, what: 'speed samples of press-1' },
+    );
     context = await signedInContext(browser, service, VIEWPORTS.wall);
     page = await context.newPage();
     pageErrors = watchPageErrors(page);
@@ -71,12 +89,14 @@ describe('press detail', () => {
 
   it('draws the speed, ink and paper trends with data', async () => {
     await page.waitForFunction(() => document.querySelector('.trends')?.getAttribute('aria-busy') === 'false', undefined, { timeout: 15_000 });
-    const trends = await page.$$eval('.trends figure.trend', (figures) => figures.map((figure) => ({
-      caption: figure.querySelector('figcaption')?.textContent ?? '',
-      canvases: figure.querySelectorAll('canvas').length,
-      summary: figure.getAttribute('aria-label') ?? '',
-      empty: figure.textContent?.includes('No data in this range') ?? false,
-    })));
+    const trends = await page.$$eval('.trends figure.trend', (figures) =>
+      figures.map((figure) => ({
+        caption: figure.querySelector('figcaption')?.textContent ?? '',
+        canvases: figure.querySelectorAll('canvas').length,
+        summary: figure.getAttribute('aria-label') ?? '',
+        empty: figure.textContent?.includes('No data in this range') ?? false,
+      })),
+    );
     expect(trends.map((trend) => trend.caption)).toEqual(['Speed (sheets/h)', 'Ink (%)', 'Paper (%)']);
     for (const trend of trends) {
       expect(trend.empty, trend.caption).toBe(false);

@@ -40,7 +40,10 @@ describe('a silent press on the board', () => {
   it('shows live counters unmarked while the press answers', async () => {
     await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute('data-state') !== 'offline', TILE, { timeout: 10_000 });
     for (const counter of COUNTERS) {
-      const marked = await page.$eval(`${TILE} ${counter}`, (element) => ({ stale: element.classList.contains('is-stale'), tagShown: !element.querySelector<HTMLElement>('.stale-tag')!.hidden }));
+      const marked = await page.$eval(`${TILE} ${counter}`, (element) => ({
+        stale: element.classList.contains('is-stale'),
+        tagShown: !element.querySelector<HTMLElement>('.stale-tag')!.hidden,
+      }));
       expect(marked, counter).toEqual({ stale: false, tagShown: false });
     }
   });
@@ -81,10 +84,14 @@ describe('a silent press on the board', () => {
       };
     });
     const first = agoSeconds((await page.textContent(`${TILE} .comm`))!);
-    await page.waitForFunction(([selector, seconds]) => {
-      const match = /last good (\d+) s ago/.exec(document.querySelector(`${selector} .comm`)?.textContent ?? '');
-      return match !== null && Number(match[1]) >= Number(seconds) + 3;
-    }, [TILE, first] as const, { timeout: 6_000 });
+    await page.waitForFunction(
+      ([selector, seconds]) => {
+        const match = /last good (\d+) s ago/.exec(document.querySelector(`${selector} .comm`)?.textContent ?? '');
+        return match !== null && Number(match[1]) >= Number(seconds) + 3;
+      },
+      [TILE, first] as const,
+      { timeout: 6_000 },
+    );
     expect(agoSeconds((await page.textContent(`${TILE} .comm`))!)).toBeGreaterThanOrEqual(first + 3);
     expect(pageErrors).toEqual([]);
   });

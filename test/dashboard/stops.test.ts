@@ -15,7 +15,13 @@ import type { ServiceProcess } from '../helpers/service-process.js';
 import { api, apiLogin, artifactsDir, launchBrowser, quietDemoConfig, startDashboardService, VIEWPORTS } from './dashboard-harness.js';
 
 const OPERATOR = { username: 'otto', displayName: 'Otto Press', role: 'operator', password: 'otto-password-123', pin: '583920' };
-interface EventReply { id: number; pressId: string; state: string; to: number | null; cause: { code: string; source: string } | null }
+interface EventReply {
+  id: number;
+  pressId: string;
+  state: string;
+  to: number | null;
+  cause: { code: string; source: string } | null;
+}
 
 describe('coding stops on the tablet', () => {
   let service: ServiceProcess;
@@ -31,13 +37,26 @@ describe('coding stops on the tablet', () => {
   /** Runs press-2, then stops it with a plain stop code (no reason from the PLC): an uncoded stop. */
   async function plainStop(): Promise<EventReply> {
     await pressEvent({ action: 'start' });
-    await page.waitForFunction(() => (window as unknown as { pressroom: { store: { presses: Map<string, { state: string }> } } }).pressroom.store.presses.get('press-2')?.state === 'production', undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { pressroom: { store: { presses: Map<string, { state: string }> } } }).pressroom.store.presses.get('press-2')?.state ===
+        'production',
+      undefined,
+      { timeout: 20_000 },
+    );
     await pressEvent({ action: 'stop', reason: 'none' });
     let open: EventReply | undefined;
-    await expect.poll(async () => {
-      open = (await api<{ events: EventReply[] }>(service, 'downtime?pressId=press-2&uncoded=true')).body.events.find((event) => event.state === 'stopped' && event.to === null);
-      return open;
-    }, { timeout: 10_000 }).toBeDefined();
+    await expect
+      .poll(
+        async () => {
+          open = (await api<{ events: EventReply[] }>(service, 'downtime?pressId=press-2&uncoded=true')).body.events.find(
+            (event) => event.state === 'stopped' && event.to === null,
+          );
+          return open;
+        },
+        { timeout: 10_000 },
+      )
+      .toBeDefined();
     return open!;
   }
 
@@ -83,8 +102,10 @@ describe('coding stops on the tablet', () => {
     await page.screenshot({ path: path.join(artifactsDir, 'stops-tablet.png') });
   }, 60_000);
 
-  it('codes a stop with one tap and the PIN keypad; the service keeps the operator\'s cause and the stop leaves the list', async () => {
-    const open = (await api<{ events: EventReply[] }>(service, 'downtime?pressId=press-2&uncoded=true')).body.events.find((event) => event.state === 'stopped' && event.to === null)!;
+  it("codes a stop with one tap and the PIN keypad; the service keeps the operator's cause and the stop leaves the list", async () => {
+    const open = (await api<{ events: EventReply[] }>(service, 'downtime?pressId=press-2&uncoded=true')).body.events.find(
+      (event) => event.state === 'stopped' && event.to === null,
+    )!;
     const item = `.stop[data-event-id="${open.id}"]`;
     await page.click(`${item} button.reason[data-code="waiting-paper"]`);
     // nobody is signed in on this tablet: the keypad asks who it is
@@ -111,10 +132,16 @@ describe('coding stops on the tablet', () => {
     await page.waitForSelector(item, { state: 'detached', timeout: 10_000 });
   }, 40_000);
 
-  it('starts a job from the press\'s queue, starts one typed by number, and finishes it', async () => {
-    interface Job { jobId: string; state: string; pressId: string | null }
+  it("starts a job from the press's queue, starts one typed by number, and finishes it", async () => {
+    interface Job {
+      jobId: string;
+      state: string;
+      pressId: string | null;
+    }
     const jobOf = async (jobId: string) => (await api<Job>(service, `jobs/${jobId}`)).body;
-    expect((await api(service, 'jobs', { method: 'POST', cookie: admin, body: { jobId: 'Q-1', pressId: 'press-2', name: 'Flyer A5', plannedGood: 1000 } })).status).toBe(201);
+    expect(
+      (await api(service, 'jobs', { method: 'POST', cookie: admin, body: { jobId: 'Q-1', pressId: 'press-2', name: 'Flyer A5', plannedGood: 1000 } })).status,
+    ).toBe(201);
     expect((await api(service, 'jobs', { method: 'POST', cookie: admin, body: { jobId: 'MIS-7', name: 'Catalogue', source: 'mis' } })).status).toBe(201);
     // the queue shows the press's jobs and the MIS's jobs for no press yet, live
     await page.waitForSelector('.job-queue button.start-job[data-job-id="Q-1"]', { timeout: 10_000 });

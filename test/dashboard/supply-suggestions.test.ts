@@ -28,27 +28,46 @@ describe('supply suggestions on a tablet', () => {
   /** Sets simulated ink fountains (unit → level) and waits until the service has read the new levels. */
   async function setInk(pressId: string, levels: Record<number, number>): Promise<void> {
     for (const [unit, level] of Object.entries(levels)) {
-      expect((await api(service, `simulation/presses/${pressId}/events`, { method: 'POST', body: { action: 'refill-ink', unit: Number(unit), level }, cookie: admin })).status).toBe(200);
+      expect(
+        (
+          await api(service, `simulation/presses/${pressId}/events`, {
+            method: 'POST',
+            body: { action: 'refill-ink', unit: Number(unit), level },
+            cookie: admin,
+          })
+        ).status,
+      ).toBe(200);
     }
-    await eventually(async () => {
-      const { body } = await api<PressSnapshot>(service, `presses/${pressId}`);
-      return Object.entries(levels).every(([unit, level]) => {
-        const ink = body.ink.find((candidate) => candidate.unit === Number(unit));
-        return ink?.level != null && Math.abs(ink.level - level) < 3;
-      }) ? true : undefined;
-    }, { what: `${pressId} ink ${JSON.stringify(levels)} read`, timeoutMs: 8000 });
+    await eventually(
+      async () => {
+        const { body } = await api<PressSnapshot>(service, `presses/${pressId}`);
+        return Object.entries(levels).every(([unit, level]) => {
+          const ink = body.ink.find((candidate) => candidate.unit === Number(unit));
+          return ink?.level != null && Math.abs(ink.level - level) < 3;
+        })
+          ? true
+          : undefined;
+      },
+      { what: `${pressId} ink ${JSON.stringify(levels)} read`, timeoutMs: 8000 },
+    );
   }
 
   /** Where the form starts on the page (document coordinates), once the suggestions are in (and the "connecting" bar gone). */
   async function formTop(): Promise<number> {
-    await page.waitForFunction(() => document.body.dataset.connection === 'live' && !/Looking for/.test(document.querySelector('.suggestion-block')?.textContent ?? 'Looking for'), undefined, { timeout: 5_000 });
+    await page.waitForFunction(
+      () => document.body.dataset.connection === 'live' && !/Looking for/.test(document.querySelector('.suggestion-block')?.textContent ?? 'Looking for'),
+      undefined,
+      { timeout: 5_000 },
+    );
     return page.$eval('form.supply-form', (form) => form.getBoundingClientRect().top + window.scrollY);
   }
 
   let emptyFormTop: number;
-  const refillsOnPress1 = () => page.$$eval('button.suggestion.reason-unlogged-refill', (buttons) => buttons.map((b) => b.textContent ?? '').filter((text) => text.includes('Sheetfed 1')));
+  const refillsOnPress1 = () =>
+    page.$$eval('button.suggestion.reason-unlogged-refill', (buttons) => buttons.map((b) => b.textContent ?? '').filter((text) => text.includes('Sheetfed 1')));
 
-  const checkedValue = (name: string) => page.evaluate((field) => document.querySelector<HTMLInputElement>(`form.supply-form input[name="${field}"]:checked`)?.value ?? null, name);
+  const checkedValue = (name: string) =>
+    page.evaluate((field) => document.querySelector<HTMLInputElement>(`form.supply-form input[name="${field}"]:checked`)?.value ?? null, name);
 
   beforeAll(async () => {
     [service, browser] = await Promise.all([startDashboardService({ config }), launchBrowser()]);
@@ -70,12 +89,15 @@ describe('supply suggestions on a tablet', () => {
     await Promise.all([setInk('press-1', { 1: 25, 2: 25, 3: 25, 4: 25 }), setInk('press-2', { 1: 8 })]);
     await setInk('press-1', { 3: 95 });
     await setInk('press-1', { 1: 95, 2: 95, 4: 95 });
-    const suggestions = await eventually(async () => {
-      const { body } = await api<Suggestions>(service, 'supplies/suggestions');
-      const unlogged = body.unlogged.filter((s) => s.pressId === 'press-1' && s.kind === 'ink');
-      const low = body.low.find((s) => s.pressId === 'press-2' && s.kind === 'ink' && s.unit === 1);
-      return unlogged.length === 4 && low ? { unlogged, low } : undefined;
-    }, { what: 'four unlogged refills on press-1 and low ink on press-2 unit 1', timeoutMs: 10_000 });
+    const suggestions = await eventually(
+      async () => {
+        const { body } = await api<Suggestions>(service, 'supplies/suggestions');
+        const unlogged = body.unlogged.filter((s) => s.pressId === 'press-1' && s.kind === 'ink');
+        const low = body.low.find((s) => s.pressId === 'press-2' && s.kind === 'ink' && s.unit === 1);
+        return unlogged.length === 4 && low ? { unlogged, low } : undefined;
+      },
+      { what: 'four unlogged refills on press-1 and low ink on press-2 unit 1', timeoutMs: 10_000 },
+    );
     refill = suggestions.unlogged.find((s) => s.unit === 3)!;
     await page.reload();
     await page.waitForSelector('form.supply-form');
@@ -89,7 +111,11 @@ describe('supply suggestions on a tablet', () => {
 
   it('shows a press\'s newest unlogged refills, the rest behind "N more", and the form stays where it was', async () => {
     // the suggestions name their press once the live snapshot has come
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('button.suggestion.reason-unlogged-refill')).some((b) => b.textContent?.includes('Sheetfed 1')), undefined, { timeout: 5_000 });
+    await page.waitForFunction(
+      () => Array.from(document.querySelectorAll('button.suggestion.reason-unlogged-refill')).some((b) => b.textContent?.includes('Sheetfed 1')),
+      undefined,
+      { timeout: 5_000 },
+    );
     // the form has not moved for the five suggestions that came in
     expect(await formTop()).toBe(emptyFormTop);
     expect(emptyFormTop).toBeLessThan(VIEWPORTS.tablet.height);
@@ -139,7 +165,11 @@ describe('supply suggestions on a tablet', () => {
     // resolved: gone from the service's list and from the tablet's
     const { body: after } = await api<Suggestions>(service, 'supplies/suggestions');
     expect(after.unlogged.some((s) => s.id === refill.id)).toBe(false);
-    await page.waitForFunction(() => !Array.from(document.querySelectorAll('button.suggestion.reason-unlogged-refill')).some((b) => b.textContent?.includes('unit 3')), undefined, { timeout: 5_000 });
+    await page.waitForFunction(
+      () => !Array.from(document.querySelectorAll('button.suggestion.reason-unlogged-refill')).some((b) => b.textContent?.includes('unit 3')),
+      undefined,
+      { timeout: 5_000 },
+    );
     expect(pageErrors).toEqual([]);
   });
 });

@@ -56,7 +56,10 @@ describe('supply logging on a tablet', () => {
     const before = await key.boundingBox();
     const admin = await apiLogin(service);
     const alarmsBefore = Number(await page.getAttribute('#alarm-banner', 'data-count'));
-    for (const [pressId, action] of [['press-1', 'jam'], ['press-2', 'e-stop']] as const) {
+    for (const [pressId, action] of [
+      ['press-1', 'jam'],
+      ['press-2', 'e-stop'],
+    ] as const) {
       expect((await api(service, `simulation/presses/${pressId}/events`, { method: 'POST', body: { action }, cookie: admin })).status).toBe(200);
     }
     await page.waitForFunction((count) => Number(document.getElementById('alarm-banner')!.dataset.count) >= count + 2, alarmsBefore);
@@ -165,7 +168,9 @@ describe('supply logging on a tablet', () => {
     expect(old.receivedAt).toBeGreaterThanOrEqual(sentAt - 1000);
     const ahead = stored.find((entry) => entry.lot === 'CLOCK-AHEAD')!;
     expect(ahead.loggedAt).toBe(ahead.receivedAt); // the wrong time was not taken; the entry was
-    expect(await other.textContent('.outbox-item:has-text("CLOCK-AHEAD") .clock-note')).toMatch(/clock was off \(60 min ahead of the service's clock.*logged as of when it reached the service/);
+    expect(await other.textContent('.outbox-item:has-text("CLOCK-AHEAD") .clock-note')).toMatch(
+      /clock was off \(60 min ahead of the service's clock.*logged as of when it reached the service/,
+    );
     await tablet.close();
   });
 });

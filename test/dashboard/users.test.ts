@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceProcess } from '../helpers/service-process.js';
 import { api, apiLogin, launchBrowser, signedInContext, startDashboardService, VIEWPORTS, watchPageErrors, expectConsoleErrors } from './dashboard-harness.js';
 
-interface UserRow { id: number; username: string; role: string; disabled?: boolean; hasPin?: boolean }
+interface UserRow {
+  id: number;
+  username: string;
+  role: string;
+  disabled?: boolean;
+  hasPin?: boolean;
+}
 
 describe('users page (admin)', () => {
   let service: ServiceProcess;
@@ -26,8 +32,16 @@ describe('users page (admin)', () => {
       await tabletPage.fill('.login-panel input[name="username"]', username);
       for (const digit of pin) await tabletPage.click(`.keypad button[aria-label="${digit}"]`);
       await tabletPage.click('.login-panel button[type="submit"]');
-      const signedIn = tabletPage.waitForSelector('form.supply-form', { timeout: 5_000 }).then(() => 'ok', () => 'timeout');
-      const refused = tabletPage.waitForFunction(() => (document.querySelector('.login-panel .form-error')?.textContent ?? '') !== '', undefined, { timeout: 5_000 }).then(() => 'refused', () => 'timeout');
+      const signedIn = tabletPage.waitForSelector('form.supply-form', { timeout: 5_000 }).then(
+        () => 'ok',
+        () => 'timeout',
+      );
+      const refused = tabletPage
+        .waitForFunction(() => (document.querySelector('.login-panel .form-error')?.textContent ?? '') !== '', undefined, { timeout: 5_000 })
+        .then(
+          () => 'refused',
+          () => 'timeout',
+        );
       const outcome = await Promise.race([signedIn, refused]);
       const error = await tabletPage.evaluate(() => document.querySelector('.login-panel .form-error')?.textContent ?? '');
       return { ok: outcome === 'ok', error };
@@ -75,7 +89,11 @@ describe('users page (admin)', () => {
     await row('pia').locator('button:has-text("Edit")').click();
     await page.selectOption('dialog #user-role', 'operator');
     await page.click('dialog button[type="submit"]');
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('.users-page tr[data-user-id]')).some((tr) => tr.textContent?.includes('pia') && tr.querySelector('.user-role')?.textContent === 'operator'));
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('.users-page tr[data-user-id]')).some(
+        (tr) => tr.textContent?.includes('pia') && tr.querySelector('.user-role')?.textContent === 'operator',
+      ),
+    );
     expect((await userRow('pia')).role).toBe('operator');
   });
 
@@ -100,7 +118,11 @@ describe('users page (admin)', () => {
   it('a disabled user cannot sign in', async () => {
     expectConsoleErrors(/status of 401 .*\/api\/auth\/login\)$/, 'the refused login answers 401, which Chromium logs');
     await row('pia').locator('button:has-text("Disable")').click();
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('.users-page tr[data-user-id]')).some((tr) => tr.textContent?.includes('pia') && tr.querySelector('.user-status')?.textContent === 'disabled'));
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('.users-page tr[data-user-id]')).some(
+        (tr) => tr.textContent?.includes('pia') && tr.querySelector('.user-status')?.textContent === 'disabled',
+      ),
+    );
     expect((await userRow('pia')).disabled).toBe(true);
     const attempt = await keypadLogin('pia', '246813');
     expect(attempt.ok).toBe(false);
@@ -109,14 +131,22 @@ describe('users page (admin)', () => {
 
   it('removes a PIN from the page: keypad login stops, the password still works, the audit says so', async () => {
     expectConsoleErrors(/status of 401 .*\/api\/auth\/login\)$/, 'the keypad login with the removed PIN answers 401, which Chromium logs');
-    const created = await api(service, 'users', { method: 'POST', body: { username: 'rolf', displayName: 'Rolf Roller', role: 'operator', password: 'rolf-password-123', pin: '135724' }, cookie: admin });
+    const created = await api(service, 'users', {
+      method: 'POST',
+      body: { username: 'rolf', displayName: 'Rolf Roller', role: 'operator', password: 'rolf-password-123', pin: '135724' },
+      cookie: admin,
+    });
     expect(created.status).toBe(201);
     await page.reload();
     await row('rolf').waitFor();
     await row('rolf').locator('button:has-text("Edit")').click();
     await page.check('dialog #user-remove-pin');
     await page.click('dialog button[type="submit"]');
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('.users-page tr[data-user-id]')).some((tr) => tr.textContent?.includes('rolf') && tr.querySelector('.user-pin')?.textContent === 'none'));
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('.users-page tr[data-user-id]')).some(
+        (tr) => tr.textContent?.includes('rolf') && tr.querySelector('.user-pin')?.textContent === 'none',
+      ),
+    );
     expect((await userRow('rolf')).hasPin).toBe(false);
 
     expect((await keypadLogin('rolf', '135724')).ok).toBe(false);

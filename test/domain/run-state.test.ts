@@ -10,9 +10,22 @@ const states: StateMap = {
   '8': 'stopped',
   '9': { state: 'setup', detail: 'plate change' },
 };
-const jam = (raisedAt: number, clearedAt: number | null = null): StopAlarm => ({ code: 'jam.feeder', label: 'Paper jam at feeder', stopReason: 'jam', raisedAt, clearedAt });
-const door = (raisedAt: number, clearedAt: number | null = null): StopAlarm => ({ code: 'door-open', label: 'Guard door open', stopReason: 'door-open', raisedAt, clearedAt });
-const derive = (code: number | null, stopAlarms: StopAlarm[] = [], stoppedSince = 1000, online = true) => deriveRunState({ online, code, states, stoppedSince, stopAlarms });
+const jam = (raisedAt: number, clearedAt: number | null = null): StopAlarm => ({
+  code: 'jam.feeder',
+  label: 'Paper jam at feeder',
+  stopReason: 'jam',
+  raisedAt,
+  clearedAt,
+});
+const door = (raisedAt: number, clearedAt: number | null = null): StopAlarm => ({
+  code: 'door-open',
+  label: 'Guard door open',
+  stopReason: 'door-open',
+  raisedAt,
+  clearedAt,
+});
+const derive = (code: number | null, stopAlarms: StopAlarm[] = [], stoppedSince = 1000, online = true) =>
+  deriveRunState({ online, code, states, stoppedSince, stopAlarms });
 
 describe('run state from the PLC state code', () => {
   it('maps codes through the profile, with reason and detail where given', () => {

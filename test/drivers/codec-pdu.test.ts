@@ -18,7 +18,11 @@ describe('requests, as the spec writes them', () => {
     ['write coil 173 ON (§6.5)', { fc: 5, address: 0xac, value: true }, '05 00AC FF00'],
     ['write coil OFF', { fc: 5, address: 0xac, value: false }, '05 00AC 0000'],
     ['write register 2 = 3 (§6.6)', { fc: 6, address: 1, value: 3 }, '06 0001 0003'],
-    ['write 10 coils from 20 (§6.11)', { fc: 15, address: 0x13, values: [true, false, true, true, false, false, true, true, true, false] }, '0F 0013 000A 02 CD 01'],
+    [
+      'write 10 coils from 20 (§6.11)',
+      { fc: 15, address: 0x13, values: [true, false, true, true, false, false, true, true, true, false] },
+      '0F 0013 000A 02 CD 01',
+    ],
     ['write registers 2..3 (§6.12)', { fc: 16, address: 1, values: [0x000a, 0x0102] }, '10 0001 0002 04 000A 0102'],
   ])('%s', (_name, request, bytes) => {
     expect(encodeRequest(request).toString('hex')).toBe(hex(bytes).toString('hex'));

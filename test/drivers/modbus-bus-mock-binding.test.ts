@@ -39,7 +39,12 @@ afterEach(async () => {
 
 async function startBus(binding: BindingInterface, timeoutMs = 100): Promise<ModbusBus> {
   SerialPortMock.binding.createPort('/dev/ttyMOCK0', { record: true });
-  bus = new ModbusBus({ id: 'mock-line', link: { kind: 'rtu', path: '/dev/ttyMOCK0', baudRate: 19200, parity: 'even', dataBits: 8, stopBits: 1, binding }, timeoutMs, retries: 0 });
+  bus = new ModbusBus({
+    id: 'mock-line',
+    link: { kind: 'rtu', path: '/dev/ttyMOCK0', baudRate: 19200, parity: 'even', dataBits: 8, stopBits: 1, binding },
+    timeoutMs,
+    retries: 0,
+  });
   const connected = new Promise<void>((resolve) => bus!.once('connected', resolve));
   bus.start();
   await connected;
@@ -86,7 +91,10 @@ describe('ModbusBus on the serialport mock binding', () => {
   });
 
   it('times out when the device stays silent', async () => {
-    const b = await startBus(answeringBinding(() => undefined), 50);
+    const b = await startBus(
+      answeringBinding(() => undefined),
+      50,
+    );
     const started = performance.now();
     const error = await b.readRegisters(1, 'holding', 0, 2).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'timeout', unitId: 1 });

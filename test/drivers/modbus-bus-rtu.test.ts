@@ -137,7 +137,7 @@ describe('RTU on a serial line', () => {
     expect(bus.stats().discarded.bytes).toBeGreaterThan(0);
   });
 
-  it('retries at once; the late reply to the first attempt answers the retry (same request), and the unit is guarded for the retry\'s own reply', async () => {
+  it("retries at once; the late reply to the first attempt answers the retry (same request), and the unit is guarded for the retry's own reply", async () => {
     await startConnected(makeBus({ timeoutMs: 100, retries: 1 }));
     // Both attempts answered 130 ms late; the retry's reply carries other values, so crediting it to the next request would show.
     core.plan = (received) => (received.seq === 0 ? { delayMs: 130 } : received.seq === 1 ? { delayMs: 130, registers: [7777, 7777] } : {});

@@ -167,7 +167,10 @@ describe('queue', () => {
     const probe = bus.readRegisters(2, 'holding', 5, 1, { background: true });
     // The other presses' scan tick, a moment later, then the next block of one of their cycles.
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const scan = [bus.readRegisters(1, 'holding', 0, 1), bus.readRegisters(1, 'holding', 1, 1).then(async (first) => [...first, ...(await bus.readRegisters(1, 'holding', 2, 1))])];
+    const scan = [
+      bus.readRegisters(1, 'holding', 0, 1),
+      bus.readRegisters(1, 'holding', 1, 1).then(async (first) => [...first, ...(await bus.readRegisters(1, 'holding', 2, 1))]),
+    ];
     expect(await Promise.all([probe, ...scan])).toEqual([[2005], [1000], [1001, 1002]]);
     expect(core.log.map((entry) => entry.unitId)).toEqual([1, 1, 1, 2]);
   });

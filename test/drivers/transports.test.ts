@@ -28,7 +28,10 @@ describe('PairedSerialBinding', () => {
     const b = new SerialPortStream({ binding: pair.binding, path: pair.pathB, baudRate: 19200, autoOpen: false });
     await a.open();
     await openStream(b);
-    cleanups.push(() => a.close(), () => new Promise((resolve) => b.close(resolve)));
+    cleanups.push(
+      () => a.close(),
+      () => new Promise((resolve) => b.close(resolve)),
+    );
     const atB = new Promise<Buffer>((resolve) => b.once('data', resolve));
     await a.write(Buffer.from([1, 2, 3]));
     expect(await atB).toEqual(Buffer.from([1, 2, 3]));

@@ -61,7 +61,7 @@ async function tablet(operator: ApiClient, round: number, client: number, stop: 
 
 async function storedEntries(client: ApiClient): Promise<SupplyEntry[]> {
   const all: SupplyEntry[] = [];
-  for (let cursor: string | null = ''; cursor !== null; ) {
+  for (let cursor: string | null = ''; cursor !== null;) {
     const res: { status: number; body: { entries: SupplyEntry[]; nextCursor: string | null } } = await client.get(
       `/api/supplies?includeVoided=true&limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
     );
@@ -103,7 +103,10 @@ describe('supply entries answered 201 survive SIGKILL', () => {
         acknowledged.add(clientId);
         unanswered.delete(clientId);
       }
-      if (round > 1) console.log(`[figure] resent ${resent.storedBeforeKill + resent.storedNow} unanswered entries: ${resent.storedBeforeKill} had been stored before the kill (200), ${resent.storedNow} had not (201)`);
+      if (round > 1)
+        console.log(
+          `[figure] resent ${resent.storedBeforeKill + resent.storedNow} unanswered entries: ${resent.storedBeforeKill} had been stored before the kill (200), ${resent.storedNow} had not (201)`,
+        );
 
       const killAfterMs = killPoints[round - 1]!;
       const before = acknowledged.size;
@@ -113,7 +116,9 @@ describe('supply entries answered 201 survive SIGKILL', () => {
       stop.now = true;
       await service.kill();
       await Promise.all(tablets);
-      console.log(`[figure] durability round ${round}: killed after ${killAfterMs} ms; ${acknowledged.size - before} entries answered 201 this round, ${unanswered.size} in flight`);
+      console.log(
+        `[figure] durability round ${round}: killed after ${killAfterMs} ms; ${acknowledged.size - before} entries answered 201 this round, ${unanswered.size} in flight`,
+      );
       expect(acknowledged.size - before).toBeGreaterThan(0);
 
       const restarted = await startService({ config, dataDir });

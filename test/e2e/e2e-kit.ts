@@ -129,7 +129,10 @@ export async function signInCrew(baseUrl: string, options: { createUsers?: boole
   const anonymous = new ApiClient(baseUrl);
   const admin = await anonymous.login({ username: 'admin', password: ADMIN_PASSWORD });
   if (options.createUsers ?? true) {
-    for (const user of [{ ...VIEWER, role: 'viewer' }, { ...OPERATOR, role: 'operator' }]) {
+    for (const user of [
+      { ...VIEWER, role: 'viewer' },
+      { ...OPERATOR, role: 'operator' },
+    ]) {
       const res = await admin.post('/api/users', user);
       if (res.status !== 201 && res.status !== 409) throw new Error(`creating ${user.username} answered ${res.status}: ${res.text}`);
     }

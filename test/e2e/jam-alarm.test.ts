@@ -50,7 +50,9 @@ const isFeederJam = (a: AlarmView) => a.pressId === 'press-1' && a.code === 'jam
  * 302 ms, the worst median of 5 was 235 ms. So: every raise within the scan period + 150 ms, the median of 5 within the scan
  * period + 50 ms. A raise that waits for a second scan (a lost or late poll) breaks the first.
  */
-const FAST_SCAN_MS = (parse(readFileSync(path.join(repoRoot, 'config/profiles/demo-sheetfed-4c.yaml'), 'utf8')) as { polling: { scanClasses: { fast: number } } }).polling.scanClasses.fast;
+const FAST_SCAN_MS = (
+  parse(readFileSync(path.join(repoRoot, 'config/profiles/demo-sheetfed-4c.yaml'), 'utf8')) as { polling: { scanClasses: { fast: number } } }
+).polling.scanClasses.fast;
 const EACH_RAISE_MS = FAST_SCAN_MS + 150;
 const MEDIAN_RAISE_MS = FAST_SCAN_MS + 50;
 
@@ -96,10 +98,13 @@ describe('a feeder jam, end to end', () => {
   });
 
   it('stops the press with reason jam', async () => {
-    const stopped = await eventually(async () => {
-      const p = await press1();
-      return p.state === 'stopped' ? p : undefined;
-    }, { what: 'press-1 stopped', timeoutMs: 5000 });
+    const stopped = await eventually(
+      async () => {
+        const p = await press1();
+        return p.state === 'stopped' ? p : undefined;
+      },
+      { what: 'press-1 stopped', timeoutMs: 5000 },
+    );
     expect(stopped.stopReason).toBe('jam');
     expect(stopped.activeAlarms).toBeGreaterThanOrEqual(1);
   });
@@ -175,14 +180,19 @@ describe('a feeder jam, end to end', () => {
     const audit = await crew.admin.get<{ entries: { action: string; username: string; target: string }[] }>('/api/audit?action=alarm.*');
     expect(audit.status).toBe(200);
     const mine = audit.body.entries.filter((e) => e.target === `alarm:${jam.id}`).map((e) => `${e.action}/${e.username}`);
-    expect(mine).toEqual(expect.arrayContaining([`alarm.ack/${OPERATOR.username}`, `alarm.shelve/${OPERATOR.username}`, `alarm.unshelve/${OPERATOR.username}`]));
+    expect(mine).toEqual(
+      expect.arrayContaining([`alarm.ack/${OPERATOR.username}`, `alarm.shelve/${OPERATOR.username}`, `alarm.unshelve/${OPERATOR.username}`]),
+    );
   });
 
   it('raises within one scan period (+ allowance) on a TCP press and on the RTU-over-TCP press, five times each', async () => {
     const figures: string[] = [];
     const phase = seededRandom(7);
     const measured = new Set<string>();
-    for (const [pressId, link] of [['press-1', 'tcp'], ['press-3', 'rtu-over-tcp']] as const) {
+    for (const [pressId, link] of [
+      ['press-1', 'tcp'],
+      ['press-3', 'rtu-over-tcp'],
+    ] as const) {
       const samples: number[] = [];
       for (let round = 0; round < 5; round++) {
         // This loop is paced by the service's own events, which follow its 250 ms fast scan: without

@@ -44,10 +44,13 @@ async function expectRestored(dataDir: string, jam: AlarmView): Promise<void> {
   const upAt = performance.now();
   const client = new ApiClient(next.url);
 
-  const listed = await eventually(async () => {
-    const res = await client.get<AlarmView[]>('/api/alarms');
-    return res.body.find((a) => a.id === jam.id);
-  }, { what: `alarm ${jam.id} in GET /api/alarms`, timeoutMs: 5000 });
+  const listed = await eventually(
+    async () => {
+      const res = await client.get<AlarmView[]>('/api/alarms');
+      return res.body.find((a) => a.id === jam.id);
+    },
+    { what: `alarm ${jam.id} in GET /api/alarms`, timeoutMs: 5000 },
+  );
   expect(listed).toMatchObject({ pressId: 'press-1', code: 'jam.feeder', priority: 'critical', acknowledged: false });
   // the new simulator has no jam: the first poll clears it, but unacknowledged it stays listed
   expect(['unack-active', 'unack-cleared']).toContain(listed.state);
@@ -64,11 +67,14 @@ async function expectRestored(dataDir: string, jam: AlarmView): Promise<void> {
   expect(doneAt - upAt).toBeLessThan(5000);
 
   // and it settles to a cleared, still unacknowledged alarm once the fresh simulator is read
-  const settled = await eventually(async () => {
-    const res = await client.get<AlarmView[]>('/api/alarms');
-    const alarm = res.body.find((a) => a.id === jam.id);
-    return alarm?.state === 'unack-cleared' ? alarm : undefined;
-  }, { what: 'restored jam cleared by the first poll and still listed', timeoutMs: 5000 });
+  const settled = await eventually(
+    async () => {
+      const res = await client.get<AlarmView[]>('/api/alarms');
+      const alarm = res.body.find((a) => a.id === jam.id);
+      return alarm?.state === 'unack-cleared' ? alarm : undefined;
+    },
+    { what: 'restored jam cleared by the first poll and still listed', timeoutMs: 5000 },
+  );
   expect(settled.acknowledged).toBe(false);
 }
 

@@ -35,11 +35,14 @@ const magentaRefill = (clientId: string) => ({
 async function setInk(unit: number, level: number): Promise<void> {
   const res = await crew.operator.post('/api/simulation/presses/press-1/events', { action: 'refill-ink', unit, level });
   expect(res.status).toBe(200);
-  await eventually(async () => {
-    const press = (await crew.anonymous.get<PressSnapshot>('/api/presses/press-1')).body;
-    const ink = press.ink.find((i) => i.unit === unit);
-    return ink?.level != null && Math.abs(ink.level - level) < 3 ? true : undefined;
-  }, { what: `press-1 ink unit ${unit} read near ${level} %`, timeoutMs: 8000 });
+  await eventually(
+    async () => {
+      const press = (await crew.anonymous.get<PressSnapshot>('/api/presses/press-1')).body;
+      const ink = press.ink.find((i) => i.unit === unit);
+      return ink?.level != null && Math.abs(ink.level - level) < 3 ? true : undefined;
+    },
+    { what: `press-1 ink unit ${unit} read near ${level} %`, timeoutMs: 8000 },
+  );
 }
 
 async function entries(query = ''): Promise<SupplyEntry[]> {
@@ -69,7 +72,15 @@ describe('the supply log, end to end', () => {
     const res = await crew.operator.post<SupplyEntry>('/api/supplies', magentaRefill(randomUUID()));
     expect(res.status).toBe(201);
     magentaEntry = res.body;
-    expect(magentaEntry).toMatchObject({ pressId: 'press-1', kind: 'ink', unit: 2, color: 'magenta', quantity: 2.5, uom: 'kg', by: { username: OPERATOR.username } });
+    expect(magentaEntry).toMatchObject({
+      pressId: 'press-1',
+      kind: 'ink',
+      unit: 2,
+      color: 'magenta',
+      quantity: 2.5,
+      uom: 'kg',
+      by: { username: OPERATOR.username },
+    });
     expect(magentaEntry.reconciliation.status).toBe('pending');
     const heard = await logged.next((e) => e.id === magentaEntry.id);
     expect(heard.clientId).toBe(magentaEntry.clientId);
@@ -95,10 +106,13 @@ describe('the supply log, end to end', () => {
 
   it('is confirmed when the magenta fountain level rises in the press', async () => {
     await setInk(2, 90);
-    const confirmed = await eventually(async () => {
-      const res = await crew.anonymous.get<SupplyEntry>(`/api/supplies/${magentaEntry.id}`);
-      return res.body.reconciliation.status === 'confirmed' ? res.body : undefined;
-    }, { what: 'entry confirmed by the sensor', timeoutMs: 8000 });
+    const confirmed = await eventually(
+      async () => {
+        const res = await crew.anonymous.get<SupplyEntry>(`/api/supplies/${magentaEntry.id}`);
+        return res.body.reconciliation.status === 'confirmed' ? res.body : undefined;
+      },
+      { what: 'entry confirmed by the sensor', timeoutMs: 8000 },
+    );
     expect(confirmed.reconciliation.levelFrom).toBeLessThan(35);
     expect(confirmed.reconciliation.levelTo).toBeGreaterThan(85);
   });
@@ -106,10 +120,13 @@ describe('the supply log, end to end', () => {
   it('offers a refill nobody logged as a suggestion, which an entry then completes', async () => {
     await setInk(3, 25);
     await setInk(3, 95);
-    const suggestion = await eventually(async () => {
-      const res = await crew.anonymous.get<{ unlogged: UnloggedRefill[] }>('/api/supplies/suggestions');
-      return res.body.unlogged.find((s) => s.pressId === 'press-1' && s.kind === 'ink' && s.unit === 3);
-    }, { what: 'unlogged refill of press-1 unit 3', timeoutMs: 8000 });
+    const suggestion = await eventually(
+      async () => {
+        const res = await crew.anonymous.get<{ unlogged: UnloggedRefill[] }>('/api/supplies/suggestions');
+        return res.body.unlogged.find((s) => s.pressId === 'press-1' && s.kind === 'ink' && s.unit === 3);
+      },
+      { what: 'unlogged refill of press-1 unit 3', timeoutMs: 8000 },
+    );
     expect(suggestion.color).toBe('yellow');
 
     const completing = await crew.operator.post<SupplyEntry>('/api/supplies', {
@@ -129,7 +146,10 @@ describe('the supply log, end to end', () => {
 
   it('voids an entry with a replacement (a lot typo) in one step, keeping the confirmation', async () => {
     const replacement = { ...magentaRefill(randomUUID()), lot: 'L24-0816' };
-    const res = await crew.operator.post<{ voided: SupplyEntry; replacement: SupplyEntry }>(`/api/supplies/${magentaEntry.id}/void`, { reason: 'wrong lot number', replacement });
+    const res = await crew.operator.post<{ voided: SupplyEntry; replacement: SupplyEntry }>(`/api/supplies/${magentaEntry.id}/void`, {
+      reason: 'wrong lot number',
+      replacement,
+    });
     expect(res.status).toBe(201);
     expect(res.body.voided.voided).toMatchObject({ reason: 'wrong lot number', by: { username: OPERATOR.username }, replacedBy: res.body.replacement.id });
     expect(res.body.replacement).toMatchObject({ lot: 'L24-0816', replaces: magentaEntry.id });

@@ -102,9 +102,13 @@ async function runLane(bus: ModbusBus, unitId: number, count: number): Promise<O
       const registers = await bus.readRegisters(unitId, 'holding', address, words);
       const expected = expectedBlock(unitId, address, words);
       const to = performance.now();
-      outcomes.push(registers.join() === expected.join() ? { ok: true, from, to } : { ok: false, wrong: `${address}+${words}: [${registers.join()}] ≠ [${expected.join()}]`, from, to });
+      outcomes.push(
+        registers.join() === expected.join()
+          ? { ok: true, from, to }
+          : { ok: false, wrong: `${address}+${words}: [${registers.join()}] ≠ [${expected.join()}]`, from, to },
+      );
     } catch (error) {
-      outcomes.push({ ok: false, kind: (isModbusError(error) ? error.kind : `not a ModbusError: ${String(error)}`), from, to: performance.now() });
+      outcomes.push({ ok: false, kind: isModbusError(error) ? error.kind : `not a ModbusError: ${String(error)}`, from, to: performance.now() });
     }
   }
   return outcomes;
@@ -122,7 +126,12 @@ describe(`byte faults over ${FRAMES.toLocaleString('en')} RTU frames`, () => {
     const plan = new DamagePlan();
     slave = await RawSlave.start({ framing: 'rtu', respond: plan.respond });
     for (let lane = 1; lane <= LANES; lane++) {
-      const bus = new ModbusBus({ id: `noisy-${lane}`, link: { kind: 'rtu-over-tcp', host: '127.0.0.1', port: slave.port }, timeoutMs: TIMEOUT_MS, retries: 0 });
+      const bus = new ModbusBus({
+        id: `noisy-${lane}`,
+        link: { kind: 'rtu-over-tcp', host: '127.0.0.1', port: slave.port },
+        timeoutMs: TIMEOUT_MS,
+        retries: 0,
+      });
       buses.push(bus);
       await startConnected(bus);
     }
@@ -134,7 +143,13 @@ describe(`byte faults over ${FRAMES.toLocaleString('en')} RTU frames`, () => {
     const elapsedMs = performance.now() - startedAt;
     stallWatch.stop();
 
-    const tally: Record<Damage, { ok: number; failed: number }> = { clean: { ok: 0, failed: 0 }, drop: { ok: 0, failed: 0 }, flip: { ok: 0, failed: 0 }, garbage: { ok: 0, failed: 0 }, split: { ok: 0, failed: 0 } };
+    const tally: Record<Damage, { ok: number; failed: number }> = {
+      clean: { ok: 0, failed: 0 },
+      drop: { ok: 0, failed: 0 },
+      flip: { ok: 0, failed: 0 },
+      garbage: { ok: 0, failed: 0 },
+      split: { ok: 0, failed: 0 },
+    };
     const wrong: string[] = [];
     const failureKinds = new Set<string>();
     let recovered = 0;
@@ -164,7 +179,10 @@ describe(`byte faults over ${FRAMES.toLocaleString('en')} RTU frames`, () => {
         }
       });
     });
-    console.info(`byte faults: ${FRAMES} frames in ${Math.round(elapsedMs)} ms; ${stallWatch.stalls.length} stalls of the process ≥ ${TIMEOUT_MS / 2} ms, ${excused} intact replies timed out during one`, tally);
+    console.info(
+      `byte faults: ${FRAMES} frames in ${Math.round(elapsedMs)} ms; ${stallWatch.stalls.length} stalls of the process ≥ ${TIMEOUT_MS / 2} ms, ${excused} intact replies timed out during one`,
+      tally,
+    );
     expect(excused).toBeLessThanOrEqual(LANES * stallWatch.stalls.length);
 
     expect(wrong).toEqual([]);

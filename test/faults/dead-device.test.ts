@@ -30,16 +30,28 @@ afterEach(() => floor.teardown());
 function fastLatencies(readings: Reading[], line: string, from: number, to: number, except?: { from: number; to: number }): number[] {
   // A cycle queued behind the dead press's last timeouts belongs to the time before off-scan.
   return readings
-    .filter((r) => r.pressId.startsWith(`${line}-`) && r.pressId !== `${line}-${DEAD}` && r.scanClass === 'fast' && r.at - r.latencyMs >= from && r.at <= to && r.ok)
+    .filter(
+      (r) => r.pressId.startsWith(`${line}-`) && r.pressId !== `${line}-${DEAD}` && r.scanClass === 'fast' && r.at - r.latencyMs >= from && r.at <= to && r.ok,
+    )
     .filter((r) => !except || r.at < except.from || r.at - r.latencyMs > except.to)
     .map((r) => r.latencyMs);
 }
 
-const summary = (values: number[]) => ({ n: values.length, median: percentile(values, 50), p90: percentile(values, 90), mean: Math.round(values.reduce((a, b) => a + b, 0) / values.length) });
+const summary = (values: number[]) => ({
+  n: values.length,
+  median: percentile(values, 50),
+  p90: percentile(values, 90),
+  mean: Math.round(values.reduce((a, b) => a + b, 0) / values.length),
+});
 
 describe('a dead device on a shared RTU bus', () => {
   it('is taken off-scan after a few timeouts, and the other seven keep their cycle time (mean within 1.2× of the same seven alone)', async () => {
-    const lineOptions = (id: string, units: number[]) => ({ id, presses: units.map((unitId) => ({ unitId, profile })), baudRate: 19200, lineTiming: { baudRate: 19200, turnaroundMs: 2 } });
+    const lineOptions = (id: string, units: number[]) => ({
+      id,
+      presses: units.map((unitId) => ({ unitId, profile })),
+      baudRate: 19200,
+      lineTiming: { baudRate: 19200, turnaroundMs: 2 },
+    });
     const healthy = UNITS.filter((u) => u !== DEAD);
     const lineA = await floor.rtuLine(lineOptions('a', healthy));
     const lineB = await floor.rtuLine(lineOptions('b', UNITS));
@@ -70,11 +82,22 @@ describe('a dead device on a shared RTU bus', () => {
     const probeEnd = Date.now() - (performance.now() - (await probeEnded).at);
     // Its request (8 bytes) and the 3-register reply it waited for (11 bytes), plus the t3.5 gap, on the wire at 19200 baud.
     const probeStart = probeEnd - (profile.polling.timeoutMs + characterTimeMs(19200) * (8 + 3 + 11));
-    const overlapping = readings.filter((r) => r.pressId.startsWith('b-') && r.pressId !== dead.pressId && r.at > probeStart + 2 && r.at - r.latencyMs < probeEnd);
+    const overlapping = readings.filter(
+      (r) => r.pressId.startsWith('b-') && r.pressId !== dead.pressId && r.at > probeStart + 2 && r.at - r.latencyMs < probeEnd,
+    );
     const alone = fastLatencies(readings, 'a', from, from + WINDOW_MS);
     const withDead = fastLatencies(readings, 'b', from, from + WINDOW_MS);
-    console.info('fast-cycle ms, 7 presses alone:', summary(alone), '; beside a dead 8th off-scan, its probe included:', summary(withDead), `; ratio of means ${(summary(withDead).mean / summary(alone).mean).toFixed(2)}`);
-    console.info(`probe on the line ~${Math.round(probeStart)}..${Math.round(probeEnd)}; cycles of the others overlapping it: ${overlapping.length}`, overlapping.map((r) => [r.pressId, r.scanClass, Math.round(r.at - r.latencyMs - probeStart), Math.round(r.at - probeStart)]));
+    console.info(
+      'fast-cycle ms, 7 presses alone:',
+      summary(alone),
+      '; beside a dead 8th off-scan, its probe included:',
+      summary(withDead),
+      `; ratio of means ${(summary(withDead).mean / summary(alone).mean).toFixed(2)}`,
+    );
+    console.info(
+      `probe on the line ~${Math.round(probeStart)}..${Math.round(probeEnd)}; cycles of the others overlapping it: ${overlapping.length}`,
+      overlapping.map((r) => [r.pressId, r.scanClass, Math.round(r.at - r.latencyMs - probeStart), Math.round(r.at - probeStart)]),
+    );
     expect(overlapping).toEqual([]);
     expect(alone.length).toBeGreaterThanOrEqual(40);
     // Every cycle of the window counts, those that shared the line with the probe too, and

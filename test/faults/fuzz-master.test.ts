@@ -58,7 +58,10 @@ class Mischief {
     if (roll < 0.6) return [{ bytes: Buffer.concat([mutated, request.correctReply]), afterMs: 0 }];
     if (roll < 0.7) {
       const cut = Math.floor(random() * mutated.length);
-      return [{ bytes: mutated.subarray(0, cut), afterMs: 0 }, { bytes: mutated.subarray(cut), afterMs: Math.floor(random() * 3) }];
+      return [
+        { bytes: mutated.subarray(0, cut), afterMs: 0 },
+        { bytes: mutated.subarray(cut), afterMs: Math.floor(random() * 3) },
+      ];
     }
     return [{ bytes: mutated, afterMs: 0 }];
   };
@@ -115,7 +118,8 @@ async function fuzzLane(bus: ModbusBus, unitId: number, count: number) {
       continue;
     }
     const registers = outcome.value!;
-    if (registers.length !== words || !registers.every((r) => Number.isInteger(r) && r >= 0 && r <= 0xffff)) problems.push(`#${i} malformed: ${JSON.stringify(registers)}`);
+    if (registers.length !== words || !registers.every((r) => Number.isInteger(r) && r >= 0 && r <= 0xffff))
+      problems.push(`#${i} malformed: ${JSON.stringify(registers)}`);
     successes.push({ index: i, correct: registers.join() === expectedBlock(unitId, address, words).join() });
   }
   return { problems, successes, kinds };
@@ -124,7 +128,10 @@ async function fuzzLane(bus: ModbusBus, unitId: number, count: number) {
 async function fuzzMaster(framing: 'mbap' | 'rtu') {
   const mischief = new Mischief(framing);
   slave = await RawSlave.start({ framing, respond: mischief.respond });
-  const link = framing === 'mbap' ? ({ kind: 'tcp', host: '127.0.0.1', port: slave.port } as const) : ({ kind: 'rtu-over-tcp', host: '127.0.0.1', port: slave.port } as const);
+  const link =
+    framing === 'mbap'
+      ? ({ kind: 'tcp', host: '127.0.0.1', port: slave.port } as const)
+      : ({ kind: 'rtu-over-tcp', host: '127.0.0.1', port: slave.port } as const);
   for (let lane = 1; lane <= LANES; lane++) {
     const bus = new ModbusBus({ id: `fuzz-${lane}`, link, timeoutMs: TIMEOUT_MS, retries: 0, reconnect: { initialMs: 5, maxMs: 20 } });
     buses.push(bus);

@@ -104,7 +104,11 @@ async function checkRtu(client: RawClient): Promise<void> {
 
 async function start(kind: 'tcp' | 'rtu-over-tcp'): Promise<number> {
   simulation = await startSimulation({
-    presses: [{ unitId: 1, profile: registerMapProfile() }, { unitId: 2, profile: 'demo-sheetfed-4c' }, { unitId: CHECK_UNIT, profile: registerMapProfile() }],
+    presses: [
+      { unitId: 1, profile: registerMapProfile() },
+      { unitId: 2, profile: 'demo-sheetfed-4c' },
+      { unitId: CHECK_UNIT, profile: registerMapProfile() },
+    ],
     // A short resync silence: loopback does not split small writes, and the test stays fast.
     serve: kind === 'tcp' ? { kind, port: 0 } : { kind, port: 0, resyncSilenceMs: 5 },
     tickMs: 0,

@@ -22,7 +22,14 @@ export function registerMapProfile(): Profile {
     model: 'register-map',
     name: 'Register map (fault tests)',
     ratedSpeed: 10000,
-    signals: Array.from({ length: MAP_SIZE }, (_, i) => ({ name: `r${MAP_START + i}`, role: 'info', area: 'holding', address: MAP_START + i, type: 'u16', writable: true })),
+    signals: Array.from({ length: MAP_SIZE }, (_, i) => ({
+      name: `r${MAP_START + i}`,
+      role: 'info',
+      area: 'holding',
+      address: MAP_START + i,
+      type: 'u16',
+      writable: true,
+    })),
   });
 }
 

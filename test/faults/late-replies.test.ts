@@ -78,7 +78,13 @@ async function lateReplyRun(serve: 'tcp' | 'rtu-over-tcp') {
   const sim = simulation;
   const lanes = await Promise.all(buses.map((bus, lane) => runLane(bus, sim, lane + 1, TRANSACTIONS / LANES, 0x1a7e + lane)));
   const total = lanes.reduce(
-    (sum, lane) => ({ ok: sum.ok + lane.ok, late: sum.late + lane.late, timeouts: sum.timeouts + lane.timeouts, wrong: [...sum.wrong, ...lane.wrong], otherErrors: [...sum.otherErrors, ...lane.otherErrors] }),
+    (sum, lane) => ({
+      ok: sum.ok + lane.ok,
+      late: sum.late + lane.late,
+      timeouts: sum.timeouts + lane.timeouts,
+      wrong: [...sum.wrong, ...lane.wrong],
+      otherErrors: [...sum.otherErrors, ...lane.otherErrors],
+    }),
     { ok: 0, late: 0, timeouts: 0, wrong: [] as string[], otherErrors: [] as string[] },
   );
   const discarded = buses.reduce((sum, bus) => sum + bus.stats().discarded.frames, 0);

@@ -46,7 +46,12 @@ describe('overload', () => {
     const PERIOD_MS = 100;
     const profile = compactPressProfile({ scanClasses: { fast: PERIOD_MS, slow: 2000 }, timeoutMs: 80, retries: 1 });
     const units = [1, 2, 3, 4, 5, 6];
-    const { bus } = await floor.rtuLine({ id: 'busy-line', presses: units.map((unitId) => ({ unitId, profile })), baudRate: 9600, lineTiming: { baudRate: 9600, turnaroundMs: 2 } });
+    const { bus } = await floor.rtuLine({
+      id: 'busy-line',
+      presses: units.map((unitId) => ({ unitId, profile })),
+      baudRate: 9600,
+      lineTiming: { baudRate: 9600, turnaroundMs: 2 },
+    });
     let maxQueued = 0;
     const sampler = setInterval(() => (maxQueued = Math.max(maxQueued, bus.stats().queued)), 2);
     floor.onTeardown(async () => clearInterval(sampler));

@@ -29,8 +29,20 @@ afterEach(() => floor.teardown());
 
 /** Two presses on a TCP link, polled by `pollerOf`; returns a check of their rate over a time window. */
 async function tcpPresses() {
-  const { bus } = await floor.tcpLine({ id: 'tcp-1', presses: [{ unitId: 3, profile }, { unitId: 4, profile }] });
-  return { bus, presses: [{ pressId: 'tcp-3', unitId: 3, profile, reader: bus }, { pressId: 'tcp-4', unitId: 4, profile, reader: bus }] };
+  const { bus } = await floor.tcpLine({
+    id: 'tcp-1',
+    presses: [
+      { unitId: 3, profile },
+      { unitId: 4, profile },
+    ],
+  });
+  return {
+    bus,
+    presses: [
+      { pressId: 'tcp-3', unitId: 3, profile, reader: bus },
+      { pressId: 'tcp-4', unitId: 4, profile, reader: bus },
+    ],
+  };
 }
 
 function expectSteadyRate(readings: Reading[], from: number, to: number): void {
@@ -54,7 +66,14 @@ async function expectOffline(pollers: PressPoller[]): Promise<void> {
 
 describe('serial adapter unplugged mid-poll', () => {
   it('paired binding: offline at once, back within 2 s of plugging in, TCP presses unaffected', async () => {
-    const serial = await floor.rtuLine({ id: 'rs485-1', presses: [{ unitId: 1, profile }, { unitId: 2, profile }], lineTiming: { baudRate: 19200, turnaroundMs: 2 } });
+    const serial = await floor.rtuLine({
+      id: 'rs485-1',
+      presses: [
+        { unitId: 1, profile },
+        { unitId: 2, profile },
+      ],
+      lineTiming: { baudRate: 19200, turnaroundMs: 2 },
+    });
     const tcp = await tcpPresses();
     const { poller, readings } = floor.poller([
       { pressId: 'rtu-1', unitId: 1, profile, reader: serial.bus },
@@ -101,12 +120,23 @@ describe('serial adapter unplugged mid-poll', () => {
     let pty = await startSocatPair(dir);
     floor.onTeardown(() => pty.kill());
     const startSlave = async () => {
-      const simulation = await startSimulation({ presses: [{ unitId: 1, profile }, { unitId: 2, profile }], serve: { kind: 'rtu', path: pty.pathB, baudRate: 19200 }, tickMs: 0 });
+      const simulation = await startSimulation({
+        presses: [
+          { unitId: 1, profile },
+          { unitId: 2, profile },
+        ],
+        serve: { kind: 'rtu', path: pty.pathB, baudRate: 19200 },
+        tickMs: 0,
+      });
       floor.onTeardown(() => simulation.close());
       return simulation;
     };
     let slave = await startSlave();
-    const bus = await floor.bus({ id: 'pty-1', link: { kind: 'rtu', path: pty.pathA, baudRate: 19200, parity: 'none', dataBits: 8, stopBits: 1 }, timeoutMs: TIMEOUT_MS });
+    const bus = await floor.bus({
+      id: 'pty-1',
+      link: { kind: 'rtu', path: pty.pathA, baudRate: 19200, parity: 'none', dataBits: 8, stopBits: 1 },
+      timeoutMs: TIMEOUT_MS,
+    });
     const tcp = await tcpPresses();
     const { poller, readings } = floor.poller([
       { pressId: 'rtu-1', unitId: 1, profile, reader: bus },

@@ -29,7 +29,11 @@ async function timedFailures(bus: ModbusBus, retries: number): Promise<{ kind: u
 
 describe('a silent device', () => {
   it('Modbus TCP: every request fails at the timeout (± 50 ms), with and without a retry', async () => {
-    const { bus, simulation } = await floor.tcpLine({ id: 'tcp-silent', presses: [{ unitId: 1, profile }], bus: { timeoutMs: TIMEOUT_MS, halfOpenTimeouts: 1000 } });
+    const { bus, simulation } = await floor.tcpLine({
+      id: 'tcp-silent',
+      presses: [{ unitId: 1, profile }],
+      bus: { timeoutMs: TIMEOUT_MS, halfOpenTimeouts: 1000 },
+    });
     simulation.press(1).setFault({ silent: 1 });
     for (const result of await timedFailures(bus, 0)) {
       expect(result.kind).toBe('timeout');
@@ -43,13 +47,23 @@ describe('a silent device', () => {
     }
   });
 
-  it('RTU: every request fails at the timeout plus the frames\' wire time (± 50 ms) after it goes on the wire; to the same unit, after the late-reply guard of the one before', async () => {
-    const { bus, simulation } = await floor.rtuLine({ id: 'rtu-silent', presses: [{ unitId: 1, profile }, { unitId: 2, profile }], baudRate: 19200, bus: { timeoutMs: TIMEOUT_MS } });
+  it("RTU: every request fails at the timeout plus the frames' wire time (± 50 ms) after it goes on the wire; to the same unit, after the late-reply guard of the one before", async () => {
+    const { bus, simulation } = await floor.rtuLine({
+      id: 'rtu-silent',
+      presses: [
+        { unitId: 1, profile },
+        { unitId: 2, profile },
+      ],
+      baudRate: 19200,
+      bus: { timeoutMs: TIMEOUT_MS },
+    });
     simulation.press(1).setFault({ silent: 1 });
     // 8-byte request + 3 + the 11-byte reply to 3 registers, at 19200 baud.
     const expected = TIMEOUT_MS + characterTimeMs(19200) * (8 + 3 + 11);
     const results = await timedFailures(bus, 0);
-    console.info(`RTU silent unit, back to back: ${results.map((r) => Math.round(r.ms)).join(', ')} ms from the call (timeout + wire time = ${Math.round(expected)} ms)`);
+    console.info(
+      `RTU silent unit, back to back: ${results.map((r) => Math.round(r.ms)).join(', ')} ms from the call (timeout + wire time = ${Math.round(expected)} ms)`,
+    );
     results.forEach((result, i) => {
       expect(result.kind).toBe('timeout');
       // A request to the unit that just timed out goes on the wire once its guard window (= timeout) has passed.
@@ -74,7 +88,14 @@ describe('a silent device', () => {
   });
 
   it('polled beside a healthy press, nothing piles up: the bus queue stays within one cycle per scan class and press', async () => {
-    const { bus, simulation } = await floor.rtuLine({ id: 'rtu-shared', presses: [{ unitId: 1, profile }, { unitId: 2, profile }], baudRate: 19200 });
+    const { bus, simulation } = await floor.rtuLine({
+      id: 'rtu-shared',
+      presses: [
+        { unitId: 1, profile },
+        { unitId: 2, profile },
+      ],
+      baudRate: 19200,
+    });
     simulation.press(1).setFault({ silent: 1 });
     let maxQueued = 0;
     const sample = () => (maxQueued = Math.max(maxQueued, bus.stats().queued));

@@ -158,7 +158,7 @@ describe('TCP PLC power cycle and half-open connections', () => {
     expect(bus.stats().reconnects).toBeGreaterThanOrEqual(2);
   }, 20_000);
 
-  describe('half-open under the real poller, with the demo profile\'s settings (timeout 200 ms, 1 retry, fast scan 250 ms)', () => {
+  describe("half-open under the real poller, with the demo profile's settings (timeout 200 ms, 1 retry, fast scan 250 ms)", () => {
     const demo = resolveProfile('demo-sheetfed-4c');
     const T = demo.polling.timeoutMs;
 
@@ -183,7 +183,9 @@ describe('TCP PLC power cycle and half-open connections', () => {
       const stalledAt = await proxy.stallAtNextRequest();
       const detected = await disconnected;
       const offline = await pressOffline;
-      console.info(`half-open mid-poll: dropped ${Math.round(detected.at - stalledAt)} ms, press offline ${Math.round(offline.at - stalledAt)} ms after the stall (3× timeout = ${3 * T} ms)`);
+      console.info(
+        `half-open mid-poll: dropped ${Math.round(detected.at - stalledAt)} ms, press offline ${Math.round(offline.at - stalledAt)} ms after the stall (3× timeout = ${3 * T} ms)`,
+      );
       expect(detected.info.reason).toBe('half-open');
       expect(detected.at - stalledAt).toBeLessThan(3 * T);
       expect(offline.at - stalledAt).toBeLessThan(3 * T);
@@ -202,7 +204,9 @@ describe('TCP PLC power cycle and half-open connections', () => {
       proxy.stall();
       const detected = await disconnected;
       const firstUnanswered = proxy.firstSwallowedAt!;
-      console.info(`half-open between polls: dropped ${Math.round(detected.at - firstUnanswered)} ms after the first unanswered request, ${Math.round(detected.at - stalledAt)} ms after the stall`);
+      console.info(
+        `half-open between polls: dropped ${Math.round(detected.at - firstUnanswered)} ms after the first unanswered request, ${Math.round(detected.at - stalledAt)} ms after the stall`,
+      );
       expect(detected.info.reason).toBe('half-open');
       expect(detected.at - firstUnanswered).toBeLessThan(3 * T);
       // The bus cannot know before the poller asks: at most one fast period later.

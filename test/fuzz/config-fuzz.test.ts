@@ -22,7 +22,9 @@ const SEED = 0x5eedc0f1;
 /** Loading a config is a few ms; anything near this is a resource problem, not a slow disk. */
 const MAX_MS_PER_FILE = 1500;
 const profilesDir = path.resolve('config/profiles');
-const profileFiles = readdirSync(profilesDir).filter((f) => f.endsWith('.yaml')).map((f) => path.join(profilesDir, f));
+const profileFiles = readdirSync(profilesDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => path.join(profilesDir, f));
 // The shipped default, with profilesDir made absolute so a copy in a temp folder still finds the profiles.
 const defaultConfigText = readFileSync(path.resolve('config/default.yaml'), 'utf8').replace(/^profilesDir: .*$/m, `profilesDir: ${profilesDir}`);
 const workDir = mkdtempSync(path.join(tmpdir(), 'pressroom-config-fuzz-'));

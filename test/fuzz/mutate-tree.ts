@@ -14,8 +14,29 @@ export interface Mutation {
 }
 
 export const WEIRD_VALUES: readonly unknown[] = [
-  null, true, false, 0, -1, 1.5, -0.000001, '', ' ', '1', 'true', 'ünïcödé 💥🖨️', '\u0000', 'a\u0000b', '\u202egnp.exe', '\ud800',
-  [], {}, [null], [1, 'two', { three: 3 }], { nested: { deeper: [1, 'x'] } }, '9'.repeat(400), 'x'.repeat(5000),
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  -0.000001,
+  '',
+  ' ',
+  '1',
+  'true',
+  'ünïcödé 💥🖨️',
+  '\u0000',
+  'a\u0000b',
+  '\u202egnp.exe',
+  '\ud800',
+  [],
+  {},
+  [null],
+  [1, 'two', { three: 3 }],
+  { nested: { deeper: [1, 'x'] } },
+  '9'.repeat(400),
+  'x'.repeat(5000),
 ];
 export const HUGE_NUMBERS: readonly number[] = [1e308, Number.MAX_SAFE_INTEGER + 2, 2 ** 31, 2 ** 32 + 1, 1e21, Number.MIN_VALUE];
 export const ODD_KEYS: readonly string[] = ['unexpected', '__proto__', 'constructor', 'prototype', '', ' ', '💥', 'toString', 'hasOwnProperty'];

@@ -31,19 +31,22 @@ export function rawRequest(request: RawRequest): Promise<RawResponse> {
   const timeoutMs = request.timeoutMs ?? 5000;
   return new Promise((resolve, reject) => {
     let answered = false;
-    const req = http.request({ host: '127.0.0.1', port: request.port, method: request.method, path: request.path, headers: request.headers, agent: false }, (res) => {
-      answered = true;
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started });
-      });
-      res.on('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port: request.port, method: request.method, path: request.path, headers: request.headers, agent: false },
+      (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started });
+        });
+        res.on('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+      },
+    );
     const timer = setTimeout(() => {
       req.destroy();
       reject(new RequestTimeout(`no answer to ${request.method} ${request.path.slice(0, 80)} within ${timeoutMs} ms`));

@@ -26,7 +26,10 @@ const stats = { requests: 0, slowestMs: 0, byStatus: new Map<number, number>() }
 
 beforeAll(async () => {
   service = await startService();
-  const login = await send({ method: 'POST', path: '/api/auth/login', body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) }, { anonymous: true });
+  const login = await send(
+    { method: 'POST', path: '/api/auth/login', body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) },
+    { anonymous: true },
+  );
   expect(login.status).toBe(200);
   cookie = String(login.headers['set-cookie']?.[0]).split(';')[0]!;
 
@@ -34,17 +37,28 @@ beforeAll(async () => {
   ids.press = presses[0]!.id;
   const alarms = JSON.parse((await send({ method: 'GET', path: '/api/alarms' })).text) as { id: string }[];
   if (alarms[0]) ids.alarm = alarms[0].id;
-  const supply = await send({ method: 'POST', path: '/api/supplies', body: JSON.stringify({ clientId: 'fuzz-seed-entry', kind: 'paper', pressId: ids.press, quantity: 1000, uom: 'sheets' }) });
+  const supply = await send({
+    method: 'POST',
+    path: '/api/supplies',
+    body: JSON.stringify({ clientId: 'fuzz-seed-entry', kind: 'paper', pressId: ids.press, quantity: 1000, uom: 'sheets' }),
+  });
   expect(supply.status).toBe(201);
   ids.supply = String((JSON.parse(supply.text) as { id: number }).id);
   // A user of its own to PATCH, so no fuzz case can lock the admin out.
-  const victim = await send({ method: 'POST', path: '/api/users', body: JSON.stringify({ username: 'fuzz-victim', role: 'viewer', password: 'victim-password-1' }) });
+  const victim = await send({
+    method: 'POST',
+    path: '/api/users',
+    body: JSON.stringify({ username: 'fuzz-victim', role: 'viewer', password: 'victim-password-1' }),
+  });
   expect(victim.status).toBe(201);
   ids.user = String((JSON.parse(victim.text) as { user: { id: number } }).user.id);
 }, 30_000);
 
 afterAll(async () => {
-  const statuses = [...stats.byStatus.entries()].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(' ');
+  const statuses = [...stats.byStatus.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([status, count]) => `${status}×${count}`)
+    .join(' ');
   console.info(`rest fuzz: ${stats.requests} requests, slowest ${stats.slowestMs.toFixed(0)} ms; statuses ${statuses}`);
   await service?.stop({ cleanup: true });
 });
@@ -58,7 +72,11 @@ function fill(template: string, n = 0): string {
 }
 
 function fillBody(body: unknown, n: number): unknown {
-  return JSON.parse(JSON.stringify(body).replace(/\{(press|alarm|supply|user)\}/g, (_, key: keyof typeof ids) => ids[key]).replace(/\{n\}/g, String(n)));
+  return JSON.parse(
+    JSON.stringify(body)
+      .replace(/\{(press|alarm|supply|user)\}/g, (_, key: keyof typeof ids) => ids[key])
+      .replace(/\{n\}/g, String(n)),
+  );
 }
 
 async function send(request: Omit<RawRequest, 'port'>, options: { anonymous?: boolean } = {}): Promise<RawResponse> {
@@ -127,7 +145,11 @@ describe('read routes with bad input', () => {
     for (const route of READ_ROUTES.filter((r) => r.query.length > 0)) {
       const path = fill(route.path);
       await probe(`GET ${route.path} with an 8 kB parameter`, { method: 'GET', path: `${path}?${route.query[0]}=${'9'.repeat(8000)}` }, 'client-error');
-      await probe(`GET ${route.path} with 1000 parameters`, { method: 'GET', path: `${path}?${Array.from({ length: 1000 }, (_, i) => `p${i}=${i}`).join('&')}` }, 'client-error');
+      await probe(
+        `GET ${route.path} with 1000 parameters`,
+        { method: 'GET', path: `${path}?${Array.from({ length: 1000 }, (_, i) => `p${i}=${i}`).join('&')}` },
+        'client-error',
+      );
     }
     // Past Node's 16 kB header limit the HTTP parser refuses the request; the service still answers in its JSON shape.
     const huge = await send({ method: 'GET', path: `/api/alarms?from=${'1'.repeat(64 * 1024)}` });
@@ -163,8 +185,13 @@ describe('read routes with bad input', () => {
 describe('write routes with bad input', () => {
   const writes = WRITE_ROUTES.filter((r) => !r.anonymousOnly);
   let n = 0;
-  const post = (route: WriteRoute, label: string, request: Partial<Omit<RawRequest, 'port'>>, expectation: Expectation, options: { anonymous?: boolean } = {}) =>
-    probe(`${route.method} ${route.path}: ${label}`, { method: route.method, path: fill(route.path, ++n), ...request }, expectation, options);
+  const post = (
+    route: WriteRoute,
+    label: string,
+    request: Partial<Omit<RawRequest, 'port'>>,
+    expectation: Expectation,
+    options: { anonymous?: boolean } = {},
+  ) => probe(`${route.method} ${route.path}: ${label}`, { method: route.method, path: fill(route.path, ++n), ...request }, expectation, options);
   const json = (value: unknown) => JSON.stringify(value);
 
   it('refuses malformed JSON and JSON that is not an object', async () => {
@@ -180,19 +207,36 @@ describe('write routes with bad input', () => {
   it('refuses bodies that are not JSON, or in encodings it cannot read, instead of ignoring them', async () => {
     for (const route of writes) {
       const valid = json(fillBody(route.body, ++n));
-      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/octet-stream', 'image/png']) {
+      for (const type of [
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/xml',
+        'application/octet-stream',
+        'image/png',
+      ]) {
         await post(route, `a JSON body sent as ${type}`, { body: valid, headers: { 'content-type': type } }, [415]);
       }
       await post(route, 'a JSON body without a content type', { body: valid, headers: { 'content-type': '' } }, [415]);
       await post(route, 'no body at all (Content-Length: 0, no type)', { headers: { 'content-length': '0' } }, 'any');
       await post(route, 'charset=latin1', { body: valid, headers: { 'content-type': 'application/json; charset=latin1' } }, 'client-error');
       await post(route, 'charset=utf-16 with UTF-8 bytes', { body: valid, headers: { 'content-type': 'application/json; charset=utf-16' } }, 'any');
-      await post(route, 'charset=utf-16 with UTF-16 bytes', { body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(valid, 'utf16le')]), headers: { 'content-type': 'application/json; charset=utf-16' } }, 'any');
+      await post(
+        route,
+        'charset=utf-16 with UTF-16 bytes',
+        { body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(valid, 'utf16le')]), headers: { 'content-type': 'application/json; charset=utf-16' } },
+        'any',
+      );
       await post(route, 'gzip header, garbage body', { body: Buffer.from('definitely not gzip'), headers: { 'content-encoding': 'gzip' } }, [400]);
       await post(route, 'deflate header, garbage body', { body: Buffer.from('not deflate'), headers: { 'content-encoding': 'deflate' } }, [400]);
       await post(route, 'br header, garbage body', { body: Buffer.from('not brotli'), headers: { 'content-encoding': 'br' } }, [400]);
       await post(route, 'an unknown content-encoding', { body: valid, headers: { 'content-encoding': 'x-pressroom' } }, [415]);
-      await post(route, 'a gzip bomb (10 MB of zeros, gzipped)', { body: gzipSync(Buffer.alloc(10 * 1024 * 1024, 0x20)), headers: { 'content-encoding': 'gzip' } }, [413]);
+      await post(
+        route,
+        'a gzip bomb (10 MB of zeros, gzipped)',
+        { body: gzipSync(Buffer.alloc(10 * 1024 * 1024, 0x20)), headers: { 'content-encoding': 'gzip' } },
+        [413],
+      );
       await post(route, 'valid gzipped JSON', { body: gzipSync(valid), headers: { 'content-encoding': 'gzip' } }, 'any');
       await post(route, 'a byte-order mark before the JSON', { body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(valid)]) }, 'any');
       await post(route, 'invalid UTF-8 bytes inside strings', { body: Buffer.from(valid.replace(/"([a-z])/, '"\xff\xfe$1'), 'latin1') }, 'any');
@@ -252,8 +296,15 @@ describe('write routes with bad input', () => {
   });
 
   it('still takes a bodiless POST without a content type, as fetch sends it (logout)', async () => {
-    await probe('anonymous logout without a body', { method: 'POST', path: '/api/auth/logout', headers: { 'content-length': '0' } }, [204], { anonymous: true });
-    await probe('anonymous logout, chunked JSON', { method: 'POST', path: '/api/auth/logout', body: '{}', headers: { 'transfer-encoding': 'chunked' } }, [204], { anonymous: true });
+    await probe('anonymous logout without a body', { method: 'POST', path: '/api/auth/logout', headers: { 'content-length': '0' } }, [204], {
+      anonymous: true,
+    });
+    await probe(
+      'anonymous logout, chunked JSON',
+      { method: 'POST', path: '/api/auth/logout', body: '{}', headers: { 'transfer-encoding': 'chunked' } },
+      [204],
+      { anonymous: true },
+    );
     expectNoViolations();
   });
 
@@ -271,7 +322,11 @@ describe('write routes with bad input', () => {
     for (const route of writes.filter((r) => /\{\w+\}/.test(r.path))) {
       for (const odd of ODD_IDS) {
         const path = route.path.replace(/\{\w+\}/, odd);
-        await probe(`${route.method} ${route.path} with id ${JSON.stringify(odd.slice(0, 30))}`, { method: route.method, path, body: json(fillBody(route.body, ++n)) }, 'client-error');
+        await probe(
+          `${route.method} ${route.path} with id ${JSON.stringify(odd.slice(0, 30))}`,
+          { method: route.method, path, body: json(fillBody(route.body, ++n)) },
+          'client-error',
+        );
       }
     }
     expectNoViolations();
@@ -291,7 +346,13 @@ describe('after all that', () => {
       },
       { what: 'every press to update again' },
     );
-    const failures = service.output().split('\n').filter((line) => line.includes('"msg":"request failed"'));
-    expect(failures.map((line) => line.slice(0, 300)), 'requests the service logged as failed (500s)').toEqual([]);
+    const failures = service
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"msg":"request failed"'));
+    expect(
+      failures.map((line) => line.slice(0, 300)),
+      'requests the service logged as failed (500s)',
+    ).toEqual([]);
   });
 });

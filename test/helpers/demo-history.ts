@@ -27,7 +27,8 @@ function noise(key: number): number {
 
 /** One bad reading in about 2,000: the comm losses a long trend must still show. */
 function withCommLoss(seed: number, value: (at: number, index: number) => number) {
-  return (at: number, index: number) => (noise(seed * 7919 + index) < 0.0005 ? { value: null, quality: 'bad' as const } : { value: value(at, index), quality: 'good' as const });
+  return (at: number, index: number) =>
+    noise(seed * 7919 + index) < 0.0005 ? { value: null, quality: 'bad' as const } : { value: value(at, index), quality: 'good' as const };
 }
 
 function level(seed: number, cycleMs: number) {
@@ -48,12 +49,20 @@ export function demoSeries(pressIds: readonly string[] = ['press-1', 'press-2', 
       pressId,
       signal: 'speed',
       periodMs: 4_000,
-      value: withCommLoss(seed * 10 + 1, (at, i) => (noise(seed * 31 + Math.floor(at / (20 * MINUTE))) < 0.15 ? 0 : 11_000 + Math.round(2_000 * noise(seed * 131 + i)))),
+      value: withCommLoss(seed * 10 + 1, (at, i) =>
+        noise(seed * 31 + Math.floor(at / (20 * MINUTE))) < 0.15 ? 0 : 11_000 + Math.round(2_000 * noise(seed * 131 + i)),
+      ),
     });
     if (inkUnits === 4) series.push({ pressId, signal: 'level.fountain', periodMs: 5_000, value: level(seed * 10 + 2, 6 * 60 * MINUTE) });
-    for (let unit = 1; unit <= inkUnits; unit++) series.push({ pressId, signal: `ink.${unit}`, periodMs: 8_000, value: level(seed * 100 + unit, (3 + unit) * 60 * MINUTE) });
+    for (let unit = 1; unit <= inkUnits; unit++)
+      series.push({ pressId, signal: `ink.${unit}`, periodMs: 8_000, value: level(seed * 100 + unit, (3 + unit) * 60 * MINUTE) });
     for (const [k, kind] of ['total', 'good', 'waste'].entries()) {
-      series.push({ pressId, signal: `counter.${kind}`, periodMs: 10_000, value: (at) => ({ value: Math.floor((at / 1000) * (k === 2 ? 0.1 : 3)), quality: 'good' }) });
+      series.push({
+        pressId,
+        signal: `counter.${kind}`,
+        periodMs: 10_000,
+        value: (at) => ({ value: Math.floor((at / 1000) * (k === 2 ? 0.1 : 3)), quality: 'good' }),
+      });
     }
   });
   return series;

@@ -87,14 +87,28 @@ export class FakeRegisterReader implements RegisterReader {
     return this.enqueue(unitId, area, address, count, opts, (image) => range(address, count).map((a) => image[area].get(a) ?? false));
   }
 
-  private enqueue<T>(unitId: number, area: FakeRequest['area'], address: number, count: number, opts: ReadOptions | undefined, answer: (image: UnitImage) => T): Promise<T> {
+  private enqueue<T>(
+    unitId: number,
+    area: FakeRequest['area'],
+    address: number,
+    count: number,
+    opts: ReadOptions | undefined,
+    answer: (image: UnitImage) => T,
+  ): Promise<T> {
     const served = this.line.then(() => this.serve(unitId, area, address, count, opts, answer));
     // the line stays usable whatever this request's outcome
     this.line = served.catch(() => undefined);
     return served;
   }
 
-  private async serve<T>(unitId: number, area: FakeRequest['area'], address: number, count: number, opts: ReadOptions | undefined, answer: (image: UnitImage) => T): Promise<T> {
+  private async serve<T>(
+    unitId: number,
+    area: FakeRequest['area'],
+    address: number,
+    count: number,
+    opts: ReadOptions | undefined,
+    answer: (image: UnitImage) => T,
+  ): Promise<T> {
     this.requests.push({ unitId, area, address, count, at: this.clock.now(), opts });
     const image = this.unit(unitId);
     const context = { bus: this.id, unitId, address, count };

@@ -82,7 +82,11 @@ export class SlaveCore {
       request = decodeRequest(pdu);
     } catch (error) {
       const code = error instanceof PduError ? error.exceptionCode : 4;
-      return { plan: {}, pdu: encodeResponse({ fc: pdu[0] ?? 0, exception: code }), entry: this.record(unitId, { fc: 3, address: 0, count: 0 }, transactionId) };
+      return {
+        plan: {},
+        pdu: encodeResponse({ fc: pdu[0] ?? 0, exception: code }),
+        entry: this.record(unitId, { fc: 3, address: 0, count: 0 }, transactionId),
+      };
     }
     const entry = this.record(unitId, request, transactionId);
     const plan = this.plan(entry);

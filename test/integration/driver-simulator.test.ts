@@ -68,20 +68,31 @@ async function setUp(serve: ServeOptions, link: (sim: Simulation) => LinkOptions
   const connected = new Promise<void>((resolve) => bus.once('connected', resolve));
   bus.start();
   await connected;
-  cleanups.push(() => bus.stop(), () => simulation.close());
+  cleanups.push(
+    () => bus.stop(),
+    () => simulation.close(),
+  );
   return { bus, simulation };
 }
 
 async function checkBothPresses(bus: ModbusBus, simulation: Simulation): Promise<void> {
   simulation.press(1).injectJam('jam.delivery');
   simulation.press(7).openDoor();
-  for (const [unitId, profile] of [[1, profiles[0]!], [7, profiles[1]!]] as const) {
+  for (const [unitId, profile] of [
+    [1, profiles[0]!],
+    [7, profiles[1]!],
+  ] as const) {
     expectMatchesModel(await pollEverything(bus, unitId, profile), simulation, unitId);
   }
   // a refill written through Modbus reaches the model (a writable level register)
   const ink2 = profiles[0]!.signals.find((s) => s.name === 'ink.2')!;
   await bus.writeRegister(1, ink2.address, 1000);
-  expect(simulation.press(1).state().ink.find((i) => i.unit === 2)!.level).toBeCloseTo(100, 5);
+  expect(
+    simulation
+      .press(1)
+      .state()
+      .ink.find((i) => i.unit === 2)!.level,
+  ).toBeCloseTo(100, 5);
 }
 
 describe('driver ⇄ simulator', () => {
@@ -91,7 +102,11 @@ describe('driver ⇄ simulator', () => {
   });
 
   it('Modbus RTU over TCP', async () => {
-    const { bus, simulation } = await setUp({ kind: 'rtu-over-tcp', host: '127.0.0.1', port: 0 }, (sim) => ({ kind: 'rtu-over-tcp', ...sim.address!, baudRate: 115200 }));
+    const { bus, simulation } = await setUp({ kind: 'rtu-over-tcp', host: '127.0.0.1', port: 0 }, (sim) => ({
+      kind: 'rtu-over-tcp',
+      ...sim.address!,
+      baudRate: 115200,
+    }));
     await checkBothPresses(bus, simulation);
   });
 

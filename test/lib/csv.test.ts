@@ -34,7 +34,15 @@ describe('CSV cells', () => {
 
 describe('CSV records', () => {
   it('end in CRLF, the header first', () => {
-    expect(csvDocument(['a', 'b'], [['x', 1], [null, 'y,z']])).toBe('a,b\r\nx,1\r\n,"y,z"\r\n');
+    expect(
+      csvDocument(
+        ['a', 'b'],
+        [
+          ['x', 1],
+          [null, 'y,z'],
+        ],
+      ),
+    ).toBe('a,b\r\nx,1\r\n,"y,z"\r\n');
   });
 
   it('write a number that is not finite as an empty cell', () => {

@@ -5,7 +5,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { alarmMigrations } from '../../src/alarms/alarm-migrations.js';
-import { alarmPriorities, downtimeCategories, downtimeCauseSources, downtimeStates, jobSources, jobStates, measuredSupplyKinds, qualities, runStates, stopReasons, supplyKinds, userRoles } from '../../src/model/vocabulary.js';
+import {
+  alarmPriorities,
+  downtimeCategories,
+  downtimeCauseSources,
+  downtimeStates,
+  jobSources,
+  jobStates,
+  measuredSupplyKinds,
+  qualities,
+  runStates,
+  stopReasons,
+  supplyKinds,
+  userRoles,
+} from '../../src/model/vocabulary.js';
 import { productionMigrations } from '../../src/production/production-migrations.js';
 import { runStateSchema, stopReasonSchema, prioritySchema } from '../../src/model/profile-schema.js';
 import { recordingMigrations } from '../../src/recording/recording-migrations.js';

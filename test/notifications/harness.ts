@@ -9,7 +9,14 @@ import type { AlarmEvent, AlarmEventType } from '../../src/alarms/alarm-types.js
 import type { AlarmPriority, AlarmView } from '../../src/model/alarm-view.js';
 import { type ManualClock } from '../helpers/manual-clock.js';
 import { TypedEmitter } from '../../src/lib/typed-emitter.js';
-import { createNotifications, notificationsMigrations, webhookConfigSchema, type CreateNotificationsOptions, type NotificationEvents, type WebhookConfigInput } from '../../src/notifications/index.js';
+import {
+  createNotifications,
+  notificationsMigrations,
+  webhookConfigSchema,
+  type CreateNotificationsOptions,
+  type NotificationEvents,
+  type WebhookConfigInput,
+} from '../../src/notifications/index.js';
 import { openDatabase, type StoreDatabase } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
 import { OutboxRepository } from '../../src/notifications/outbox-repository.js';

@@ -24,7 +24,12 @@ describe('webhook outbox limits: a capped backlog and pruning', () => {
 
   it('over the cap, the oldest lowest-priority rows are dropped first (never the one being sent), and it is logged', async () => {
     const port = await freePort();
-    p = boot({ dir: temp.dir, clock, webhooks: [{ id: 'mis', url: `http://127.0.0.1:${port}/hooks`, minPriority: 'low' }], limits: { maxPendingPerWebhook: 5 } });
+    p = boot({
+      dir: temp.dir,
+      clock,
+      webhooks: [{ id: 'mis', url: `http://127.0.0.1:${port}/hooks`, minPriority: 'low' }],
+      limits: { maxPendingPerWebhook: 5 },
+    });
     p.notifications.start();
     const raise = (id: string, priority: AlarmPriority) => p.source.emit('raised', alarmView({ id, priority }));
     const failed = nextEvent(p.notifications, 'retry-scheduled');

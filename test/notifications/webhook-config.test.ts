@@ -17,12 +17,21 @@ describe('webhook configuration', () => {
     const issues = (input: unknown) => webhookConfigSchema.safeParse(input).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(issues({ id: 'a', url: 'ftp://files.example.com/x' })).toEqual(['url: an http:// or https:// URL']);
     expect(issues({ id: 'a', url: 'http://x.example', events: ['updated'] })?.[0]).toMatch(/^events\.0: /);
-    expect(issues({ id: 'a', url: 'http://x.example', headers: { 'Content-Type': 'text/plain' } })?.[0]).toMatch(/^headers: these headers are set by Pressroom/);
+    expect(issues({ id: 'a', url: 'http://x.example', headers: { 'Content-Type': 'text/plain' } })?.[0]).toMatch(
+      /^headers: these headers are set by Pressroom/,
+    );
     expect(issues({ id: 'a', url: 'http://x.example', headers: { 'X-Token': 'a\r\nInjected: 1' } })?.[0]).toMatch(/no line breaks/);
     expect(issues({ id: 'a', url: 'http://x.example', secret: 'short' })).toEqual(['secret: at least 16 characters']);
-    const duplicate = notificationsConfigSchema.safeParse({ webhooks: [{ id: 'a', url: 'http://x.example' }, { id: 'a', url: 'http://y.example' }] });
+    const duplicate = notificationsConfigSchema.safeParse({
+      webhooks: [
+        { id: 'a', url: 'http://x.example' },
+        { id: 'a', url: 'http://y.example' },
+      ],
+    });
     expect(duplicate.error?.issues.map((i) => i.message)).toEqual(['duplicate webhook id "a"']);
     const config = notificationsConfigSchema.parse({ webhooks: [{ id: 'a', url: 'http://x.example', presses: ['sm-1', 'sm-9'] }] });
-    expect(unknownWebhookPresses(config, new Set(['sm-1', 'sm-2']))).toEqual([{ path: ['webhooks', 0, 'presses', 1], message: 'unknown press "sm-9"; known: sm-1, sm-2' }]);
+    expect(unknownWebhookPresses(config, new Set(['sm-1', 'sm-2']))).toEqual([
+      { path: ['webhooks', 0, 'presses', 1], message: 'unknown press "sm-9"; known: sm-1, sm-2' },
+    ]);
   });
 });

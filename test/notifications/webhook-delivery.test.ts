@@ -75,7 +75,17 @@ describe('webhook delivery: what a receiver gets', () => {
       press: { id: PRESS, name: 'Speedmaster 1' },
     });
     expect(p.notifications.status()).toEqual([
-      { webhookId: 'pager', pending: 0, delivered: 1, dead: 0, dropped: 0, lastError: null, lastErrorAt: null, lastDeliveredAt: clock.now(), nextAttemptAt: null },
+      {
+        webhookId: 'pager',
+        pending: 0,
+        delivered: 1,
+        dead: 0,
+        dropped: 0,
+        lastError: null,
+        lastErrorAt: null,
+        lastDeliveredAt: clock.now(),
+        nextAttemptAt: null,
+      },
     ]);
   });
 

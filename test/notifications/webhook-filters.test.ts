@@ -27,7 +27,7 @@ describe('webhook filters: priority, press, event', () => {
   /** What the receiver got, as `path event alarmId`, after the marker reached every webhook. */
   async function received(webhookCount: number): Promise<string[]> {
     p.source.emit('raised', marker);
-    for (let seen = 0; seen < webhookCount; ) {
+    for (let seen = 0; seen < webhookCount;) {
       await receiver.received(receiver.requests.length + 1);
       seen = receiver.requests.filter((r) => (r.json as { alarm: { id: string } }).alarm.id === 'marker').length;
     }

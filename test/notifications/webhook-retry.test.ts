@@ -90,7 +90,12 @@ describe('webhook retries: what passes is retried, in order; what cannot pass is
     await delivered;
     // The refusal stays on record with the row; the webhook's lastError clears with the next delivery.
     expect(p.notifications.status()[0]).toMatchObject({ pending: 0, delivered: 1, dead: 1, lastError: null });
-    expect(p.outbox.list('chat')[0]).toMatchObject({ status: 'dead', httpStatus: 400, attempts: 1, lastError: 'HTTP 400: {"error":"unknown channel #press-hall"}' });
+    expect(p.outbox.list('chat')[0]).toMatchObject({
+      status: 'dead',
+      httpStatus: 400,
+      attempts: 1,
+      lastError: 'HTTP 400: {"error":"unknown channel #press-hall"}',
+    });
     expect(p.logs.records.find((r) => r.msg === 'webhook refused a delivery; not retrying')).toMatchObject({ level: 40, httpStatus: 400, alarmId: 'jam-1' });
 
     // An hour later nothing was tried again: the next request is the next alarm.

@@ -7,7 +7,14 @@ import { decodeBlock, planReads, ReadPlanError, type ReadBlock } from '../../src
 type SignalInput = ProfileInput['signals'][number];
 
 function profile(signals: SignalInput[], polling: ProfileInput['polling'] = {}, extra: Partial<ProfileInput> = {}) {
-  return profileSchema.parse({ model: 'test', name: 'Test', ratedSpeed: 10000, polling: { scanClasses: { fast: 250, slow: 2000 }, ...polling }, signals, ...extra });
+  return profileSchema.parse({
+    model: 'test',
+    name: 'Test',
+    ratedSpeed: 10000,
+    polling: { scanClasses: { fast: 250, slow: 2000 }, ...polling },
+    signals,
+    ...extra,
+  });
 }
 const info = (name: string, address: number, type: SignalInput['type'] = 'u16', more: Partial<SignalInput> = {}): SignalInput =>
   ({ name, role: 'info', area: 'holding', address, type, ...more }) as SignalInput;
@@ -125,11 +132,7 @@ describe('planReads: coalescing neighbours into block reads', () => {
 describe('decodeBlock: block answers into engineering values', () => {
   it('decodes each signal at its offset with word order, scale and offset', () => {
     const p = profile(
-      [
-        info('speed', 10, 'f32'),
-        info('count', 13, 'u32', { wordOrder: 'big' }),
-        info('temp', 15, 'i16', { scale: 0.1, offset: -5 }),
-      ],
+      [info('speed', 10, 'f32'), info('count', 13, 'u32', { wordOrder: 'big' }), info('temp', 15, 'i16', { scale: 0.1, offset: -5 })],
       {},
       { wordOrder: 'little' },
     );

@@ -76,7 +76,10 @@ describe('poller → press service', () => {
     await clock.advanceAsync(1000);
     reader.setSignal(1, profile, 'jam.feeder', false);
     await clock.advanceAsync(1000);
-    expect(transitions.filter((t) => t.pressId === 'sm-1').map((t) => `${t.from}→${t.to}${t.reason ? ` (${t.reason})` : ''}`)).toEqual(['offline→production', 'production→stopped (jam)']);
+    expect(transitions.filter((t) => t.pressId === 'sm-1').map((t) => `${t.from}→${t.to}${t.reason ? ` (${t.reason})` : ''}`)).toEqual([
+      'offline→production',
+      'production→stopped (jam)',
+    ]);
     expect(service.snapshot('sm-1')).toMatchObject({ state: 'stopped', stopReason: 'jam', activeAlarms: 0 });
   });
 

@@ -35,17 +35,44 @@ function read(scanClass: string, values: Reading['values'], options: { afterMs?:
   service.applyReading(reading);
   return reading;
 }
-const fast = (values: Reading['values'], afterMs = 250) => read('fast', { state: 2, speed: 12_000, 'jam.feeder': false, 'jam.delivery': false, 'double-sheet': false, 'door-open': false, 'e-stop': false, ...values }, { afterMs });
+const fast = (values: Reading['values'], afterMs = 250) =>
+  read(
+    'fast',
+    { state: 2, speed: 12_000, 'jam.feeder': false, 'jam.delivery': false, 'double-sheet': false, 'door-open': false, 'e-stop': false, ...values },
+    { afterMs },
+  );
 
 function health(online: boolean, extra: Partial<PressHealth> = {}): PressHealth {
-  return { pressId: 'p1', online, lastOkAt: null, lastErrorAt: null, lastError: null, latencyMs: 4, errors: {}, reads: 10, offScanUntil: null, overruns: {}, overrunning: [], ...extra };
+  return {
+    pressId: 'p1',
+    online,
+    lastOkAt: null,
+    lastErrorAt: null,
+    lastError: null,
+    latencyMs: 4,
+    errors: {},
+    reads: 10,
+    offScanUntil: null,
+    overruns: {},
+    overrunning: [],
+    ...extra,
+  };
 }
 
 describe('PressService: the snapshot before any reading', () => {
   it('lists the press offline with its ink units, paper and levels from the profile, values unknown', () => {
     setup();
     const snap = service.snapshot('p1')!;
-    expect(snap).toMatchObject({ id: 'p1', name: 'Heidelberg 1', model: 'demo-sheetfed-4c', link, online: false, state: 'offline', speed: null, ratedSpeed: 15_000 });
+    expect(snap).toMatchObject({
+      id: 'p1',
+      name: 'Heidelberg 1',
+      model: 'demo-sheetfed-4c',
+      link,
+      online: false,
+      state: 'offline',
+      speed: null,
+      ratedSpeed: 15_000,
+    });
     expect(snap.ink.map((i) => [i.unit, i.color, i.level])).toEqual([
       [1, 'cyan', null],
       [2, 'magenta', null],
@@ -70,7 +97,9 @@ describe('PressService: run state and transitions', () => {
     const first = fast({}, 0);
     fast({});
     fast({});
-    expect(transitions).toEqual([{ pressId: 'p1', at: first.at, from: 'offline', fromSince: expect.any(Number), to: 'production', reason: null, detail: null }]);
+    expect(transitions).toEqual([
+      { pressId: 'p1', at: first.at, from: 'offline', fromSince: expect.any(Number), to: 'production', reason: null, detail: null },
+    ]);
     expect(service.snapshot('p1')).toMatchObject({ state: 'production', stateSince: first.at, speed: 12_000, online: true });
   });
 
@@ -80,7 +109,18 @@ describe('PressService: run state and transitions', () => {
     const stop = fast({ state: 3, 'jam.feeder': true }); // operator stop code, jam bit in the same cycle
     fast({ state: 3, 'jam.feeder': false });
     fast({ state: 3 });
-    expect(transitions.slice(1)).toEqual([{ pressId: 'p1', at: stop.at, from: 'production', fromSince: expect.any(Number), to: 'stopped', reason: 'jam', detail: 'Paper jam at feeder', alarmCode: 'jam.feeder' }]);
+    expect(transitions.slice(1)).toEqual([
+      {
+        pressId: 'p1',
+        at: stop.at,
+        from: 'production',
+        fromSince: expect.any(Number),
+        to: 'stopped',
+        reason: 'jam',
+        detail: 'Paper jam at feeder',
+        alarmCode: 'jam.feeder',
+      },
+    ]);
     expect(service.snapshot('p1')).toMatchObject({ state: 'stopped', stopReason: 'jam', stateDetail: 'Paper jam at feeder', stateSince: stop.at });
   });
 
@@ -145,7 +185,9 @@ describe('PressService: time in state across a restart (restoreState)', () => {
     const first = fast({}, 0);
     expect(service.snapshot('p1')).toMatchObject({ state: 'production', stateSince: since });
     // announced (the alarm engine learns the state), marked as nothing new to store
-    expect(transitions).toEqual([{ pressId: 'p1', at: first.at, from: 'offline', fromSince: expect.any(Number), to: 'production', reason: null, detail: null, continued: true }]);
+    expect(transitions).toEqual([
+      { pressId: 'p1', at: first.at, from: 'offline', fromSince: expect.any(Number), to: 'production', reason: null, detail: null, continued: true },
+    ]);
   });
 
   it('starts the clock afresh when the first state derived differs from the stored one', () => {
@@ -211,7 +253,10 @@ describe('PressService: counters', () => {
     const bad = read('counters', { impressions: 4_294_967_290, good: 92, waste: 10 }, { afterMs: 1500 });
     expect(service.snapshot('p1')!.jobCounters.total).toBe(100); // never shown: the next reading would look like a job reset
     read('counters', { impressions: 104, good: 94, waste: 10 }, { afterMs: 1000 });
-    expect(service.snapshot('p1')).toMatchObject({ counters: { total: 4, good: 4, waste: 0 }, counterGlitch: { at: bad.at, counter: 'total', from: 100, to: 4_294_967_290 } });
+    expect(service.snapshot('p1')).toMatchObject({
+      counters: { total: 4, good: 4, waste: 0 },
+      counterGlitch: { at: bad.at, counter: 'total', from: 100, to: 4_294_967_290 },
+    });
     expect(glitches).toEqual([{ pressId: 'p1', at: bad.at, counter: 'total', from: 100, to: 4_294_967_290 }]);
     expect(counters.at(-1)!.counters.total).toBe(4);
   });

@@ -43,14 +43,22 @@ describe('downtime events', () => {
     const idle = module.service.listDowntime({ from: 0, to: at('2026-12-08T00:00:00Z'), uncoded: true })[0]!;
     const coded = module.service.codeDowntime(idle.id, 'waiting-paper', 'pallet late', operator);
     expect(coded.cause).toEqual({ code: 'waiting-paper', label: 'Waiting for paper', category: 'unplanned', source: 'operator' });
-    expect(audit.at(-1)).toMatchObject({ action: 'downtime.code', target: `downtime:${idle.id}`, username: 'anna', details: { code: 'waiting-paper', previous: null } });
+    expect(audit.at(-1)).toMatchObject({
+      action: 'downtime.code',
+      target: `downtime:${idle.id}`,
+      username: 'anna',
+      details: { code: 'waiting-paper', previous: null },
+    });
     expect(() => module.service.codeDowntime(idle.id, 'coffee', null, operator)).toThrow(/not in the reason catalogue/);
 
     floor.transition('2026-12-07T12:10:00Z', 'stopped', { reason: 'fault' });
     const stop = module.service.listDowntime({ from: 0, to: at('2026-12-08T00:00:00Z'), uncoded: true })[0]!;
     module.service.codeDowntime(stop.id, 'breakdown', null, operator);
     floor.transition('2026-12-07T12:10:02Z', 'stopped', { reason: 'jam', detail: 'Paper jam at feeder', alarmCode: 'jam.feeder', revisesStop: true });
-    expect(module.service.listDowntime({ from: 0, to: at('2026-12-08T00:00:00Z'), uncoded: false })[0]!.cause).toMatchObject({ code: 'breakdown', source: 'operator' });
+    expect(module.service.listDowntime({ from: 0, to: at('2026-12-08T00:00:00Z'), uncoded: false })[0]!.cause).toMatchObject({
+      code: 'breakdown',
+      source: 'operator',
+    });
   });
 
   it('a stay whose event could not be stored still reaches the downtime Pareto under the cause it began with', () => {
@@ -78,7 +86,16 @@ describe('jobs', () => {
   it('keeps make-ready time (setup start to first good sheet), make-ready waste, run time, downtime and sheets', () => {
     const { module } = morning();
     const [job] = module.service.listJobs({ pressId: 'p1' });
-    expect(job).toMatchObject({ jobId: '24-1187', state: 'running', source: 'operator', plannedGood: 5000, good: 5800, waste: 300, total: 6100, makeReadyWaste: 100 });
+    expect(job).toMatchObject({
+      jobId: '24-1187',
+      state: 'running',
+      source: 'operator',
+      plannedGood: 5000,
+      good: 5800,
+      waste: 300,
+      total: 6100,
+      makeReadyWaste: 100,
+    });
     expect(job!.makeReadyMs! / MIN).toBe(60);
     expect(job!.runMs / MIN).toBe(30 + 30 + 210);
     expect(job!.downtimeMs / MIN).toBe(30 + 30 + 30); // make-ready, the jam, idle
@@ -117,7 +134,13 @@ describe('OEE from the rollups', () => {
     const { module } = morning();
     const [row] = module.service.oee({ from: at('2026-12-07T00:00:00Z'), to: at('2026-12-08T00:00:00Z'), groupBy: 'shift' });
     // shift time so far 06:00-12:00 = 360 min − break 30 − make-ready (planned) 30 = 300 min
-    expect(row).toMatchObject({ pressId: 'p1', group: { kind: 'shift', label: 'early 2026-12-07', from: at('2026-12-07T06:00:00Z'), to: at('2026-12-07T14:00:00Z') }, total: 6100, good: 5800, waste: 300 });
+    expect(row).toMatchObject({
+      pressId: 'p1',
+      group: { kind: 'shift', label: 'early 2026-12-07', from: at('2026-12-07T06:00:00Z'), to: at('2026-12-07T14:00:00Z') },
+      total: 6100,
+      good: 5800,
+      waste: 300,
+    });
     expect([row!.plannedMs / MIN, row!.runMs / MIN, row!.downtimeMs / MIN]).toEqual([300, 240, 60]);
     expect(row!.availability).toBeCloseTo(0.8);
     expect(row!.performance).toBeCloseTo(6100 / (12_000 * 4));
@@ -142,7 +165,15 @@ describe('OEE from the rollups', () => {
   });
 
   it('counts a night shift across midnight as one shift, and the days apart', () => {
-    floor = openFloor({ start: '2026-12-07T21:00:00Z', shifts: { timeZone: 'UTC', workingDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], holidays: [], list: [{ name: 'night', start: '22:00', end: '06:00', breaks: [] }] } });
+    floor = openFloor({
+      start: '2026-12-07T21:00:00Z',
+      shifts: {
+        timeZone: 'UTC',
+        workingDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+        holidays: [],
+        list: [{ name: 'night', start: '22:00', end: '06:00', breaks: [] }],
+      },
+    });
     floor.transition('2026-12-07T21:00:00Z', 'production');
     floor.transition('2026-12-08T02:00:00Z', 'stopped', { reason: 'jam' });
     floor.transition('2026-12-08T03:00:00Z', 'production');
@@ -158,7 +189,12 @@ describe('OEE from the rollups', () => {
   });
 
   it('a shift on the night DST begins is 7 hours long; a holiday has no planned time', () => {
-    const shifts = { timeZone: 'Europe/Berlin', workingDays: ['sat' as const, 'sun' as const], holidays: ['2026-03-29'], list: [{ name: 'night', start: '22:00', end: '06:00', breaks: [] }] };
+    const shifts = {
+      timeZone: 'Europe/Berlin',
+      workingDays: ['sat' as const, 'sun' as const],
+      holidays: ['2026-03-29'],
+      list: [{ name: 'night', start: '22:00', end: '06:00', breaks: [] }],
+    };
     floor = openFloor({ start: '2026-03-28T19:00:00Z', shifts });
     floor.transition('2026-03-28T19:00:00Z', 'production');
     floor.clock.advance(at('2026-03-30T08:00:00Z') - floor.clock.now());
@@ -167,7 +203,12 @@ describe('OEE from the rollups', () => {
   });
 
   it('a shift on the night DST ends is 9 hours long in local time (Europe/Berlin)', () => {
-    const shifts = { timeZone: 'Europe/Berlin', workingDays: ['sat' as const], holidays: [], list: [{ name: 'night', start: '22:00', end: '06:00', breaks: [] }] };
+    const shifts = {
+      timeZone: 'Europe/Berlin',
+      workingDays: ['sat' as const],
+      holidays: [],
+      list: [{ name: 'night', start: '22:00', end: '06:00', breaks: [] }],
+    };
     floor = openFloor({ start: '2026-10-24T19:00:00Z', shifts });
     floor.transition('2026-10-24T19:00:00Z', 'production');
     floor.clock.advance(at('2026-10-25T08:00:00Z') - floor.clock.now());

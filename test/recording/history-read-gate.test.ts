@@ -78,7 +78,9 @@ describe('GET /api/presses/:id/history under per-client limits', () => {
     const pool: HistoryWorkerPool = {
       read: (query) =>
         new Promise<HistoryAnswer>((resolve) => {
-          const json = Buffer.from(JSON.stringify({ pressId: query.pressId, signal: query.signal, from: query.from, to: query.to, downsampled: false, previous: null, points: [] }));
+          const json = Buffer.from(
+            JSON.stringify({ pressId: query.pressId, signal: query.signal, from: query.from, to: query.to, downsampled: false, previous: null, points: [] }),
+          );
           held.push({ query, finish: () => resolve({ json, encoding: 'identity', etag: 'W/"held"' }) });
         }),
       samplesStored: () => undefined,

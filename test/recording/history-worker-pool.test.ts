@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 describe('the history worker pool (real worker threads)', () => {
-  it('reads a trend in a worker with its own read-only connection while the service\'s connection writes', async () => {
+  it("reads a trend in a worker with its own read-only connection while the service's connection writes", async () => {
     temp = makeTempDir();
     const store = openStore({ dataDir: temp.dir });
     const rollups = new SampleRollups(store);
@@ -47,10 +47,14 @@ describe('the history worker pool (real worker threads)', () => {
   it('answers unavailable (503, Retry-After) when its worker cannot open the database, and keeps trying', async () => {
     temp = makeTempDir();
     pool = createHistoryWorkerPool({ databasePath: path.join(temp.dir, 'missing', 'pressroom.db'), logger, size: 1, restartDelayMs: 50 });
-    const first = await pool.read({ pressId: 'press-1', signal: 'paper', from: 0, to: 1, maxPoints: 10 }, { abort: never, gzip: false }).catch((error: unknown) => error);
+    const first = await pool
+      .read({ pressId: 'press-1', signal: 'paper', from: 0, to: 1, maxPoints: 10 }, { abort: never, gzip: false })
+      .catch((error: unknown) => error);
     expect(first).toBeInstanceOf(HistoryRefused);
     expect(first).toMatchObject({ reason: 'unavailable', retryAfterS: 5 });
-    const later = await pool.read({ pressId: 'press-1', signal: 'paper', from: 0, to: 1, maxPoints: 10 }, { abort: never, gzip: false }).catch((error: unknown) => error);
+    const later = await pool
+      .read({ pressId: 'press-1', signal: 'paper', from: 0, to: 1, maxPoints: 10 }, { abort: never, gzip: false })
+      .catch((error: unknown) => error);
     expect(later).toMatchObject({ reason: 'unavailable' });
   });
 });

@@ -55,7 +55,16 @@ export function sameRollups(actual: RollupRow[], expected: RollupRow[]): { equal
     const a = actual[i]!;
     const e = expected[i]!;
     const sumsMatch = a.sum === null || e.sum === null ? a.sum === e.sum : Math.abs(a.sum - e.sum) <= 1e-9 * Math.max(1, Math.abs(e.sum));
-    if (a.seriesId !== e.seriesId || a.start !== e.start || a.count !== e.count || a.valued !== e.valued || a.min !== e.min || a.max !== e.max || a.worst !== e.worst || !sumsMatch) {
+    if (
+      a.seriesId !== e.seriesId ||
+      a.start !== e.start ||
+      a.count !== e.count ||
+      a.valued !== e.valued ||
+      a.min !== e.min ||
+      a.max !== e.max ||
+      a.worst !== e.worst ||
+      !sumsMatch
+    ) {
       return { equal: false, firstDifference: { actual: a, expected: e } };
     }
   }

@@ -50,7 +50,9 @@ describe('per-minute and per-hour rollups of the samples', () => {
     expectRollupsMatchSamples(s);
     const late = minutes.find((r) => r.start === t0 + 3 * MINUTE_MS && r.max === 99_999);
     expect(late).toBeDefined();
-    expect(rollupRows(s.database.connection, 'sample_rollups_hour').find((r) => r.start === Math.floor(t0 / HOUR_MS) * HOUR_MS && r.max === 99_999)).toBeDefined();
+    expect(
+      rollupRows(s.database.connection, 'sample_rollups_hour').find((r) => r.start === Math.floor(t0 / HOUR_MS) * HOUR_MS && r.max === 99_999),
+    ).toBeDefined();
   });
 
   it('are filled once by the migration from the samples stored before it, as if kept all along', () => {
@@ -74,7 +76,7 @@ describe('per-minute and per-hour rollups of the samples', () => {
     expect(sameRollups(rollupRows(kept.database.connection, 'sample_rollups_minute'), filled)).toEqual({ equal: true });
   });
 
-  it('are written in the samples\' transaction: a batch the database refuses leaves neither', () => {
+  it("are written in the samples' transaction: a batch the database refuses leaves neither", () => {
     const s = open();
     const rollups = new SampleRollups(s);
     rollups.record([{ pressId: 'press-1', signal: 'paper', at: t0, value: 50 }]);
@@ -87,7 +89,7 @@ describe('per-minute and per-hour rollups of the samples', () => {
     expectRollupsMatchSamples(s);
   });
 
-  it('tell, after each commit, the oldest time written per series (what the history workers\' caches forget)', () => {
+  it("tell, after each commit, the oldest time written per series (what the history workers' caches forget)", () => {
     const s = open();
     const told: [number, number][][] = [];
     const rollups = new SampleRollups(s, { onStored: (oldest) => told.push([...oldest]) });
@@ -99,7 +101,12 @@ describe('per-minute and per-hour rollups of the samples', () => {
     const ids = Object.fromEntries(
       (s.database.connection.prepare('SELECT signal, id FROM sample_series').all() as { signal: string; id: number }[]).map((r) => [r.signal, r.id]),
     );
-    expect(told).toEqual([[[ids.paper, t0 + 1_000], [ids.speed, t0 + 3_000]]]);
+    expect(told).toEqual([
+      [
+        [ids.paper, t0 + 1_000],
+        [ids.speed, t0 + 3_000],
+      ],
+    ]);
   });
 
   it('retention drops minute rollups with the samples and keeps hour rollups longer', () => {

@@ -21,7 +21,9 @@ beforeAll(() => {
   temp = makeTempDir();
   store = openStore({ dataDir: temp.dir });
   rollups = new SampleRollups(store);
-  const paper = demoSeries(['press-1']).filter((s) => s.signal === 'paper').map((s) => ({ ...s, periodMs: 6_000 }));
+  const paper = demoSeries(['press-1'])
+    .filter((s) => s.signal === 'paper')
+    .map((s) => ({ ...s, periodMs: 6_000 }));
   for (const batch of demoBatches({ series: paper, from: end - 36 * DAY_MS, to: end, batchMs: 6 * HOUR_MS })) rollups.record(batch);
 }, 120_000);
 afterAll(() => {
@@ -69,7 +71,9 @@ describe('TrendReader', () => {
     const old = store.samples.history({ pressId: 'press-1', signal: 'paper', from, to: end, maxPoints: 900 });
     if (old.kind !== 'buckets') throw new Error('expected buckets from the old reader');
     expect(answer.body.bucketMs).toBe(old.bucketMs);
-    expect(answer.body.points.map((p) => [p.at, p.count, p.min, p.max, p.quality])).toEqual(old.buckets.map((b) => [b.start, b.count, b.min, b.max, b.quality]));
+    expect(answer.body.points.map((p) => [p.at, p.count, p.min, p.max, p.quality])).toEqual(
+      old.buckets.map((b) => [b.start, b.count, b.min, b.max, b.quality]),
+    );
   });
 
   it('draws a month from minute rollups: at most maxPoints buckets, each equal to its samples, reading at most the minute budget', () => {
@@ -111,7 +115,13 @@ describe('TrendReader', () => {
     const speed = demoSeries(['press-1']).find((s) => s.signal === 'speed')!;
     const fast = { ...speed, signal: 'speed.fast', periodMs: 1_000 };
     for (const batch of demoBatches({ series: [fast], from: end - DAY_MS, to: end, batchMs: 6 * HOUR_MS })) rollups.record(batch);
-    const answer = new TrendReader(store.database.connection).read({ pressId: 'press-1', signal: 'speed.fast', from: end - DAY_MS, to: end - 1, maxPoints: 5_000 });
+    const answer = new TrendReader(store.database.connection).read({
+      pressId: 'press-1',
+      signal: 'speed.fast',
+      from: end - DAY_MS,
+      to: end - 1,
+      maxPoints: 5_000,
+    });
     expect(DAY_MS / 1_000).toBeGreaterThan(RAW_ROWS_BUDGET);
     expect(answer.source).toBe('minute');
     expect((JSON.parse(answer.body) as HistoryBody).bucketMs).toBe(MINUTE_MS);

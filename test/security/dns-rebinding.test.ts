@@ -67,13 +67,16 @@ describe('a foreign Host (DNS rebinding)', () => {
     expect(res.status).toBe(421);
   });
 
-  it('the socket.io WebSocket handshake with Host evil.example: 421; with the server\'s own name: 101', async () => {
+  it("the socket.io WebSocket handshake with Host evil.example: 421; with the server's own name: 101", async () => {
     expect(await upgradeStatus(service.port, `evil.example:${service.port}`)).toBe('HTTP/1.1 421 Misdirected Request');
     expect(await upgradeStatus(service.port, `127.0.0.1:${service.port}`)).toBe('HTTP/1.1 101 Switching Protocols');
   });
 
-  it('by default answers to loopback names, this machine\'s host name and its addresses', async () => {
-    const addresses = Object.values(os.networkInterfaces()).flatMap((list) => list ?? []).filter((a) => a.family === 'IPv4' && !a.internal).map((a) => a.address);
+  it("by default answers to loopback names, this machine's host name and its addresses", async () => {
+    const addresses = Object.values(os.networkInterfaces())
+      .flatMap((list) => list ?? [])
+      .filter((a) => a.family === 'IPv4' && !a.internal)
+      .map((a) => a.address);
     for (const name of ['127.0.0.1', 'localhost', 'LOCALHOST', os.hostname(), ...addresses.slice(0, 1)]) {
       const res = await loginAs(service.port, name);
       expect(res.status, `Host ${name}`).toBe(200);
@@ -110,12 +113,15 @@ describe('socket.io connections per client address', () => {
     try {
       for (let i = 0; i < 50; i++) sockets.push(await openSocket(service.url));
       await expect(openSocket(service.url)).rejects.toThrow();
-      const health = await (await fetch(`${service.url}api/health`)).json() as { realtimeClients: number };
+      const health = (await (await fetch(`${service.url}api/health`)).json()) as { realtimeClients: number };
       expect(health.realtimeClients).toBe(50);
       const closed = sockets.pop()!;
       closed.close();
       // room again once the server has seen it go
-      await eventually(async () => ((await (await fetch(`${service.url}api/health`)).json()) as { realtimeClients: number }).realtimeClients === 49 || undefined, { what: 'the closed socket to be gone' });
+      await eventually(
+        async () => ((await (await fetch(`${service.url}api/health`)).json()) as { realtimeClients: number }).realtimeClients === 49 || undefined,
+        { what: 'the closed socket to be gone' },
+      );
       sockets.push(await openSocket(service.url));
     } finally {
       for (const socket of sockets) socket.close();

@@ -26,7 +26,9 @@ describe('npm audit of production dependencies', () => {
       return;
     }
     if (report.metadata?.vulnerabilities === undefined) {
-      console.warn(`[skipped] the registry's audit endpoint did not answer: ${report.message ?? report.error?.summary ?? report.error?.code ?? run.stderr.slice(0, 300)}`);
+      console.warn(
+        `[skipped] the registry's audit endpoint did not answer: ${report.message ?? report.error?.summary ?? report.error?.code ?? run.stderr.slice(0, 300)}`,
+      );
       ctx.skip();
       return;
     }

@@ -60,22 +60,35 @@ describe('forged headers grant nothing', () => {
       const res = await rawRequest(service.port, { method: request.method, path: request.path, headers: forged, body: request.body });
       expect(res.status, `${route.key}: ${res.body.slice(0, 160)}`).toBe(401);
     }
-    const bearer = await rawRequest(service.port, { method: 'POST', path: `/api/alarms/${ctx.alarmFor.operator}/ack`, headers: { authorization: `Bearer ${tokenOf(crew.operator.cookie)}` }, body: {} });
+    const bearer = await rawRequest(service.port, {
+      method: 'POST',
+      path: `/api/alarms/${ctx.alarmFor.operator}/ack`,
+      headers: { authorization: `Bearer ${tokenOf(crew.operator.cookie)}` },
+      body: {},
+    });
     expect(bearer.status).toBe(401);
     expect((await operatorAlarm()).acknowledged).toBe(false);
   });
 
   it('a viewer with forged headers is still a viewer', async () => {
-    const res = await crew.viewer.post('/api/supplies', { clientId: 'viewer-forged-0001', pressId: 'press-1', kind: 'plate', unit: 1, quantity: 1, uom: 'pcs' }, {
-      'x-forwarded-for': '127.0.0.1',
-      'x-role': 'admin',
-      authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`,
-    });
+    const res = await crew.viewer.post(
+      '/api/supplies',
+      { clientId: 'viewer-forged-0001', pressId: 'press-1', kind: 'plate', unit: 1, quantity: 1, uom: 'pcs' },
+      {
+        'x-forwarded-for': '127.0.0.1',
+        'x-role': 'admin',
+        authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`,
+      },
+    );
     expect(res.status).toBe(403);
   });
 
   it('the audit log records the socket peer, not X-Forwarded-For', async () => {
-    const res = await crew.operator.post<SupplyEntry>('/api/supplies', { clientId: 'xff-check-0001', pressId: 'press-1', kind: 'plate', unit: 2, quantity: 1, uom: 'pcs' }, { 'x-forwarded-for': '10.99.99.99', 'x-real-ip': '10.99.99.99' });
+    const res = await crew.operator.post<SupplyEntry>(
+      '/api/supplies',
+      { clientId: 'xff-check-0001', pressId: 'press-1', kind: 'plate', unit: 2, quantity: 1, uom: 'pcs' },
+      { 'x-forwarded-for': '10.99.99.99', 'x-real-ip': '10.99.99.99' },
+    );
     expect(res.status).toBe(201);
     expect(res.body.ip).not.toContain('10.99.99.99');
     const audit = await crew.admin.get<{ entries: { target: string; ip: string }[] }>('/api/audit?action=supply.log');
@@ -205,4 +218,3 @@ describe('no path leaks a file outside the dashboard', () => {
     }
   });
 });
-

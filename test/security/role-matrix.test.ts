@@ -25,8 +25,14 @@ describe('the matrix covers every mounted route', () => {
   it('lists exactly the routes express mounts', async () => {
     const mounted = (await mountedRoutes(openConfig)).map((r) => r.key);
     const known = new Set([...routeMatrix.map((r) => r.key), ...appRoutes]);
-    expect(mounted.filter((key) => !known.has(key)), 'mounted routes missing from the role matrix: decide who may call them').toEqual([]);
-    expect([...known].filter((key) => !mounted.includes(key)), 'matrix routes no longer mounted').toEqual([]);
+    expect(
+      mounted.filter((key) => !known.has(key)),
+      'mounted routes missing from the role matrix: decide who may call them',
+    ).toEqual([]);
+    expect(
+      [...known].filter((key) => !mounted.includes(key)),
+      'matrix routes no longer mounted',
+    ).toEqual([]);
     expect(mounted.filter((key) => key.startsWith('GET /api')).length).toBeGreaterThan(10);
   });
 });
@@ -115,7 +121,16 @@ describe('with anonymous read off', () => {
   });
 
   it('guards reads whatever the spelling of the path (case, trailing slash, suffix)', async () => {
-    for (const path of ['/api/ALARMS', '/api/Alarms.CSV', '/api/alarms.csv/', '/api/alarms/journal/', '/api/PRESSES/press-1', '/api/presses/', '/api/Supplies.csv', '/api/supplies/']) {
+    for (const path of [
+      '/api/ALARMS',
+      '/api/Alarms.CSV',
+      '/api/alarms.csv/',
+      '/api/alarms/journal/',
+      '/api/PRESSES/press-1',
+      '/api/presses/',
+      '/api/Supplies.csv',
+      '/api/supplies/',
+    ]) {
       const res = await crew.anonymous.get(path);
       expect(res.status, `${path}: ${res.text.slice(0, 120)}`).toBe(401);
     }

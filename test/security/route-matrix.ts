@@ -51,7 +51,12 @@ const get = (path: string) => (): MatrixRequest => ({ method: 'GET', path });
 
 export const routeMatrix: MatrixRoute[] = [
   { key: 'GET /api/health', need: 'public', ok: 200, request: get('/api/health') },
-  { key: 'POST /api/auth/login', need: 'public', ok: 200, request: () => ({ method: 'POST', path: '/api/auth/login', body: { username: 'victor', password: 'victor-password-1' } }) },
+  {
+    key: 'POST /api/auth/login',
+    need: 'public',
+    ok: 200,
+    request: () => ({ method: 'POST', path: '/api/auth/login', body: { username: 'victor', password: 'victor-password-1' } }),
+  },
   {
     key: 'POST /api/auth/logout',
     need: 'public',
@@ -66,9 +71,18 @@ export const routeMatrix: MatrixRoute[] = [
     key: 'POST /api/users',
     need: 'admin',
     ok: 201,
-    request: (who) => ({ method: 'POST', path: '/api/users', body: { username: `made-by-${who}-${randomUUID().slice(0, 8)}`, role: 'viewer', password: 'a-long-enough-password' } }),
+    request: (who) => ({
+      method: 'POST',
+      path: '/api/users',
+      body: { username: `made-by-${who}-${randomUUID().slice(0, 8)}`, role: 'viewer', password: 'a-long-enough-password' },
+    }),
   },
-  { key: 'PATCH /api/users/:id', need: 'admin', ok: 200, request: (who, ctx) => ({ method: 'PATCH', path: `/api/users/${ctx.viewerUserId}`, body: { displayName: `renamed by ${who}` } }) },
+  {
+    key: 'PATCH /api/users/:id',
+    need: 'admin',
+    ok: 200,
+    request: (who, ctx) => ({ method: 'PATCH', path: `/api/users/${ctx.viewerUserId}`, body: { displayName: `renamed by ${who}` } }),
+  },
   { key: 'GET /api/audit', need: 'admin', ok: 200, request: get('/api/audit') },
   { key: 'GET /api/audit.csv', need: 'admin', ok: 200, request: get('/api/audit.csv') },
 
@@ -76,20 +90,35 @@ export const routeMatrix: MatrixRoute[] = [
   { key: 'GET /api/presses/:id', need: 'reader', ok: 200, request: get('/api/presses/press-1') },
   { key: 'GET /api/presses/:id/history', need: 'reader', ok: 200, request: get('/api/presses/press-1/history?signal=speed') },
   { key: 'GET /api/presses/:id/transitions', need: 'reader', ok: 200, request: get('/api/presses/press-1/transitions') },
-  { key: 'POST /api/simulation/presses/:id/events', need: 'operator', ok: 200, request: () => ({ method: 'POST', path: '/api/simulation/presses/press-1/events', body: { action: 'close-door' } }) },
+  {
+    key: 'POST /api/simulation/presses/:id/events',
+    need: 'operator',
+    ok: 200,
+    request: () => ({ method: 'POST', path: '/api/simulation/presses/press-1/events', body: { action: 'close-door' } }),
+  },
 
   { key: 'GET /api/alarms', need: 'reader', ok: 200, request: get('/api/alarms') },
   { key: 'GET /api/alarms/journal', need: 'reader', ok: 200, request: get('/api/alarms/journal') },
   { key: 'GET /api/alarms/chatter', need: 'reader', ok: 200, request: get('/api/alarms/chatter') },
   { key: 'GET /api/alarms.csv', need: 'reader', ok: 200, request: get('/api/alarms.csv') },
-  { key: 'POST /api/alarms/:id/ack', need: 'operator', ok: 200, request: (who, ctx) => ({ method: 'POST', path: `/api/alarms/${alarmTarget(who, ctx)}/ack`, body: { note: `ack by ${who}` } }) },
+  {
+    key: 'POST /api/alarms/:id/ack',
+    need: 'operator',
+    ok: 200,
+    request: (who, ctx) => ({ method: 'POST', path: `/api/alarms/${alarmTarget(who, ctx)}/ack`, body: { note: `ack by ${who}` } }),
+  },
   {
     key: 'POST /api/alarms/:id/shelve',
     need: 'operator',
     ok: 200,
     request: (who, ctx) => ({ method: 'POST', path: `/api/alarms/${alarmTarget(who, ctx)}/shelve`, body: { minutes: 5, reason: `shelved by ${who}` } }),
   },
-  { key: 'POST /api/alarms/:id/unshelve', need: 'operator', ok: 200, request: (who, ctx) => ({ method: 'POST', path: `/api/alarms/${alarmTarget(who, ctx)}/unshelve`, body: {} }) },
+  {
+    key: 'POST /api/alarms/:id/unshelve',
+    need: 'operator',
+    ok: 200,
+    request: (who, ctx) => ({ method: 'POST', path: `/api/alarms/${alarmTarget(who, ctx)}/unshelve`, body: {} }),
+  },
 
   { key: 'GET /api/supplies', need: 'reader', ok: 200, request: get('/api/supplies') },
   { key: 'GET /api/supplies.csv', need: 'reader', ok: 200, request: get('/api/supplies.csv') },
@@ -100,13 +129,21 @@ export const routeMatrix: MatrixRoute[] = [
     key: 'POST /api/supplies',
     need: 'operator',
     ok: 201,
-    request: (who) => ({ method: 'POST', path: '/api/supplies', body: { clientId: `matrix-${who}-${randomUUID()}`, pressId: 'press-1', kind: 'plate', unit: 1, quantity: 1, uom: 'pcs' } }),
+    request: (who) => ({
+      method: 'POST',
+      path: '/api/supplies',
+      body: { clientId: `matrix-${who}-${randomUUID()}`, pressId: 'press-1', kind: 'plate', unit: 1, quantity: 1, uom: 'pcs' },
+    }),
   },
   {
     key: 'POST /api/supplies/:id/void',
     need: 'operator',
     ok: 201,
-    request: (who, ctx) => ({ method: 'POST', path: `/api/supplies/${who === 'admin' ? ctx.voidableFor.admin : ctx.voidableFor.operator}/void`, body: { reason: `voided by ${who}` } }),
+    request: (who, ctx) => ({
+      method: 'POST',
+      path: `/api/supplies/${who === 'admin' ? ctx.voidableFor.admin : ctx.voidableFor.operator}/void`,
+      body: { reason: `voided by ${who}` },
+    }),
   },
 
   { key: 'GET /api/jobs', need: 'reader', ok: 200, request: get('/api/jobs') },
@@ -117,11 +154,40 @@ export const routeMatrix: MatrixRoute[] = [
   { key: 'GET /api/reports/oee.csv', need: 'reader', ok: 200, request: get('/api/reports/oee.csv') },
   { key: 'GET /api/reports/downtime', need: 'reader', ok: 200, request: get('/api/reports/downtime') },
   { key: 'GET /api/reports/downtime.csv', need: 'reader', ok: 200, request: get('/api/reports/downtime.csv') },
-  { key: 'POST /api/jobs', need: 'operator', ok: 201, request: (who) => ({ method: 'POST', path: '/api/jobs', body: { jobId: `M-${who}-${randomUUID().slice(0, 8)}`, pressId: 'press-2' } }) },
-  { key: 'POST /api/jobs/:id/start', need: 'operator', ok: 200, request: async (who, ctx) => ({ method: 'POST', path: `/api/jobs/${await freshJob(who, ctx, false)}/start`, body: { pressId: 'press-2' } }) },
-  { key: 'POST /api/jobs/:id/finish', need: 'operator', ok: 200, request: async (who, ctx) => ({ method: 'POST', path: `/api/jobs/${await freshJob(who, ctx, true)}/finish` }) },
-  { key: 'PATCH /api/jobs/:id', need: 'operator', ok: 200, request: async (who, ctx) => ({ method: 'PATCH', path: `/api/jobs/${await freshJob(who, ctx, false)}`, body: { name: `renamed by ${who}` } }) },
-  { key: 'POST /api/downtime/:id/cause', need: 'operator', ok: 200, request: async (who, ctx) => ({ method: 'POST', path: `/api/downtime/${await someDowntimeEvent(ctx)}/cause`, body: { code: 'other', note: `coded by ${who}` } }) },
+  {
+    key: 'POST /api/jobs',
+    need: 'operator',
+    ok: 201,
+    request: (who) => ({ method: 'POST', path: '/api/jobs', body: { jobId: `M-${who}-${randomUUID().slice(0, 8)}`, pressId: 'press-2' } }),
+  },
+  {
+    key: 'POST /api/jobs/:id/start',
+    need: 'operator',
+    ok: 200,
+    request: async (who, ctx) => ({ method: 'POST', path: `/api/jobs/${await freshJob(who, ctx, false)}/start`, body: { pressId: 'press-2' } }),
+  },
+  {
+    key: 'POST /api/jobs/:id/finish',
+    need: 'operator',
+    ok: 200,
+    request: async (who, ctx) => ({ method: 'POST', path: `/api/jobs/${await freshJob(who, ctx, true)}/finish` }),
+  },
+  {
+    key: 'PATCH /api/jobs/:id',
+    need: 'operator',
+    ok: 200,
+    request: async (who, ctx) => ({ method: 'PATCH', path: `/api/jobs/${await freshJob(who, ctx, false)}`, body: { name: `renamed by ${who}` } }),
+  },
+  {
+    key: 'POST /api/downtime/:id/cause',
+    need: 'operator',
+    ok: 200,
+    request: async (who, ctx) => ({
+      method: 'POST',
+      path: `/api/downtime/${await someDowntimeEvent(ctx)}/cause`,
+      body: { code: 'other', note: `coded by ${who}` },
+    }),
+  },
 ];
 
 /** Routes of the app itself, outside /api: the dashboard's client-side routes (index.html). */

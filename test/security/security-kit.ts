@@ -17,7 +17,14 @@ export async function prepareMatrixContext(crew: Crew, options: { alarms: boolea
   const users = await crew.admin.get<{ users: { id: number; username: string }[] }>('/api/users');
   const viewerUserId = users.body.users.find((u) => u.username === VIEWER.username)!.id;
   const logPlate = async () => {
-    const res = await crew.admin.post<SupplyEntry>('/api/supplies', { clientId: `ctx-${randomUUID()}`, pressId: 'press-2', kind: 'plate', unit: 1, quantity: 4, uom: 'pcs' });
+    const res = await crew.admin.post<SupplyEntry>('/api/supplies', {
+      clientId: `ctx-${randomUUID()}`,
+      pressId: 'press-2',
+      kind: 'plate',
+      unit: 1,
+      quantity: 4,
+      uom: 'pcs',
+    });
     if (res.status !== 201) throw new Error(`setting up a supply entry answered ${res.status}: ${res.text}`);
     return res.body.id;
   };
@@ -30,12 +37,15 @@ export async function prepareMatrixContext(crew: Crew, options: { alarms: boolea
       const res = await crew.operator.post(`/api/simulation/presses/${pressId}/events`, { action: 'jam', code: 'jam.feeder' });
       if (res.status !== 200) throw new Error(`jam on ${pressId} answered ${res.status}: ${res.text}`);
     }
-    const jams = await eventually(async () => {
-      const list = (await crew.admin.get<AlarmView[]>('/api/alarms?unacknowledged=true')).body.filter((a) => a.code === 'jam.feeder');
-      const byPress = (id: string) => list.find((a) => a.pressId === id);
-      const [two, three] = [byPress('press-2'), byPress('press-3')];
-      return two && three ? { operator: two.id, admin: three.id } : undefined;
-    }, { what: 'jams on press-2 and press-3', timeoutMs: 8000 });
+    const jams = await eventually(
+      async () => {
+        const list = (await crew.admin.get<AlarmView[]>('/api/alarms?unacknowledged=true')).body.filter((a) => a.code === 'jam.feeder');
+        const byPress = (id: string) => list.find((a) => a.pressId === id);
+        const [two, three] = [byPress('press-2'), byPress('press-3')];
+        return two && three ? { operator: two.id, admin: three.id } : undefined;
+      },
+      { what: 'jams on press-2 and press-3', timeoutMs: 8000 },
+    );
     alarmFor = jams;
   }
 
@@ -78,7 +88,10 @@ export function rawRequest(port: number, options: { method?: string; path: strin
         port,
         method: options.method ?? 'GET',
         path: options.path,
-        headers: { ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}), ...options.headers },
+        headers: {
+          ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
+          ...options.headers,
+        },
       },
       (res) => {
         let body = '';

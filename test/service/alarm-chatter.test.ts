@@ -42,7 +42,14 @@ describe('GET /api/alarms/chatter', () => {
 
     const report = await crew.viewer.get<ChatterLine[]>('/api/alarms/chatter');
     expect(report.status).toBe(200);
-    expect(report.body[0]).toEqual({ pressId: 'press-1', code: 'jam.feeder', raisesInWindow: 3, chattering: true, episodes: 1, lastEpisodeAt: expect.any(Number) });
+    expect(report.body[0]).toEqual({
+      pressId: 'press-1',
+      code: 'jam.feeder',
+      raisesInWindow: 3,
+      chattering: true,
+      episodes: 1,
+      lastEpisodeAt: expect.any(Number),
+    });
     // the list entry says so too
     expect((await feederJam())!.chattering).toBe(true);
   });

@@ -51,11 +51,14 @@ beforeAll(async () => {
     await simulate(press.id, { action: 'refill-paper', level: 100 });
     for (const unit of press.ink) await simulate(press.id, { action: 'refill-ink', unit: unit.unit, level: 80 });
   }
-  await eventually(async () => {
-    const listed = await list('');
-    for (const alarm of listed.filter((a) => !a.active && !a.acknowledged)) await crew.operator.post(`/api/alarms/${alarm.id}/ack`, {});
-    return listed.length === 0 ? true : undefined;
-  }, { what: 'an empty alarm list', timeoutMs: 15_000, intervalMs: 500 });
+  await eventually(
+    async () => {
+      const listed = await list('');
+      for (const alarm of listed.filter((a) => !a.active && !a.acknowledged)) await crew.operator.post(`/api/alarms/${alarm.id}/ack`, {});
+      return listed.length === 0 ? true : undefined;
+    },
+    { what: 'an empty alarm list', timeoutMs: 15_000, intervalMs: 500 },
+  );
 
   const raised = recordEvents<AlarmView>(board, 'alarm:raised');
   const cleared = recordEvents<AlarmView>(board, 'alarm:cleared');

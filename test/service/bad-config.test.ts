@@ -34,14 +34,19 @@ presses:
 
   it('names the line of a YAML syntax error', async () => {
     const file = configFile('buses: [\n  { id: a, kind: tcp\n');
-    const error = await startService({ config: file, timeoutMs: 15000 }).then(() => undefined, (e: Error) => e.message);
+    const error = await startService({ config: file, timeoutMs: 15000 }).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
     expect(error).toContain(file);
     expect(error).toMatch(/line \d+/);
   });
 
   it('names a profile file that breaks a cross-field rule', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-profile-'));
-    writeFileSync(path.join(dir, 'broken.yaml'), `
+    writeFileSync(
+      path.join(dir, 'broken.yaml'),
+      `
 model: broken
 name: Broken
 ratedSpeed: 1000
@@ -49,14 +54,21 @@ signals:
   - { name: a, role: speed, area: holding, address: 0, type: u32 }
   - { name: b, role: paper, area: holding, address: 1, type: u16 }
   - { name: c, role: info, area: coil, address: 0, type: u16 }
-`);
+`,
+    );
     const file = path.join(dir, 'config.yaml');
-    writeFileSync(file, `
+    writeFileSync(
+      file,
+      `
 profilesDir: .
 buses: [{ id: a, kind: tcp }]
 presses: [{ id: p, name: P, profile: broken, bus: a, unitId: 1 }]
-`);
-    const error = await startService({ config: file, timeoutMs: 15000 }).then(() => undefined, (e: Error) => e.message);
+`,
+    );
+    const error = await startService({ config: file, timeoutMs: 15000 }).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
     expect(error).toContain(path.join(dir, 'broken.yaml'));
     expect(error).toContain('signals[1].address: overlaps signal "a" at holding 1');
     expect(error).toContain('signals[2].type: a coil holds one bit');
@@ -65,7 +77,10 @@ presses: [{ id: p, name: P, profile: broken, bus: a, unitId: 1 }]
   it('refuses a data folder that cannot be created, at once, with the folder and what to do (it spun at 100 % CPU before)', async () => {
     // /proc answers ENOENT to mkdir: Node 20's recursive mkdirSync loops on it forever
     const started = Date.now();
-    const error = await startService({ dataDir: '/proc/nope', timeoutMs: 15000 }).then(() => undefined, (e: Error) => e.message);
+    const error = await startService({ dataDir: '/proc/nope', timeoutMs: 15000 }).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
     expect(error).toContain('exited with code 1');
     expect(error).toContain('cannot create /proc/nope: the file system of /proc does not take new folders');
     expect(error).toContain('set PRESSROOM_DATA_DIR (or --data-dir) to a folder this user may write');
@@ -75,7 +90,10 @@ presses: [{ id: p, name: P, profile: broken, bus: a, unitId: 1 }]
 
   it('refuses a data folder whose path runs through a file', async () => {
     const file = configFile('not a folder');
-    const error = await startService({ dataDir: path.join(file, 'data'), timeoutMs: 15000 }).then(() => undefined, (e: Error) => e.message);
+    const error = await startService({ dataDir: path.join(file, 'data'), timeoutMs: 15000 }).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
     expect(error).toContain('exited with code 1');
     expect(error).toContain(`cannot look at ${path.join(file, 'data')}: a part of the path is a file, not a folder`);
   });

@@ -89,14 +89,22 @@ async function pressesOnOurOwnPlc(): Promise<{ config: string; plcs: Simulation 
   return { config: file, plcs: simulation };
 }
 
-async function start(dataDir?: string, config?: string): Promise<{ service: ServiceProcess; get: <T>(route: string) => Promise<T>; post: (route: string, body: unknown) => Promise<Response> }> {
+async function start(
+  dataDir?: string,
+  config?: string,
+): Promise<{ service: ServiceProcess; get: <T>(route: string) => Promise<T>; post: (route: string, body: unknown) => Promise<Response> }> {
   const service = await startService({ dataDir, config, timeoutMs: 30_000 });
   services.push(service);
   const base = service.url;
-  const get = async <T,>(route: string): Promise<T> => (await (await fetch(`${base}api/${route}`)).json()) as T;
-  const login = await fetch(`${base}api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+  const get = async <T>(route: string): Promise<T> => (await (await fetch(`${base}api/${route}`)).json()) as T;
+  const login = await fetch(`${base}api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-  const post = (route: string, body: unknown) => fetch(`${base}api/${route}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+  const post = (route: string, body: unknown) =>
+    fetch(`${base}api/${route}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
   return { service, get, post };
 }
 
@@ -110,7 +118,10 @@ async function troubleStory(options: { begin: (dataDir: string) => void; end: ()
   ({ config: configFile, plcs } = await pressesOnOurOwnPlc());
   const first = await start(undefined, configFile);
   const { get, post } = first;
-  await eventually(async () => (await get<{ state: string }>('presses/press-1')).state === 'production' || undefined, { what: 'press-1 printing', timeoutMs: 20_000 });
+  await eventually(async () => (await get<{ state: string }>('presses/press-1')).state === 'production' || undefined, {
+    what: 'press-1 printing',
+    timeoutMs: 20_000,
+  });
   const socket: Socket = connect(first.service.url, { transports: ['websocket'], reconnection: false });
   sockets.push(socket);
   await new Promise((resolve) => socket.once('snapshot', resolve));
@@ -118,19 +129,28 @@ async function troubleStory(options: { begin: (dataDir: string) => void; end: ()
   options.begin(first.service.dataDir);
   endTrouble = options.end;
   // the service notices with its next machine write (counters change on every poll in production)
-  const degraded = await eventually(async () => {
-    const health = await get<Health>('health');
-    return health.store.ok ? undefined : health;
-  }, { what: 'health to report the store in trouble', timeoutMs: 30_000 });
+  const degraded = await eventually(
+    async () => {
+      const health = await get<Health>('health');
+      return health.store.ok ? undefined : health;
+    },
+    { what: 'health to report the store in trouble', timeoutMs: 30_000 },
+  );
   expect(degraded.status).toBe('degraded');
   expect(degraded.store.pending.writes).toBeGreaterThan(0);
 
   // an emergency stop pressed on the press during the trouble still reaches the dashboard
-  await eventually(async () => (await get<{ state: string }>('presses/press-1')).state === 'production' || undefined, { what: 'press-1 printing', timeoutMs: 60_000 });
+  await eventually(async () => (await get<{ state: string }>('presses/press-1')).state === 'production' || undefined, {
+    what: 'press-1 printing',
+    timeoutMs: 60_000,
+  });
   const raised = new Promise<AlarmView>((resolve) => socket.on('alarm:raised', (a: AlarmView) => a.pressId === 'press-1' && a.code === 'e-stop' && resolve(a)));
   plcs!.press(1).pressEStop();
   const alarm = await raised;
-  await eventually(async () => (await get<{ state: string }>('presses/press-1')).state === 'stopped' || undefined, { what: 'press-1 stopped', timeoutMs: 20_000 });
+  await eventually(async () => (await get<{ state: string }>('presses/press-1')).state === 'stopped' || undefined, {
+    what: 'press-1 stopped',
+    timeoutMs: 20_000,
+  });
   // an operator write is refused: nothing was saved, the tablet keeps it and retries
   const asked = Date.now();
   const refused = await post('supplies', supplyEntry);
@@ -149,25 +169,34 @@ async function troubleStory(options: { begin: (dataDir: string) => void; end: ()
   endTrouble = undefined;
 
   // replayed: the alarm's journal line and the stop, in order, nothing dropped
-  const journal = await eventually(async () => {
-    const lines = await get<JournalLine[]>(`alarms/journal?alarmId=${alarm.id}`);
-    return lines.some((l) => l.action === 'raise') ? lines : undefined;
-  }, { what: 'the alarm raised during the trouble to be in the journal', timeoutMs: 20_000 });
+  const journal = await eventually(
+    async () => {
+      const lines = await get<JournalLine[]>(`alarms/journal?alarmId=${alarm.id}`);
+      return lines.some((l) => l.action === 'raise') ? lines : undefined;
+    },
+    { what: 'the alarm raised during the trouble to be in the journal', timeoutMs: 20_000 },
+  );
   expect(journal.filter((l) => l.action === 'raise')).toHaveLength(1);
-  const transitions = await eventually(async () => {
-    const res = await get<{ transitions: Transition[] }>('presses/press-1/transitions');
-    return res.transitions.some((t) => t.state === 'stopped' && t.reason === 'e-stop') ? res.transitions : undefined;
-  }, { what: 'the stop by the e-stop to be replayed', timeoutMs: 20_000 });
+  const transitions = await eventually(
+    async () => {
+      const res = await get<{ transitions: Transition[] }>('presses/press-1/transitions');
+      return res.transitions.some((t) => t.state === 'stopped' && t.reason === 'e-stop') ? res.transitions : undefined;
+    },
+    { what: 'the stop by the e-stop to be replayed', timeoutMs: 20_000 },
+  );
   const times = transitions.map((t) => t.at);
   expect([...times].sort((a, b) => a - b)).toEqual(times);
   // the press's journal, in the order it was written (seq), has its times in order too
   const pressJournal = (await get<JournalLine[]>('alarms/journal?press=press-1&limit=10000')).sort((a, b) => a.seq - b.seq);
   const journalTimes = pressJournal.map((l) => l.at);
   expect([...journalTimes].sort((a, b) => a - b)).toEqual(journalTimes);
-  const healed = await eventually(async () => {
-    const health = await get<Health>('health');
-    return health.store.ok && health.store.pending.writes === 0 ? health : undefined;
-  }, { what: 'health to report the store ok again', timeoutMs: 20_000 });
+  const healed = await eventually(
+    async () => {
+      const health = await get<Health>('health');
+      return health.store.ok && health.store.pending.writes === 0 ? health : undefined;
+    },
+    { what: 'health to report the store ok again', timeoutMs: 20_000 },
+  );
   expect(healed.store.dropped.writes).toBe(0);
 
   // the tablet retries the same entry: stored once
@@ -207,36 +236,48 @@ describe('a database that stops accepting writes', () => {
     });
   }, 150_000);
 
-  it.skipIf(!immutableSupported)('read-only (the file made immutable): alarms delivered, operator write refused, changes replayed in order, alarm survives a restart', async () => {
-    let dir: string | undefined;
-    /** The main file and its WAL; not the -shm index, which SQLite maps into memory (a write fault there is SIGBUS, not an error). */
-    const setImmutable = (on: boolean) => {
-      for (const name of readdirSync(dir!).filter((n) => !n.endsWith('-shm'))) execFileSync('chattr', [on ? '+i' : '-i', path.join(dir!, name)]);
-    };
-    await troubleStory({
-      begin: (dataDir) => {
-        dir = dataDir;
-        setImmutable(true);
-      },
-      end: () => {
-        if (dir) setImmutable(false);
-        dir = undefined;
-      },
-      refusal: /^nothing was saved: the database (is read-only|cannot be written)/,
-    });
-  }, 150_000);
+  it.skipIf(!immutableSupported)(
+    'read-only (the file made immutable): alarms delivered, operator write refused, changes replayed in order, alarm survives a restart',
+    async () => {
+      let dir: string | undefined;
+      /** The main file and its WAL; not the -shm index, which SQLite maps into memory (a write fault there is SIGBUS, not an error). */
+      const setImmutable = (on: boolean) => {
+        for (const name of readdirSync(dir!).filter((n) => !n.endsWith('-shm'))) execFileSync('chattr', [on ? '+i' : '-i', path.join(dir!, name)]);
+      };
+      await troubleStory({
+        begin: (dataDir) => {
+          dir = dataDir;
+          setImmutable(true);
+        },
+        end: () => {
+          if (dir) setImmutable(false);
+          dir = undefined;
+        },
+        refusal: /^nothing was saved: the database (is read-only|cannot be written)/,
+      });
+    },
+    150_000,
+  );
 });
 
 describe('a simulator event while the database refuses writes', () => {
   it('is refused with 503 "nothing was saved" and has not happened; once the database takes writes, it is audited and applied', async () => {
     configFile = writeTestConfig();
     const { service, get, post } = await start(undefined, configFile);
-    const adminGet = async <T,>(route: string): Promise<T> => {
-      const login = await fetch(`${service.url}api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+    const adminGet = async <T>(route: string): Promise<T> => {
+      const login = await fetch(`${service.url}api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+      });
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       return (await (await fetch(`${service.url}api/${route}`, { headers: { cookie } })).json()) as T;
     };
-    interface Press { state: string; stopReason: string | null; comm: { lastOkAt: number | null } }
+    interface Press {
+      state: string;
+      stopReason: string | null;
+      comm: { lastOkAt: number | null };
+    }
     await eventually(async () => (await get<Press>('presses/press-1')).state === 'production' || undefined, { what: 'press-1 printing', timeoutMs: 20_000 });
 
     const holder = new Database(path.join(service.dataDir, 'pressroom.db'));
@@ -251,20 +292,26 @@ describe('a simulator event while the database refuses writes', () => {
     expect(refused.status).toBe(503);
     expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/^nothing was saved: the database is busy/);
     // four fast scans after the answer, the press is still printing: the stop never reached it
-    const later = await eventually(async () => {
-      const press = await get<Press>('presses/press-1');
-      return (press.comm.lastOkAt ?? 0) > answeredAt + 1000 ? press : undefined;
-    }, { what: 'press-1 polled a second after the answer', timeoutMs: 20_000 });
+    const later = await eventually(
+      async () => {
+        const press = await get<Press>('presses/press-1');
+        return (press.comm.lastOkAt ?? 0) > answeredAt + 1000 ? press : undefined;
+      },
+      { what: 'press-1 polled a second after the answer', timeoutMs: 20_000 },
+    );
     expect(later).toMatchObject({ state: 'production' });
 
     endTrouble();
     endTrouble = undefined;
     const taken = await post('simulation/presses/press-1/events', { action: 'stop' });
     expect(taken.status).toBe(200);
-    await eventually(async () => {
-      const press = await get<Press>('presses/press-1');
-      return press.state === 'stopped' && press.stopReason === 'operator' ? press : undefined;
-    }, { what: 'press-1 stopped by the operator', timeoutMs: 20_000 });
+    await eventually(
+      async () => {
+        const press = await get<Press>('presses/press-1');
+        return press.state === 'stopped' && press.stopReason === 'operator' ? press : undefined;
+      },
+      { what: 'press-1 stopped by the operator', timeoutMs: 20_000 },
+    );
     const audited = await adminGet<{ entries: { action: string }[] }>('audit?action=simulation.stop');
     expect(audited.entries).toHaveLength(1);
   }, 60_000);

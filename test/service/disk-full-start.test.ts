@@ -94,22 +94,36 @@ describe.skipIf(!mountPoint)('a disk already full at start', () => {
 
     const api = (route: string, init?: RequestInit) => fetch(`${service.url}api/${route}`, init);
     // live data: three presses online, counters moving
-    const firstRead = await eventually(async () => {
-      const presses = (await (await api('presses')).json()) as Press[];
-      return presses.length === 3 && presses.every((p) => p.online) ? presses : undefined;
-    }, { what: 'three presses online', timeoutMs: 20_000 });
-    await eventually(async () => {
-      const presses = (await (await api('presses')).json()) as Press[];
-      return presses.find((p) => p.id === 'press-1')!.counters.total > firstRead.find((p) => p.id === 'press-1')!.counters.total || undefined;
-    }, { what: 'press-1 counting', timeoutMs: 20_000 });
-    const degraded = await eventually(async () => {
-      const health = (await (await api('health')).json()) as Health;
-      return health.store.ok ? undefined : health;
-    }, { what: 'health to report the full disk' });
+    const firstRead = await eventually(
+      async () => {
+        const presses = (await (await api('presses')).json()) as Press[];
+        return presses.length === 3 && presses.every((p) => p.online) ? presses : undefined;
+      },
+      { what: 'three presses online', timeoutMs: 20_000 },
+    );
+    await eventually(
+      async () => {
+        const presses = (await (await api('presses')).json()) as Press[];
+        return presses.find((p) => p.id === 'press-1')!.counters.total > firstRead.find((p) => p.id === 'press-1')!.counters.total || undefined;
+      },
+      { what: 'press-1 counting', timeoutMs: 20_000 },
+    );
+    const degraded = await eventually(
+      async () => {
+        const health = (await (await api('health')).json()) as Health;
+        return health.store.ok ? undefined : health;
+      },
+      { what: 'health to report the full disk' },
+    );
     expect(degraded.status).toBe('degraded');
     expect(degraded.reasons.join(' ')).toMatch(/disk-full/);
 
-    const login = () => api('auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+    const login = () =>
+      api('auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+      });
     const refused = await login();
     expect(refused.status).toBe(503);
     expect(((await refused.json()) as { error: { message: string } }).error.message).toBe('nothing was saved: the disk is full; try again later');
@@ -117,9 +131,18 @@ describe.skipIf(!mountPoint)('a disk already full at start', () => {
     // space is freed: writes are taken again without a restart
     rmSync(path.join(mountPoint!, 'filler'));
     rmSync(path.join(mountPoint!, 'filler.tail'));
-    await eventually(async () => ((await (await api('health')).json()) as Health).store.ok || undefined, { what: 'health to report the store ok again', timeoutMs: 20_000 });
+    await eventually(async () => ((await (await api('health')).json()) as Health).store.ok || undefined, {
+      what: 'health to report the store ok again',
+      timeoutMs: 20_000,
+    });
     const crew = await signInCrew(service.url);
-    const logged = await crew.operator.post('/api/supplies', { clientId: 'after-the-full-disk-1', pressId: 'press-1', kind: 'paper', quantity: 1000, uom: 'sheets' });
+    const logged = await crew.operator.post('/api/supplies', {
+      clientId: 'after-the-full-disk-1',
+      pressId: 'press-1',
+      kind: 'paper',
+      quantity: 1000,
+      uom: 'sheets',
+    });
     expect(logged.status).toBe(201);
     await service.stop();
   }, 120_000);
@@ -128,7 +151,10 @@ describe.skipIf(!mountPoint)('a disk already full at start', () => {
     const dataDir = path.join(mountPoint!, 'fresh');
     fillUp(path.join(mountPoint!, 'filler'));
     try {
-      const error = await startService({ dataDir, config, timeoutMs: 30_000 }).then(() => undefined, (e: Error) => e.message);
+      const error = await startService({ dataDir, config, timeoutMs: 30_000 }).then(
+        () => undefined,
+        (e: Error) => e.message,
+      );
       expect(error).toContain('exited with code 1');
       expect(error).toMatch(/the disk holding the data folder is full \(\d+ bytes free\).*free space and start again/);
     } finally {

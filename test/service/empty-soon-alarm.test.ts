@@ -55,11 +55,21 @@ describe('the time-to-empty pre-alarm in the running service', () => {
     // A full pile so the press keeps printing (the simulated assistant is off).
     expect((await crew.operator.post(`/api/simulation/presses/${PRESS}/events`, { action: 'refill-paper', level: 100 })).status).toBe(200);
 
-    const [alarm] = await eventually(async () => {
-      const found = await emptySoon();
-      return found.length > 0 ? found : undefined;
-    }, { what: 'paper.empty-soon on press-1', timeoutMs: 30_000, intervalMs: 250 });
-    expect(alarm).toMatchObject({ pressId: PRESS, code: 'paper.empty-soon', label: 'Paper running out', priority: 'high', active: true, state: 'unack-active' });
+    const [alarm] = await eventually(
+      async () => {
+        const found = await emptySoon();
+        return found.length > 0 ? found : undefined;
+      },
+      { what: 'paper.empty-soon on press-1', timeoutMs: 30_000, intervalMs: 250 },
+    );
+    expect(alarm).toMatchObject({
+      pressId: PRESS,
+      code: 'paper.empty-soon',
+      label: 'Paper running out',
+      priority: 'high',
+      active: true,
+      state: 'unack-active',
+    });
     // only paper: ink lasts longer than the service-wide 1 minute
     expect((await emptySoon()).map((a) => a.code)).toEqual(['paper.empty-soon']);
     expect(await raised.next((a) => a.id === alarm!.id)).toMatchObject({ code: 'paper.empty-soon', priority: 'high' });
@@ -68,10 +78,13 @@ describe('the time-to-empty pre-alarm in the running service', () => {
 
     // A new pile: cleared, listed until acknowledged.
     expect((await crew.operator.post(`/api/simulation/presses/${PRESS}/events`, { action: 'refill-paper', level: 100 })).status).toBe(200);
-    const cleared = await eventually(async () => {
-      const found = (await emptySoon()).find((a) => a.id === alarm!.id);
-      return found && !found.active ? found : undefined;
-    }, { what: 'paper.empty-soon cleared after the refill', timeoutMs: 10_000 });
+    const cleared = await eventually(
+      async () => {
+        const found = (await emptySoon()).find((a) => a.id === alarm!.id);
+        return found && !found.active ? found : undefined;
+      },
+      { what: 'paper.empty-soon cleared after the refill', timeoutMs: 10_000 },
+    );
     expect(cleared.state).toBe('unack-cleared');
     expect((await crew.operator.post(`/api/alarms/${alarm!.id}/ack`, { note: 'new pile loaded' })).status).toBe(200);
 

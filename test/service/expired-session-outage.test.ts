@@ -106,51 +106,61 @@ describe.each([
   ['another process holds the write lock', lockHeld, true],
   ['the database file is read-only', readOnlyFile, immutableSupported],
 ] as const)('an expired session cookie while %s', (_what, makeOutage, supported) => {
-  it.skipIf(!supported)('without anonymous read: the socket is refused as "login required", a live socket of that session is ended, and the process keeps running', async () => {
-    const { service: s, admin } = await startWith({ anonymousRead: false });
-    const live = await openSocket(s.url, { cookie: admin.cookie });
-    const ended = new Promise<unknown>((resolve) => live.once('session:ended', resolve));
+  it.skipIf(!supported)(
+    'without anonymous read: the socket is refused as "login required", a live socket of that session is ended, and the process keeps running',
+    async () => {
+      const { service: s, admin } = await startWith({ anonymousRead: false });
+      const live = await openSocket(s.url, { cookie: admin.cookie });
+      const ended = new Promise<unknown>((resolve) => live.once('session:ended', resolve));
 
-    outage = makeOutage();
-    expireSessions(s.dataDir);
-    outage.begin(s.dataDir);
+      outage = makeOutage();
+      expireSessions(s.dataDir);
+      outage.begin(s.dataDir);
 
-    // the wall screen reconnecting with its stale cookie: refused, cleanly
-    await expect(openSocket(s.url, { cookie: admin.cookie })).rejects.toThrow();
-    // the 1 s re-check of the socket that was open: ended, not a crash
-    expect(await unlessExited(s, ended)).toEqual({ reason: 'login required' });
-    // a second stale reconnect, after the re-check ran
-    await expect(openSocket(s.url, { cookie: admin.cookie })).rejects.toThrow();
+      // the wall screen reconnecting with its stale cookie: refused, cleanly
+      await expect(openSocket(s.url, { cookie: admin.cookie })).rejects.toThrow();
+      // the 1 s re-check of the socket that was open: ended, not a crash
+      expect(await unlessExited(s, ended)).toEqual({ reason: 'login required' });
+      // a second stale reconnect, after the re-check ran
+      await expect(openSocket(s.url, { cookie: admin.cookie })).rejects.toThrow();
 
-    expect(alive(s), s.output()).toBe(true);
-    const health = await fetch(`${s.url}api/health`);
-    expect(health.status).toBe(200);
-    expect((await admin.get('/api/presses')).status).toBe(401);
-    live.close();
+      expect(alive(s), s.output()).toBe(true);
+      const health = await fetch(`${s.url}api/health`);
+      expect(health.status).toBe(200);
+      expect((await admin.get('/api/presses')).status).toBe(401);
+      live.close();
 
-    // once the outage ends, the expired row is simply gone at the next sweep or login
-    outage.end();
-    outage = undefined;
-    const again = await new ApiClient(s.url).login({ username: 'admin', password: ADMIN_PASSWORD });
-    const socket = await openSocket(s.url, { cookie: again.cookie });
-    socket.close();
-  }, 90_000);
+      // once the outage ends, the expired row is simply gone at the next sweep or login
+      outage.end();
+      outage = undefined;
+      const again = await new ApiClient(s.url).login({ username: 'admin', password: ADMIN_PASSWORD });
+      const socket = await openSocket(s.url, { cookie: again.cookie });
+      socket.close();
+    },
+    90_000,
+  );
 
-  it.skipIf(!supported)('with anonymous read: the stale cookie reads as anonymous, /api/health included, and the socket connects', async () => {
-    const { service: s, admin } = await startWith({ anonymousRead: true });
-    outage = makeOutage();
-    expireSessions(s.dataDir);
-    outage.begin(s.dataDir);
+  it.skipIf(!supported)(
+    'with anonymous read: the stale cookie reads as anonymous, /api/health included, and the socket connects',
+    async () => {
+      const { service: s, admin } = await startWith({ anonymousRead: true });
+      outage = makeOutage();
+      expireSessions(s.dataDir);
+      outage.begin(s.dataDir);
 
-    const health = await admin.get<{ status: string }>('/api/health');
-    expect(health.status, health.text).toBe(200);
-    const presses = await admin.get<unknown[]>('/api/presses');
-    expect(presses.status, presses.text).toBe(200);
-    expect(presses.body.length).toBeGreaterThan(0);
-    // anonymous, not the admin any more: a write needs a session
-    expect((await admin.post('/api/supplies', { clientId: 'stale-cookie-0001', pressId: 'press-1', kind: 'plate', unit: 1, quantity: 1, uom: 'pcs' })).status).toBe(401);
-    const socket = await openSocket(s.url, { cookie: admin.cookie });
-    socket.close();
-    expect(alive(s), s.output()).toBe(true);
-  }, 90_000);
+      const health = await admin.get<{ status: string }>('/api/health');
+      expect(health.status, health.text).toBe(200);
+      const presses = await admin.get<unknown[]>('/api/presses');
+      expect(presses.status, presses.text).toBe(200);
+      expect(presses.body.length).toBeGreaterThan(0);
+      // anonymous, not the admin any more: a write needs a session
+      expect(
+        (await admin.post('/api/supplies', { clientId: 'stale-cookie-0001', pressId: 'press-1', kind: 'plate', unit: 1, quantity: 1, uom: 'pcs' })).status,
+      ).toBe(401);
+      const socket = await openSocket(s.url, { cookie: admin.cookie });
+      socket.close();
+      expect(alive(s), s.output()).toBe(true);
+    },
+    90_000,
+  );
 });

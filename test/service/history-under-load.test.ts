@@ -90,7 +90,9 @@ function trendReader(index: number, stop: { now: boolean }, seen: { statuses: nu
       while (!stop.now) {
         const to = Date.now();
         // a read cut off by a failing test's teardown counts as status 0, not as an unhandled error
-        seen.statuses.push(await get(new URL(`api/presses/press-1/history?signal=paper&from=${to - 30 * DAY_MS}&to=${to}&maxPoints=10000`, service.url)).catch(() => 0));
+        seen.statuses.push(
+          await get(new URL(`api/presses/press-1/history?signal=paper&from=${to - 30 * DAY_MS}&to=${to}&maxPoints=10000`, service.url)).catch(() => 0),
+        );
       }
     } finally {
       agent.destroy();
@@ -139,7 +141,9 @@ describe('30-day trends read by eight clients while the press jams', () => {
       stop.now = true;
       await Promise.all(readers);
     }
-    console.log(`[figure] under ${READERS} readers of 30-day trends (${seen.statuses.length} reads): jam → socket ${jamMs.map((ms) => ms.toFixed(0)).join(', ')} ms; /api/health ${healthMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+    console.log(
+      `[figure] under ${READERS} readers of 30-day trends (${seen.statuses.length} reads): jam → socket ${jamMs.map((ms) => ms.toFixed(0)).join(', ')} ms; /api/health ${healthMs.map((ms) => ms.toFixed(0)).join(', ')} ms`,
+    );
     expect(Math.max(...jamMs)).toBeLessThan(JAM_WITHIN_MS);
     expect(Math.max(...healthMs)).toBeLessThan(HEALTH_WITHIN_MS);
     // every read answered, none refused: eight clients, each within its own limit
@@ -159,7 +163,9 @@ describe('30-day trends read by eight clients while the press jams', () => {
     const db = new Database(path.join(dataDir, 'pressroom.db'), { readonly: true });
     try {
       const raw = db
-        .prepare('SELECT at, value FROM samples JOIN sample_series s ON s.id = series_id WHERE s.press_id = ? AND s.signal = ? AND at BETWEEN ? AND ? ORDER BY at')
+        .prepare(
+          'SELECT at, value FROM samples JOIN sample_series s ON s.id = series_id WHERE s.press_id = ? AND s.signal = ? AND at BETWEEN ? AND ? ORDER BY at',
+        )
         .raw()
         .all('press-1', 'paper', seedFrom, seedEnd - 1) as [number, number | null][];
       const byBucket = new Map<number, { count: number; values: number[] }>();
@@ -174,7 +180,12 @@ describe('30-day trends read by eight clients while the press jams', () => {
         const bucket = byBucket.get(point.at);
         if (!bucket) return true;
         const avg = bucket.values.reduce((a, b) => a + b, 0) / bucket.values.length;
-        return point.count !== bucket.count || point.min !== Math.min(...bucket.values) || point.max !== Math.max(...bucket.values) || Math.abs((point.value ?? NaN) - avg) > 1e-9 * Math.abs(avg);
+        return (
+          point.count !== bucket.count ||
+          point.min !== Math.min(...bucket.values) ||
+          point.max !== Math.max(...bucket.values) ||
+          Math.abs((point.value ?? NaN) - avg) > 1e-9 * Math.abs(avg)
+        );
       });
       expect(mismatches.slice(0, 3)).toEqual([]);
       expect(byBucket.size).toBe(body.points.length);

@@ -94,7 +94,10 @@ describe('free text refuses control and bidirectional control characters', () =>
   });
 
   it('a note may hold line breaks and tabs, and right-to-left text with its marks', async () => {
-    const res = await crew.operator.post<{ note: string; product: string }>('/api/supplies', entry({ note: 'first line\nsecond\tline', product: 'צבע\u200F 2' }));
+    const res = await crew.operator.post<{ note: string; product: string }>(
+      '/api/supplies',
+      entry({ note: 'first line\nsecond\tline', product: 'צבע\u200F 2' }),
+    );
     expect(res.status, res.text).toBe(201);
     expect(res.body).toMatchObject({ note: 'first line\nsecond\tline', product: 'צבע\u200F 2' });
   });
@@ -103,12 +106,20 @@ describe('free text refuses control and bidirectional control characters', () =>
     const logged = await crew.operator.post<{ id: number }>('/api/supplies', entry());
     expect(logged.status).toBe(201);
     expectRefused(await crew.operator.post(`/api/supplies/${logged.body.id}/void`, { reason: 'typo \u202Ein lot' }), 'reason', /U\+202E/);
-    expectRefused(await crew.operator.post(`/api/supplies/${logged.body.id}/void`, { reason: 'wrong lot', replacement: entry({ lot: 'L\u0000' }) }), 'replacement.lot', /U\+0000/);
+    expectRefused(
+      await crew.operator.post(`/api/supplies/${logged.body.id}/void`, { reason: 'wrong lot', replacement: entry({ lot: 'L\u0000' }) }),
+      'replacement.lot',
+      /U\+0000/,
+    );
     // the alarm does not have to exist: the body is checked first
     expectRefused(await crew.operator.post('/api/alarms/no-such-alarm/ack', { note: 'seen\u0007' }), 'note', /U\+0007/);
     expectRefused(await crew.operator.post('/api/alarms/no-such-alarm/shelve', { minutes: 5, reason: 'noisy \u2066sensor' }), 'reason', /U\+2066/);
     expectRefused(await crew.operator.post('/api/alarms/no-such-alarm/unshelve', { note: '\u0000' }), 'note', /U\+0000/);
-    expectRefused(await crew.admin.post('/api/users', { username: 'mallory', displayName: 'Mal\u202Eyrol', role: 'viewer', password: 'mallory-password' }), 'displayName', /U\+202E/);
+    expectRefused(
+      await crew.admin.post('/api/users', { username: 'mallory', displayName: 'Mal\u202Eyrol', role: 'viewer', password: 'mallory-password' }),
+      'displayName',
+      /U\+202E/,
+    );
     expectRefused(await crew.anonymous.post('/api/auth/login', { username: 'admin\u0000', password: 'whatever-1' }), 'username', /U\+0000/);
     expectRefused(await crew.operator.post('/api/simulation/presses/press-1/events', { action: 'jam', code: 'jam.\u202Efeeder' }), 'code', /U\+202E/);
     const audit = await crew.admin.get('/api/audit.csv');

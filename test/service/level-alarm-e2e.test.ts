@@ -69,14 +69,20 @@ describe(`${CODE}: ink level alarm in the running service`, () => {
   it('stays high at 6 % (deadband: 5 + 2), goes back to medium at 12 %', async () => {
     await setInk(6);
     // once the service has read 6 % (levels are on the 2 s slow scan), the alarm is still high
-    const read = await eventually(async () => {
-      const press = (await crew.anonymous.get<PressSnapshot>(`/api/presses/${PRESS}`)).body;
-      const level = press.ink.find((i) => i.unit === UNIT)?.level ?? null;
-      return level !== null && level > 5 && level <= 6 ? level : undefined;
-    }, { what: `${PRESS} ink ${UNIT} read at 6 %`, timeoutMs: 10_000 });
+    const read = await eventually(
+      async () => {
+        const press = (await crew.anonymous.get<PressSnapshot>(`/api/presses/${PRESS}`)).body;
+        const level = press.ink.find((i) => i.unit === UNIT)?.level ?? null;
+        return level !== null && level > 5 && level <= 6 ? level : undefined;
+      },
+      { what: `${PRESS} ink ${UNIT} read at 6 %`, timeoutMs: 10_000 },
+    );
     // GET may show a reading one throttled press:update (250 ms) before the alarm engine has it
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect((await listed()).map((a) => a.priority), `at ${read} %`).toEqual(['high']);
+    expect(
+      (await listed()).map((a) => a.priority),
+      `at ${read} %`,
+    ).toEqual(['high']);
     await setInk(12);
     await updated.next((a) => a.id === alarm.id && a.priority === 'medium', 10_000);
   });
@@ -95,6 +101,13 @@ describe(`${CODE}: ink level alarm in the running service`, () => {
   it('journals raise, ack, reprioritize with the acknowledgement reset, clear, ack', async () => {
     const journal = await crew.viewer.get<{ action: string; note: string | null; user: string | null }[]>(`/api/alarms/journal?alarmId=${alarm.id}`);
     const lines = journal.body.reverse().map((l) => `${l.action}${l.note ? ` (${l.note})` : ''}`);
-    expect(lines).toEqual(['raise', 'ack (cyan ordered)', 'reprioritize (medium → high; acknowledgement reset)', 'reprioritize (high → medium)', 'clear', 'ack (refilled)']);
+    expect(lines).toEqual([
+      'raise',
+      'ack (cyan ordered)',
+      'reprioritize (medium → high; acknowledgement reset)',
+      'reprioritize (high → medium)',
+      'clear',
+      'ack (refilled)',
+    ]);
   });
 });

@@ -24,7 +24,8 @@ const simulate = async (event: Record<string, unknown>) => {
   const res = await crew.operator.post('/api/simulation/presses/press-1/events', event);
   expect(res.status, res.text).toBe(200);
 };
-const inProduction = () => eventually(async () => ((await press1()).state === 'production' ? true : undefined), { what: 'press-1 in production', timeoutMs: 15000 });
+const inProduction = () =>
+  eventually(async () => ((await press1()).state === 'production' ? true : undefined), { what: 'press-1 in production', timeoutMs: 15000 });
 
 beforeAll(async () => {
   service = await startService({ config });
@@ -80,7 +81,10 @@ describe('production end to end', () => {
     const flagged = await eventually(async () => (await press1()).counterGlitch ?? undefined, { what: 'the glitch flagged', timeoutMs: 8000 });
     expect(flagged).toMatchObject({ counter: 'total', to: 4_294_967_290 });
     await alarms.next((a) => a.pressId === 'press-1' && a.code === 'counter.implausible');
-    await eventually(async () => ((await press1()).jobCounters.total! < 4_000_000_000 ? true : undefined), { what: 'the counter read right again', timeoutMs: 8000 });
+    await eventually(async () => ((await press1()).jobCounters.total! < 4_000_000_000 ? true : undefined), {
+      what: 'the counter read right again',
+      timeoutMs: 8000,
+    });
     const after = (await press1()).counters.total;
     expect(after - before).toBeLessThan(100_000);
   });
@@ -96,13 +100,17 @@ describe('production end to end', () => {
     expect(causes.body.causes.find((c) => c.code === 'breakdown')).toMatchObject({ count: 1 });
     const csv = await crew.anonymous.get('/api/reports/oee.csv?groupBy=shift');
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(csv.text.split('\r\n')[0]).toBe('pressId,group,label,from,to,plannedMinutes,runMinutes,downtimeMinutes,availability,performance,quality,oee,total,good,waste');
+    expect(csv.text.split('\r\n')[0]).toBe(
+      'pressId,group,label,from,to,plannedMinutes,runMinutes,downtimeMinutes,availability,performance,quality,oee,total,good,waste',
+    );
     expect((await crew.anonymous.get('/api/reports/oee?groupBy=month')).status).toBe(400);
     const jobs = await crew.anonymous.get<{ jobs: Job[] }>('/api/jobs?pressId=press-1&state=running');
     expect(jobs.body.jobs[0]).toMatchObject({ jobId: '24-1187' });
     expect(jobs.body.jobs[0]!.good).toBeGreaterThan(0);
     expect(jobs.body.jobs[0]!.downtimeMs).toBeGreaterThan(0);
-    const one = await crew.anonymous.get<Job & { supplies: { ink: { unit: number; levelUsed: number }[]; paper: { pileUsed: number } } | null }>('/api/jobs/24-1187');
+    const one = await crew.anonymous.get<Job & { supplies: { ink: { unit: number; levelUsed: number }[]; paper: { pileUsed: number } } | null }>(
+      '/api/jobs/24-1187',
+    );
     expect(one.body).toMatchObject({ jobId: '24-1187', state: 'running' });
     expect(one.body.supplies!.ink.map((i) => i.unit)).toEqual([1, 2, 3, 4]);
     expect((await crew.anonymous.get('/api/jobs/no-such-job')).status).toBe(404);
@@ -110,13 +118,19 @@ describe('production end to end', () => {
 
   it('a stop goes on across a restart of the service: one event, from the stop to its end', async () => {
     await simulate({ action: 'stop', reason: 'none' });
-    const stop = await eventually(async () => (await downtime()).find((e) => e.state === 'stopped' && e.to === null), { what: 'the open stop', timeoutMs: 8000 });
+    const stop = await eventually(async () => (await downtime()).find((e) => e.state === 'stopped' && e.to === null), {
+      what: 'the open stop',
+      timeoutMs: 8000,
+    });
     await service.stop();
     const restartedAt = Date.now();
     service = await startService({ config, dataDir: service.dataDir });
     crew = await signInCrew(service.url, { createUsers: false });
     // the in-process simulator starts afresh (not stopped): the stop ends when the press is first seen again
-    const ended = await eventually(async () => (await downtime()).find((e) => e.id === stop.id && e.to !== null), { what: 'the stop ended after the restart', timeoutMs: 15000 });
+    const ended = await eventually(async () => (await downtime()).find((e) => e.id === stop.id && e.to !== null), {
+      what: 'the stop ended after the restart',
+      timeoutMs: 15000,
+    });
     expect(ended.from).toBe(stop.from);
     expect(ended.to!).toBeGreaterThanOrEqual(restartedAt);
     expect((await downtime()).filter((e) => e.state === 'stopped' && e.from >= stop.from).map((e) => e.id)).toEqual([stop.id]);

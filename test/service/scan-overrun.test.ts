@@ -55,10 +55,13 @@ describe('a scan class that cannot keep its period', () => {
     const slow = await crew.operator.post('/api/simulation/presses/press-3/events', { action: 'fault', delayMs: 100 });
     expect(slow.status).toBe(200);
 
-    const flagged = await eventually(async () => {
-      const press = await press3();
-      return press.comm.overrunning.includes('fast') ? press : undefined;
-    }, { what: 'press-3 fast class flagged as overrunning', timeoutMs: 10_000 });
+    const flagged = await eventually(
+      async () => {
+        const press = await press3();
+        return press.comm.overrunning.includes('fast') ? press : undefined;
+      },
+      { what: 'press-3 fast class flagged as overrunning', timeoutMs: 10_000 },
+    );
     const flaggedAfterMs = Date.now() - loadedAt;
     expect(flagged.online).toBe(true); // slow, not lost: no false timeouts
     expect(flagged.comm.overruns.fast).toBeGreaterThanOrEqual(5);
@@ -78,10 +81,13 @@ describe('a scan class that cannot keep its period', () => {
       what: 'press-3 no longer overrunning',
       timeoutMs: 15_000,
     });
-    const recovered = await eventually(async () => {
-      const report = await health();
-      return report.status === 'ok' ? report : undefined;
-    }, { what: 'status ok again', timeoutMs: 5000 });
+    const recovered = await eventually(
+      async () => {
+        const report = await health();
+        return report.status === 'ok' ? report : undefined;
+      },
+      { what: 'status ok again', timeoutMs: 5000 },
+    );
     console.log(`[figure] overload → flagged ${flaggedAfterMs} ms; load dropped → health ok ${Date.now() - unloadedAt} ms; reason: ${degraded.reasons[0]}`);
     expect(recovered.reasons).toEqual([]);
     expect(recovered.buses.find((bus) => bus.id === 'hall-b-rs485')!.overrunning).toEqual([]);

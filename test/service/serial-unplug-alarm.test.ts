@@ -69,7 +69,14 @@ beforeAll(async () => {
         { id: 'line-1', kind: 'rtu', path: pty.pathA, baudRate: 19200, parity: 'none' },
       ],
       presses: [
-        { id: 'press-tcp', name: 'Sheetfed on Ethernet', profile: 'demo-sheetfed-4c', bus: 'hall-a', unitId: 1, simulation: { jamMeanIntervalMin: 0, autoAssistant: false } },
+        {
+          id: 'press-tcp',
+          name: 'Sheetfed on Ethernet',
+          profile: 'demo-sheetfed-4c',
+          bus: 'hall-a',
+          unitId: 1,
+          simulation: { jamMeanIntervalMin: 0, autoAssistant: false },
+        },
         { id: 'press-rtu', name: 'Sheetfed on RS-485', profile: 'demo-sheetfed-4c', bus: 'line-1', unitId: 2 },
       ],
     }),

@@ -24,10 +24,15 @@ afterAll(async () => {
 
 describe('the service with its embedded default', () => {
   it('lists three presses, one on an RTU link, all online with live readings', async () => {
-    const list = await eventually(async () => {
-      const all = await presses();
-      return all.length >= 3 && all.every((p) => p.online && p.speed !== null && p.paper.level !== null && p.ink.every((i) => i.level !== null)) ? all : undefined;
-    }, { what: 'three presses online with readings' });
+    const list = await eventually(
+      async () => {
+        const all = await presses();
+        return all.length >= 3 && all.every((p) => p.online && p.speed !== null && p.paper.level !== null && p.ink.every((i) => i.level !== null))
+          ? all
+          : undefined;
+      },
+      { what: 'three presses online with readings' },
+    );
     expect(list.some((p) => p.link.kind === 'rtu' || p.link.kind === 'rtu-over-tcp')).toBe(true);
     expect(list.some((p) => p.link.kind === 'tcp')).toBe(true);
     for (const press of list) {
@@ -39,14 +44,17 @@ describe('the service with its embedded default', () => {
 
   it('shows counters and levels changing over time', async () => {
     const before = await presses();
-    const changed = await eventually(async () => {
-      const now = await presses();
-      const moved = now.filter((p) => {
-        const old = before.find((b) => b.id === p.id)!;
-        return p.counters.total > old.counters.total || p.paper.level !== old.paper.level || p.ink.some((i, k) => i.level !== old.ink[k]!.level);
-      });
-      return moved.length >= 2 ? moved : undefined;
-    }, { timeoutMs: 15000, what: 'counters or levels to change' });
+    const changed = await eventually(
+      async () => {
+        const now = await presses();
+        const moved = now.filter((p) => {
+          const old = before.find((b) => b.id === p.id)!;
+          return p.counters.total > old.counters.total || p.paper.level !== old.paper.level || p.ink.some((i, k) => i.level !== old.ink[k]!.level);
+        });
+        return moved.length >= 2 ? moved : undefined;
+      },
+      { timeoutMs: 15000, what: 'counters or levels to change' },
+    );
     expect(changed.length).toBeGreaterThanOrEqual(2);
   });
 
@@ -64,11 +72,14 @@ describe('the service with its embedded default', () => {
 
   it('records history that the history route returns', async () => {
     const [first] = await presses();
-    const history = await eventually(async () => {
-      const res = await fetch(`${service.url}api/presses/${first!.id}/history?signal=speed`);
-      const body = (await res.json()) as { points: { at: number; value: number | null; quality: string }[] };
-      return body.points.some((p) => p.value !== null && p.value > 0) ? body : undefined;
-    }, { what: 'speed samples' });
+    const history = await eventually(
+      async () => {
+        const res = await fetch(`${service.url}api/presses/${first!.id}/history?signal=speed`);
+        const body = (await res.json()) as { points: { at: number; value: number | null; quality: string }[] };
+        return body.points.some((p) => p.value !== null && p.value > 0) ? body : undefined;
+      },
+      { what: 'speed samples' },
+    );
     const live = history.points.filter((p) => p.value !== null);
     expect(live.every((p) => p.quality === 'good')).toBe(true);
     // before the first read the speed is unknown: stored as a gap, not as zero

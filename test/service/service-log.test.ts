@@ -52,18 +52,25 @@ interface LogLine {
 }
 
 function logLines(): { text: string; line: LogLine }[] {
-  return service.output().split('\n').filter((text) => text.startsWith('{')).map((text) => ({ text, line: JSON.parse(text) as LogLine }));
+  return service
+    .output()
+    .split('\n')
+    .filter((text) => text.startsWith('{'))
+    .map((text) => ({ text, line: JSON.parse(text) as LogLine }));
 }
 
 describe('the service log', () => {
   it('has no key twice in any line: bus, press, poller and link each bind a key once', async () => {
     // wait until every layer of the dead press has spoken: link, bus, comm health
-    await eventually(() => {
-      const lines = logLines().map(({ line }) => line);
-      const fromBus = lines.some((line) => line.bus === 'dead-line' && /connect failed/.test(line.msg));
-      const fromPoller = lines.some((line) => line.pressId === 'press-9' && /read failed/.test(line.msg));
-      return fromBus && fromPoller ? true : undefined;
-    }, { what: 'log lines from the dead bus and its press', timeoutMs: 15_000 });
+    await eventually(
+      () => {
+        const lines = logLines().map(({ line }) => line);
+        const fromBus = lines.some((line) => line.bus === 'dead-line' && /connect failed/.test(line.msg));
+        const fromPoller = lines.some((line) => line.pressId === 'press-9' && /read failed/.test(line.msg));
+        return fromBus && fromPoller ? true : undefined;
+      },
+      { what: 'log lines from the dead bus and its press', timeoutMs: 15_000 },
+    );
     const lines = logLines();
     expect(lines.length).toBeGreaterThan(10);
     const twice = lines.flatMap(({ text }) => duplicateKeys(text).map((key) => `${key} in ${text.slice(0, 160)}`));
@@ -73,7 +80,9 @@ describe('the service log', () => {
   });
 
   it('warns at start about a profile whose model is not its file name', () => {
-    const warnings = logLines().map(({ line }) => line).filter((line) => line.level === 40 && line.file === renamedProfile);
+    const warnings = logLines()
+      .map(({ line }) => line)
+      .filter((line) => line.level === 40 && line.file === renamedProfile);
     expect(warnings).toEqual([
       expect.objectContaining({
         path: 'presses[3].profile',

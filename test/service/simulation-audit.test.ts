@@ -9,8 +9,6 @@ import type { AlarmView } from '../../src/model/alarm-view.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
 import { OPERATOR, removeTestConfig, signInCrew, writeTestConfig, type Crew } from '../e2e/e2e-kit.js';
 
-
-
 const config = writeTestConfig();
 let service: ServiceProcess;
 let crew: Crew;
@@ -64,10 +62,13 @@ describe('audit of simulator events and alarm commands', () => {
   });
 
   it('records an alarm acknowledgement with the operator and the address', async () => {
-    const jam = await eventually(async () => {
-      const list = (await crew.anonymous.get<AlarmView[]>('/api/alarms?pressId=press-1')).body;
-      return list.find((a) => a.code === 'jam.feeder');
-    }, { what: 'jam.feeder on press-1', timeoutMs: 10_000 });
+    const jam = await eventually(
+      async () => {
+        const list = (await crew.anonymous.get<AlarmView[]>('/api/alarms?pressId=press-1')).body;
+        return list.find((a) => a.code === 'jam.feeder');
+      },
+      { what: 'jam.feeder on press-1', timeoutMs: 10_000 },
+    );
     expect((await crew.operator.post(`/api/alarms/${jam.id}/ack`, { note: 'trainer jam' })).status).toBe(200);
     const [line] = (await auditOf('alarm.ack')).filter((l) => l.target === `alarm:${jam.id}`);
     expect(line).toMatchObject({ username: OPERATOR.username, details: { pressId: 'press-1', code: 'jam.feeder', note: 'trainer jam' } });

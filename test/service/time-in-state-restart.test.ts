@@ -6,8 +6,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
 import { removeTestConfig, writeTestConfig } from '../e2e/e2e-kit.js';
 
-interface Press { online: boolean; state: string; stateSince: number }
-interface Transition { at: number; state: string }
+interface Press {
+  online: boolean;
+  state: string;
+  stateSince: number;
+}
+interface Transition {
+  at: number;
+  state: string;
+}
 
 const config = writeTestConfig();
 let service: ServiceProcess | undefined;
@@ -32,11 +39,14 @@ describe('time in state across a restart', () => {
     service = await startService({ config });
     const before = await eventually(inProduction, { timeoutMs: 15_000, what: 'press-1 in production' });
     // stored (the append goes through the write queue)
-    await eventually(async () => {
-      const { transitions } = await get<{ transitions: Transition[] }>('presses/press-1/transitions?from=0');
-      const last = transitions.at(-1);
-      return last?.state === 'production' && last.at === before.stateSince ? true : undefined;
-    }, { what: 'the production transition stored' });
+    await eventually(
+      async () => {
+        const { transitions } = await get<{ transitions: Transition[] }>('presses/press-1/transitions?from=0');
+        const last = transitions.at(-1);
+        return last?.state === 'production' && last.at === before.stateSince ? true : undefined;
+      },
+      { what: 'the production transition stored' },
+    );
 
     const { dataDir } = service;
     await service.stop();

@@ -45,7 +45,11 @@ const listed = async (): Promise<Decorated> => {
 
 /** Every channel has a figure: printing, and enough readings since the start or a refill. */
 const complete = (p: Decorated) =>
-  p.state === 'production' && p.timeToEmpty !== undefined && p.timeToEmpty.paper !== null && p.timeToEmpty.ink.length === p.ink.length && p.timeToEmpty.ink.every((i) => i.minutes !== null);
+  p.state === 'production' &&
+  p.timeToEmpty !== undefined &&
+  p.timeToEmpty.paper !== null &&
+  p.timeToEmpty.ink.length === p.ink.length &&
+  p.timeToEmpty.ink.every((i) => i.minutes !== null);
 
 /** One channel's level and when it was read (levels are scanned slower than snapshots come). */
 interface LevelReading {
@@ -75,13 +79,19 @@ describe('time to empty in the running service', () => {
     let first: Decorated | undefined;
     let later: Decorated | undefined;
     for (let attempt = 1; later === undefined; attempt++) {
-      const candidate = await eventually(async () => {
-        const p = await listed();
-        return complete(p) ? p : undefined;
-      }, { what: `time to empty of every channel of ${PRESS}`, timeoutMs: 30_000, intervalMs: 250 });
+      const candidate = await eventually(
+        async () => {
+          const p = await listed();
+          return complete(p) ? p : undefined;
+        },
+        { what: `time to empty of every channel of ${PRESS}`, timeoutMs: 30_000, intervalMs: 250 },
+      );
       if (attempt === 1) console.log(`[figure] first complete time-to-empty ${((Date.now() - started) / 1000).toFixed(1)} s after the paper refill`);
       const updates = recordEvents<Decorated>(board, 'press:update');
-      const next = await updates.next((p) => p.id === PRESS && p.updatedAt > candidate.updatedAt && (!complete(p) || p.updatedAt >= candidate.updatedAt + 10_000), 20_000);
+      const next = await updates.next(
+        (p) => p.id === PRESS && p.updatedAt > candidate.updatedAt && (!complete(p) || p.updatedAt >= candidate.updatedAt + 10_000),
+        20_000,
+      );
       const between = updates.all.filter((p) => p.id === PRESS && p.updatedAt > candidate.updatedAt && p.updatedAt <= next.updatedAt);
       if (complete(next) && between.every(complete)) {
         first = candidate;
@@ -124,10 +134,13 @@ describe('time to empty in the running service', () => {
     expect(stopped.timeToEmpty).toEqual(allNull(stopped));
     // GET decorates the newest snapshot with the figures of the last press:update, which is at
     // most one fast scan period (250 ms) older.
-    const listedStopped = await eventually(async () => {
-      const p = await listed();
-      return p.state !== 'production' && p.timeToEmpty?.paper === null ? p : undefined;
-    }, { what: `${PRESS} listed as stopped with no time to empty`, timeoutMs: 1000 });
+    const listedStopped = await eventually(
+      async () => {
+        const p = await listed();
+        return p.state !== 'production' && p.timeToEmpty?.paper === null ? p : undefined;
+      },
+      { what: `${PRESS} listed as stopped with no time to empty`, timeoutMs: 1000 },
+    );
     expect(listedStopped.timeToEmpty).toEqual(allNull(listedStopped));
   });
 });

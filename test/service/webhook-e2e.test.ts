@@ -40,9 +40,17 @@ describe('alarm webhooks from the running service', () => {
     writeFileSync(file, stringify(config));
     service = await startService({ config: file });
 
-    const login = await fetch(`${service.url}api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+    const login = await fetch(`${service.url}api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    const jam = await fetch(`${service.url}api/simulation/presses/press-1/events`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ action: 'jam', code: 'jam.feeder' }) });
+    const jam = await fetch(`${service.url}api/simulation/presses/press-1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ action: 'jam', code: 'jam.feeder' }),
+    });
     expect(jam.status).toBe(200);
 
     const delivery = await eventually(() => received.find((r) => r.body.includes('jam.feeder')), { what: 'the webhook POST', timeoutMs: 10_000 });

@@ -10,7 +10,23 @@ const ModbusRTU = mbs.default;
 
 describe('simulator CLI options', () => {
   it('builds presses, link and faults from the options', () => {
-    const { simulation } = parseCli(['--presses', '3', '--profile', 'demo-sheetfed-5c', '--serve', 'rtu-over-tcp', '--port', '0', '--line-timing', '--baud', '9600', '--jam-interval', '60', '--fault', 'silent=0.5,delayMs=20']);
+    const { simulation } = parseCli([
+      '--presses',
+      '3',
+      '--profile',
+      'demo-sheetfed-5c',
+      '--serve',
+      'rtu-over-tcp',
+      '--port',
+      '0',
+      '--line-timing',
+      '--baud',
+      '9600',
+      '--jam-interval',
+      '60',
+      '--fault',
+      'silent=0.5,delayMs=20',
+    ]);
     expect(simulation.presses.map((p) => [p.unitId, p.profile, p.jamMeanIntervalMs])).toEqual([
       [1, 'demo-sheetfed-5c', 60_000],
       [2, 'demo-sheetfed-5c', 60_000],
@@ -56,7 +72,11 @@ describe('simulator CLI commands', () => {
   });
 
   it('play the production scenarios: a late jam bit, stops with and without a reason, a new job, a counter glitch', async () => {
-    sim = await startSimulation({ presses: [{ unitId: 1, profile: 'demo-sheetfed-4c', initial: { phase: 'production', paper: 100 } }], serve: { kind: 'tcp', port: 0 }, tickMs: 0 });
+    sim = await startSimulation({
+      presses: [{ unitId: 1, profile: 'demo-sheetfed-4c', initial: { phase: 'production', paper: 100 } }],
+      serve: { kind: 'tcp', port: 0 },
+      tickMs: 0,
+    });
     const model = sim.press(1).model;
     expect(runCommand(sim, 'jam 1 jam.feeder 1500')).toBe('unit 1: jam jam.feeder, its bit 1500 ms after the stop');
     expect([model.runState, model.plcStopReason, model.isAlarmActive('jam.feeder')]).toEqual(['stopped', 'fault', false]);

@@ -41,7 +41,13 @@ describe('PressModel', () => {
   });
 
   it('uses ink in proportion to each unit coverage, and paper by the pile', () => {
-    const press = new PressModel({ profile: profile4c, seed: 5, jamMeanIntervalMs: 0, job: { goodSheets: 100_000 }, initial: { ink: 100, paper: 100, phase: 'production' } });
+    const press = new PressModel({
+      profile: profile4c,
+      seed: 5,
+      jamMeanIntervalMs: 0,
+      job: { goodSheets: 100_000 },
+      initial: { ink: 100, paper: 100, phase: 'production' },
+    });
     press.advance(10 * MINUTE);
     const sheets = press.counter('total');
     const { ink, paper } = press.snapshot();
@@ -50,7 +56,14 @@ describe('PressModel', () => {
   });
 
   it('stops when the paper runs out and resumes after a refill', () => {
-    const press = new PressModel({ profile: profile4c, seed: 2, jamMeanIntervalMs: 0, assistant: false, job: { goodSheets: 100_000 }, initial: { paper: 1, phase: 'production' } });
+    const press = new PressModel({
+      profile: profile4c,
+      seed: 2,
+      jamMeanIntervalMs: 0,
+      assistant: false,
+      job: { goodSheets: 100_000 },
+      initial: { paper: 1, phase: 'production' },
+    });
     press.advance(5 * MINUTE);
     expect(press.paperLevel).toBe(0);
     expect(press.counter('total')).toBe(60); // 1 % of a 6,000-sheet pile
@@ -63,14 +76,26 @@ describe('PressModel', () => {
   });
 
   it('counters wrap at 2^32', () => {
-    const press = new PressModel({ profile: profile4c, seed: 3, jamMeanIntervalMs: 0, job: { goodSheets: 100_000 }, initial: { phase: 'production', paper: 100, counters: { total: 0xffff_fff0, good: 0xffff_fff0 } } });
+    const press = new PressModel({
+      profile: profile4c,
+      seed: 3,
+      jamMeanIntervalMs: 0,
+      job: { goodSheets: 100_000 },
+      initial: { phase: 'production', paper: 100, counters: { total: 0xffff_fff0, good: 0xffff_fff0 } },
+    });
     press.advance(MINUTE);
     expect(press.counter('total')).toBeLessThan(1000);
     expect(press.counter('total')).toBe((0xffff_fff0 + press.counter('good') - 0xffff_fff0 + press.counter('waste')) >>> 0);
   });
 
   it('resets the counters at a job change, after wash-up and idle', () => {
-    const press = new PressModel({ profile: profile4c, seed: 4, jamMeanIntervalMs: 0, job: { goodSheets: 300, cleanupMs: 45_000, idleMs: 20_000 }, initial: { paper: 100 } });
+    const press = new PressModel({
+      profile: profile4c,
+      seed: 4,
+      jamMeanIntervalMs: 0,
+      job: { goodSheets: 300, cleanupMs: 45_000, idleMs: 20_000 },
+      initial: { paper: 100 },
+    });
     const phases: string[] = ['setup'];
     for (let i = 0; i < 3600 && press.snapshot().job === 1; i++) {
       press.advance(1000);
@@ -81,7 +106,14 @@ describe('PressModel', () => {
   });
 
   it('jams at random with the configured mean interval, and the assistant clears them', () => {
-    const press = new PressModel({ profile: profile4c, seed: 9, jamMeanIntervalMs: 5 * MINUTE, assistant: { clearJamAfterMs: 20_000 }, job: { goodSheets: 1e9 }, initial: { phase: 'production', paper: 100 } });
+    const press = new PressModel({
+      profile: profile4c,
+      seed: 9,
+      jamMeanIntervalMs: 5 * MINUTE,
+      assistant: { clearJamAfterMs: 20_000 },
+      job: { goodSheets: 1e9 },
+      initial: { phase: 'production', paper: 100 },
+    });
     let jams = 0;
     let wasJammed = false;
     for (let t = 0; t < 600 * MINUTE; t += 1000) {
@@ -135,7 +167,14 @@ describe('PressModel', () => {
   });
 
   it('waits for the operator after a stop when autoRun is off', () => {
-    const press = new PressModel({ profile: profile4c, seed: 1, autoRun: false, jamMeanIntervalMs: 0, assistant: false, initial: { phase: 'production', paper: 100 } });
+    const press = new PressModel({
+      profile: profile4c,
+      seed: 1,
+      autoRun: false,
+      jamMeanIntervalMs: 0,
+      assistant: false,
+      initial: { phase: 'production', paper: 100 },
+    });
     press.injectJam('jam.delivery');
     press.clearJam();
     expect([press.runState, press.stopReason]).toEqual(['stopped', 'operator']);

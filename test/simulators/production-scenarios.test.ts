@@ -7,7 +7,13 @@ import { profile4c } from './helpers.js';
 const stateWord = (registers: PressRegisters) => (registers.read('holding', 0, 1) as { values: number[] }).values[0];
 
 function printing() {
-  const model = new PressModel({ profile: profile4c, seed: 7, jamMeanIntervalMs: 0, job: { goodSheets: 1_000_000 }, initial: { paper: 100, phase: 'production' } });
+  const model = new PressModel({
+    profile: profile4c,
+    seed: 7,
+    jamMeanIntervalMs: 0,
+    job: { goodSheets: 1_000_000 },
+    initial: { paper: 100, phase: 'production' },
+  });
   const registers = new PressRegisters(profile4c, model, { strict: false });
   model.advance(60_000);
   return { model, registers };

@@ -27,7 +27,11 @@ afterEach(async () => {
 });
 
 async function serve(unknownUnit?: 'ignore' | 'exception'): Promise<{ sim: Simulation; client: RawClient }> {
-  sim = await startSimulation({ presses: [knownPress(1, 'demo-sheetfed-4c'), knownPress(2, 'demo-sheetfed-5c')], serve: { kind: 'tcp', port: 0, unknownUnit }, tickMs: 0 });
+  sim = await startSimulation({
+    presses: [knownPress(1, 'demo-sheetfed-4c'), knownPress(2, 'demo-sheetfed-5c')],
+    serve: { kind: 'tcp', port: 0, unknownUnit },
+    tickMs: 0,
+  });
   const client = await RawClient.open(sim.address!.port);
   clients.push(client);
   return { sim, client };

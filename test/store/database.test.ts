@@ -81,9 +81,7 @@ describe('durableWrite', () => {
   it('is on disk after close and reopen', () => {
     let db = openDatabase({ dataDir: temp.dir });
     db.connection.exec('CREATE TABLE acknowledgements (alarm TEXT, by TEXT)');
-    db.durableWrite('acknowledge alarm', () =>
-      db.connection.prepare('INSERT INTO acknowledgements VALUES (?, ?)').run('p1.jam', 'anna'),
-    );
+    db.durableWrite('acknowledge alarm', () => db.connection.prepare('INSERT INTO acknowledgements VALUES (?, ?)').run('p1.jam', 'anna'));
     db.close();
     db = openDatabase({ dataDir: temp.dir });
     opened.push(db);

@@ -39,13 +39,7 @@ export function simulateDay(options: { start: number; seed: number; deliver: (re
   dayPresses.forEach((press, index) => simulatePress(press, options.start, mulberry32(options.seed + index), index === 2, options.deliver));
 }
 
-function simulatePress(
-  press: SimulatedPress,
-  start: number,
-  random: () => number,
-  losesComm: boolean,
-  deliver: (reading: FilterReading) => void,
-): void {
+function simulatePress(press: SimulatedPress, start: number, random: () => number, losesComm: boolean, deliver: (reading: FilterReading) => void): void {
   const target = press.ratedSpeed * 0.85;
   let speed = 0;
   let total = 1_000_000;
@@ -88,8 +82,7 @@ function simulatePress(
 
     const offline = losesComm && hour >= 14 && hour < 14 + 1 / 6;
     const quality = offline ? 'bad' : 'good';
-    const read = (signal: string, value: number) =>
-      deliver({ pressId: press.pressId, signal, at, value: offline ? null : value, quality });
+    const read = (signal: string, value: number) => deliver({ pressId: press.pressId, signal, at, value: offline ? null : value, quality });
     read('speed', measuredSpeed);
     read('counter.total', total);
     read('counter.good', good);

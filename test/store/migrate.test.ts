@@ -51,10 +51,7 @@ describe('migrate', () => {
 
   it('rolls a failing migration back whole and records nothing for it', () => {
     db = openDatabase({ dataDir: temp.dir });
-    const broken: Migration[] = [
-      supplies[0]!,
-      { id: 'supplies-002-broken', sql: 'CREATE TABLE half_done (x INTEGER); CREATE TABLE oops (' },
-    ];
+    const broken: Migration[] = [supplies[0]!, { id: 'supplies-002-broken', sql: 'CREATE TABLE half_done (x INTEGER); CREATE TABLE oops (' }];
     let caught: unknown;
     try {
       migrate(db, broken);

@@ -111,9 +111,9 @@ describe('SamplesRepository', () => {
 
   it('answers history with a primary-key range search, not a table scan', () => {
     store.samples.insertMany(speedSamples(10));
-    const plan = store.database.connection
-      .prepare('EXPLAIN QUERY PLAN SELECT at, value FROM samples WHERE series_id = 1 AND at BETWEEN 0 AND 10')
-      .all() as { detail: string }[];
+    const plan = store.database.connection.prepare('EXPLAIN QUERY PLAN SELECT at, value FROM samples WHERE series_id = 1 AND at BETWEEN 0 AND 10').all() as {
+      detail: string;
+    }[];
     expect(plan.map((row) => row.detail).join('\n')).toMatch(/SEARCH samples USING PRIMARY KEY \(series_id=\? AND at>\? AND at<\?\)/);
   });
 

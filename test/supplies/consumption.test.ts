@@ -7,7 +7,9 @@ describe('shift windows', () => {
   it('cuts a day into early, late and night, the night one crossing midnight', () => {
     const from = new Date(2026, 2, 3, 0, 0).getTime();
     const to = new Date(2026, 2, 3, 23, 59).getTime();
-    const windows = shiftWindows(defaultShifts, from, to).map((w) => `${w.name} ${new Date(w.start).getHours()}-${new Date(w.end).getHours()} ${new Date(w.start).getDate()}`);
+    const windows = shiftWindows(defaultShifts, from, to).map(
+      (w) => `${w.name} ${new Date(w.start).getHours()}-${new Date(w.end).getHours()} ${new Date(w.start).getDate()}`,
+    );
     expect(windows).toEqual(['night 22-6 2', 'early 6-14 3', 'late 14-22 3', 'night 22-6 3']);
   });
 });

@@ -81,7 +81,9 @@ describe('supply writes are durable before the answer', () => {
     const wrong = await h.request('POST', '/api/supplies', { body: inkEntry({ unit: 2 }) });
     rowWrites = [];
     commits = [];
-    const res = await h.request('POST', `/api/supplies/${wrong.body.id}/void`, { body: { reason: 'went into unit 3', replacement: inkEntry({ unit: 3, color: 'yellow' }) } });
+    const res = await h.request('POST', `/api/supplies/${wrong.body.id}/void`, {
+      body: { reason: 'went into unit 3', replacement: inkEntry({ unit: 3, color: 'yellow' }) },
+    });
     expect(res.status).toBe(201);
     const operation = `void supply ${wrong.body.id}`;
     expect(commits).toEqual([{ operation, synchronous: FULL }]);

@@ -23,7 +23,13 @@ function drain(options: { id?: string; paper: number; minutes: number; at?: numb
     const printed = 100 * t;
     const sheets = (options.sheets ?? 0) + printed;
     const level = Math.round(Math.max(0, options.paper - printed / 60) * 10) / 10;
-    snapshots.push({ ...base, speed: 12_000, counters: { total: sheets, good: sheets, waste: 0 }, paper: { kind: 'pile', level, quality: 'good', at }, updatedAt: at });
+    snapshots.push({
+      ...base,
+      speed: 12_000,
+      counters: { total: sheets, good: sheets, waste: 0 },
+      paper: { kind: 'pile', level, quality: 'good', at },
+      updatedAt: at,
+    });
   }
   return snapshots;
 }
@@ -59,7 +65,8 @@ describe('the pre-alarm state of a channel', () => {
     for (const snapshot of run) tracker.observe(snapshot);
     expect(tracker.emptySoon('press-1').paper).toBe(true);
     const last = run.at(-1)!;
-    const later = (n: number, change: Partial<PressSnapshot>) => tracker.observe({ ...last, ...change, paper: { ...last.paper, at: last.paper.at! + n * EVERY }, updatedAt: last.updatedAt + n * EVERY });
+    const later = (n: number, change: Partial<PressSnapshot>) =>
+      tracker.observe({ ...last, ...change, paper: { ...last.paper, at: last.paper.at! + n * EVERY }, updatedAt: last.updatedAt + n * EVERY });
     expect(later(1, { state: 'stopped', speed: 0 }).paper).toBeNull();
     expect(tracker.emptySoon('press-1').paper).toBe(true);
     // 26.7 % left is 1600 sheets: at 150 sheets a minute about 10.7 min: above 10, not above 12
@@ -74,7 +81,10 @@ describe('the pre-alarm state of a channel', () => {
 
   it('follows the threshold of each press and kind, and reports off everywhere when the threshold is 0', () => {
     const thresholds: Record<string, number> = { 'press-1': 25, 'press-2': 0 };
-    const tracker = new TimeToEmptyTracker({ settings: { preAlarmMinutes: 10 }, preAlarmMinutesFor: (pressId, kind) => (kind === 'paper' ? thresholds[pressId] ?? 10 : 10) });
+    const tracker = new TimeToEmptyTracker({
+      settings: { preAlarmMinutes: 10 },
+      preAlarmMinutesFor: (pressId, kind) => (kind === 'paper' ? (thresholds[pressId] ?? 10) : 10),
+    });
     // after 3 min: about 27 min left. press-1 (25 min): not yet; after 6 min (24 min left): on
     for (const snapshot of drain({ paper: 100, minutes: 3 })) tracker.observe(snapshot);
     expect(tracker.emptySoon('press-1').paper).toBe(false);

@@ -65,7 +65,11 @@ export interface Harness {
   samples: SamplesRepository;
   presses: Map<string, PressSnapshot>;
   base: string;
-  request(method: string, url: string, options?: { role?: Role | null; body?: unknown }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  request(
+    method: string,
+    url: string,
+    options?: { role?: Role | null; body?: unknown },
+  ): Promise<{ status: number; body: any; text: string; headers: Headers }>;
   /** Close the server and the database, keeping the file. */
   close(): Promise<void>;
   /** close() and delete the folder. */
@@ -158,5 +162,15 @@ export function clientId(): string {
 }
 
 export function inkEntry(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { clientId: clientId(), pressId: 'press-1', kind: 'ink', unit: 2, product: 'Novavit F 918 Magenta', lot: 'L24-0815', quantity: 2.5, uom: 'kg', ...overrides };
+  return {
+    clientId: clientId(),
+    pressId: 'press-1',
+    kind: 'ink',
+    unit: 2,
+    product: 'Novavit F 918 Magenta',
+    lot: 'L24-0815',
+    quantity: 2.5,
+    uom: 'kg',
+    ...overrides,
+  };
 }

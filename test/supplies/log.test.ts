@@ -91,22 +91,27 @@ describe('POST /api/supplies', () => {
     expect(res.body.error).toMatchObject({ code: 'invalid_request', message });
   });
 
-  it('lists every problem at once: the shape\'s and the press\'s (unit 7 on a 4-unit press) in one 400', async () => {
+  it("lists every problem at once: the shape's and the press's (unit 7 on a 4-unit press) in one 400", async () => {
     const res = await h.request('POST', '/api/supplies', { body: inkEntry({ unit: 7, uom: 'sheets', quantity: -1, loggedAt: START + 3 * 3600_000 }) });
     expect(res.status).toBe(400);
-    expect(res.body.error.details).toEqual(expect.arrayContaining([
-      { path: 'quantity', message: 'must be more than 0' },
-      { path: 'uom', message: 'ink is measured in kg, g, l or ml' },
-      { path: 'unit', message: 'printing unit 7 does not exist on press-1 (units 1-4)' },
-      { path: 'loggedAt', message: "3 h ahead of the service's clock (up to 2 min is taken as clock skew): check the tablet's clock" },
-    ]));
+    expect(res.body.error.details).toEqual(
+      expect.arrayContaining([
+        { path: 'quantity', message: 'must be more than 0' },
+        { path: 'uom', message: 'ink is measured in kg, g, l or ml' },
+        { path: 'unit', message: 'printing unit 7 does not exist on press-1 (units 1-4)' },
+        { path: 'loggedAt', message: "3 h ahead of the service's clock (up to 2 min is taken as clock skew): check the tablet's clock" },
+      ]),
+    );
     expect(res.body.error.details).toHaveLength(4);
     // an unknown press with a bad quantity: both
     const unknown = await h.request('POST', '/api/supplies', { body: inkEntry({ pressId: 'press-9', quantity: 0 }) });
-    expect(unknown.body.error.details).toEqual([{ path: 'quantity', message: 'must be more than 0' }, { path: 'pressId', message: 'unknown press "press-9"' }]);
+    expect(unknown.body.error.details).toEqual([
+      { path: 'quantity', message: 'must be more than 0' },
+      { path: 'pressId', message: 'unknown press "press-9"' },
+    ]);
   });
 
-  it('keeps the tablet\'s time (loggedAt) beside the time the entry reached the service, bounded by the service\'s clock', async () => {
+  it("keeps the tablet's time (loggedAt) beside the time the entry reached the service, bounded by the service's clock", async () => {
     h.clock.advance(60 * 60_000);
     const now = h.clock.now();
     const post = (loggedAt?: number) => h.request('POST', '/api/supplies', { body: inkEntry(loggedAt === undefined ? {} : { loggedAt }) });
@@ -121,10 +126,14 @@ describe('POST /api/supplies', () => {
     // far ahead, or older than a day: refused, naming the field and the bound
     const ahead = await post(now + 10 * 60_000);
     expect(ahead.status).toBe(400);
-    expect(ahead.body.error.message).toBe("invalid body: loggedAt: 10 min ahead of the service's clock (up to 2 min is taken as clock skew): check the tablet's clock");
+    expect(ahead.body.error.message).toBe(
+      "invalid body: loggedAt: 10 min ahead of the service's clock (up to 2 min is taken as clock skew): check the tablet's clock",
+    );
     const old = await post(now - 25 * 3600_000);
     expect(old.status).toBe(400);
-    expect(old.body.error.details).toEqual([{ path: 'loggedAt', message: '25 h before it reached the service, more than 24 h: send it without loggedAt (and the time in the note)' }]);
+    expect(old.body.error.details).toEqual([
+      { path: 'loggedAt', message: '25 h before it reached the service, more than 24 h: send it without loggedAt (and the time in the note)' },
+    ]);
     const words = await h.request('POST', '/api/supplies', { body: inkEntry({ loggedAt: 'yesterday' }) });
     expect(words.body.error.details).toEqual([{ path: 'loggedAt', message: "epoch milliseconds: the tablet's clock when the entry was made" }]);
     // the CSV has both: logged_at is the tablet's (bounded) time, received_at the service's
@@ -139,7 +148,9 @@ describe('POST /api/supplies', () => {
     try {
       const old = openDatabase({ dataDir: dir, logger: pino({ level: 'silent' }) });
       migrate(old, [...pressMigrations, ...recordingMigrations, ...usersMigrations, suppliesMigrations[0]!]);
-      old.connection.prepare(`INSERT INTO supply_entries (client_id, press_id, kind, unit, quantity, uom, at) VALUES ('old-entry-0001', 'press-1', 'ink', 2, 1, 'kg', ?)`).run(START);
+      old.connection
+        .prepare(`INSERT INTO supply_entries (client_id, press_id, kind, unit, quantity, uom, at) VALUES ('old-entry-0001', 'press-1', 'ink', 2, 1, 'kg', ?)`)
+        .run(START);
       old.connection.prepare(`INSERT INTO supply_reconciliation (entry_id, status) VALUES (1, 'confirmed')`).run();
       expect(migrate(old, [...pressMigrations, ...recordingMigrations, ...usersMigrations, ...suppliesMigrations])).toEqual(['supplies-002-logged-at']);
       expect(new SupplyRepository(old).get(1)).toMatchObject({ clientId: 'old-entry-0001', at: START, receivedAt: START, loggedAt: START });

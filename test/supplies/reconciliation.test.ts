@@ -152,7 +152,12 @@ describe('reconciliation in the service', () => {
     const res = await h.request('POST', '/api/supplies', { body: inkEntry({ kind: 'paper', unit: undefined, uom: 'sheets', quantity: 6000, loggedAt }) });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ loggedAt, receivedAt: h.clock.now() });
-    expect(res.body.reconciliation).toMatchObject({ status: 'confirmed', levelFrom: 5, levelTo: 100, detail: `paper rose from 5 % to 100 % at ${new Date(refillAt).toISOString()}` });
+    expect(res.body.reconciliation).toMatchObject({
+      status: 'confirmed',
+      levelFrom: 5,
+      levelTo: 100,
+      detail: `paper rose from 5 % to 100 % at ${new Date(refillAt).toISOString()}`,
+    });
     // no second request to log the same refill
     expect((await h.request('GET', '/api/supplies/suggestions')).body.unlogged).toEqual([]);
     // and it stays so: nothing flags it later
@@ -164,7 +169,9 @@ describe('reconciliation in the service', () => {
     levels('press-1', { paper: 60 });
     h.clock.advance(40 * MIN);
     levels('press-1', { paper: 50 });
-    const res = await h.request('POST', '/api/supplies', { body: inkEntry({ kind: 'paper', unit: undefined, uom: 'sheets', quantity: 6000, loggedAt: START + MIN }) });
+    const res = await h.request('POST', '/api/supplies', {
+      body: inkEntry({ kind: 'paper', unit: undefined, uom: 'sheets', quantity: 6000, loggedAt: START + MIN }),
+    });
     expect(res.body.reconciliation.status).toBe('flagged');
   });
 
@@ -176,7 +183,11 @@ describe('reconciliation in the service', () => {
     levels('press-1', { paper: 29 });
     expect((await entry(logged.id)).reconciliation.status).toBe('pending');
     h.clock.advance(5 * MIN); // the timer fires at the deadline, no reading needed
-    expect((await entry(logged.id)).reconciliation).toMatchObject({ status: 'flagged', at: START + 15 * MIN, detail: 'no level rise seen on paper within 15 min' });
+    expect((await entry(logged.id)).reconciliation).toMatchObject({
+      status: 'flagged',
+      at: START + 15 * MIN,
+      detail: 'no level rise seen on paper within 15 min',
+    });
     expect((await entry(ink.id)).reconciliation).toMatchObject({ status: 'flagged', detail: 'no level readings from ink unit 5 within 15 min' });
     // A rise after the window no longer confirms it: it is an unlogged refill to look into.
     levels('press-1', { paper: 95 });
@@ -212,7 +223,9 @@ describe('reconciliation in the service', () => {
     h.clock.advance(MIN);
     levels('press-1', { ink: { 1: 70 } });
     h.clock.advance(3 * 3600_000);
-    const res = await h.request('POST', `/api/supplies/${logged.id}/void`, { body: { reason: 'lot number typo', replacement: inkEntry({ unit: 1, lot: 'L24-0815', clientId: clientId() }) } });
+    const res = await h.request('POST', `/api/supplies/${logged.id}/void`, {
+      body: { reason: 'lot number typo', replacement: inkEntry({ unit: 1, lot: 'L24-0815', clientId: clientId() }) },
+    });
     expect(res.body.replacement.reconciliation).toMatchObject({ status: 'confirmed', levelFrom: 10, levelTo: 70 });
   });
 });

@@ -10,13 +10,23 @@ const MIN = 60_000;
  * A press printing at `speed` sheets/hour, draining paper by `paperPerSheet` points and ink
  * unit 1 by `inkPerSheet`, sampled every 30 s with levels quantised to 0.1 % like the demo PLC.
  */
-function* steadyDrain(options: { speed: number; paperPerSheet: number; inkPerSheet: number; paper: number; ink: number; minutes: number; startSheets?: number; startAt?: number; everyMs?: number }): Generator<PressSnapshot> {
+function* steadyDrain(options: {
+  speed: number;
+  paperPerSheet: number;
+  inkPerSheet: number;
+  paper: number;
+  ink: number;
+  minutes: number;
+  startSheets?: number;
+  startAt?: number;
+  everyMs?: number;
+}): Generator<PressSnapshot> {
   const base = pressSnapshot('press-1', { units: 2 });
   const startAt = options.startAt ?? START;
   const everyMs = options.everyMs ?? 30_000;
   for (let t = 0; t <= (options.minutes * MIN) / everyMs; t++) {
     const at = startAt + t * everyMs;
-    const sheets = (options.startSheets ?? 0) + Math.round(((options.speed / 3600_000) * everyMs) * t);
+    const sheets = (options.startSheets ?? 0) + Math.round((options.speed / 3600_000) * everyMs * t);
     const printed = sheets - (options.startSheets ?? 0);
     const q = (v: number) => Math.round(Math.max(0, v) * 10) / 10;
     yield {
@@ -79,7 +89,8 @@ describe('time to empty', () => {
     // the 10-minute pre-alarm is about real minutes too: the scaled tracker raised it, and the
     // window (20 press minutes = 1 real minute) kept the 30 s of readings
     const again = new TimeToEmptyTracker({ settings: { preAlarmMinutes: 10 }, timeScaleFor: () => 20, onPreAlarm: (p) => preAlarms.push(p) });
-    for (const snapshot of steadyDrain({ speed: 240_000, paperPerSheet: 100 / 6000, inkPerSheet: 0.0001, paper: 100, ink: 60, minutes: 0.5, everyMs: 1500 })) again.observe({ ...snapshot, speed: 12_000 });
+    for (const snapshot of steadyDrain({ speed: 240_000, paperPerSheet: 100 / 6000, inkPerSheet: 0.0001, paper: 100, ink: 60, minutes: 0.5, everyMs: 1500 }))
+      again.observe({ ...snapshot, speed: 12_000 });
     expect(preAlarms.filter((p) => p.kind === 'paper')).toEqual([{ pressId: 'press-1', kind: 'paper', minutes: expect.closeTo(1.2, 0) }]);
   });
 
@@ -121,7 +132,18 @@ describe('time to empty', () => {
     const tracker = new TimeToEmptyTracker({});
     for (const s of steadyDrain({ speed: 12_000, paperPerSheet: 100 / 6000, inkPerSheet: 0.001, paper: 40, ink: 60, minutes: 10 })) tracker.observe(s);
     // New pile: 100 %. Right after, no estimate from one point; then the same rate again.
-    const refilled = [...steadyDrain({ speed: 12_000, paperPerSheet: 100 / 6000, inkPerSheet: 0.001, paper: 100, ink: 50, minutes: 5, startSheets: 2000, startAt: START + 11 * MIN })];
+    const refilled = [
+      ...steadyDrain({
+        speed: 12_000,
+        paperPerSheet: 100 / 6000,
+        inkPerSheet: 0.001,
+        paper: 100,
+        ink: 50,
+        minutes: 5,
+        startSheets: 2000,
+        startAt: START + 11 * MIN,
+      }),
+    ];
     expect(tracker.observe(refilled[0]!).paper).toBeNull();
     let result;
     for (const s of refilled.slice(1)) result = tracker.observe(s);
@@ -166,7 +188,8 @@ describe('time to empty through the supplies service', () => {
       const alarms: PreAlarm[] = [];
       h.supplies.events.on('supplies:pre-alarm', (a) => alarms.push(a));
       let figures;
-      for (const s of steadyDrain({ speed: 12_000, paperPerSheet: 100 / 6000, inkPerSheet: 0.02, paper: 100, ink: 60, minutes: 12 })) figures = h.supplies.observeSnapshot(s);
+      for (const s of steadyDrain({ speed: 12_000, paperPerSheet: 100 / 6000, inkPerSheet: 0.02, paper: 100, ink: 60, minutes: 12 }))
+        figures = h.supplies.observeSnapshot(s);
       // ink unit 1 at 4 %/min from 60 %: empty after 15 min, 3 min left after 12
       expect(figures!.ink[0]!.minutes).toBeCloseTo(3, 0);
       expect(alarms).toEqual([{ pressId: 'press-1', kind: 'ink', unit: 1, minutes: expect.any(Number) }]);

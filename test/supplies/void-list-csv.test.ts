@@ -23,7 +23,11 @@ describe('POST /api/supplies/:id/void', () => {
     h.clock.advance(5 * 60_000);
     const res = await h.request('POST', `/api/supplies/${wrong.id}/void`, { body: { reason: 'wrong unit: it went into unit 3', replacement } });
     expect(res.status).toBe(201);
-    expect(res.body.voided).toMatchObject({ id: wrong.id, unit: 2, voided: { reason: 'wrong unit: it went into unit 3', by: { username: 'anna' }, replacedBy: res.body.replacement.id } });
+    expect(res.body.voided).toMatchObject({
+      id: wrong.id,
+      unit: 2,
+      voided: { reason: 'wrong unit: it went into unit 3', by: { username: 'anna' }, replacedBy: res.body.replacement.id },
+    });
     expect(res.body.replacement).toMatchObject({ unit: 3, replaces: wrong.id, voided: null });
 
     const actions = h.audit.list({ action: 'supply.*', limit: 10 }).map((a) => `${a.action} ${a.target}`);
@@ -103,7 +107,9 @@ describe('GET /api/supplies.csv', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="supplies-2026-03-02.csv"');
     const lines = res.text.split('\r\n');
-    expect(lines[0]).toBe('id,logged_at,press,kind,unit,color,product,lot,quantity,uom,note,user,reconciliation,reconciliation_detail,voided_at,voided_by,void_reason,replaced_by,replaces,client_id,received_at');
+    expect(lines[0]).toBe(
+      'id,logged_at,press,kind,unit,color,product,lot,quantity,uom,note,user,reconciliation,reconciliation_detail,voided_at,voided_by,void_reason,replaced_by,replaces,client_id,received_at',
+    );
     expect(res.text.endsWith('\r\n')).toBe(true);
     expect(res.text).toContain(`,paper,,,'@SUM(A1),L24-0815,6000,sheets,'-2 pallets,anna,pending,`);
     expect(res.text).toContain(`,ink,2,magenta,"'=HYPERLINK(""http://evil"",""click"")",'+41 22,2.5,kg,"line one\r\nline ""two"", three",anna,pending,`);

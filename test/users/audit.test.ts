@@ -79,7 +79,14 @@ describe('the audit log', () => {
   });
 
   it('exports CSV with RFC 4180 quoting and formula cells defused', async () => {
-    h.auth.audit.record({ userId: null, username: '=HYPERLINK("http://evil.example","click")', action: 'supply.log', target: '+1 plate', ip: '-2', details: { note: 'cyan, "process", 2 kg\r\nsecond line' } });
+    h.auth.audit.record({
+      userId: null,
+      username: '=HYPERLINK("http://evil.example","click")',
+      action: 'supply.log',
+      target: '+1 plate',
+      ip: '-2',
+      details: { note: 'cyan, "process", 2 kg\r\nsecond line' },
+    });
     h.auth.audit.record({ userId: 9, username: '@sum(A1:A9)', action: 'supply.log', target: 'plain', ip: null, details: null });
     const res = await get(h.baseUrl, '/api/audit.csv?action=supply.log', admin);
     expect(res.status).toBe(200);
@@ -90,7 +97,9 @@ describe('the audit log', () => {
     expect(lines[0]).toBe('id,at,user_id,username,action,target,ip,details');
     // newest first: the @ row, then the = row (whose details hold a quoted CRLF)
     expect(lines[1]).toMatch(/^\d+,\d{4}-\d{2}-\d{2}T[\d:.]+Z,9,'@sum\(A1:A9\),supply\.log,plain,,$/);
-    expect(text).toContain(`,"'=HYPERLINK(""http://evil.example"",""click"")",supply.log,'+1 plate,'-2,"{""note"":""cyan, \\""process\\"", 2 kg\\r\\nsecond line""}"\r\n`);
+    expect(text).toContain(
+      `,"'=HYPERLINK(""http://evil.example"",""click"")",supply.log,'+1 plate,'-2,"{""note"":""cyan, \\""process\\"", 2 kg\\r\\nsecond line""}"\r\n`,
+    );
     expect(text.endsWith('\r\n')).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { DEFAULT_THROTTLE, LoginThrottle } from '../../src/users/login-throttle.
 const loopback = (i: number) => `127.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 
 describe('the login throttle under a flood', () => {
-  it('10,500 made-up usernames from as many addresses do not reset a user\'s failure count', () => {
+  it("10,500 made-up usernames from as many addresses do not reset a user's failure count", () => {
     let now = 1_000_000;
     const throttle = new LoginThrottle({ now: () => now });
     for (let i = 0; i < 4; i++) {

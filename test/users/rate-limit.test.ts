@@ -90,7 +90,7 @@ function deviceCookieFrom(res: Response): string {
 }
 
 describe('lockouts are not a denial of service (device cookies)', () => {
-  it('five wrong passwords for ADMIN from elsewhere lock unknown devices out, but not the admin\'s own device', async () => {
+  it("five wrong passwords for ADMIN from elsewhere lock unknown devices out, but not the admin's own device", async () => {
     h = await startHarness();
     await h.addUser('admin', 'admin', { password: 'admin-password-1' });
     // the admin's desk has logged in before
@@ -107,7 +107,7 @@ describe('lockouts are not a denial of service (device cookies)', () => {
     expect((await postJson(h.baseUrl, '/api/auth/login', { username: 'admin', ...wrong })).status).toBe(429);
   });
 
-  it('a known device\'s own failures lock only that device, for that user', async () => {
+  it("a known device's own failures lock only that device, for that user", async () => {
     h = await startHarness();
     await h.addUser('mia', 'operator', { password: 'mia-password-1' });
     const tablet = deviceCookieFrom(await postJson(h.baseUrl, '/api/auth/login', { username: 'mia', password: 'mia-password-1' }));
@@ -119,7 +119,7 @@ describe('lockouts are not a denial of service (device cookies)', () => {
     expect((await postJson(h.baseUrl, '/api/auth/login', { username: 'mia', password: 'mia-password-1' })).status).toBe(200);
   });
 
-  it('a forged, altered or another user\'s device cookie counts as an unknown device', async () => {
+  it("a forged, altered or another user's device cookie counts as an unknown device", async () => {
     h = await startHarness();
     await h.addUser('mia', 'operator', { password: 'mia-password-1' });
     await h.addUser('jo', 'operator', { password: 'jo-password-12' });
@@ -146,7 +146,9 @@ describe('lockouts are not a denial of service (device cookies)', () => {
     expect(attributes).toEqual(expect.arrayContaining(['httponly', 'samesite=strict', 'path=/api/auth']));
     // the session cookie comes first, for clients that read only one
     expect(first.headers.getSetCookie()[0]).toMatch(/^pressroom_session=/);
-    const shared = deviceCookieFrom(await postJson(h.baseUrl, '/api/auth/login', { username: 'jo', password: 'jo-password-12' }, { cookie: deviceCookieFrom(first) }));
+    const shared = deviceCookieFrom(
+      await postJson(h.baseUrl, '/api/auth/login', { username: 'jo', password: 'jo-password-12' }, { cookie: deviceCookieFrom(first) }),
+    );
     for (const username of ['mia', 'jo']) {
       for (let i = 0; i < 5; i++) await postJson(h.baseUrl, '/api/auth/login', { username, ...wrong });
     }
@@ -158,7 +160,7 @@ describe('lockouts are not a denial of service (device cookies)', () => {
 });
 
 describe('failure counts cannot be flushed', () => {
-  it('a flood of made-up usernames does not reset a real user\'s count (HTTP, a small bound)', async () => {
+  it("a flood of made-up usernames does not reset a real user's count (HTTP, a small bound)", async () => {
     h = await startHarness({ throttle: { maxKeys: 10, addressThreshold: 1_000_000 } });
     await h.addUser('mia', 'operator', { password: 'mia-password-1' });
     for (let i = 0; i < 4; i++) expect((await postJson(h.baseUrl, '/api/auth/login', { username: 'mia', ...wrong })).status).toBe(401);

@@ -28,8 +28,7 @@ describe('role matrix', () => {
     for (const who of ['anonymous', 'viewer', 'operator', 'admin'] as const) {
       it(`${route.name}: ${who} gets ${route.expected[who]}`, async () => {
         const cookie = who === 'anonymous' ? undefined : cookies[who];
-        const res =
-          route.method === 'GET' ? await get(h.baseUrl, route.path, cookie) : await postJson(h.baseUrl, route.path, {}, cookie ? { cookie } : {});
+        const res = route.method === 'GET' ? await get(h.baseUrl, route.path, cookie) : await postJson(h.baseUrl, route.path, {}, cookie ? { cookie } : {});
         expect(res.status).toBe(route.expected[who]);
       });
     }
@@ -68,13 +67,23 @@ describe('headers a script can forge grant nothing', () => {
   });
 
   it('a forged session cookie is nobody', async () => {
-    const res = await rawRequest(h.port, { method: 'POST', path: '/api/test/operator', headers: { cookie: 'pressroom_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }, body: {} });
+    const res = await rawRequest(h.port, {
+      method: 'POST',
+      path: '/api/test/operator',
+      headers: { cookie: 'pressroom_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+      body: {},
+    });
     expect(res.status).toBe(401);
   });
 
   it('X-Forwarded-Proto: https does not decide the cookie: only TLS on the socket makes it Secure', async () => {
     await h.addUser('tls', 'viewer', { password: 'tls-password-1' });
-    const res = await rawRequest(h.port, { method: 'POST', path: '/api/auth/login', headers: { 'x-forwarded-proto': 'https' }, body: { username: 'tls', password: 'tls-password-1' } });
+    const res = await rawRequest(h.port, {
+      method: 'POST',
+      path: '/api/auth/login',
+      headers: { 'x-forwarded-proto': 'https' },
+      body: { username: 'tls', password: 'tls-password-1' },
+    });
     expect(res.status).toBe(200);
     const setCookie = res.headers['set-cookie']?.find((line) => line.startsWith('pressroom_session=')) ?? '';
     expect(setCookie).toMatch(/HttpOnly/);
@@ -85,7 +94,12 @@ describe('headers a script can forge grant nothing', () => {
 describe('cross-site writes', () => {
   it('an admin session with a foreign Origin is refused with 403 and changes nothing', async () => {
     const before = ((await (await get(h.baseUrl, '/api/users', cookies.admin)).json()) as { users: unknown[] }).users.length;
-    const res = await postJson(h.baseUrl, '/api/users', { username: 'mallory', role: 'admin', password: 'mallory-password' }, { cookie: cookies.admin, origin: 'http://evil.example' });
+    const res = await postJson(
+      h.baseUrl,
+      '/api/users',
+      { username: 'mallory', role: 'admin', password: 'mallory-password' },
+      { cookie: cookies.admin, origin: 'http://evil.example' },
+    );
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('cross_site_request');
     const after = ((await (await get(h.baseUrl, '/api/users', cookies.admin)).json()) as { users: unknown[] }).users.length;
@@ -93,14 +107,24 @@ describe('cross-site writes', () => {
   });
 
   it('a foreign Referer without Origin is refused too, as is Origin: null', async () => {
-    const byReferer = await rawRequest(h.port, { method: 'POST', path: '/api/test/admin', headers: { cookie: cookies.admin, referer: 'http://evil.example/page' }, body: {} });
+    const byReferer = await rawRequest(h.port, {
+      method: 'POST',
+      path: '/api/test/admin',
+      headers: { cookie: cookies.admin, referer: 'http://evil.example/page' },
+      body: {},
+    });
     expect(byReferer.status).toBe(403);
     const nullOrigin = await rawRequest(h.port, { method: 'POST', path: '/api/test/admin', headers: { cookie: cookies.admin, origin: 'null' }, body: {} });
     expect(nullOrigin.status).toBe(403);
   });
 
   it('the path in another case does not get around the check', async () => {
-    const res = await rawRequest(h.port, { method: 'POST', path: '/API/test/admin', headers: { cookie: cookies.admin, origin: 'http://evil.example' }, body: {} });
+    const res = await rawRequest(h.port, {
+      method: 'POST',
+      path: '/API/test/admin',
+      headers: { cookie: cookies.admin, origin: 'http://evil.example' },
+      body: {},
+    });
     expect(res.status).toBe(403);
   });
 

@@ -22,7 +22,12 @@ const patch = (path: string, body: unknown, cookie: string) => postJson(h.baseUr
 
 describe('managing users (admin)', () => {
   it('creates a user who can then log in with password and PIN; no hash is ever answered', async () => {
-    const res = await postJson(h.baseUrl, '/api/users', { username: 'jo', displayName: 'Jo Press', role: 'operator', password: 'jo-password-12', pin: '482193' }, { cookie: admin });
+    const res = await postJson(
+      h.baseUrl,
+      '/api/users',
+      { username: 'jo', displayName: 'Jo Press', role: 'operator', password: 'jo-password-12', pin: '482193' },
+      { cookie: admin },
+    );
     expect(res.status).toBe(201);
     const { user } = (await res.json()) as UserBody;
     expect(user).toMatchObject({ username: 'jo', displayName: 'Jo Press', role: 'operator', disabled: false, hasPin: true });

@@ -24,7 +24,11 @@ function epochToLocal(text: string | null): string {
 export function alarmsView(context: AppContext, query: URLSearchParams): View {
   const { store } = context;
   const select = (name: string, label: string, options: [string, string][]) => {
-    const element = h('select', { id: `filter-${name}`, name }, ...options.map(([value, text]) => h('option', { value, selected: query.get(name) === value }, text)));
+    const element = h(
+      'select',
+      { id: `filter-${name}`, name },
+      ...options.map(([value, text]) => h('option', { value, selected: query.get(name) === value }, text)),
+    );
     return h('div', { class: 'filter' }, h('label', { for: element.id }, label), element);
   };
   const dateInput = (name: string, label: string) => {
@@ -33,14 +37,29 @@ export function alarmsView(context: AppContext, query: URLSearchParams): View {
   };
   const pressOptions = (): [string, string][] => [['', 'all presses'], ...store.pressList().map((press): [string, string] => [press.id, press.name])];
   let pressFilter = select('pressId', 'Press', pressOptions());
-  const form = h('form', { class: 'filters', 'aria-label': 'Alarm filters' },
-    select('all', 'List', [['', 'current (not yet back to normal)'], ['true', 'history (every occurrence)']]),
-    select('active', 'Condition', [['', 'active or cleared'], ['true', 'active'], ['false', 'cleared']]),
-    select('unacknowledged', 'Acknowledgement', [['', 'any'], ['true', 'unacknowledged'], ['false', 'acknowledged']]),
+  const form = h(
+    'form',
+    { class: 'filters', 'aria-label': 'Alarm filters' },
+    select('all', 'List', [
+      ['', 'current (not yet back to normal)'],
+      ['true', 'history (every occurrence)'],
+    ]),
+    select('active', 'Condition', [
+      ['', 'active or cleared'],
+      ['true', 'active'],
+      ['false', 'cleared'],
+    ]),
+    select('unacknowledged', 'Acknowledgement', [
+      ['', 'any'],
+      ['true', 'unacknowledged'],
+      ['false', 'acknowledged'],
+    ]),
     pressFilter,
     select('priority', 'Priority', [['', 'any'], ...alarmPriorities.map((p): [string, string] => [p, p])]),
-    dateInput('from', 'From'), dateInput('to', 'To'),
-    h('button', { type: 'submit', class: 'button primary' }, 'Apply'));
+    dateInput('from', 'From'),
+    dateInput('to', 'To'),
+    h('button', { type: 'submit', class: 'button primary' }, 'Apply'),
+  );
   const csv = h('a', { class: 'button', download: 'alarms.csv' }, '↓ Export the journal of these alarms (CSV)');
   const results = h('div', { 'aria-live': 'polite' });
   const element = h('section', { class: 'alarms-page' }, h('h1', {}, 'Alarms'), form, h('p', {}, csv), results);
@@ -74,7 +93,10 @@ export function alarmsView(context: AppContext, query: URLSearchParams): View {
     try {
       const alarms = listFrom<AlarmView>(await request<unknown>('/api/alarms', { query: filters }), 'alarms');
       alarms.sort((a, b) => b.raisedAt - a.raisedAt);
-      replaceChildren(results, alarmTable(context, alarms, { caption: `${alarms.length} alarm${alarms.length === 1 ? '' : 's'}`, onChanged: () => void load() }));
+      replaceChildren(
+        results,
+        alarmTable(context, alarms, { caption: `${alarms.length} alarm${alarms.length === 1 ? '' : 's'}`, onChanged: () => void load() }),
+      );
     } catch (error) {
       replaceChildren(results, h('p', { class: 'form-error' }, `Could not load alarms: ${describeError(error)}`));
     }
@@ -91,7 +113,11 @@ export function alarmsView(context: AppContext, query: URLSearchParams): View {
       return;
     }
     // a burst of alarm events becomes one reload
-    if (pending === null) pending = window.setTimeout(() => { pending = null; void load(); }, 300);
+    if (pending === null)
+      pending = window.setTimeout(() => {
+        pending = null;
+        void load();
+      }, 300);
   });
   void load();
   return {

@@ -7,8 +7,13 @@ export function boardView(context: AppContext): View {
   const { store } = context;
   const grid = h('div', { class: 'board-grid', 'data-count': 0 });
   const empty = h('p', { class: 'board-empty' }, 'Waiting for the service…');
-  const element = h('section', { class: 'board', 'aria-labelledby': 'board-title' },
-    h('h1', { id: 'board-title', class: 'visually-hidden' }, 'Press board'), empty, grid);
+  const element = h(
+    'section',
+    { class: 'board', 'aria-labelledby': 'board-title' },
+    h('h1', { id: 'board-title', class: 'visually-hidden' }, 'Press board'),
+    empty,
+    grid,
+  );
   const tiles = new Map<string, PressTile>();
 
   function tileContext(pressId: string) {

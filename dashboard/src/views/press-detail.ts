@@ -21,7 +21,9 @@ const RANGES = [
 ];
 
 async function history(pressId: string, signal: string, from: number, to: number, maxPoints: number): Promise<HistoryPoint[]> {
-  const body = await request<{ points?: HistoryPoint[]; previous?: HistoryPoint | null }>(`/api/presses/${encodeURIComponent(pressId)}/history`, { query: { signal, from, to, maxPoints } });
+  const body = await request<{ points?: HistoryPoint[]; previous?: HistoryPoint | null }>(`/api/presses/${encodeURIComponent(pressId)}/history`, {
+    query: { signal, from, to, maxPoints },
+  });
   const points = body.points ?? [];
   // samples are kept on change: the value before the range still holds at its start
   const previous = body.previous;
@@ -42,18 +44,38 @@ export function pressDetailView(context: AppContext, pressId: string, rangeId: s
   const journal = h('div');
   const supplies = h('div');
   const status = h('p', { class: 'muted', role: 'status' });
-  const rangePicker = h('div', { class: 'range-picker', role: 'group', 'aria-label': 'Time range' },
-    ...RANGES.map((candidate) => h('a', {
-      class: `button small${candidate === range ? ' selected' : ''}`,
-      href: `#/press/${encodeURIComponent(pressId)}?range=${candidate.id}`,
-      'aria-current': candidate === range ? 'true' : null,
-    }, candidate.label)));
-  const element = h('section', { class: 'press-detail' },
-    h('p', {}, h('a', { href: '#/' }, '← Board')), heading, tileSlot, rangePicker, status,
-    h('h2', {}, 'Trends'), trends,
-    h('h2', {}, 'Run state'), timeline,
-    h('h2', {}, 'Alarm journal'), journal,
-    h('h2', {}, 'Supply history'), supplies);
+  const rangePicker = h(
+    'div',
+    { class: 'range-picker', role: 'group', 'aria-label': 'Time range' },
+    ...RANGES.map((candidate) =>
+      h(
+        'a',
+        {
+          class: `button small${candidate === range ? ' selected' : ''}`,
+          href: `#/press/${encodeURIComponent(pressId)}?range=${candidate.id}`,
+          'aria-current': candidate === range ? 'true' : null,
+        },
+        candidate.label,
+      ),
+    ),
+  );
+  const element = h(
+    'section',
+    { class: 'press-detail' },
+    h('p', {}, h('a', { href: '#/' }, '← Board')),
+    heading,
+    tileSlot,
+    rangePicker,
+    status,
+    h('h2', {}, 'Trends'),
+    trends,
+    h('h2', {}, 'Run state'),
+    timeline,
+    h('h2', {}, 'Alarm journal'),
+    journal,
+    h('h2', {}, 'Supply history'),
+    supplies,
+  );
 
   let tile: PressTile | null = null;
   let charts: TrendChart[] = [];
@@ -83,7 +105,7 @@ export function pressDetailView(context: AppContext, pressId: string, rangeId: s
   async function loadTrends(from: number, to: number): Promise<HTMLElement[]> {
     const width = Math.max(300, Math.min(1200, trends.clientWidth || 900));
     // on a first load the live snapshot may not be in yet: ask for the press itself
-    const press = store.presses.get(pressId) ?? await request<PressSnapshot>(`/api/presses/${encodeURIComponent(pressId)}`);
+    const press = store.presses.get(pressId) ?? (await request<PressSnapshot>(`/api/presses/${encodeURIComponent(pressId)}`));
     const inkUnits = press.ink;
     const [speed, paper, inks] = await Promise.all([
       history(pressId, 'speed', from, to, width),
@@ -94,7 +116,13 @@ export function pressDetailView(context: AppContext, pressId: string, rangeId: s
     const inkLine = (colour: string): string => (colour === '#2b2b2b' ? '#bdbdbd' : colour); // black ink on a dark chart
     const built = await Promise.all([
       createTrendChart({ title: 'Speed', unit: 'sheets/h', width: chartWidth, series: [{ label: 'Speed', colour: '#4fc3f7', points: speed }] }),
-      createTrendChart({ title: 'Ink', unit: '%', width: chartWidth, range: [0, 100], series: inkUnits.map((ink, index) => ({ label: `${ink.unit} ${ink.color}`, colour: inkLine(inkColour(ink.color).fill), points: inks[index] ?? [] })) }),
+      createTrendChart({
+        title: 'Ink',
+        unit: '%',
+        width: chartWidth,
+        range: [0, 100],
+        series: inkUnits.map((ink, index) => ({ label: `${ink.unit} ${ink.color}`, colour: inkLine(inkColour(ink.color).fill), points: inks[index] ?? [] })),
+      }),
       createTrendChart({ title: 'Paper', unit: '%', width: chartWidth, range: [0, 100], series: [{ label: 'Paper', colour: '#e8e2d0', points: paper }] }),
     ]);
     for (const chart of charts) chart.destroy();
@@ -112,7 +140,9 @@ export function pressDetailView(context: AppContext, pressId: string, rangeId: s
     await Promise.all([
       section(trends, () => loadTrends(from, to)),
       section(timeline, async () => {
-        const body = await request<{ transitions?: Transition[]; previous?: Transition | null }>(`/api/presses/${encoded}/transitions`, { query: { from, to } });
+        const body = await request<{ transitions?: Transition[]; previous?: Transition | null }>(`/api/presses/${encoded}/transitions`, {
+          query: { from, to },
+        });
         return stateTimeline({ transitions: body.transitions ?? [], previous: body.previous ?? null, from, to });
       }),
       section(journal, async () => {
@@ -125,7 +155,10 @@ export function pressDetailView(context: AppContext, pressId: string, rangeId: s
         const byId = new Map<string, AlarmView>();
         for (const alarm of [...listFrom<AlarmView>(raised, 'alarms'), ...listFrom<AlarmView>(current, 'alarms')]) byId.set(alarm.id, alarm);
         const alarms = [...byId.values()].sort((a, b) => b.raisedAt - a.raisedAt);
-        return alarmTable(context, alarms, { caption: `Alarms raised in the last ${range.label}, and older ones still active or unacknowledged`, onChanged: () => void load() });
+        return alarmTable(context, alarms, {
+          caption: `Alarms raised in the last ${range.label}, and older ones still active or unacknowledged`,
+          onChanged: () => void load(),
+        });
       }),
       section(supplies, async () => {
         const entries = listFrom<SupplyEntry>(await request<unknown>('/api/supplies', { query: { pressId, from, to } }), 'entries', 'supplies');

@@ -17,29 +17,63 @@ export function pressJobs(context: AppContext, pressId: string): { element: HTML
   const queue = h('ul', { class: 'job-queue' });
   const error = h('p', { class: 'form-error', role: 'alert' });
   const typed = h('input', { id: 'job-number', name: 'jobId', class: 'big-input', autocomplete: 'off', maxlength: 40, inputmode: 'text' });
-  const typedForm = h('form', { class: 'job-typed' },
-    h('label', { for: typed.id }, 'Job number'), typed,
-    h('button', { type: 'submit', class: 'button primary big' }, 'Start this job'));
-  const element = h('section', { class: 'press-jobs', 'aria-labelledby': 'press-jobs-title' },
-    h('h2', { id: 'press-jobs-title' }, `Jobs on ${pressName}`), running, h('h3', {}, 'Queue'), queue, typedForm, error);
+  const typedForm = h(
+    'form',
+    { class: 'job-typed' },
+    h('label', { for: typed.id }, 'Job number'),
+    typed,
+    h('button', { type: 'submit', class: 'button primary big' }, 'Start this job'),
+  );
+  const element = h(
+    'section',
+    { class: 'press-jobs', 'aria-labelledby': 'press-jobs-title' },
+    h('h2', { id: 'press-jobs-title' }, `Jobs on ${pressName}`),
+    running,
+    h('h3', {}, 'Queue'),
+    queue,
+    typedForm,
+    error,
+  );
   let jobs: JobView[] = [];
   let asked = 0;
 
   function describe(job: JobView): string {
-    return [job.jobId, job.name !== job.jobId ? job.name : null, job.customer, job.plannedGood ? `${count(job.plannedGood)} planned` : null].filter(Boolean).join(' · ');
+    return [job.jobId, job.name !== job.jobId ? job.name : null, job.customer, job.plannedGood ? `${count(job.plannedGood)} planned` : null]
+      .filter(Boolean)
+      .join(' · ');
   }
 
   function render(): void {
     const current = jobs.find((job) => job.state === 'running' && job.pressId === pressId);
-    replaceChildren(running, current
-      ? [h('p', { class: 'job-now' }, h('strong', {}, 'Running: '), describe(current), ` · ${count(current.good)} good`),
-        h('button', { type: 'button', class: 'button big finish-job', 'data-job-id': current.jobId, onclick: () => void act(current, 'finish') }, `Finish job ${current.jobId}`)]
-      : h('p', { class: 'muted job-now' }, 'No job running.'));
+    replaceChildren(
+      running,
+      current
+        ? [
+            h('p', { class: 'job-now' }, h('strong', {}, 'Running: '), describe(current), ` · ${count(current.good)} good`),
+            h(
+              'button',
+              { type: 'button', class: 'button big finish-job', 'data-job-id': current.jobId, onclick: () => void act(current, 'finish') },
+              `Finish job ${current.jobId}`,
+            ),
+          ]
+        : h('p', { class: 'muted job-now' }, 'No job running.'),
+    );
     const queued = jobs.filter((job) => job.state === 'queued');
-    queue.replaceChildren(...(queued.length === 0
-      ? [h('li', { class: 'muted' }, 'Nothing queued for this press.')]
-      : queued.map((job) => h('li', { 'data-job-id': job.jobId },
-        h('button', { type: 'button', class: 'button big start-job', 'data-job-id': job.jobId, onclick: () => void act(job, 'start') }, `Start ${describe(job)}`)))));
+    queue.replaceChildren(
+      ...(queued.length === 0
+        ? [h('li', { class: 'muted' }, 'Nothing queued for this press.')]
+        : queued.map((job) =>
+            h(
+              'li',
+              { 'data-job-id': job.jobId },
+              h(
+                'button',
+                { type: 'button', class: 'button big start-job', 'data-job-id': job.jobId, onclick: () => void act(job, 'start') },
+                `Start ${describe(job)}`,
+              ),
+            ),
+          )),
+    );
   }
 
   async function load(): Promise<void> {
@@ -63,7 +97,10 @@ export function pressJobs(context: AppContext, pressId: string): { element: HTML
     error.textContent = '';
     if (!(await context.requireLogin('operator', `Log in as an operator to ${action} a job`))) return;
     try {
-      const done = await request<JobView>(`/api/jobs/${encodeURIComponent(job.jobId)}/${action}`, { method: 'POST', body: action === 'start' ? { pressId } : {} });
+      const done = await request<JobView>(`/api/jobs/${encodeURIComponent(job.jobId)}/${action}`, {
+        method: 'POST',
+        body: action === 'start' ? { pressId } : {},
+      });
       announce(`Job ${done.jobId} ${action === 'start' ? 'started' : 'finished'} on ${pressName}`);
       await load();
     } catch (failure) {

@@ -41,15 +41,16 @@ export class PressTile {
     this.element = h(
       'article',
       { class: 'press-tile', 'data-press-id': press.id, 'aria-labelledby': titleId },
-      h('header', { class: 'tile-head' },
-        h('h2', { id: titleId }, h('a', { href: `#/press/${encodeURIComponent(press.id)}` }, press.name)),
-        this.alarmChip),
+      h('header', { class: 'tile-head' }, h('h2', { id: titleId }, h('a', { href: `#/press/${encodeURIComponent(press.id)}` }, press.name)), this.alarmChip),
       this.stateElement,
       h('div', { class: 'speed' }, h('span', { class: 'metric-label' }, 'Speed'), this.speedValue, this.speedTrack),
-      h('dl', { class: 'counters' },
+      h(
+        'dl',
+        { class: 'counters' },
         h('div', {}, h('dt', {}, 'Good'), this.good.element),
         h('div', {}, h('dt', {}, 'Waste'), this.waste.element),
-        h('div', {}, h('dt', {}, 'Waste %'), this.wasteShare.element)),
+        h('div', {}, h('dt', {}, 'Waste %'), this.wasteShare.element),
+      ),
       this.jobBlock,
       this.inkRow,
       h('div', { class: 'paper' }, this.paperBar.element),
@@ -144,7 +145,10 @@ export class PressTile {
     this.jobFill.style.width = `${share}%`;
     this.jobTrack.setAttribute('aria-valuemax', String(planned ?? 0));
     this.jobTrack.setAttribute('aria-valuenow', String(good));
-    this.jobTrack.setAttribute('aria-label', planned ? `Job ${job.jobId}: ${count(good)} good of ${count(planned)} planned` : `Job ${job.jobId}: ${count(good)} good`);
+    this.jobTrack.setAttribute(
+      'aria-label',
+      planned ? `Job ${job.jobId}: ${count(good)} good of ${count(planned)} planned` : `Job ${job.jobId}: ${count(good)} good`,
+    );
     setText(this.jobGood, planned ? `${count(good)} of ${count(planned)} good (${Math.floor(share)} %)` : `${count(good)} good, no planned quantity`);
     setText(this.jobFinish, ` · Finish ${expectedFinish({ press, job, good, planned, ...context })}`);
   }
@@ -188,9 +192,8 @@ export class PressTile {
     else quality = 'good';
     const icon = { good: '●', degraded: '◐', lost: '○' }[quality];
     const latency = press.comm.latencyMs === null ? '' : ` · ${Math.round(press.comm.latencyMs)} ms`;
-    const detail = quality === 'lost'
-      ? ` · last good ${sinceOk === null ? 'never' : `${duration(sinceOk)} ago`}`
-      : `${latency} · ${errors} error${errors === 1 ? '' : 's'}`;
+    const detail =
+      quality === 'lost' ? ` · last good ${sinceOk === null ? 'never' : `${duration(sinceOk)} ago`}` : `${latency} · ${errors} error${errors === 1 ? '' : 's'}`;
     this.comm.className = `comm comm-${quality}`;
     setText(this.comm, `${icon} Link ${press.link.kind.toUpperCase()} ${quality}${detail}`);
     this.comm.title = press.comm.lastError ?? `${press.link.kind} ${press.link.address}, unit ${press.link.unitId}`;

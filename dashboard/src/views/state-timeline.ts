@@ -19,30 +19,63 @@ export function stateTimeline(options: { transitions: Transition[]; previous?: T
     const state = runState(transition.state);
     const width = ((end - start) / span) * 100;
     const reason = transition.reason ? ` (${STOP_REASONS[transition.reason] ?? transition.reason})` : '';
-    bar.append(h('div', {
-      class: `timeline-segment state-${transition.state}`,
-      'data-state': transition.state,
-      'data-start': String(start),
-      'data-end': String(end),
-      style: `left:${((start - options.from) / span) * 100}%;width:${width}%`,
-      title: `${state.word}${reason}: ${clock(start)}–${clock(end)} (${duration(end - start)})`,
-    }, width > 6 ? `${state.icon} ${state.word}` : state.icon));
+    bar.append(
+      h(
+        'div',
+        {
+          class: `timeline-segment state-${transition.state}`,
+          'data-state': transition.state,
+          'data-start': String(start),
+          'data-end': String(end),
+          style: `left:${((start - options.from) / span) * 100}%;width:${width}%`,
+          title: `${state.word}${reason}: ${clock(start)}–${clock(end)} (${duration(end - start)})`,
+        },
+        width > 6 ? `${state.icon} ${state.word}` : state.icon,
+      ),
+    );
   });
-  const row = (transition: Transition, note?: string): HTMLElement => h('tr', {},
-    h('td', {}, note ?? dateTime(transition.at)),
-    h('td', {}, `${runState(transition.state).icon} ${runState(transition.state).word}`),
-    h('td', {}, transition.reason ? STOP_REASONS[transition.reason] ?? transition.reason : ''),
-    h('td', {}, transition.detail ?? ''));
+  const row = (transition: Transition, note?: string): HTMLElement =>
+    h(
+      'tr',
+      {},
+      h('td', {}, note ?? dateTime(transition.at)),
+      h('td', {}, `${runState(transition.state).icon} ${runState(transition.state).word}`),
+      h('td', {}, transition.reason ? (STOP_REASONS[transition.reason] ?? transition.reason) : ''),
+      h('td', {}, transition.detail ?? ''),
+    );
   const first = inRange[0];
-  const table = h('table', { class: 'data-table' },
+  const table = h(
+    'table',
+    { class: 'data-table' },
     h('caption', { class: 'visually-hidden' }, 'Run-state changes'),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Time'), h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col' }, 'Reason'), h('th', { scope: 'col' }, 'Detail'))),
-    h('tbody', {},
-      ...transitions.slice().reverse().map((transition) => row(transition)),
-      ...(first && first !== transitions[0] ? [row(first, `since ${dateTime(first.at)}`)] : [])));
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Time'),
+        h('th', { scope: 'col' }, 'State'),
+        h('th', { scope: 'col' }, 'Reason'),
+        h('th', { scope: 'col' }, 'Detail'),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ...transitions
+        .slice()
+        .reverse()
+        .map((transition) => row(transition)),
+      ...(first && first !== transitions[0] ? [row(first, `since ${dateTime(first.at)}`)] : []),
+    ),
+  );
   const summary = transitions.length === 0 ? 'No state changes in this range' : `All ${transitions.length} state changes`;
-  return h('div', { class: 'timeline' },
+  return h(
+    'div',
+    { class: 'timeline' },
     bar.childElementCount === 0 ? h('p', { class: 'muted' }, 'No run state recorded in this range.') : bar,
     h('div', { class: 'timeline-axis', 'aria-hidden': 'true' }, h('span', {}, clock(options.from)), h('span', {}, clock(options.to))),
-    h('details', {}, h('summary', {}, summary), table));
+    h('details', {}, h('summary', {}, summary), table),
+  );
 }

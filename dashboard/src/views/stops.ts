@@ -15,9 +15,15 @@ export function stopsView(context: AppContext, pressFilter: string | null): View
   const pressBar = h('nav', { class: 'stop-presses', 'aria-label': 'Presses' });
   const status = h('p', { class: 'muted stops-status', role: 'status' });
   const list = h('ol', { class: 'stop-list' });
-  const element = h('section', { class: 'stops-page', 'aria-labelledby': 'stops-title' },
+  const element = h(
+    'section',
+    { class: 'stops-page', 'aria-labelledby': 'stops-title' },
     h('p', {}, h('a', { href: '#/supply', class: 'button small' }, '← Log a supply')),
-    h('h1', { id: 'stops-title' }, 'Stops to code'), pressBar, status, list);
+    h('h1', { id: 'stops-title' }, 'Stops to code'),
+    pressBar,
+    status,
+    list,
+  );
   // with one press chosen, its jobs come after its stops: start from the queue, finish
   const jobs = pressFilter ? pressJobs(context, pressFilter) : null;
   if (jobs) element.append(jobs.element);
@@ -32,12 +38,27 @@ export function stopsView(context: AppContext, pressFilter: string | null): View
   function render(): void {
     const events = stops.events.filter((event) => !pressFilter || event.pressId === pressFilter);
     const pressIds = [...new Set([...store.presses.keys(), ...stops.events.map((event) => event.pressId)])];
-    replaceChildren(pressBar,
+    replaceChildren(
+      pressBar,
       h('a', { href: '#/stops', class: 'button', 'aria-current': pressFilter ? null : 'page' }, `All presses (${stops.events.length})`),
-      ...pressIds.map((pressId) => h('a', {
-        href: `#/stops?pressId=${encodeURIComponent(pressId)}`, class: 'button', 'data-press-id': pressId, 'aria-current': pressFilter === pressId ? 'page' : null,
-      }, `${pressName(pressId)} (${stops.events.filter((event) => event.pressId === pressId).length})`)));
-    status.textContent = !stops.loaded ? 'Loading…' : events.length === 0 ? 'Every stop is coded.' : `${events.length} stop${events.length === 1 ? '' : 's'} to code, newest first.`;
+      ...pressIds.map((pressId) =>
+        h(
+          'a',
+          {
+            href: `#/stops?pressId=${encodeURIComponent(pressId)}`,
+            class: 'button',
+            'data-press-id': pressId,
+            'aria-current': pressFilter === pressId ? 'page' : null,
+          },
+          `${pressName(pressId)} (${stops.events.filter((event) => event.pressId === pressId).length})`,
+        ),
+      ),
+    );
+    status.textContent = !stops.loaded
+      ? 'Loading…'
+      : events.length === 0
+        ? 'Every stop is coded.'
+        : `${events.length} stop${events.length === 1 ? '' : 's'} to code, newest first.`;
     list.replaceChildren(...events.map(stopItem));
   }
 
@@ -45,17 +66,37 @@ export function stopsView(context: AppContext, pressFilter: string | null): View
     const lasted = stops.lastedMs(event);
     const overdue = lasted >= stops.uncodedAfterMinutes * 60_000;
     const plcSays = event.cause ? h('span', { class: 'muted' }, ` — the press says “${event.cause.label}”`) : null;
-    return h('li', { class: `stop${overdue ? ' overdue' : ''}`, 'data-event-id': event.id, 'data-press-id': event.pressId },
-      h('p', { class: 'stop-head' },
-        h('strong', {}, pressName(event.pressId)), ` · ${runState(event.state).word} since ${clock(event.from)}`,
+    return h(
+      'li',
+      { class: `stop${overdue ? ' overdue' : ''}`, 'data-event-id': event.id, 'data-press-id': event.pressId },
+      h(
+        'p',
+        { class: 'stop-head' },
+        h('strong', {}, pressName(event.pressId)),
+        ` · ${runState(event.state).word} since ${clock(event.from)}`,
         event.to === null ? ` (${duration(lasted)}, still going)` : ` for ${duration(lasted)}`,
-        event.jobId ? ` · job ${event.jobId}` : '', plcSays),
-      h('div', { class: 'reason-buttons', role: 'group', 'aria-label': `Cause of the stop of ${pressName(event.pressId)} at ${clock(event.from)}` },
-        ...stops.reasons.map((reason) => h('button', {
-          type: 'button', class: `button reason reason-${reason.category}`, 'data-code': reason.code, disabled: busy.has(event.id),
-          onclick: () => void codeStop(event, reason.code, reason.label),
-        }, reason.label))),
-      failures.has(event.id) ? h('p', { class: 'form-error', role: 'alert' }, failures.get(event.id)) : null);
+        event.jobId ? ` · job ${event.jobId}` : '',
+        plcSays,
+      ),
+      h(
+        'div',
+        { class: 'reason-buttons', role: 'group', 'aria-label': `Cause of the stop of ${pressName(event.pressId)} at ${clock(event.from)}` },
+        ...stops.reasons.map((reason) =>
+          h(
+            'button',
+            {
+              type: 'button',
+              class: `button reason reason-${reason.category}`,
+              'data-code': reason.code,
+              disabled: busy.has(event.id),
+              onclick: () => void codeStop(event, reason.code, reason.label),
+            },
+            reason.label,
+          ),
+        ),
+      ),
+      failures.has(event.id) ? h('p', { class: 'form-error', role: 'alert' }, failures.get(event.id)) : null,
+    );
   }
 
   async function codeStop(event: DowntimeEventView, code: string, label: string): Promise<void> {
@@ -74,7 +115,12 @@ export function stopsView(context: AppContext, pressFilter: string | null): View
     }
   }
 
-  const unsubscribers = [stops.subscribe(render), store.subscribe((change) => { if (change.kind === 'snapshot') render(); })];
+  const unsubscribers = [
+    stops.subscribe(render),
+    store.subscribe((change) => {
+      if (change.kind === 'snapshot') render();
+    }),
+  ];
   render();
   if (!stops.loaded) void stops.load();
 

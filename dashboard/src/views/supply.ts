@@ -23,7 +23,9 @@ export const REFILLS_SHOWN_PER_PRESS = 2;
 function describeItem(context: AppContext, item: OutboxItem): string {
   const draft = item.draft;
   const press = context.store.presses.get(draft.pressId)?.name ?? draft.pressId;
-  const what = [draft.kind, draft.unit !== undefined ? `unit ${draft.unit}` : null, draft.color, draft.product, draft.lot ? `lot ${draft.lot}` : null].filter(Boolean).join(' · ');
+  const what = [draft.kind, draft.unit !== undefined ? `unit ${draft.unit}` : null, draft.color, draft.product, draft.lot ? `lot ${draft.lot}` : null]
+    .filter(Boolean)
+    .join(' · ');
   return `${press}: ${what}, ${draft.quantity} ${draft.uom}`;
 }
 
@@ -39,7 +41,13 @@ export function supplyView(context: AppContext): View {
     stopsLink.classList.toggle('overdue', overdue > 0);
   };
   renderStopsLink();
-  const element = h('section', { class: 'supply-page', 'aria-labelledby': 'supply-title' }, h('h1', { id: 'supply-title' }, 'Log a supply'), h('p', { class: 'stops-link-line' }, stopsLink), body);
+  const element = h(
+    'section',
+    { class: 'supply-page', 'aria-labelledby': 'supply-title' },
+    h('h1', { id: 'supply-title' }, 'Log a supply'),
+    h('p', { class: 'stops-link-line' }, stopsLink),
+    body,
+  );
   const form = createSupplyForm({
     onSubmit: (draft) => {
       outbox.add(draft, session.user?.username ?? null);
@@ -58,12 +66,24 @@ export function supplyView(context: AppContext): View {
   const outboxSummary = h('p', { class: 'outbox-summary', role: 'status' });
 
   function renderLoggedIn(): void {
-    replaceChildren(body,
-      h('p', { class: 'signed-in' }, `Signed in as ${session.user?.displayName ?? session.user?.username ?? ''}`,
-        h('button', { type: 'button', class: 'button small', onclick: () => void session.logout().catch(() => undefined) }, 'Log out')),
+    replaceChildren(
+      body,
+      h(
+        'p',
+        { class: 'signed-in' },
+        `Signed in as ${session.user?.displayName ?? session.user?.username ?? ''}`,
+        h('button', { type: 'button', class: 'button small', onclick: () => void session.logout().catch(() => undefined) }, 'Log out'),
+      ),
       h('section', { class: 'suggestion-block', 'aria-labelledby': 'suggestions-title' }, h('h2', { id: 'suggestions-title' }, 'Suggestions'), suggestionBox),
       form.element,
-      h('section', { class: 'outbox-block', 'aria-labelledby': 'outbox-title' }, h('h2', { id: 'outbox-title' }, 'Entries from this tablet'), outboxSummary, outboxList));
+      h(
+        'section',
+        { class: 'outbox-block', 'aria-labelledby': 'outbox-title' },
+        h('h2', { id: 'outbox-title' }, 'Entries from this tablet'),
+        outboxSummary,
+        outboxList,
+      ),
+    );
     form.setPresses(store.pressList());
     renderOutbox();
     void loadSuggestions();
@@ -127,13 +147,25 @@ export function supplyView(context: AppContext): View {
       const hidden = list.length - shown.length;
       if (hidden > 0) {
         const press = store.presses.get(pressId)?.name ?? pressId;
-        items.push(h('li', {}, h('button', {
-          type: 'button', class: 'button more-refills', 'data-press-id': pressId,
-          onclick: () => {
-            expanded.add(pressId);
-            renderSuggestions();
-          },
-        }, `${hidden} more unlogged refill${hidden === 1 ? '' : 's'} on ${press}`)));
+        items.push(
+          h(
+            'li',
+            {},
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'button more-refills',
+                'data-press-id': pressId,
+                onclick: () => {
+                  expanded.add(pressId);
+                  renderSuggestions();
+                },
+              },
+              `${hidden} more unlogged refill${hidden === 1 ? '' : 's'} on ${press}`,
+            ),
+          ),
+        );
       }
     }
     items.push(...suggestions.filter((suggestion) => suggestion.reason !== 'unlogged-refill').map((suggestion) => h('li', {}, suggestionButton(suggestion))));
@@ -144,22 +176,36 @@ export function supplyView(context: AppContext): View {
     const press = store.presses.get(suggestion.pressId)?.name ?? suggestion.pressId;
     const what = [suggestion.kind, suggestion.unit !== null ? `unit ${suggestion.unit}` : null, suggestion.color].filter(Boolean).join(' · ');
     const why = suggestion.reason === 'unlogged-refill' ? 'Refill not logged:' : 'Running low:';
-    return h('button', { type: 'button', class: `button suggestion reason-${suggestion.reason}`, onclick: () => form.prefill(suggestion) },
-      h('strong', {}, why), ` ${press}: ${what}`,
+    return h(
+      'button',
+      { type: 'button', class: `button suggestion reason-${suggestion.reason}`, onclick: () => form.prefill(suggestion) },
+      h('strong', {}, why),
+      ` ${press}: ${what}`,
       h('span', { class: 'muted' }, ` — ${suggestion.detail}`),
-      suggestion.at ? h('span', { class: 'muted' }, ` (${clock(suggestion.at)})`) : null);
+      suggestion.at ? h('span', { class: 'muted' }, ` (${clock(suggestion.at)})`) : null,
+    );
   }
 
   function renderOutbox(): void {
     const items = [...outbox.list()].reverse();
     const pending = outbox.pendingCount();
-    outboxSummary.textContent = pending === 0 ? 'Everything is sent.' : `${pending} waiting to be sent${outbox.needsLogin ? ' (log in to send)' : navigator.onLine ? '' : ' (offline)'}.`;
-    outboxList.replaceChildren(...items.map((item) => h('li', { class: `outbox-item status-${item.status}`, 'data-client-id': item.draft.clientId, 'data-status': item.status },
-      h('span', { class: 'outbox-status' }, STATUS_WORDS[item.status]),
-      h('span', {}, ` ${clock(item.createdAt)} · ${describeItem(context, item)}`),
-      item.error && item.status !== 'sent' ? h('span', { class: 'muted' }, ` — ${item.error}`) : null,
-      item.clockNote ? h('span', { class: 'muted clock-note' }, ` — ${item.clockNote}`) : null,
-      item.status === 'rejected' ? h('button', { type: 'button', class: 'button small', onclick: () => outbox.discard(item.draft.clientId) }, 'Discard') : null)));
+    outboxSummary.textContent =
+      pending === 0 ? 'Everything is sent.' : `${pending} waiting to be sent${outbox.needsLogin ? ' (log in to send)' : navigator.onLine ? '' : ' (offline)'}.`;
+    outboxList.replaceChildren(
+      ...items.map((item) =>
+        h(
+          'li',
+          { class: `outbox-item status-${item.status}`, 'data-client-id': item.draft.clientId, 'data-status': item.status },
+          h('span', { class: 'outbox-status' }, STATUS_WORDS[item.status]),
+          h('span', {}, ` ${clock(item.createdAt)} · ${describeItem(context, item)}`),
+          item.error && item.status !== 'sent' ? h('span', { class: 'muted' }, ` — ${item.error}`) : null,
+          item.clockNote ? h('span', { class: 'muted clock-note' }, ` — ${item.clockNote}`) : null,
+          item.status === 'rejected'
+            ? h('button', { type: 'button', class: 'button small', onclick: () => outbox.discard(item.draft.clientId) }, 'Discard')
+            : null,
+        ),
+      ),
+    );
   }
 
   const unsubscribers = [

@@ -33,26 +33,72 @@ export function usersView(context: AppContext): View {
 
   async function load(): Promise<void> {
     if (!session.can('admin')) {
-      replaceChildren(content, h('p', {}, 'Only an admin can manage users.'),
-        h('button', { type: 'button', class: 'button primary', onclick: () => void context.requireLogin('admin', 'Log in as an admin').then(() => load()) }, 'Log in as admin'));
+      replaceChildren(
+        content,
+        h('p', {}, 'Only an admin can manage users.'),
+        h(
+          'button',
+          { type: 'button', class: 'button primary', onclick: () => void context.requireLogin('admin', 'Log in as an admin').then(() => load()) },
+          'Log in as admin',
+        ),
+      );
       return;
     }
     try {
       const users = listFrom<UserRow>(await request<unknown>('/api/users'), 'users');
-      replaceChildren(content,
+      replaceChildren(
+        content,
         h('p', {}, h('button', { type: 'button', class: 'button primary', onclick: () => void addUser() }, '+ Add user')),
-        h('div', { class: 'table-scroll' }, h('table', { class: 'data-table' },
-          h('caption', {}, `${users.length} users`),
-          h('thead', {}, h('tr', {}, ...['Name', 'Login', 'Role', 'PIN', 'Status', 'Actions'].map((name) => h('th', { scope: 'col' }, name)))),
-          h('tbody', {}, ...users.map((user) => {
-            const disabled = user.disabled === true || user.active === false;
-            return h('tr', { 'data-user-id': user.id },
-              h('td', {}, user.displayName), h('td', {}, user.username), h('td', { class: 'user-role' }, user.role),
-              h('td', { class: 'user-pin' }, user.hasPin ? 'set' : 'none'), h('td', { class: 'user-status' }, disabled ? 'disabled' : 'active'),
-              h('td', {}, h('div', { class: 'actions' },
-                h('button', { type: 'button', class: 'button small', 'aria-label': `Edit ${user.displayName}`, onclick: () => void editUser(user) }, 'Edit'),
-                h('button', { type: 'button', class: 'button small', 'aria-label': `${disabled ? 'Enable' : 'Disable'} ${user.displayName}`, onclick: () => void patch(user, { disabled: !disabled }) }, disabled ? 'Enable' : 'Disable'))));
-          })))));
+        h(
+          'div',
+          { class: 'table-scroll' },
+          h(
+            'table',
+            { class: 'data-table' },
+            h('caption', {}, `${users.length} users`),
+            h('thead', {}, h('tr', {}, ...['Name', 'Login', 'Role', 'PIN', 'Status', 'Actions'].map((name) => h('th', { scope: 'col' }, name)))),
+            h(
+              'tbody',
+              {},
+              ...users.map((user) => {
+                const disabled = user.disabled === true || user.active === false;
+                return h(
+                  'tr',
+                  { 'data-user-id': user.id },
+                  h('td', {}, user.displayName),
+                  h('td', {}, user.username),
+                  h('td', { class: 'user-role' }, user.role),
+                  h('td', { class: 'user-pin' }, user.hasPin ? 'set' : 'none'),
+                  h('td', { class: 'user-status' }, disabled ? 'disabled' : 'active'),
+                  h(
+                    'td',
+                    {},
+                    h(
+                      'div',
+                      { class: 'actions' },
+                      h(
+                        'button',
+                        { type: 'button', class: 'button small', 'aria-label': `Edit ${user.displayName}`, onclick: () => void editUser(user) },
+                        'Edit',
+                      ),
+                      h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'button small',
+                          'aria-label': `${disabled ? 'Enable' : 'Disable'} ${user.displayName}`,
+                          onclick: () => void patch(user, { disabled: !disabled }),
+                        },
+                        disabled ? 'Enable' : 'Disable',
+                      ),
+                    ),
+                  ),
+                );
+              }),
+            ),
+          ),
+        ),
+      );
     } catch (error) {
       replaceChildren(content, h('p', { class: 'form-error' }, `Could not load users: ${describeError(error)}`));
     }
@@ -79,7 +125,9 @@ export function usersView(context: AppContext): View {
       ],
       submitLabel: 'Add',
       onSubmit: async (form) => {
-        await request('/api/users', { method: 'POST', body: formBody(form) }).catch((error: unknown) => { throw new Error(describeError(error)); });
+        await request('/api/users', { method: 'POST', body: formBody(form) }).catch((error: unknown) => {
+          throw new Error(describeError(error));
+        });
       },
     });
     if (done) await load();
@@ -94,7 +142,12 @@ export function usersView(context: AppContext): View {
         ...field('pin', 'New PIN: 6 to 8 digits (leave empty to keep)', PIN_INPUT),
         // a PIN can be taken away (a shared tablet PIN that leaked); the password stays
         user.hasPin
-          ? h('label', { class: 'checkbox', for: 'user-remove-pin' }, h('input', { type: 'checkbox', id: 'user-remove-pin', name: 'removePin', value: 'yes' }), ' Remove the PIN (no more keypad login)')
+          ? h(
+              'label',
+              { class: 'checkbox', for: 'user-remove-pin' },
+              h('input', { type: 'checkbox', id: 'user-remove-pin', name: 'removePin', value: 'yes' }),
+              ' Remove the PIN (no more keypad login)',
+            )
           : h('p', { class: 'muted' }, 'No PIN set.'),
         ...field('password', 'New password (leave empty to keep)', { type: 'password', autocomplete: 'new-password' }),
       ],
@@ -106,7 +159,9 @@ export function usersView(context: AppContext): View {
           delete body.removePin;
           body.pin = null;
         }
-        await request(`/api/users/${encodeURIComponent(String(user.id))}`, { method: 'PATCH', body }).catch((error: unknown) => { throw new Error(describeError(error)); });
+        await request(`/api/users/${encodeURIComponent(String(user.id))}`, { method: 'PATCH', body }).catch((error: unknown) => {
+          throw new Error(describeError(error));
+        });
       },
     });
     if (done) await load();
