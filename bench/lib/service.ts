@@ -76,13 +76,14 @@ export class ServiceClient {
 }
 
 /**
- * Starts the service and returns it with a logged-in client. With `BENCH_CPU_PROF_DIR` set,
+ * Starts the service (`entry`: a compiled main.js under plain node; default src/main.ts under
+ * tsx) and returns it with a logged-in client. With `BENCH_CPU_PROF_DIR` set,
  * the service records a CPU profile into that folder (NODE_OPTIONS refuses --cpu-prof, so
  * a small --import hook does it with the inspector); with `BENCH_MEMORY_LOG=file` it logs
  * its memory usage every 10 s; with `BENCH_HEAP_SNAPSHOT_DIR=dir` it writes heap snapshots
  * there (at 2 and 8 min of uptime, or `BENCH_HEAP_SNAPSHOT_AT`).
  */
-export async function startBenchService(options: { config?: string } = {}): Promise<{ service: ServiceProcess; client: ServiceClient }> {
+export async function startBenchService(options: { config?: string; entry?: string } = {}): Promise<{ service: ServiceProcess; client: ServiceClient }> {
   const hooks = [
     ...(process.env.BENCH_CPU_PROF_DIR ? ['--import', new URL('./cpu-profile-hook.mjs', import.meta.url).href] : []),
     ...(process.env.BENCH_MEMORY_LOG ? ['--import', new URL('./memory-hook.mjs', import.meta.url).href] : []),
@@ -90,6 +91,7 @@ export async function startBenchService(options: { config?: string } = {}): Prom
   ];
   const service = await startService({
     config: options.config,
+    entry: options.entry,
     timeoutMs: 60_000,
     env: hooks.length ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${hooks.join(' ')}`.trim() } : {},
   });

@@ -27,6 +27,8 @@ export interface ServiceProcess {
 
 export interface StartServiceOptions {
   env?: Record<string, string>;
+  /** A compiled `main.js` to run with plain node, instead of src/main.ts under tsx. */
+  entry?: string;
   config?: string;
   dataDir?: string;
   args?: string[];
@@ -44,7 +46,8 @@ export async function startService(options: StartServiceOptions = {}): Promise<S
     ...(options.config ? { PRESSROOM_CONFIG: options.config } : {}),
     ...options.env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/main.ts'), ...(options.args ?? [])], {
+  const main = options.entry ? [options.entry] : ['--import', 'tsx', path.join(repoRoot, 'src/main.ts')];
+  const child = spawn(process.execPath, [...main, ...(options.args ?? [])], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
