@@ -41,3 +41,9 @@ export function sampleProcess(pid: number): ProcSample {
 export function cpuShare(from: ProcSample, to: ProcSample): number {
   return (to.cpuMs - from.cpuMs) / (to.at - from.at);
 }
+
+/** The highest resident memory the process has had (VmHWM), MB. */
+export function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
+}

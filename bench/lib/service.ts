@@ -84,7 +84,7 @@ export class ServiceClient {
  * service keeps an event-loop histogram and writes it there on SIGUSR2 (event-loop-hook.mjs).
  */
 export async function startBenchService(
-  options: { config?: string; dataDir?: string; eventLoopLog?: string } = {},
+  options: { config?: string; dataDir?: string; eventLoopLog?: string; entry?: string } = {},
 ): Promise<{ service: ServiceProcess; client: ServiceClient }> {
   const hooks = [
     ...(process.env.BENCH_CPU_PROF_DIR ? ['--import', new URL('./cpu-profile-hook.mjs', import.meta.url).href] : []),
@@ -94,6 +94,7 @@ export async function startBenchService(
   ];
   const service = await startService({
     config: options.config,
+    entry: options.entry,
     dataDir: options.dataDir,
     timeoutMs: 60_000,
     env: {

@@ -28,6 +28,8 @@ export interface ServiceProcess {
 
 export interface StartServiceOptions {
   env?: Record<string, string>;
+  /** A compiled `main.js` to run with plain node, instead of src/main.ts under tsx. */
+  entry?: string;
   config?: string;
   dataDir?: string;
   args?: string[];
@@ -47,7 +49,11 @@ export async function startService(options: StartServiceOptions = {}): Promise<S
     ...(options.config ? { PRESSROOM_CONFIG: options.config } : {}),
     ...options.env,
   };
-  const entry = options.compiled ? [path.join(repoRoot, 'dist/src/main.js')] : ['--import', 'tsx', path.join(repoRoot, 'src/main.ts')];
+  const entry = options.entry
+    ? [options.entry]
+    : options.compiled
+      ? [path.join(repoRoot, 'dist/src/main.js')]
+      : ['--import', 'tsx', path.join(repoRoot, 'src/main.ts')];
   const child = spawn(process.execPath, [...entry, ...(options.args ?? [])], {
     cwd: repoRoot,
     env,
