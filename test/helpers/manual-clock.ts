@@ -36,11 +36,11 @@ export class ManualClock implements Clock {
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
     const id = this.nextId++;
     this.pending.set(id, { id, dueAt: this.current + Math.max(0, delayMs), seq: this.seq++, callback });
-    return { id };
+    return { id } as unknown as TimerHandle;
   }
 
   clearTimeout(handle: TimerHandle): void {
-    this.pending.delete(handle.id);
+    this.pending.delete((handle as unknown as { id: number }).id);
   }
 
   /** Timers not yet run. */
