@@ -5,7 +5,7 @@
  * socket.io on 127.0.0.1 like any client would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,16 @@ export interface StartServiceOptions {
   compiled?: boolean;
 }
 
+/**
+ * The V8 flags `npm start` gives node (package.json's start script), so a compiled service
+ * started by a test or a benchmark runs with the same heap settings as in production.
+ */
+export function productionNodeFlags(): string[] {
+  const scripts = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts;
+  const words = (scripts?.start ?? '').split(/\s+/);
+  return words.slice(words.indexOf('node') + 1).filter((word) => word.startsWith('--'));
+}
+
 export async function startService(options: StartServiceOptions = {}): Promise<ServiceProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'pressroom-test-'));
   const env: NodeJS.ProcessEnv = {
@@ -50,9 +60,9 @@ export async function startService(options: StartServiceOptions = {}): Promise<S
     ...options.env,
   };
   const entry = options.entry
-    ? [options.entry]
+    ? [...productionNodeFlags(), options.entry]
     : options.compiled
-      ? [path.join(repoRoot, 'dist/src/main.js')]
+      ? [...productionNodeFlags(), path.join(repoRoot, 'dist/src/main.js')]
       : ['--import', 'tsx', path.join(repoRoot, 'src/main.ts')];
   const child = spawn(process.execPath, [...entry, ...(options.args ?? [])], {
     cwd: repoRoot,
