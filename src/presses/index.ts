@@ -22,6 +22,7 @@ import type { StoreDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
 import { CountersRepository } from './counters-repository.js';
 import { pressHealthFindings } from './health-findings.js';
+import { pressMetrics } from './press-metrics.js';
 import { pressMigrations } from './press-migrations.js';
 import { pressRoutes } from './press-routes.js';
 import { PressService, type SnapshotAnnotator } from './press-service.js';
@@ -165,6 +166,7 @@ export async function createPressesModule(options: PressesModuleOptions): Promis
     onHealth: (listener) => poller.onHealth(listener),
     addAnnotator: (annotator) => service.addAnnotator(annotator),
     setActiveAlarms: (pressId, count) => service.setActiveAlarms(pressId, count),
+    metrics: () => pressMetrics({ buses: [...buses.values()], snapshots: () => service.snapshots() }),
     health() {
       const snapshots = service.snapshots();
       const findings = pressHealthFindings(snapshots);
