@@ -24,6 +24,8 @@ import { requireReader } from './http/auth-guard.js';
 import { createHostCheck, guardHostHeader } from './http/host-guard.js';
 import { answerParserErrors } from './http/client-error.js';
 import { createHttpApp } from './http/http-app.js';
+import { createOpenApiDocument } from './http/openapi-document.js';
+import { openApiPaths, openApiRoutes } from './http/openapi-routes.js';
 import { statusPage } from './http/status-page.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { installRoot } from './lib/install-root.js';
@@ -179,11 +181,15 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     extra: [{ kind: 'gauge', name: 'pressroom_realtime_clients', help: 'Dashboards connected over socket.io', read: () => [{ value: realtimeClients() }] }],
   });
   const modules: FeatureModule[] = [metrics, ...features];
+  // GET /api/openapi.json: what each module says about its routes, rendered once when first asked
+  const apiReference = openApiRoutes({
+    document: () => createOpenApiDocument({ version: VERSION, paths: [...modules.map((module) => module.openapi), openApiPaths] }),
+  });
   const httpServer = createServer(
     createHttpApp({
       logger: log('http'),
       before: [users.sessionMiddleware],
-      apiRouters: modules.flatMap((module) => module.routes),
+      apiRouters: [...modules.flatMap((module) => module.routes), apiReference],
       rootRouters: modules.flatMap((module) => module.rootRoutes ?? []),
       staticDir: options.staticDir ?? path.join(installRoot, 'dashboard', 'dist'),
       fallbackPage: statusPage(),

@@ -54,6 +54,9 @@ const get = (path: string) => (): MatrixRequest => ({ method: 'GET', path });
 export const routeMatrix: MatrixRoute[] = [
   { key: 'GET /api/health', need: 'public', ok: 200, request: get('/api/health') },
   { key: 'GET /metrics', need: 'scrape-token', ok: 200, request: get('/metrics') },
+  { key: 'GET /api/openapi.json', need: 'public', ok: 200, request: get('/api/openapi.json') },
+  { key: 'GET /api/docs', need: 'public', ok: 200, request: get('/api/docs') },
+  { key: 'GET /api/docs/reference.js', need: 'public', ok: 200, request: get('/api/docs/reference.js') },
   {
     key: 'POST /api/auth/login',
     need: 'public',
