@@ -5,7 +5,7 @@
  * features' `watch` as things happen. Families of the same name from several features merge.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { FeatureMetric, HistogramMetric, MetricLabels, ReadMetric } from '../http/feature-metrics.js';
+import type { FeatureMetric, HistogramMetric, ReadMetric } from '../http/feature-metrics.js';
 
 export interface MetricsRegistry {
   readonly contentType: string;
@@ -17,11 +17,24 @@ export interface MetricsRegistry {
   stop(): void;
 }
 
-export function createMetricsRegistry(options: { metrics: readonly FeatureMetric[]; defaultLabels?: MetricLabels }): MetricsRegistry {
+/**
+ * The process metrics, once per process: collectDefaultMetrics starts an event-loop monitor
+ * and a GC observer that cannot be stopped, so an app created again in the same process (the
+ * tests do) shares them instead of adding more.
+ */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    // eventLoopMonitoringPrecision: the sampling interval of the event-loop delay histogram (ms)
+    collectDefaultMetrics({ register: processRegistry, eventLoopMonitoringPrecision: 10 });
+  }
+  return processRegistry;
+}
+
+export function createMetricsRegistry(options: { metrics: readonly FeatureMetric[] }): MetricsRegistry {
   const registry = new Registry();
-  if (options.defaultLabels) registry.setDefaultLabels({ ...options.defaultLabels });
-  // eventLoopMonitoringPrecision: the sampling interval of the event-loop delay histogram (ms)
-  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+  const processFamilies = processMetrics();
 
   const families = new Map<string, FeatureMetric[]>();
   for (const metric of options.metrics) {
@@ -71,8 +84,8 @@ export function createMetricsRegistry(options: { metrics: readonly FeatureMetric
 
   return {
     contentType: registry.contentType,
-    scrape: () => registry.metrics(),
-    names: () => registry.getMetricsAsArray().map((metric) => metric.name),
+    scrape: async () => `${await registry.metrics()}\n${await processFamilies.metrics()}`,
+    names: () => [...registry.getMetricsAsArray(), ...processFamilies.getMetricsAsArray()].map((metric) => metric.name),
     stop: () => unwatch.splice(0).forEach((off) => off()),
   };
 }
