@@ -9,7 +9,7 @@ import { launchBrowser, unexpectedConsoleErrors, watchConsole } from '../dashboa
 import { removeTestConfig, writeTestConfig } from '../e2e/e2e-kit.js';
 import { startService, type ServiceProcess } from '../helpers/service-process.js';
 import { mountedRoutes } from '../security/mounted-routes.js';
-import { appRoutes } from '../security/route-matrix.js';
+import { appRoutes, routeMatrix, type Need } from '../security/route-matrix.js';
 import { loadSpec, type SpecCheck } from './spec-check.js';
 
 const config = writeTestConfig();
@@ -72,6 +72,23 @@ describe('/api/openapi.json', () => {
         if (key.endsWith('/finish') || key.endsWith('/logout')) continue;
         expect(op.requestBody?.content['application/json']?.schema, `${key}: the request body`).toBeDefined();
       }
+    }
+  });
+
+  it('gives each route the roles the role matrix enforces on the real service', () => {
+    const rolesFor: Record<Need, string[] | undefined> = {
+      public: ['anonymous', 'viewer', 'operator', 'admin'],
+      reader: ['anonymous (when access.anonymousRead)', 'viewer', 'operator', 'admin'],
+      session: ['viewer', 'operator', 'admin'],
+      operator: ['operator', 'admin'],
+      admin: ['admin'],
+      'scrape-token': ['metrics.token bearer', 'anonymous (when metrics.anonymous)'],
+    };
+    const described = new Map(operations().map(({ key, op }) => [key, op]));
+    for (const route of routeMatrix) {
+      const op = described.get(route.key.replace(/:(\w+)/g, '{$1}'));
+      expect(op?.['x-roles'], route.key).toEqual(rolesFor[route.need]);
+      if (route.need === 'operator' || route.need === 'admin') expect(op?.security, route.key).toEqual([{ session: [] }]);
     }
   });
 
