@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { alarmLatency } from './alarm-latency.js';
 import { peerJob } from './peer-job.js';
 import { history } from './history.js';
+import { metricsScrape } from './metrics-scrape.js';
 import { pollerVsModbusSerial } from './poller-vs-modbus-serial.js';
 import { formatResult, formatSummary, statusOf, writeJson, type BenchContext, type BenchResult, type Benchmark } from './lib/report.js';
 import { rtuWireLimit } from './rtu-wire-limit.js';
@@ -21,7 +22,7 @@ import { simulatorVsServerTcp } from './simulator-vs-servertcp.js';
 import { soak } from './soak.js';
 import { supplyPosts } from './supply-posts.js';
 
-const BENCHMARKS: Benchmark[] = [pollerVsModbusSerial, simulatorVsServerTcp, rtuWireLimit, supplyPosts, alarmLatency, peerJob, history, soak];
+const BENCHMARKS: Benchmark[] = [pollerVsModbusSerial, simulatorVsServerTcp, rtuWireLimit, supplyPosts, alarmLatency, peerJob, history, metricsScrape, soak];
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function usage(): string {

@@ -31,7 +31,8 @@ interface Health {
   eventLoop?: { p50Ms: number; p99Ms: number; maxMs: number };
 }
 
-export function soakConfig(): string {
+/** The soak's plant; `extra` adds top-level config sections (the metrics benchmark opens `metrics:`). */
+export function soakConfig(extra: Record<string, unknown> = {}): string {
   const buses = Array.from({ length: BUSES }, (_, b) => ({ id: `gateway-${b + 1}`, kind: 'tcp', simulate: true, simulationTimeScale: 20 }));
   const presses = buses.flatMap((bus, b) =>
     Array.from({ length: PRESSES_PER_BUS }, (_, u) => {
@@ -46,7 +47,7 @@ export function soakConfig(): string {
       };
     }),
   );
-  return writeTempConfig({ server: { port: 0, host: '127.0.0.1' }, access: { anonymousRead: true }, buses, presses });
+  return writeTempConfig({ server: { port: 0, host: '127.0.0.1' }, access: { anonymousRead: true }, buses, presses, ...extra });
 }
 
 async function health(client: ServiceClient): Promise<Health> {

@@ -24,9 +24,12 @@ import { requireReader } from './http/auth-guard.js';
 import { createHostCheck, guardHostHeader } from './http/host-guard.js';
 import { answerParserErrors } from './http/client-error.js';
 import { createHttpApp } from './http/http-app.js';
+import { createOpenApiDocument } from './http/openapi-document.js';
+import { openApiPaths, openApiRoutes } from './http/openapi-routes.js';
 import { statusPage } from './http/status-page.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { installRoot } from './lib/install-root.js';
+import { createMetricsModule } from './metrics/index.js';
 import { createNotifications } from './notifications/index.js';
 import { createPressesModule } from './presses/index.js';
 import { createProductionModule } from './production/index.js';
@@ -169,12 +172,25 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   });
 
   // Started in this order, stopped in reverse: the presses poll last, once everything observes them.
-  const modules: FeatureModule[] = [health, users, simulation, recording, supplies, alarms, production, notifications, presses];
+  const features: FeatureModule[] = [health, users, simulation, recording, supplies, alarms, production, notifications, presses];
+  // each feature says what it counts; the metrics feature serves it at GET /metrics
+  const metrics = createMetricsModule({
+    config: config.metrics,
+    modules: features,
+    db,
+    extra: [{ kind: 'gauge', name: 'pressroom_realtime_clients', help: 'Dashboards connected over socket.io', read: () => [{ value: realtimeClients() }] }],
+  });
+  const modules: FeatureModule[] = [metrics, ...features];
+  // GET /api/openapi.json: what each module says about its routes, rendered once when first asked
+  const apiReference = openApiRoutes({
+    document: () => createOpenApiDocument({ version: VERSION, paths: [...modules.map((module) => module.openapi), openApiPaths] }),
+  });
   const httpServer = createServer(
     createHttpApp({
       logger: log('http'),
       before: [users.sessionMiddleware],
-      apiRouters: modules.flatMap((module) => module.routes),
+      apiRouters: [...modules.flatMap((module) => module.routes), apiReference],
+      rootRouters: modules.flatMap((module) => module.rootRoutes ?? []),
       staticDir: options.staticDir ?? path.join(installRoot, 'dashboard', 'dist'),
       fallbackPage: statusPage(),
     }),

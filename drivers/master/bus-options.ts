@@ -92,6 +92,11 @@ export interface BusEvents {
   disconnected: (info: { reason: DisconnectReason; error?: Error }) => void;
   /** A (re)connect attempt failed; the next one follows after `retryInMs`. */
   connectFailed: (info: { error: Error; retryInMs: number }) => void;
+  /**
+   * An attempt was answered (a reply or an exception) after `latencyMs` on the line. For
+   * latency histograms: called on every transaction, so a listener must be cheap.
+   */
+  answered: (latencyMs: number) => void;
 }
 
 export interface BusStats {

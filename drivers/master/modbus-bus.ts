@@ -108,7 +108,7 @@ export class ModbusBus {
     return this.supervisor.connected;
   }
 
-  /** Subscribe to `connected`, `disconnected`, `connectFailed`; returns the unsubscribe function. */
+  /** Subscribe to `connected`, `disconnected`, `connectFailed`, `answered`; returns the unsubscribe function. */
   on<E extends keyof BusEvents>(event: E, listener: BusEvents[E]): () => void {
     return this.events.on(event, listener);
   }
@@ -268,6 +268,7 @@ export class ModbusBus {
       }
       this.noteAnswer(job.unitId);
       this.counters.lastLatencyMs = result.latencyMs;
+      this.events.emit('answered', result.latencyMs);
       if (this.failingUnits.delete(job.unitId)) this.logger.debug({ unitId: job.unitId }, 'device answers again');
       const response = result.response;
       if ('exception' in response) {

@@ -43,7 +43,7 @@ export interface AlarmPort {
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const priority = z.enum(alarmPriorities);
 
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   active: bool.optional(),
   unacknowledged: bool.optional(),
   /** all: the journal of alarm occurrences, not only the live list */
@@ -71,7 +71,7 @@ const listQuery = z.strictObject({
     .optional(),
 });
 
-const journalQuery = z.strictObject({
+export const journalQuery = z.strictObject({
   press: z.string().max(64).optional(),
   pressId: z.string().max(64).optional(),
   alarmId: z.string().max(64).optional(),
@@ -92,14 +92,14 @@ const journalQuery = z.strictObject({
  * alarms by when they were raised, as in the list); without them, as before, the journal
  * lines of a press (or one alarm) and of a time range. `limit` caps the alarms, or the lines.
  */
-const csvQuery = journalQuery.extend({
+export const csvQuery = journalQuery.extend({
   active: bool.optional(),
   unacknowledged: bool.optional(),
   all: bool.optional(),
   priority: listQuery.shape.priority,
 });
 
-const chatterQuery = z.strictObject({
+export const chatterQuery = z.strictObject({
   press: z.string().max(64).optional(),
   pressId: z.string().max(64).optional(),
   limit: z
@@ -114,8 +114,8 @@ const chatterQuery = z.strictObject({
 const MAX_LISTED = 10_000;
 
 const note = freeText(z.string().trim().max(500), { multiline: true }).optional();
-const ackBody = z.strictObject({ note });
-const shelveBody = z.strictObject({
+export const ackBody = z.strictObject({ note });
+export const shelveBody = z.strictObject({
   minutes: z
     .number()
     .int()
@@ -123,7 +123,7 @@ const shelveBody = z.strictObject({
     .max(8 * 60),
   reason: freeText(z.string().trim().min(1, 'give a reason for shelving').max(500), { multiline: true }),
 });
-const unshelveBody = z.strictObject({ note });
+export const unshelveBody = z.strictObject({ note });
 
 export function alarmRoutes(options: { alarms: AlarmPort; audit: AuditLog }): Router {
   const router = Router();

@@ -3,10 +3,13 @@
  * own migrations when it was created (so its repositories find their tables); `migrations`
  * lists them for tooling and tests. The root mounts `routes` under /api, starts the modules
  * in the order it lists them, stops them in reverse, and merges their health into
- * GET /api/health.
+ * GET /api/health, its `metrics` into GET /metrics and its `openapi` paths into
+ * GET /api/openapi.json.
  */
 import type { Router } from 'express';
 import type { HealthPart } from '../model/health.js';
+import type { FeatureMetric } from './feature-metrics.js';
+import type { FeaturePaths } from './openapi-document.js';
 import type { Migration } from '../store/migrate.js';
 
 export interface FeatureModule {
@@ -14,7 +17,13 @@ export interface FeatureModule {
   readonly migrations: readonly Migration[];
   /** Mounted under /api, in order; each applies its own guards. */
   readonly routes: readonly Router[];
+  /** Mounted at the root, outside /api (GET /metrics), after the API routers. */
+  readonly rootRoutes?: readonly Router[];
+  /** The OpenAPI description of its routes (path → operations), assembled by src/http/openapi-document.ts. */
+  readonly openapi?: FeaturePaths;
   health?(): HealthPart;
+  /** What it tells GET /metrics (src/http/feature-metrics.ts); asked once, when the metrics feature is created. */
+  metrics?(): readonly FeatureMetric[];
   start?(): void | Promise<void>;
   stop?(): void | Promise<void>;
 }

@@ -11,6 +11,7 @@ import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { TypedEmitter } from '../lib/typed-emitter.js';
 import type { FeatureModule } from '../http/feature-module.js';
+import { outboxDepth } from '../http/feature-metrics.js';
 import type { StoreDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
 import { notificationsMigrations } from './notification-migrations.js';
@@ -112,6 +113,8 @@ export function createNotifications(options: CreateNotificationsOptions): Notifi
     migrations: notificationsMigrations,
     routes: [],
     health: () => ({ fields: { notifications: notifier.status() } }),
+    // one GROUP BY over the outbox at scrape time
+    metrics: () => [outboxDepth('webhook', () => notifier.status().reduce((sum, webhook) => sum + webhook.pending, 0))],
     attach: (source) => notifier.attach(source),
     start: () => notifier.start(),
     stop: () => notifier.stop(),

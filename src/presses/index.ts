@@ -22,6 +22,8 @@ import type { StoreDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
 import { CountersRepository } from './counters-repository.js';
 import { pressHealthFindings } from './health-findings.js';
+import { pressMetrics } from './press-metrics.js';
+import { pressPaths } from './press-openapi.js';
 import { pressMigrations } from './press-migrations.js';
 import { pressRoutes } from './press-routes.js';
 import { PressService, type SnapshotAnnotator } from './press-service.js';
@@ -159,12 +161,14 @@ export async function createPressesModule(options: PressesModuleOptions): Promis
     name: 'presses',
     migrations: pressMigrations,
     routes: [guardedReads('/presses', options.readGuard, pressRoutes({ presses: readModel, transitions, now: () => clock.now() }))],
+    openapi: pressPaths,
     readModel,
     transitions,
     on: (event, listener) => service.on(event, listener),
     onHealth: (listener) => poller.onHealth(listener),
     addAnnotator: (annotator) => service.addAnnotator(annotator),
     setActiveAlarms: (pressId, count) => service.setActiveAlarms(pressId, count),
+    metrics: () => pressMetrics({ buses: [...buses.values()], snapshots: () => service.snapshots() }),
     health() {
       const snapshots = service.snapshots();
       const findings = pressHealthFindings(snapshots);

@@ -7,7 +7,7 @@ import { instant, orderedRange } from '../http/query-params.js';
 
 const DAY = 24 * 3600_000;
 
-const transitionsQuery = z.strictObject({ from: instant.optional(), to: instant.optional() });
+export const transitionsQuery = z.strictObject({ from: instant.optional(), to: instant.optional() });
 
 /** The stored run-state transitions, as the transitions route needs them. */
 export interface TransitionsReader {

@@ -5,6 +5,7 @@
  * through a small port and announces `job:updated` and `downtime:updated` on `events`, which
  * the composition root hands to socket.io.
  */
+import { productionPaths } from './production-openapi.js';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { FeatureModule } from '../http/feature-module.js';
@@ -118,6 +119,7 @@ export function createProductionModule(options: ProductionModuleOptions): Produc
     name: 'production',
     migrations: productionMigrations,
     routes: [productionRoutes({ service, readGuard: options.readGuard, now })],
+    openapi: productionPaths,
     events,
     service,
     calendar,

@@ -19,7 +19,7 @@ const pressId = z.string().min(1).max(64);
 const text = (max: number) => freeText(z.string().trim().min(1).max(max));
 const flag = z.enum(['true', 'false', '1', '0'], { error: 'true or false' }).transform((v) => v === 'true' || v === '1');
 
-const jobBody = z.strictObject({
+export const jobBody = z.strictObject({
   jobId: z
     .string()
     .trim()
@@ -35,7 +35,7 @@ const jobBody = z.strictObject({
     .optional(),
   source: z.enum(['operator', 'mis']).optional(),
 });
-const jobPatch = z.strictObject({
+export const jobPatch = z.strictObject({
   name: text(120).optional(),
   customer: text(120).nullable().optional(),
   plannedGood: z.number().int().min(0).max(100_000_000).nullable().optional(),
@@ -46,17 +46,17 @@ const jobPatch = z.strictObject({
     .nullable()
     .optional(),
 });
-const startBody = z.strictObject({ pressId });
-const jobsQuery = z.strictObject({
+export const startBody = z.strictObject({ pressId });
+export const jobsQuery = z.strictObject({
   pressId: pressId.optional(),
   state: z.enum(jobStates, { error: `one of ${jobStates.join(', ')}` }).optional(),
   from: instant.optional(),
   to: instant.optional(),
 });
-const downtimeQuery = z.strictObject({ pressId: pressId.optional(), from: instant.optional(), to: instant.optional(), uncoded: flag.optional() });
-const causeBody = z.strictObject({ code: z.string().min(1).max(40), note: freeText(z.string().trim().max(500), { multiline: true }).optional() });
-const reportQuery = z.strictObject({ pressId: pressId.optional(), from: instant.optional(), to: instant.optional() });
-const oeeQuery = reportQuery.extend({ groupBy: z.enum(oeeGroupings, { error: `one of ${oeeGroupings.join(', ')}` }).default('shift') });
+export const downtimeQuery = z.strictObject({ pressId: pressId.optional(), from: instant.optional(), to: instant.optional(), uncoded: flag.optional() });
+export const causeBody = z.strictObject({ code: z.string().min(1).max(40), note: freeText(z.string().trim().max(500), { multiline: true }).optional() });
+export const reportQuery = z.strictObject({ pressId: pressId.optional(), from: instant.optional(), to: instant.optional() });
+export const oeeQuery = reportQuery.extend({ groupBy: z.enum(oeeGroupings, { error: `one of ${oeeGroupings.join(', ')}` }).default('shift') });
 const idParam = z.string().regex(/^\d{1,15}$/, 'an id');
 
 export interface ProductionRoutesOptions {

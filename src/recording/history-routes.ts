@@ -5,7 +5,7 @@ import { HistoryRefused, type HistoryAnswer, type HistoryReadModel, type PressRe
 import { instant, orderedRange } from '../http/query-params.js';
 import { parseQuery } from '../http/validate.js';
 
-const historyQuery = z.strictObject({
+export const historyQuery = z.strictObject({
   signal: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a signal name such as speed, counter.good, ink.1, paper'),
   from: instant.optional(),
   to: instant.optional(),

@@ -18,6 +18,7 @@ import { migrate } from '../store/migrate.js';
 import { createHistoryReadGate } from './history-read-gate.js';
 import { createHistoryReadModel } from './history-read-model.js';
 import { createHistoryWorkerPool } from './history-worker-pool.js';
+import { historyPaths } from './history-openapi.js';
 import { historyRoutes } from './history-routes.js';
 import { recordingMigrations } from './recording-migrations.js';
 import { createSampleRecorder } from './sample-recorder.js';
@@ -83,6 +84,7 @@ export function createRecordingModule(options: RecordingModuleOptions): Recordin
   return {
     name: 'recording',
     migrations: recordingMigrations,
+    openapi: historyPaths,
     routes: [
       guardedReads(
         '/presses',

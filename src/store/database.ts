@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { pino, type Logger } from 'pino';
 import { ensureDataFolder } from './data-folder.js';
@@ -59,7 +60,18 @@ export interface StoreDatabase {
    * and then fail. The pragma itself does no I/O.
    */
   durableWrite<T>(operation: string, work: () => T): T;
+  /**
+   * Watch the time of each outermost write transaction (BEGIN to COMMIT or ROLLBACK):
+   * `durable` for durableWrite, `machine` for write. For metrics; returns the unsubscribe.
+   * Costs nothing while nobody watches.
+   */
+  onWrite(listener: (timing: WriteTiming) => void): () => void;
   close(): void;
+}
+
+export interface WriteTiming {
+  kind: 'machine' | 'durable';
+  ms: number;
 }
 
 const DEFAULT_FILE_NAME = 'pressroom.db';
@@ -185,6 +197,7 @@ class SqliteStoreDatabase implements StoreDatabase {
    * prepared, not when it runs.
    */
   private readonly statements: { begin: Database.Statement; commit: Database.Statement; rollback: Database.Statement };
+  private writeWatchers: ((timing: WriteTiming) => void)[] = [];
 
   constructor(
     readonly connection: Database.Database,
@@ -214,10 +227,10 @@ class SqliteStoreDatabase implements StoreDatabase {
       if (this.connection.inTransaction) return this.connection.transaction(work)();
       // Like synchronous in durableWrite: a per-connection setting, and nothing else can run on
       // this connection until it is reset.
-      if (this.machineBusyTimeoutMs === this.busyTimeoutMs) return this.immediate(work);
+      if (this.machineBusyTimeoutMs === this.busyTimeoutMs) return this.immediate(work, 'machine');
       this.connection.exec(`PRAGMA busy_timeout = ${this.machineBusyTimeoutMs}`);
       try {
-        return this.immediate(work);
+        return this.immediate(work, 'machine');
       } finally {
         this.connection.exec(`PRAGMA busy_timeout = ${this.busyTimeoutMs}`);
       }
@@ -234,7 +247,7 @@ class SqliteStoreDatabase implements StoreDatabase {
     return this.run(operation, () => {
       this.connection.exec('PRAGMA synchronous = FULL');
       try {
-        return this.immediate(work);
+        return this.immediate(work, 'durable');
       } finally {
         this.connection.exec('PRAGMA synchronous = NORMAL');
       }
@@ -247,7 +260,25 @@ class SqliteStoreDatabase implements StoreDatabase {
    * database fails here, before `work` runs, instead of at the first write after reads (which
    * SQLite cannot retry).
    */
-  private immediate<T>(work: () => T): T {
+  private immediate<T>(work: () => T, kind: WriteTiming['kind']): T {
+    if (this.writeWatchers.length === 0) return this.transact(work);
+    const started = performance.now();
+    try {
+      return this.transact(work);
+    } finally {
+      const timing = { kind, ms: performance.now() - started };
+      for (const watcher of this.writeWatchers) watcher(timing);
+    }
+  }
+
+  onWrite(listener: (timing: WriteTiming) => void): () => void {
+    this.writeWatchers = [...this.writeWatchers, listener];
+    return () => {
+      this.writeWatchers = this.writeWatchers.filter((w) => w !== listener);
+    };
+  }
+
+  private transact<T>(work: () => T): T {
     this.statements.begin.run();
     try {
       const result = work();

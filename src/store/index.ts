@@ -4,6 +4,6 @@
  * feature that owns the tables (alarms/, supplies/, users/, presses/, recording/, notifications/).
  */
 export { StoreError, isStoreError, type StoreErrorKind } from './errors.js';
-export { openDatabase, type OpenDatabaseOptions, type StoreDatabase } from './database.js';
+export { openDatabase, type OpenDatabaseOptions, type StoreDatabase, type WriteTiming } from './database.js';
 export { migrate, appliedMigrations, type Migration } from './migrate.js';
 export { createDeferredWrites, type DeferredWrites } from './deferred-writes.js';

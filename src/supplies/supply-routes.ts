@@ -28,7 +28,7 @@ const filterQuery = {
   includeVoided: flag.optional(),
 };
 
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   ...filterQuery,
   limit: z
     .string()
@@ -43,9 +43,9 @@ const listQuery = z.strictObject({
     .optional(),
 });
 
-const csvQuery = z.strictObject(filterQuery);
+export const csvQuery = z.strictObject(filterQuery);
 
-const consumptionQuery = z.strictObject({ pressId: z.string().min(1).max(64), from: instant.optional(), to: instant.optional() });
+export const consumptionQuery = z.strictObject({ pressId: z.string().min(1).max(64), from: instant.optional(), to: instant.optional() });
 
 const idParam = z.strictObject({
   id: z
@@ -54,7 +54,7 @@ const idParam = z.strictObject({
     .transform(Number),
 });
 
-const voidBody = z.strictObject({
+export const voidBody = z.strictObject({
   reason: freeText(z.string({ error: 'required: why is this entry void?' }).trim().min(3, 'say why, in a few words').max(500), { multiline: true }),
   replacement: z.unknown().optional(),
 });

@@ -27,8 +27,8 @@ function auditQuery(limits: { default: number; max: number }) {
   });
 }
 
-const jsonQuery = auditQuery(JSON_LIMIT);
-const csvQuery = auditQuery(CSV_LIMIT);
+export const jsonQuery = auditQuery(JSON_LIMIT);
+export const csvQuery = auditQuery(CSV_LIMIT);
 
 /** Admin only: GET /audit (JSON, newest first) and GET /audit.csv (the same filters, as a download). */
 export function auditRoutes(options: { audit: AuditReader; now: () => number }): Router {

@@ -11,7 +11,10 @@ import { freeText } from '../lib/free-text.js';
 // Only shape is checked here: a PIN of the wrong form is just a wrong PIN (401, and counted).
 // A failed login is audited with the name tried, so it is free text: no control characters.
 const username = freeText(z.string().min(1).max(64));
-const loginBody = z.union([z.strictObject({ username, password: z.string().min(1).max(256) }), z.strictObject({ username, pin: z.string().min(1).max(16) })]);
+export const loginBody = z.union([
+  z.strictObject({ username, password: z.string().min(1).max(256) }),
+  z.strictObject({ username, pin: z.string().min(1).max(16) }),
+]);
 
 /** POST /auth/login, POST /auth/logout, GET /auth/me. */
 export function authRoutes(options: { login: LoginService }): Router {

@@ -8,7 +8,7 @@ import { HttpError, notFound } from '../http/http-error.js';
 import { currentSession } from './session-middleware.js';
 import { parseBody } from '../http/validate.js';
 
-const createBody = z.strictObject({
+export const createBody = z.strictObject({
   username: usernameSchema,
   displayName: displayNameSchema.optional(),
   role: roleSchema,
@@ -16,7 +16,7 @@ const createBody = z.strictObject({
   pin: pinSchema.optional(),
 });
 
-const patchBody = z
+export const patchBody = z
   .strictObject({
     displayName: displayNameSchema.optional(),
     role: roleSchema.optional(),

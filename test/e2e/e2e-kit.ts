@@ -26,6 +26,8 @@ export interface TestConfigOptions {
   randomJams?: boolean;
   /** Keys of `server:` to set (`allowedHosts`, `maxSocketsPerAddress`, …). */
   server?: Record<string, unknown>;
+  /** `metrics:` (anonymous, token); absent keeps the default (closed). */
+  metrics?: { anonymous?: boolean; token?: string };
 }
 
 /** Writes a config based on config/default.yaml into a temp folder and returns its path. */
@@ -40,6 +42,7 @@ export function writeTestConfig(options: TestConfigOptions = {}): string {
   config.profilesDir = path.resolve(path.dirname(source), config.profilesDir);
   if (options.anonymousRead !== undefined) config.access = { ...config.access, anonymousRead: options.anonymousRead };
   if (options.server) config.server = { ...config.server, ...options.server };
+  if (options.metrics) (config as Record<string, unknown>).metrics = options.metrics;
   for (const press of config.presses) {
     press.simulation = {
       ...press.simulation,

@@ -15,6 +15,7 @@ import { mulberry32 } from './prng.js';
 import { judgeAnswer, type Expectation } from './judge-answer.js';
 import { rawRequest, type RawRequest, type RawResponse } from './raw-http.js';
 import { MALFORMED_JSON, ODD_IDS, ODD_QUERY_VALUES, READ_ROUTES, WRITE_ROUTES, type WriteRoute } from './rest-routes.js';
+import { loadSpec, type SpecCheck } from '../openapi/spec-check.js';
 
 const SEED = 0xf022;
 
@@ -22,10 +23,14 @@ let service: ServiceProcess;
 let cookie = '';
 const ids = { press: '', alarm: 'no-such-alarm', supply: '', user: '' };
 const violations: string[] = [];
+/** Answers that differ from GET /api/openapi.json (checked on every request; asserted at the end). */
+const drift: string[] = [];
+let spec: SpecCheck | undefined;
 const stats = { requests: 0, slowestMs: 0, byStatus: new Map<number, number>() };
 
 beforeAll(async () => {
   service = await startService();
+  spec = await loadSpec(service.url);
   const login = await send(
     { method: 'POST', path: '/api/auth/login', body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) },
     { anonymous: true },
@@ -63,6 +68,16 @@ afterAll(async () => {
   await service?.stop({ cleanup: true });
 });
 
+/** The body as the route read it, when it was plain JSON (not compressed, not another charset). */
+function sentJson(request: Omit<RawRequest, 'port'>, headers: Record<string, string | string[]>): unknown {
+  if (typeof request.body !== 'string' || headers['content-encoding'] || String(headers['content-type'] ?? '') !== 'application/json') return undefined;
+  try {
+    return JSON.parse(request.body) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 function jsonType(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 }
@@ -88,6 +103,15 @@ async function send(request: Omit<RawRequest, 'port'>, options: { anonymous?: bo
   stats.requests++;
   stats.slowestMs = Math.max(stats.slowestMs, response.ms);
   stats.byStatus.set(response.status, (stats.byStatus.get(response.status) ?? 0) + 1);
+  const problem = spec?.check({
+    method: request.method,
+    path: request.path,
+    status: response.status,
+    contentType: response.headers['content-type'],
+    text: response.text,
+    requestBody: sentJson(request, headers),
+  });
+  if (problem) drift.push(problem);
   return response;
 }
 
@@ -354,5 +378,13 @@ describe('after all that', () => {
       failures.map((line) => line.slice(0, 300)),
       'requests the service logged as failed (500s)',
     ).toEqual([]);
+  });
+});
+
+describe('the OpenAPI description', () => {
+  it('describes every answer above: status, JSON body, content type (test/openapi/spec-check.ts)', () => {
+    expect(stats.requests).toBeGreaterThan(500);
+    const found = drift.splice(0);
+    expect(found, `${found.length} answers differ from /api/openapi.json:\n${[...new Set(found)].slice(0, 40).join('\n')}`).toEqual([]);
   });
 });

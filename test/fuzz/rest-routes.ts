@@ -22,6 +22,8 @@ export interface WriteRoute {
 
 export const READ_ROUTES: readonly ReadRoute[] = [
   { path: '/api/health', query: [] },
+  { path: '/api/openapi.json', query: [] },
+  { path: '/api/docs', query: [] },
   { path: '/api/presses', query: [] },
   { path: '/api/presses/{press}', query: [] },
   { path: '/api/presses/{press}/history', query: ['signal', 'from', 'to', 'maxPoints'] },

@@ -3,8 +3,8 @@
  * someone has to remember: while `createApp` builds the service (in this process, on a temp
  * data folder, never started), `Router.prototype.route` is wrapped so each route object any
  * router or the app creates is kept; afterwards each route's path and methods are read.
- * Routes of routers mounted under /api have paths relative to /api (the app mounts them
- * all there); the app's own routes (the dashboard's index and client-side routes) are told
+ * Routes of routers mounted under /api have paths relative to /api; routers the app mounts
+ * at its root (`app.use(router)`: GET /metrics) are told apart by that call; the app's own routes (the dashboard's index and client-side routes) are told
  * apart by the router that created them.
  */
 import express from 'express';
@@ -37,6 +37,14 @@ export async function mountedRoutes(configFile: string): Promise<MountedRoute[]>
     made.push({ route: created, router: this });
     return created;
   };
+  // Routers the app mounts at its root (app.use(router), outside /api: GET /metrics).
+  const application = express.application as unknown as { use(this: unknown, ...args: unknown[]): unknown };
+  const originalUse = application.use;
+  const rootMounted = new Set<unknown>();
+  application.use = function use(this: unknown, ...args: unknown[]) {
+    if (args.length === 1 && typeof args[0] === 'function') rootMounted.add(args[0]);
+    return originalUse.apply(this, args);
+  };
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pressroom-routes-'));
   let app: Awaited<ReturnType<typeof createApp>> | undefined;
   try {
@@ -44,6 +52,7 @@ export async function mountedRoutes(configFile: string): Promise<MountedRoute[]>
     app = await createApp({ config, logger: pino({ level: 'silent' }), env: { PRESSROOM_ADMIN_PASSWORD: 'route-walk-password' }, print: () => {} });
   } finally {
     proto.route = original;
+    application.use = originalUse;
   }
   try {
     // The app's own router is the one that created a route for '/' or a RegExp path (app.get); routers under /api never do.
@@ -52,7 +61,7 @@ export async function mountedRoutes(configFile: string): Promise<MountedRoute[]>
     for (const { route, router } of made) {
       for (const method of Object.keys(route.methods).filter((m) => route.methods[m])) {
         const upper = method.toUpperCase();
-        const fullPath = appRouters.has(router) ? String(route.path) : `/api${String(route.path)}`;
+        const fullPath = appRouters.has(router) || rootMounted.has(router) ? String(route.path) : `/api${String(route.path)}`;
         routes.push({ key: `${upper} ${fullPath}`, method: upper, path: fullPath });
       }
     }

@@ -12,6 +12,20 @@ import { OPERATOR, VIEWER, openSocket, removeTestConfig, signInCrew, snapshotOf,
 import { mountedRoutes } from './mounted-routes.js';
 import { appRoutes, everyone, expectedStatus, routeMatrix, type MatrixContext } from './route-matrix.js';
 import { callAs, prepareMatrixContext, rawRequest } from './security-kit.js';
+import { loadSpec, type SpecCheck } from '../openapi/spec-check.js';
+
+/** Every answer of the matrix is also checked against the service's OpenAPI description. */
+function expectAsDescribed(spec: SpecCheck, who: string, res: Awaited<ReturnType<typeof callAs>>): void {
+  const problem = spec.check({
+    method: res.request.method,
+    path: res.request.path,
+    status: res.status,
+    contentType: res.headers.get('content-type') ?? undefined,
+    text: res.text,
+    requestBody: res.request.body,
+  });
+  expect(problem, `${who}: the answer differs from /api/openapi.json`).toBeUndefined();
+}
 
 const openConfig = writeTestConfig({ anonymousRead: true });
 const closedConfig = writeTestConfig({ anonymousRead: false });
@@ -41,10 +55,12 @@ describe('with anonymous read on (the embedded default)', () => {
   let service: ServiceProcess;
   let crew: Crew;
   let ctx: MatrixContext;
+  let spec: SpecCheck;
 
   beforeAll(async () => {
     service = await startService({ config: openConfig });
     crew = await signInCrew(service.url);
+    spec = await loadSpec(service.url);
     ctx = await prepareMatrixContext(crew, { alarms: true });
   });
   afterAll(async () => {
@@ -57,6 +73,7 @@ describe('with anonymous read on (the embedded default)', () => {
       for (const who of everyone) {
         const res = await callAs(crew, who, route, ctx);
         expect(res.status, `${who}: ${res.text.slice(0, 200)}`).toBe(expectedStatus(route, who, true));
+        expectAsDescribed(spec, who, res);
       }
     });
   }
@@ -83,10 +100,12 @@ describe('with anonymous read off', () => {
   let service: ServiceProcess;
   let crew: Crew;
   let ctx: MatrixContext;
+  let spec: SpecCheck;
 
   beforeAll(async () => {
     service = await startService({ config: closedConfig });
     crew = await signInCrew(service.url);
+    spec = await loadSpec(service.url);
     // jams too, so a leaking read would leak something
     ctx = await prepareMatrixContext(crew, { alarms: true });
   });
@@ -99,6 +118,7 @@ describe('with anonymous read off', () => {
       for (const who of everyone) {
         const res = await callAs(crew, who, route, ctx);
         expect(res.status, `${who}: ${res.text.slice(0, 200)}`).toBe(expectedStatus(route, who, false));
+        expectAsDescribed(spec, who, res);
         if (res.status === 401) expect(res.text).not.toMatch(/press-[123]|jam|plate/);
       }
     });

@@ -13,9 +13,11 @@ export const everyone: Who[] = ['anonymous', 'viewer', 'operator', 'admin'];
 
 /**
  * public: anyone, always; reader: follows access.anonymousRead, else any session;
- * session: any signed-in user; operator / admin: that role or higher.
+ * session: any signed-in user; operator / admin: that role or higher; scrape-token: only the
+ * bearer token of `metrics.token` (GET /metrics; a session does not count), and the test
+ * configs set none, so every caller gets 403.
  */
-export type Need = 'public' | 'reader' | 'session' | 'operator' | 'admin';
+export type Need = 'public' | 'reader' | 'session' | 'operator' | 'admin' | 'scrape-token';
 
 /** Targets created before the matrix runs; per-role ones so each allowed write can succeed. */
 export interface MatrixContext {
@@ -51,6 +53,10 @@ const get = (path: string) => (): MatrixRequest => ({ method: 'GET', path });
 
 export const routeMatrix: MatrixRoute[] = [
   { key: 'GET /api/health', need: 'public', ok: 200, request: get('/api/health') },
+  { key: 'GET /metrics', need: 'scrape-token', ok: 200, request: get('/metrics') },
+  { key: 'GET /api/openapi.json', need: 'public', ok: 200, request: get('/api/openapi.json') },
+  { key: 'GET /api/docs', need: 'public', ok: 200, request: get('/api/docs') },
+  { key: 'GET /api/docs/reference.js', need: 'public', ok: 200, request: get('/api/docs/reference.js') },
   {
     key: 'POST /api/auth/login',
     need: 'public',
@@ -206,6 +212,8 @@ export function expectedStatus(route: MatrixRoute, who: Who, anonymousRead: bool
       return who === 'anonymous' ? 401 : who === 'viewer' ? 403 : route.ok;
     case 'admin':
       return who === 'anonymous' ? 401 : who === 'admin' ? route.ok : 403;
+    case 'scrape-token':
+      return 403;
   }
 }
 

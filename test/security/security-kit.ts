@@ -10,7 +10,7 @@ import type { SupplyEntry } from '../../src/model/supply.js';
 import { eventually } from '../helpers/service-process.js';
 import { ADMIN_PASSWORD } from '../helpers/service-process.js';
 import { OPERATOR, VIEWER, type ApiClient, type Answer, type Crew } from '../e2e/e2e-kit.js';
-import type { MatrixContext, MatrixRoute, Who } from './route-matrix.js';
+import type { MatrixContext, MatrixRequest, MatrixRoute, Who } from './route-matrix.js';
 
 /** Creates what the matrix acts on: supply entries, the viewer's id and, if asked, two unacknowledged jams. */
 export async function prepareMatrixContext(crew: Crew, options: { alarms: boolean }): Promise<MatrixContext> {
@@ -66,10 +66,12 @@ export async function prepareMatrixContext(crew: Crew, options: { alarms: boolea
   };
 }
 
-export async function callAs(crew: Crew, who: Who, route: MatrixRoute, ctx: MatrixContext): Promise<Answer> {
+/** The answer, with the request that was sent (for the OpenAPI drift check). */
+export async function callAs(crew: Crew, who: Who, route: MatrixRoute, ctx: MatrixContext): Promise<Answer & { request: MatrixRequest }> {
   const request = await route.request(who, ctx);
   const client: ApiClient = request.client ?? crew[who];
-  return client.request(request.method, request.path, request.body === undefined ? {} : { body: request.body });
+  const answer = await client.request(request.method, request.path, request.body === undefined ? {} : { body: request.body });
+  return Object.assign(answer, { request });
 }
 
 export interface RawAnswer {

@@ -16,8 +16,9 @@ import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import type { HealthReport } from '../../src/http/ports.js';
 import { removeTestConfig, signInCrew, writeTestConfig, type Crew } from '../e2e/e2e-kit.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
+import { parseScrape } from '../metrics/prometheus-text.js';
 
-const config = writeTestConfig();
+const config = writeTestConfig({ metrics: { anonymous: true } });
 let service: ServiceProcess;
 let crew: Crew;
 
@@ -73,6 +74,13 @@ describe('a scan class that cannot keep its period', () => {
     expect(line.overrunning).toEqual([{ pressId: 'press-3', scanClasses: expect.arrayContaining(['fast']) }]);
     expect(degraded.buses.filter((bus) => bus.id !== 'hall-b-rs485').every((bus) => bus.overrunning.length === 0)).toBe(true);
     expect(degraded.reasons).toEqual([expect.stringMatching(/^press press-3 \(bus hall-b-rs485\): scan class(es)? .*fast.* overrunning/)]);
+
+    // Prometheus sees it too: the skipped cycles, and answers slower than 100 ms on that line only
+    const metrics = parseScrape(await (await fetch(`${service.url}metrics`)).text());
+    expect(metrics.value('pressroom_scan_overruns_total', { press: 'press-3', scan_class: 'fast', bus: 'hall-b-rs485' })).toBeGreaterThanOrEqual(5);
+    const answered = metrics.value('pressroom_modbus_request_duration_seconds_count', { bus: 'hall-b-rs485' })!;
+    const within100ms = metrics.value('pressroom_modbus_request_duration_seconds_bucket', { bus: 'hall-b-rs485', le: '0.1' })!;
+    expect(answered - within100ms).toBeGreaterThanOrEqual(5);
 
     const unloadedAt = Date.now();
     const cleared = await crew.operator.post('/api/simulation/presses/press-3/events', { action: 'clear-faults' });

@@ -1,0 +1,45 @@
+/** The health report (health.ts) as a zod schema, for the OpenAPI description of GET /api/health. */
+import { z } from 'zod';
+import type { HealthReport } from './health.js';
+import type { SameShape } from './same-shape.js';
+
+const counts = z.object({ writes: z.number(), samples: z.number() });
+
+const healthReportFields = z.object({
+  status: z.enum(['ok', 'degraded']),
+  version: z.string(),
+  startedAt: z.number(),
+  uptimeS: z.number(),
+  presses: z.object({ total: z.number().int(), online: z.number().int() }),
+  buses: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.string(),
+      connected: z.boolean(),
+      overrunning: z.array(z.object({ pressId: z.string(), scanClasses: z.array(z.string()) })),
+    }),
+  ),
+  reasons: z.array(z.string()),
+  store: z.object({ ok: z.boolean(), error: z.string().optional(), pending: counts, dropped: counts }),
+  eventLoop: z.object({ p50Ms: z.number(), p99Ms: z.number(), maxMs: z.number() }),
+  realtimeClients: z.number().int(),
+  history: z
+    .object({
+      workers: z.number(),
+      ready: z.number(),
+      busy: z.number(),
+      queued: z.number(),
+      running: z.number(),
+      waiting: z.number(),
+      answered: z.number(),
+      failed: z.number(),
+      refused: z.number(),
+    })
+    .optional(),
+  notifications: z.array(z.unknown()).meta({ description: 'per webhook: pending, delivered, dead, dropped, last error' }),
+});
+
+// features add their own parts (Sparkplug's queue, …): more fields may come
+export const healthReportSchema = healthReportFields.catchall(z.unknown()).meta({ id: 'HealthReport' });
+
+true satisfies SameShape<z.output<typeof healthReportFields>, HealthReport>;
