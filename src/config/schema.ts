@@ -8,6 +8,7 @@ import { busConfigSchema, pressConfigSchema } from '../model/plant.js';
 import { notificationsConfigSchema, unknownWebhookPresses } from '../notifications/webhook-config.js';
 import { alarmsConfigSchema, suppliesConfigSchema } from './settings-schema.js';
 import { downtimeConfigSchema, shiftsConfigSchema } from '../production/production-config.js';
+import { xjmfConfigSchema } from '../xjmf/xjmf-config.js';
 
 export { busConfigSchema, pressConfigSchema, simulationSchema, type BusConfig, type PressConfig } from '../model/plant.js';
 
@@ -52,6 +53,8 @@ export const configSchema = z
     shifts: shiftsConfigSchema.optional(),
     /** Downtime causes (docs/downtime.md): the settle window of stop alarms and the reason catalogue. */
     downtime: downtimeConfigSchema.default(downtimeConfigSchema.parse({})),
+    /** The MIS link (docs/xjmf.md): POST /xjmf, where signals may go, the tokens commands need. */
+    xjmf: xjmfConfigSchema.default(xjmfConfigSchema.parse({})),
     buses: z.array(busConfigSchema).min(1),
     presses: z.array(pressConfigSchema).min(1),
   })

@@ -14,6 +14,8 @@ export interface FeatureModule {
   readonly migrations: readonly Migration[];
   /** Mounted under /api, in order; each applies its own guards. */
   readonly routes: readonly Router[];
+  /** Mounted at the root, for protocols with a path of their own (POST /xjmf); each applies its own guards. */
+  readonly rootRoutes?: readonly Router[];
   health?(): HealthPart;
   start?(): void | Promise<void>;
   stop?(): void | Promise<void>;

@@ -13,6 +13,8 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Routers mounted under /api, in order. */
   apiRouters: Router[];
+  /** Routers mounted at the root, after the `before` middleware (POST /xjmf). */
+  rootRouters?: Router[];
   /** Middleware run before the API routers (sessions, auth). */
   before?: express.RequestHandler[];
   /** Folder of the built dashboard; a minimal status page is served when absent. */
@@ -38,6 +40,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use('/api', refuseBodiesNotJson);
   for (const router of options.apiRouters) app.use('/api', router);
   app.use('/api', unknownRoute);
+  for (const router of options.rootRouters ?? []) app.use(router);
   if (options.staticDir && existsSync(options.staticDir)) {
     app.use(express.static(options.staticDir, { index: 'index.html', maxAge: '1h', setHeaders: noCacheHtml }));
     // client-side routes of the single-page dashboard

@@ -1,0 +1,309 @@
+/**
+ * XJMF persistent channels: a query with a Subscription makes Pressroom push the matching
+ * Signal… to the subscriber's URL on every change and every RepeatTime seconds, until the MIS
+ * stops it or the subscriber fails for too long. Channels are rows in SQLite (they survive a
+ * restart); each signal is a row of the notifications outbox, sent with its retries and
+ * back-off. Status, resource and queue signals coalesce (a subscriber back after an outage gets
+ * the current state, not the backlog); notifications (alarms, supplies) are kept in order.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Clock, TimerHandle } from '../lib/clock.js';
+import type { AlarmView } from '../model/alarm-view.js';
+import type { PressSnapshot } from '../model/press-snapshot.js';
+import type { SupplyEntry } from '../model/supply.js';
+import type { OutboxDelivery } from '../notifications/index.js';
+import type { SubscriberCheck } from './allow-list.js';
+import type { Subscription, SubscriptionRepository, SubscriptionType } from './subscription-repository.js';
+import { alarmNotification, resourceKey, statusKey, supplyNotification, type XjmfContent } from './xjmf-content.js';
+import type { XjmfJob } from './xjmf-elements.js';
+import { header } from './xjmf-elements.js';
+import { XJDF_NAMESPACE, el, writeXml, type XmlOut } from './xml.js';
+
+export const XJMF_CONTENT_TYPE = 'application/vnd.cip4-xjmf+xml';
+/** Pending notification signals kept per subscriber while it is down; older ones are dropped past it. */
+const NOTIFICATION_BACKLOG = 500;
+
+export interface SubscriptionManagerOptions {
+  repository: SubscriptionRepository;
+  delivery: OutboxDelivery;
+  content: XjmfContent;
+  /** Jobs running now, to seed the per-press job (kept up to date from job events). */
+  runningJobs: () => XjmfJob[];
+  pressIds: readonly string[];
+  controllerId: string;
+  check: SubscriberCheck;
+  clock: Clock;
+  logger: Logger;
+  minRepeatMs: number;
+  maxSubscriptions: number;
+  dropAfterMs: number;
+  /** A fresh xs:ID for a Header. */
+  newId: () => string;
+}
+
+export interface SubscribeRequest {
+  pressId: string | null;
+  messageType: SubscriptionType;
+  url: string;
+  repeatSeconds: number | undefined;
+  channelMode: string | undefined;
+  refId: string | undefined;
+  subscriber: string | undefined;
+}
+
+export type SubscribeResult = { ok: true; subscription: Subscription } | { ok: false; reason: string };
+
+export interface DroppedSubscriber {
+  channelId: string;
+  messageType: SubscriptionType;
+  pressId: string | null;
+  /** Host and port only: the path may carry a token. */
+  host: string;
+  droppedAt: number;
+  reason: string;
+}
+
+export class SubscriptionManager {
+  private readonly active = new Map<string, Subscription>();
+  private readonly repeatTimers = new Map<string, TimerHandle>();
+  private readonly failingSince = new Map<string, { since: number; lastError: string }>();
+  private readonly statusKeys = new Map<string, string>();
+  private readonly resourceKeys = new Map<string, string>();
+  private readonly running = new Map<string, XjmfJob>();
+  private readonly offDelivery: (() => void)[] = [];
+  private started = false;
+
+  constructor(private readonly o: SubscriptionManagerOptions) {}
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const job of this.o.runningJobs()) if (job.pressId !== null) this.running.set(job.pressId, job);
+    for (const subscription of this.o.repository.active()) this.open(subscription);
+    if (this.active.size > 0) this.o.logger.info({ channels: this.active.size }, 'xjmf subscriptions resumed');
+    const events = this.o.delivery.events;
+    this.offDelivery.push(
+      events.on('delivered', (e) => this.failingSince.delete(e.webhookId)),
+      events.on('retry-scheduled', (e) => this.failed(e.webhookId, e.error)),
+      events.on('dead', (e) => this.failed(e.webhookId, e.error)),
+    );
+    this.o.delivery.start();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    for (const off of this.offDelivery.splice(0)) off();
+    for (const timer of this.repeatTimers.values()) this.o.clock.clearTimeout(timer);
+    this.repeatTimers.clear();
+    await this.o.delivery.stop();
+  }
+
+  list(): Subscription[] {
+    return [...this.active.values()];
+  }
+
+  subscribe(request: SubscribeRequest): SubscribeResult {
+    const checked = this.o.check(request.url);
+    if (!checked.ok) return { ok: false, reason: `subscription refused: ${checked.reason}` };
+    const same = [...this.active.values()].find((s) => s.url === request.url && s.messageType === request.messageType && s.pressId === request.pressId);
+    if (!same && this.active.size >= this.o.maxSubscriptions) {
+      return { ok: false, reason: `subscription refused: ${this.o.maxSubscriptions} channels are open already (xjmf.maxSubscriptions)` };
+    }
+    const now = this.o.clock.now();
+    if (same) this.close(same, 'replaced', 'replaced by a new subscription to the same URL and message type');
+    const repeatMs =
+      request.repeatSeconds !== undefined && request.repeatSeconds > 0 ? Math.max(this.o.minRepeatMs, Math.round(request.repeatSeconds * 1000)) : null;
+    const subscription: Subscription = {
+      channelId: `ch-${randomUUID().slice(0, 8)}`,
+      refId: request.refId ?? null,
+      pressId: request.pressId,
+      messageType: request.messageType,
+      url: request.url,
+      repeatMs,
+      channelMode: request.channelMode ?? null,
+      subscriber: request.subscriber ?? null,
+      createdAt: now,
+      state: 'active',
+      endedAt: null,
+      endReason: null,
+    };
+    this.o.repository.add(subscription);
+    this.open(subscription);
+    this.o.logger.info(
+      { channel: subscription.channelId, type: subscription.messageType, pressId: subscription.pressId, host: checked.url.host, repeatMs },
+      'xjmf subscription opened',
+    );
+    return { ok: true, subscription };
+  }
+
+  /** Ends the channels that match; returns them. */
+  stopChannels(filter: { channelId?: string | undefined; url?: string | undefined; messageType?: string | undefined }): Subscription[] {
+    const matching = [...this.active.values()].filter(
+      (s) =>
+        (filter.channelId === undefined || s.channelId === filter.channelId || s.refId === filter.channelId) &&
+        (filter.url === undefined || s.url === filter.url) &&
+        (filter.messageType === undefined || s.messageType === filter.messageType),
+    );
+    for (const s of matching) this.close(s, 'stopped', 'stopped by CommandStopPersistentChannel');
+    return matching;
+  }
+
+  // ---- what makes signals ----
+
+  pressUpdated(snapshot: PressSnapshot): void {
+    if (this.active.size === 0) return;
+    const status = statusKey(snapshot, this.running.get(snapshot.id));
+    if (this.statusKeys.get(snapshot.id) !== status) {
+      this.statusKeys.set(snapshot.id, status);
+      this.signalAll('Status', snapshot.id);
+    }
+    const resources = resourceKey(snapshot);
+    if (this.resourceKeys.get(snapshot.id) !== resources) {
+      this.resourceKeys.set(snapshot.id, resources);
+      this.signalAll('Resource', snapshot.id);
+    }
+  }
+
+  jobChanged(job: XjmfJob): void {
+    if (job.pressId !== null) {
+      if (job.state === 'running') this.running.set(job.pressId, job);
+      else if (this.running.get(job.pressId)?.id === job.id) this.running.delete(job.pressId);
+    }
+    this.signalAll('QueueStatus', job.pressId);
+  }
+
+  alarmEvent(event: { type: string; alarm: AlarmView }): void {
+    if (event.type !== 'raised' && event.type !== 'cleared') return;
+    const content = alarmNotification(event.type, event.alarm, this.running.get(event.alarm.pressId)?.jobId);
+    this.signalAll('Notification', event.alarm.pressId, () => [content]);
+  }
+
+  supplyLogged(entry: SupplyEntry): void {
+    const content = supplyNotification(entry);
+    this.signalAll('Notification', entry.pressId, () => [content]);
+  }
+
+  health(): { subscriptions: number; dropped: DroppedSubscriber[] } {
+    const dropped = this.o.repository.ended('dropped', 20).map((s) => ({
+      channelId: s.channelId,
+      messageType: s.messageType,
+      pressId: s.pressId,
+      host: hostOf(s.url),
+      droppedAt: s.endedAt ?? 0,
+      reason: s.endReason ?? '',
+    }));
+    return { subscriptions: this.active.size, dropped };
+  }
+
+  // ---- internals ----
+
+  /** Signals every channel of this type on this press, and the controller's channels of this type. */
+  private signalAll(type: SubscriptionType, pressId: string | null, content?: () => XmlOut[]): void {
+    for (const s of this.active.values()) {
+      if (s.messageType !== type) continue;
+      if (s.pressId !== null && s.pressId !== pressId) continue;
+      this.signal(s, content);
+    }
+  }
+
+  private signal(s: Subscription, content?: () => XmlOut[]): void {
+    const body = this.signalBody(s, content ? content() : this.currentContent(s));
+    if (body === undefined) return;
+    try {
+      this.o.delivery.enqueue(
+        targetId(s),
+        { event: `xjmf.Signal${s.messageType}`, key: s.channelId, pressId: s.pressId ?? this.o.controllerId, body },
+        { coalesce: s.messageType !== 'Notification', cap: NOTIFICATION_BACKLOG, priorityRank: s.messageType === 'Notification' ? 1 : 3 },
+      );
+    } catch (error) {
+      // the press goes on; only this signal is lost (the next change or repeat sends the state again)
+      this.o.logger.error({ err: error, channel: s.channelId }, 'xjmf signal not queued');
+    }
+  }
+
+  private currentContent(s: Subscription): XmlOut[] | undefined {
+    const c = this.o.content;
+    switch (s.messageType) {
+      case 'Status': {
+        const info = c.deviceInfo(s.pressId);
+        return info && [info];
+      }
+      case 'Resource':
+        return c.resourceInfos(s.pressId);
+      case 'QueueStatus':
+        return [c.queue(s.pressId)];
+      case 'Notification':
+        return undefined; // events only: nothing to repeat
+    }
+  }
+
+  private signalBody(s: Subscription, content: XmlOut[] | undefined): string | undefined {
+    if (content === undefined) return undefined;
+    const deviceId = s.pressId ?? this.o.controllerId;
+    const at = this.o.clock.now();
+    const mode = s.channelMode === 'FireAndForget' || s.channelMode === 'Reliable' ? s.channelMode : undefined;
+    return writeXml(
+      el('XJMF', { xmlns: XJDF_NAMESPACE, Version: '2.1' }, [
+        header({ deviceId, id: this.o.newId(), at, agent: true }),
+        el(`Signal${s.messageType}`, { ChannelMode: mode }, [header({ deviceId, id: this.o.newId(), at, refId: s.refId ?? s.channelId }), ...content]),
+      ]),
+    );
+  }
+
+  private open(s: Subscription): void {
+    this.active.set(s.channelId, s);
+    this.o.delivery.addTarget({ id: targetId(s), url: s.url, contentType: XJMF_CONTENT_TYPE, timeoutMs: 5000 });
+    if (s.repeatMs !== null && s.messageType !== 'Notification') this.scheduleRepeat(s);
+  }
+
+  private scheduleRepeat(s: Subscription): void {
+    const timer = this.o.clock.setTimeout(() => {
+      if (!this.active.has(s.channelId)) return;
+      this.signal(s);
+      this.scheduleRepeat(s);
+    }, s.repeatMs!);
+    this.repeatTimers.set(s.channelId, timer);
+  }
+
+  private close(s: Subscription, state: 'stopped' | 'replaced' | 'dropped', reason: string): void {
+    this.active.delete(s.channelId);
+    this.failingSince.delete(targetId(s));
+    const timer = this.repeatTimers.get(s.channelId);
+    if (timer) this.o.clock.clearTimeout(timer);
+    this.repeatTimers.delete(s.channelId);
+    this.o.repository.finish(s.channelId, state, this.o.clock.now(), reason);
+    void this.o.delivery
+      .removeTarget(targetId(s), reason)
+      .catch((error: unknown) => this.o.logger.error({ err: error, channel: s.channelId }, 'xjmf channel not closed cleanly'));
+  }
+
+  private failed(target: string, error: string): void {
+    if (!target.startsWith('xjmf:')) return;
+    const s = this.active.get(target.slice('xjmf:'.length));
+    if (!s) return;
+    const now = this.o.clock.now();
+    const failing = this.failingSince.get(target) ?? { since: now, lastError: error };
+    failing.lastError = error;
+    this.failingSince.set(target, failing);
+    if (now - failing.since < this.o.dropAfterMs) return;
+    const minutes = Math.round((now - failing.since) / 6000) / 10;
+    this.o.logger.warn(
+      { channel: s.channelId, type: s.messageType, pressId: s.pressId, host: hostOf(s.url), failingForMs: now - failing.since, lastError: error },
+      'xjmf subscriber dropped: it answered only errors for too long',
+    );
+    this.close(s, 'dropped', `answered only errors for ${minutes} min (last: ${error.slice(0, 200)})`);
+  }
+}
+
+function targetId(s: Subscription): string {
+  return `xjmf:${s.channelId}`;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '?';
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The content of responses and signals, for one press or for the controller (every press):
+ * the same element answers QueryStatus and goes out as SignalStatus. Also the change keys that
+ * decide when a subscriber hears about a change (docs/xjmf.md, "When signals go out").
+ */
+import type { AlarmView } from '../model/alarm-view.js';
+import type { PressSnapshot } from '../model/press-snapshot.js';
+import type { SupplyEntry } from '../model/supply.js';
+import { controllerDeviceInfo, levelClass, notification, pressDeviceInfo, pressResourceInfos, queue, statusDetails, type XjmfJob } from './xjmf-elements.js';
+import type { XjmfPorts } from './xjmf-ports.js';
+import type { XmlOut } from './xml.js';
+
+export class XjmfContent {
+  constructor(
+    private readonly ports: XjmfPorts,
+    private readonly now: () => number,
+  ) {}
+
+  runningJob(pressId: string): XjmfJob | undefined {
+    return this.ports.jobs.list({ pressId }).find((job) => job.state === 'running');
+  }
+
+  /** DeviceInfo of a press, or of the controller (pressId null); undefined for an unknown press. */
+  deviceInfo(pressId: string | null): XmlOut | undefined {
+    if (pressId === null) return controllerDeviceInfo(this.ports.presses.list());
+    const snapshot = this.ports.presses.get(pressId);
+    return snapshot && pressDeviceInfo(snapshot, this.runningJob(pressId));
+  }
+
+  resourceInfos(pressId: string | null): XmlOut[] {
+    const snapshots = pressId === null ? this.ports.presses.list() : [this.ports.presses.get(pressId)].filter((s) => s !== undefined);
+    return snapshots.flatMap((s) => pressResourceInfos(s));
+  }
+
+  queue(pressId: string | null): XmlOut {
+    const jobs = this.ports.jobs.list(pressId === null ? {} : { pressId });
+    // waiting and running jobs, and those finished in the last day (the MIS books them)
+    const since = this.now() - 86_400_000;
+    return queue(jobs.filter((job) => job.state !== 'done' || (job.finishedAt ?? 0) > since));
+  }
+}
+
+/** What a SignalStatus reports, less the counters (those go with RepeatTime). */
+export function statusKey(snapshot: PressSnapshot, job: XjmfJob | undefined): string {
+  return [snapshot.state, statusDetails(snapshot) ?? '', snapshot.online, snapshot.activeAlarms > 0, job?.id ?? '', job?.state ?? ''].join('|');
+}
+
+/** Levels by class and in 5-point steps: a signal per step, not per scan. */
+export function resourceKey(snapshot: PressSnapshot): string {
+  const step = (level: number | null) => (level === null ? 'n' : `${levelClass(level)}${Math.floor(level / 5)}`);
+  return [...snapshot.ink.map((ink) => step(ink.level)), step(snapshot.paper.level)].join('|');
+}
+
+const severityOf: Record<AlarmView['priority'], 'Fatal' | 'Error' | 'Warning' | 'Information'> = {
+  critical: 'Error',
+  high: 'Error',
+  medium: 'Warning',
+  low: 'Information',
+};
+
+/** An alarm raised or cleared as a Notification: Class from the priority, Event with the alarm code. */
+export function alarmNotification(type: 'raised' | 'cleared', alarm: AlarmView, jobId: string | undefined): XmlOut {
+  return notification({
+    severity: type === 'cleared' ? 'Information' : severityOf[alarm.priority],
+    text: `${type === 'raised' ? 'Alarm raised' : 'Alarm cleared'} (${alarm.priority}) on ${alarm.pressId}: ${alarm.label}`,
+    ...(jobId === undefined ? {} : { jobId }),
+    event: { id: `alarm.${type}.${alarm.code}`, value: alarm.id },
+  });
+}
+
+export function supplyNotification(entry: SupplyEntry): XmlOut {
+  const what = [entry.kind, entry.unit === null ? null : `unit ${entry.unit}`, entry.color, entry.product, entry.lot === null ? null : `lot ${entry.lot}`]
+    .filter((part) => part !== null)
+    .join(', ');
+  return notification({
+    severity: 'Event',
+    text: `Supply replaced on ${entry.pressId}: ${what}, ${entry.quantity} ${entry.uom}${entry.by ? ` by ${entry.by.username}` : ''}`,
+    event: { id: `supply.${entry.kind}`, value: String(entry.id) },
+  });
+}

@@ -1,0 +1,290 @@
+/**
+ * One XJMF envelope in, one out: each message gets its Response (Header with refID, a
+ * ReturnCode, a Notification when it was not a plain success), in order. Nothing here throws
+ * to the route: a message that fails becomes a Response with ReturnCode 2 and the reason.
+ *
+ * Who may do what: queries need read access (anonymous when `access.anonymousRead`, or a
+ * session, or a token); commands need a token from `xjmf.tokens` and are audited.
+ */
+import type { Logger } from 'pino';
+import { ReturnCode } from './return-codes.js';
+import { readSubmission, type SubmissionOptions } from './queue-submission.js';
+import { subscriptionTypes, type Subscription, type SubscriptionType } from './subscription-repository.js';
+import type { SubscriptionManager } from './subscription-manager.js';
+import type { XjmfContent } from './xjmf-content.js';
+import { header, knownDevice, notification, queueEntry } from './xjmf-elements.js';
+import type { XjmfPorts } from './xjmf-ports.js';
+import { XJDF_NAMESPACE, child, el, isNmtoken, readXjmf, writeXml, type XmlElement, type XmlOut } from './xml.js';
+
+export interface XjmfCaller {
+  /** The press addressed by the URL (/xjmf/<pressId>), or null for the controller (/xjmf). */
+  pressId: string | null;
+  canRead: boolean;
+  /** The name of the token the request carried; null without a valid one. */
+  tokenName: string | null;
+  ip: string | null;
+  /** This server as the caller reached it, for the devices' XJMFURL. */
+  baseUrl: string | undefined;
+}
+
+export interface XjmfHandlerOptions {
+  ports: XjmfPorts;
+  content: XjmfContent;
+  subscriptions: SubscriptionManager;
+  controllerId: string;
+  submission: SubmissionOptions;
+  now: () => number;
+  newId: () => string;
+  logger: Logger;
+}
+
+/** Response element names the schema has; another message is answered with ResponseNotification. */
+const schemaResponses = new Set([
+  'ModifyQueueEntry',
+  'ForceGang',
+  'GangStatus',
+  'KnownDevices',
+  'KnownMessages',
+  'KnownSubscriptions',
+  'Notification',
+  'PipeControl',
+  'QueueStatus',
+  'RequestQueueEntry',
+  'Resource',
+  'ResubmitQueueEntry',
+  'ReturnQueueEntry',
+  'ShutDown',
+  'Status',
+  'StopPersistentChannel',
+  'SubmitQueueEntry',
+  'WakeUp',
+]);
+
+const families = ['Query', 'Command', 'Signal', 'Response'] as const;
+
+interface Answer {
+  code: number;
+  note?: { severity: 'Information' | 'Warning' | 'Error'; text: string };
+  content?: (XmlOut | undefined)[];
+}
+
+export class XjmfHandler {
+  constructor(private readonly o: XjmfHandlerOptions) {}
+
+  deviceIdFor(pressId: string | null): string {
+    return pressId ?? this.o.controllerId;
+  }
+
+  /** The answer to a body that is not a usable XJMF envelope: one ResponseNotification. */
+  refusal(pressId: string | null, code: number, text: string): string {
+    return this.envelope(pressId, [this.response('Notification', undefined, pressId, { code, note: { severity: 'Error', text } })]);
+  }
+
+  async handle(body: string, caller: XjmfCaller): Promise<string> {
+    const parsed = readXjmf(body);
+    if ('error' in parsed) return this.refusal(caller.pressId, ReturnCode.xmlParserError, parsed.error.message);
+    const messages = parsed.root.children.filter((c) => c.name !== 'Header');
+    if (messages.length === 0) return this.refusal(caller.pressId, ReturnCode.insufficientParameters, 'the XJMF envelope holds no message');
+    const responses: XmlOut[] = [];
+    for (const message of messages.slice(0, 100)) {
+      const family = families.find((f) => message.name.startsWith(f));
+      const type = family ? message.name.slice(family.length) : message.name;
+      const refId = child(message, 'Header')?.attrs.ID;
+      let answer: Answer;
+      try {
+        answer = await this.answer(family, type, message, caller);
+      } catch (error) {
+        this.o.logger.error({ err: error, message: message.name }, 'xjmf message failed');
+        answer = {
+          code: ReturnCode.internalError,
+          note: { severity: 'Error', text: `internal error: ${error instanceof Error ? error.message : String(error)}` },
+        };
+      }
+      responses.push(this.response(schemaResponses.has(type) ? type : 'Notification', refId, caller.pressId, answer));
+    }
+    if (messages.length > 100) {
+      responses.push(
+        this.response('Notification', undefined, caller.pressId, {
+          code: ReturnCode.invalidParameters,
+          note: { severity: 'Warning', text: `only the first 100 of ${messages.length} messages were answered` },
+        }),
+      );
+    }
+    return this.envelope(caller.pressId, responses);
+  }
+
+  private async answer(family: (typeof families)[number] | undefined, type: string, message: XmlElement, caller: XjmfCaller): Promise<Answer> {
+    if (family === 'Signal' || family === 'Response') {
+      return notImplemented(`Pressroom is a device: it sends ${family}${type} but does not take it`);
+    }
+    if (family === undefined) return notImplemented(`${message.name} is not an XJMF message`);
+    if (caller.pressId !== null && !this.o.ports.presses.get(caller.pressId)) {
+      return {
+        code: ReturnCode.deviceNotAvailable,
+        note: { severity: 'Error', text: `no press "${caller.pressId}" here; QueryKnownDevices at /xjmf lists them` },
+      };
+    }
+    if (family === 'Command') {
+      if (caller.tokenName === null) {
+        return {
+          code: ReturnCode.authenticationDenied,
+          note: { severity: 'Error', text: 'commands need an API token from xjmf.tokens (Authorization: Bearer <token>)' },
+        };
+      }
+      if (type === 'SubmitQueueEntry') return this.submit(message, caller);
+      if (type === 'StopPersistentChannel') return this.stopChannels(message, caller);
+      return notImplemented(`Command${type} is not supported; Pressroom takes CommandSubmitQueueEntry and CommandStopPersistentChannel`);
+    }
+    if (!caller.canRead) {
+      return { code: ReturnCode.authenticationDenied, note: { severity: 'Error', text: 'reading needs a session or an API token (anonymous read is off)' } };
+    }
+    const answer = this.query(type, caller);
+    const subscription = child(message, 'Subscription');
+    if (!subscription || answer.code !== ReturnCode.success) return answer;
+    return this.subscribe(type, message, subscription, caller, answer);
+  }
+
+  private query(type: string, caller: XjmfCaller): Answer {
+    const { content, ports } = this.o;
+    switch (type) {
+      case 'KnownDevices': {
+        const devices = caller.pressId === null ? ports.devices : ports.devices.filter((d) => d.id === caller.pressId);
+        const base = caller.baseUrl?.replace(/\/$/, '');
+        return { code: ReturnCode.success, content: devices.map((d) => knownDevice(d, base && `${base}/xjmf/${encodeURIComponent(d.id)}`)) };
+      }
+      case 'Status':
+        return { code: ReturnCode.success, content: [content.deviceInfo(caller.pressId)] };
+      case 'Resource':
+        return { code: ReturnCode.success, content: content.resourceInfos(caller.pressId) };
+      case 'QueueStatus':
+        return { code: ReturnCode.success, content: [content.queue(caller.pressId)] };
+      case 'Notification':
+        // alarms and supplies are pushed as they happen (subscribe); there is no backlog to read
+        return { code: ReturnCode.success };
+      case 'KnownSubscriptions':
+        return {
+          code: ReturnCode.success,
+          content: this.o.subscriptions
+            .list()
+            .filter((s) => caller.pressId === null || s.pressId === caller.pressId)
+            .map((s) => subscriptionInfo(s, this.deviceIdFor(s.pressId))),
+        };
+      default:
+        return notImplemented(
+          `Query${type} is not supported; Pressroom answers QueryKnownDevices, QueryStatus, QueryResource, QueryQueueStatus, QueryNotification, QueryKnownSubscriptions`,
+        );
+    }
+  }
+
+  private subscribe(type: string, message: XmlElement, subscription: XmlElement, caller: XjmfCaller, answer: Answer): Answer {
+    if (!subscriptionTypes.includes(type as SubscriptionType)) {
+      return { ...answer, code: ReturnCode.subscriptionDenied, note: { severity: 'Warning', text: `Query${type} cannot be subscribed to` } };
+    }
+    const url = subscription.attrs.URL;
+    if (!url) return { ...answer, code: ReturnCode.insufficientParameters, note: { severity: 'Error', text: 'Subscription needs a URL' } };
+    const repeat = subscription.attrs.RepeatTime === undefined ? undefined : Number(subscription.attrs.RepeatTime);
+    if (repeat !== undefined && !(Number.isFinite(repeat) && repeat >= 0)) {
+      return {
+        ...answer,
+        code: ReturnCode.invalidParameters,
+        note: { severity: 'Error', text: `RepeatTime "${subscription.attrs.RepeatTime}" is not a number of seconds` },
+      };
+    }
+    const header = child(message, 'Header');
+    const refId = header?.attrs.ID;
+    const result = this.o.subscriptions.subscribe({
+      pressId: caller.pressId,
+      messageType: type as SubscriptionType,
+      url,
+      repeatSeconds: repeat,
+      channelMode: subscription.attrs.ChannelMode,
+      refId: refId !== undefined && isNmtoken(refId) ? refId : undefined,
+      subscriber: header?.attrs.DeviceID,
+    });
+    if (!result.ok) return { code: ReturnCode.subscriptionDenied, note: { severity: 'Error', text: result.reason } };
+    return answer;
+  }
+
+  private async submit(message: XmlElement, caller: XjmfCaller): Promise<Answer> {
+    const submission = await readSubmission(message, this.o.submission);
+    if (!submission.ok) return { code: submission.code, note: { severity: 'Error', text: submission.message } };
+    const input = { ...submission.input, pressId: caller.pressId ?? submission.input.pressId };
+    const by = { tokenName: caller.tokenName!, ip: caller.ip };
+    let result: ReturnType<XjmfPorts['jobs']['submit']>;
+    try {
+      result = this.o.ports.jobs.submit(input, by);
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      return { code: ReturnCode.invalidParameters, note: { severity: 'Error', text: `job not queued: ${text}` } };
+    }
+    this.o.ports.audit.record({
+      userId: null,
+      username: `xjmf:${by.tokenName}`,
+      ip: by.ip,
+      action: 'xjmf.submit-queue-entry',
+      target: `job:${result.job.id}`,
+      details: {
+        jobId: input.jobId,
+        pressId: input.pressId ?? null,
+        plannedGood: input.plannedGood ?? null,
+        source: submission.source,
+        created: result.created,
+      },
+    });
+    return {
+      code: ReturnCode.success,
+      ...(result.created ? {} : { note: { severity: 'Information' as const, text: `job ${input.jobId} was queued already; nothing changed` } }),
+      content: [queueEntry(result.job)],
+    };
+  }
+
+  private stopChannels(message: XmlElement, caller: XjmfCaller): Answer {
+    const params = child(message, 'StopPersChParams');
+    if (!params) return { code: ReturnCode.insufficientParameters, note: { severity: 'Error', text: 'CommandStopPersistentChannel needs StopPersChParams' } };
+    const { ChannelID, URL, MessageType } = params.attrs;
+    if (ChannelID === undefined && URL === undefined) {
+      return { code: ReturnCode.insufficientParameters, note: { severity: 'Error', text: 'StopPersChParams needs a ChannelID or a URL' } };
+    }
+    const stopped = this.o.subscriptions.stopChannels({ channelId: ChannelID, url: URL, messageType: MessageType });
+    this.o.ports.audit.record({
+      userId: null,
+      username: `xjmf:${caller.tokenName}`,
+      ip: caller.ip,
+      action: 'xjmf.stop-persistent-channel',
+      target: ChannelID === undefined ? null : `xjmf-channel:${ChannelID}`,
+      details: { channelId: ChannelID ?? null, messageType: MessageType ?? null, stopped: stopped.map((s) => s.channelId) },
+    });
+    return {
+      code: ReturnCode.success,
+      ...(stopped.length === 0 ? { note: { severity: 'Warning' as const, text: 'no open channel matched' } } : {}),
+      content: stopped.map((s) => subscriptionInfo(s, this.deviceIdFor(s.pressId))),
+    };
+  }
+
+  private response(type: string, refId: string | undefined, pressId: string | null, answer: Answer): XmlOut {
+    return el(`Response${type}`, { ReturnCode: answer.code }, [
+      header({ deviceId: this.deviceIdFor(pressId), id: this.o.newId(), at: this.o.now(), refId: refId !== undefined && isNmtoken(refId) ? refId : undefined }),
+      answer.note ? notification({ severity: answer.note.severity, text: answer.note.text }) : undefined,
+      ...(answer.content ?? []),
+    ]);
+  }
+
+  private envelope(pressId: string | null, responses: XmlOut[]): string {
+    return writeXml(
+      el('XJMF', { xmlns: XJDF_NAMESPACE, Version: '2.1' }, [
+        header({ deviceId: this.deviceIdFor(pressId), id: this.o.newId(), at: this.o.now(), agent: true }),
+        ...responses,
+      ]),
+    );
+  }
+}
+
+function notImplemented(text: string): Answer {
+  return { code: ReturnCode.notImplemented, note: { severity: 'Warning', text } };
+}
+
+function subscriptionInfo(s: Subscription, deviceId: string): XmlOut {
+  return el('SubscriptionInfo', { ChannelID: s.refId ?? s.channelId, DeviceID: deviceId, MessageType: s.messageType }, [
+    el('Subscription', { ChannelMode: s.channelMode ?? undefined, RepeatTime: s.repeatMs === null ? undefined : s.repeatMs / 1000, URL: s.url }),
+  ]);
+}
