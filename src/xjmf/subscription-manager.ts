@@ -80,7 +80,7 @@ export class SubscriptionManager {
     if (this.started) return;
     this.started = true;
     for (const job of this.o.runningJobs()) if (job.pressId !== null) this.running.set(job.pressId, job);
-    for (const subscription of this.o.repository.active()) this.open(subscription);
+    for (const subscription of this.o.repository.active()) if (!this.active.has(subscription.channelId)) this.open(subscription);
     if (this.active.size > 0) this.o.logger.info({ channels: this.active.size }, 'xjmf subscriptions resumed');
     const events = this.o.delivery.events;
     this.offDelivery.push(

@@ -92,7 +92,13 @@ describe('hostile and broken bodies', () => {
     expect(large.status).toBe(413);
     validate(large.text);
 
-    for (const broken of ['<XJMF xmlns="x"><unclosed>', '\u0000\u0001binary\uFFFD', '', `<XJMF xmlns="${NS}"><Header DeviceID="a" Time="x"/></XJMF>`, '<JDF/>']) {
+    for (const broken of [
+      '<XJMF xmlns="x"><unclosed>',
+      '\u0000\u0001binary\uFFFD',
+      '',
+      `<XJMF xmlns="${NS}"><Header DeviceID="a" Time="x"/></XJMF>`,
+      '<JDF/>',
+    ]) {
       const answer = await postXjmf(url(), broken, { contentType: 'text/xml', token: MIS_TOKEN });
       expect(answer.status, JSON.stringify(broken)).toBeLessThan(500);
       validate(answer.text);
