@@ -71,6 +71,8 @@ export class SubscriptionManager {
   private readonly statusKeys = new Map<string, string>();
   private readonly resourceKeys = new Map<string, string>();
   private readonly running = new Map<string, XjmfJob>();
+  /** Press and state of the jobs seen, to tell a queue change from a running job's new figures. */
+  private readonly jobStates = new Map<number, string>();
   private readonly offDelivery: (() => void)[] = [];
   private started = false;
 
@@ -165,11 +167,16 @@ export class SubscriptionManager {
     }
   }
 
+  /** A job's figures change with every sheet; the queue changes when a job is added or changes state. */
   jobChanged(job: XjmfJob): void {
     if (job.pressId !== null) {
       if (job.state === 'running') this.running.set(job.pressId, job);
       else if (this.running.get(job.pressId)?.id === job.id) this.running.delete(job.pressId);
     }
+    const key = `${job.pressId ?? ''}|${job.state}`;
+    if (this.jobStates.get(job.id) === key) return;
+    this.jobStates.set(job.id, key);
+    if (this.jobStates.size > 10_000) this.jobStates.delete(this.jobStates.keys().next().value!);
     this.signalAll('QueueStatus', job.pressId);
   }
 
