@@ -173,6 +173,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   notifications.attach(alarms.service);
   xjmf.observe({
     onPressUpdate: (listener) => presses.on('press:update', listener),
+    onStateTransition: (listener) => presses.on('state:transition', listener),
     onJobChanged: (listener) => production.events.on('job:updated', listener),
     onAlarm: (listener) => alarms.service.on('alarm', listener),
     onSupplyLogged: (listener) => supplies.events.on('supply:logged', listener),

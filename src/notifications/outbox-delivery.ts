@@ -112,6 +112,11 @@ export class OutboxDelivery {
     this.senders.get(targetId)?.wake();
   }
 
+  /** Runs `work` (enqueues) as one transaction: one commit for many rows. */
+  batch(work: () => void): void {
+    this.o.db.write('queue outbox rows', work);
+  }
+
   /** Rows per status of one target. */
   counts(targetId: string): { pending: number; delivered: number; dead: number; dropped: number } {
     return this.repository.counts().get(targetId) ?? { pending: 0, delivered: 0, dead: 0, dropped: 0 };

@@ -97,6 +97,11 @@ export function createXjmfModule(options: XjmfModuleOptions): XjmfModule {
     observe(sources) {
       const offs = [
         sources.onPressUpdate((snapshot) => subscriptions.pressUpdated(snapshot)),
+        // a stop goes out at once, not with the next throttled update (up to a scan period later)
+        sources.onStateTransition((transition) => {
+          const snapshot = options.presses.get(transition.pressId);
+          if (snapshot) subscriptions.pressUpdated(snapshot);
+        }),
         sources.onJobChanged((job) => subscriptions.jobChanged(job)),
         sources.onAlarm((event) => subscriptions.alarmEvent(event)),
         sources.onSupplyLogged((entry) => subscriptions.supplyLogged(entry)),

@@ -20,11 +20,14 @@ export class XjmfContent {
     return this.ports.jobs.list({ pressId }).find((job) => job.state === 'running');
   }
 
-  /** DeviceInfo of a press, or of the controller (pressId null); undefined for an unknown press. */
-  deviceInfo(pressId: string | null): XmlOut | undefined {
+  /**
+   * DeviceInfo of a press, or of the controller (pressId null); undefined for an unknown press.
+   * `runningJob` spares the job query when the caller follows the jobs already (signals do).
+   */
+  deviceInfo(pressId: string | null, runningJob?: (pressId: string) => XjmfJob | undefined): XmlOut | undefined {
     if (pressId === null) return controllerDeviceInfo(this.ports.presses.list());
     const snapshot = this.ports.presses.get(pressId);
-    return snapshot && pressDeviceInfo(snapshot, this.runningJob(pressId));
+    return snapshot && pressDeviceInfo(snapshot, (runningJob ?? ((id) => this.runningJob(id)))(pressId));
   }
 
   resourceInfos(pressId: string | null): XmlOut[] {

@@ -45,6 +45,8 @@ export interface XjmfPorts {
 /** Events the feature turns into signals. */
 export interface XjmfEventSources {
   onPressUpdate(listener: (snapshot: PressSnapshot) => void): () => void;
+  /** A run-state change as the presses find it, before the throttled `press:update` that carries it. */
+  onStateTransition(listener: (transition: { pressId: string }) => void): () => void;
   onJobChanged(listener: (job: XjmfJob) => void): () => void;
   onAlarm(listener: (event: { type: string; at: number; alarm: AlarmView }) => void): () => void;
   onSupplyLogged(listener: (entry: SupplyEntry) => void): () => void;
