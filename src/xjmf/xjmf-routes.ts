@@ -36,7 +36,7 @@ export function xjmfRoutes(options: XjmfRouteOptions): Router {
   const send = (res: Response, status: number, xml: string) => res.status(status).type(XJMF_CONTENT_TYPE).send(xml);
 
   const router = Router();
-  router.post(['/xjmf', '/xjmf/:pressId'], (req, res) => {
+  const answer: express.RequestHandler = (req, res) => {
     const pressId = typeof req.params.pressId === 'string' ? req.params.pressId : null;
     if (!req.is(XJMF_BODY_TYPES)) {
       const got = req.headers['content-type'] ? `Content-Type ${req.headers['content-type'].slice(0, 100)}` : 'no Content-Type';
@@ -68,7 +68,9 @@ export function xjmfRoutes(options: XjmfRouteOptions): Router {
         },
       );
     });
-  });
+  };
+  router.post('/xjmf', answer);
+  router.post('/xjmf/:pressId', answer);
   return router;
 }
 
