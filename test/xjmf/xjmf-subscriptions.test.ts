@@ -62,7 +62,8 @@ describe('XJMF subscriptions', () => {
     validate(status.text);
     expect(status.responses[0]).toMatchObject({ name: 'ResponseStatus', attrs: { ReturnCode: '0' } });
     const alarms = await subscribe('xjmf/press-1', 'QueryNotification', 'sub-alarms', `${base}/alarms`);
-    expect(alarms.responses[0]!.attrs.ReturnCode).toBe('0');
+    validate(alarms.text);
+    expect(alarms.responses[0]).toMatchObject({ name: 'ResponseNotification', attrs: { ReturnCode: '0' } });
 
     const jam = await admin.post('/api/simulation/presses/press-1/events', { action: 'jam', code: 'jam.feeder' });
     expect(jam.status).toBe(200);
@@ -147,6 +148,19 @@ describe('XJMF subscriptions', () => {
     await eventually(() => (signals('/resources').length >= before + 2 ? true : undefined), { what: 'signals after the restart', timeoutMs: 15_000 });
     const health = await admin.get<{ xjmf: { subscriptions: number } }>('/api/health');
     expect(health.body.xjmf.subscriptions).toBe(4);
+  });
+
+  it('QueryKnownSubscriptions lists the open channels', async () => {
+    const answer = await postXjmf(`${service.url}xjmf`, envelope(message('QueryKnownSubscriptions', 'ks1')));
+    validate(answer.text);
+    expect(answer.responses[0]).toMatchObject({ name: 'ResponseKnownSubscriptions', attrs: { ReturnCode: '0' } });
+    const infos = answer.responses[0]!.children.filter((c) => c.name === 'SubscriptionInfo');
+    expect(infos.map((i) => `${i.attrs.ChannelID} ${i.attrs.MessageType} ${i.attrs.DeviceID}`).sort()).toEqual([
+      'sub-alarms Notification press-1',
+      'sub-queue QueueStatus Pressroom',
+      'sub-res Resource press-3',
+      'sub-status Status press-1',
+    ]);
   });
 
   it('CommandStopPersistentChannel needs the token, then ends the channel', async () => {
