@@ -20,6 +20,7 @@ import { XjmfHandler } from './xjmf-handler.js';
 import { xjmfMigrations } from './xjmf-migrations.js';
 import type { XjmfEventSources, XjmfPorts } from './xjmf-ports.js';
 import { xjmfRoutes } from './xjmf-routes.js';
+import { TokenBook } from './token-book.js';
 
 export { xjmfConfigSchema, defaultXjmfConfig, type XjmfConfig } from './xjmf-config.js';
 export type { XjmfPorts, XjmfEventSources, XjmfJobInput, XjmfRequester } from './xjmf-ports.js';
@@ -76,12 +77,14 @@ export function createXjmfModule(options: XjmfModuleOptions): XjmfModule {
     dropAfterMs: Math.round(config.dropSubscriberAfterMinutes * 60_000),
     newId,
   });
+  const tokens = new TokenBook(config.tokens);
   const handler = new XjmfHandler({
     ports,
     content,
     subscriptions,
     controllerId,
     submission: { check, fetch: options.fetch ?? globalThis.fetch, maxBytes: config.maxBodyKb * 1024, timeoutMs: 5000 },
+    tokens,
     now,
     newId,
     logger,
@@ -90,7 +93,7 @@ export function createXjmfModule(options: XjmfModuleOptions): XjmfModule {
     name: 'xjmf',
     migrations: xjmfMigrations,
     routes: [],
-    rootRoutes: [xjmfRoutes({ handler, tokens: config.tokens, anonymousRead: options.anonymousRead, maxBodyBytes: config.maxBodyKb * 1024, logger })],
+    rootRoutes: [xjmfRoutes({ handler, tokens, anonymousRead: options.anonymousRead, maxBodyBytes: config.maxBodyKb * 1024, logger })],
     health: () => ({ fields: { xjmf: subscriptions.health() } }),
     start: () => subscriptions.start(),
     stop: () => subscriptions.stop(),

@@ -14,6 +14,7 @@ import type { SubscriptionManager } from './subscription-manager.js';
 import type { XjmfContent } from './xjmf-content.js';
 import { header, knownDevice, notification, queueEntry } from './xjmf-elements.js';
 import type { XjmfPorts } from './xjmf-ports.js';
+import type { TokenBook } from './token-book.js';
 import { XJDF_NAMESPACE, child, el, isNmtoken, readXjmf, writeXml, type XmlElement, type XmlOut } from './xml.js';
 
 export interface XjmfCaller {
@@ -33,6 +34,7 @@ export interface XjmfHandlerOptions {
   subscriptions: SubscriptionManager;
   controllerId: string;
   submission: SubmissionOptions;
+  tokens: TokenBook;
   now: () => number;
   newId: () => string;
   logger: Logger;
@@ -80,9 +82,10 @@ export class XjmfHandler {
     return this.envelope(pressId, [this.response('Notification', undefined, pressId, { code, note: { severity: 'Error', text } })]);
   }
 
-  async handle(body: string, caller: XjmfCaller): Promise<string> {
+  async handle(body: string, from: XjmfCaller): Promise<string> {
     const parsed = readXjmf(body);
-    if ('error' in parsed) return this.refusal(caller.pressId, ReturnCode.xmlParserError, parsed.error.message);
+    if ('error' in parsed) return this.refusal(from.pressId, ReturnCode.xmlParserError, parsed.error.message);
+    const caller = this.withHeaderToken(from, child(parsed.root, 'Header'));
     const messages = parsed.root.children.filter((c) => c.name !== 'Header');
     if (messages.length === 0) return this.refusal(caller.pressId, ReturnCode.insufficientParameters, 'the XJMF envelope holds no message');
     const responses: XmlOut[] = [];
@@ -111,6 +114,14 @@ export class XjmfHandler {
       );
     }
     return this.envelope(caller.pressId, responses);
+  }
+
+  /** A token given in the envelope's Header (AgentName + an extension attribute `…:Token`) counts like a bearer token. */
+  private withHeaderToken(caller: XjmfCaller, rootHeader: XmlElement | undefined): XjmfCaller {
+    if (caller.tokenName !== null || !rootHeader) return caller;
+    const tokenAttr = Object.keys(rootHeader.attrs).find((name) => /^[^:]+:Token$/.test(name) && !name.startsWith('xmlns'));
+    const name = this.o.tokens.fromHeader(rootHeader.attrs.AgentName, tokenAttr === undefined ? undefined : rootHeader.attrs[tokenAttr]);
+    return name === null ? caller : { ...caller, tokenName: name, canRead: true };
   }
 
   private async answer(family: (typeof families)[number] | undefined, type: string, message: XmlElement, caller: XjmfCaller): Promise<Answer> {

@@ -4,19 +4,19 @@
  * application/vnd.cip4-xjmf+xml, text/xml or application/xml; the answer is always an XJMF
  * envelope, also for a refused body (wrong type 415, too large 413), never a 5xx.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { currentUser, clientAddress } from '../http/auth-guard.js';
 import { ReturnCode } from './return-codes.js';
 import { XJMF_CONTENT_TYPE } from './subscription-manager.js';
 import type { XjmfHandler } from './xjmf-handler.js';
+import type { TokenBook } from './token-book.js';
 
 export const XJMF_BODY_TYPES = [XJMF_CONTENT_TYPE, 'text/xml', 'application/xml'];
 
 export interface XjmfRouteOptions {
   handler: XjmfHandler;
-  tokens: readonly { name: string; token: string }[];
+  tokens: TokenBook;
   anonymousRead: boolean;
   maxBodyBytes: number;
   logger: Logger;
@@ -25,14 +25,7 @@ export interface XjmfRouteOptions {
 export function xjmfRoutes(options: XjmfRouteOptions): Router {
   const { handler, logger } = options;
   const readBody = express.raw({ type: () => true, limit: options.maxBodyBytes });
-  // hashed so the comparison takes the same time whatever the token's length
-  const tokens = options.tokens.map((t) => ({ name: t.name, hash: sha256(t.token) }));
-  const tokenName = (req: Request): string | null => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (!match) return null;
-    const offered = sha256(match[1]!);
-    return tokens.find((t) => timingSafeEqual(t.hash, offered))?.name ?? null;
-  };
+  const tokenName = (req: Request): string | null => options.tokens.fromAuthorization(req.headers.authorization);
   const send = (res: Response, status: number, xml: string) => res.status(status).type(XJMF_CONTENT_TYPE).send(xml);
 
   const router = Router();
@@ -72,8 +65,4 @@ export function xjmfRoutes(options: XjmfRouteOptions): Router {
   router.post('/xjmf', answer);
   router.post('/xjmf/:pressId', answer);
   return router;
-}
-
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
 }

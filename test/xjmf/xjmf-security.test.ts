@@ -52,6 +52,33 @@ describe('XJMF access', () => {
   });
 });
 
+describe('the token in the XJMF Header', () => {
+  const withHeaderToken = (agent: string, token: string, jobId: string) =>
+    `<?xml version="1.0" encoding="UTF-8"?>\n<XJMF xmlns="${NS}" xmlns:pr="urn:pressroom"><Header AgentName="${agent}" DeviceID="TestMIS" ID="env" Time="2026-12-06T10:00:00Z" pr:Token="${token}"/>${message(
+      'CommandSubmitQueueEntry',
+      'h1',
+      `<QueueSubmissionParams URL="cid:x" pr:JobID="${jobId}" pr:Amount="10"/>`,
+    )}</XJMF>`;
+
+  it('AgentName plus the token as an extension attribute counts like the bearer header', async () => {
+    const body = withHeaderToken('test-mis', MIS_TOKEN, 'HDR-1');
+    validate(body);
+    const answer = await postXjmf(url(), body);
+    validate(answer.text);
+    expect(answer.responses[0]!.attrs.ReturnCode).toBe('0');
+  });
+
+  it('the token under another AgentName, or a wrong token, is refused', async () => {
+    for (const [agent, token] of [
+      ['someone-else', MIS_TOKEN],
+      ['test-mis', 'wrong-token-0123456789abcdef'],
+    ] as const) {
+      const answer = await postXjmf(url(), withHeaderToken(agent, token, 'HDR-2'));
+      expect(answer.responses[0]!.attrs.ReturnCode).toBe('300');
+    }
+  });
+});
+
 describe('hostile and broken bodies', () => {
   it('an external entity (XXE) is refused, not resolved', async () => {
     const body = `<?xml version="1.0"?>\n<!DOCTYPE XJMF [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<XJMF xmlns="${NS}"><Header DeviceID="m" ID="e" Time="2026-01-01T00:00:00Z"/><QueryStatus><Header DeviceID="&xxe;" ID="q" Time="2026-01-01T00:00:00Z"/></QueryStatus></XJMF>`;
