@@ -82,7 +82,17 @@ export class SubscriptionManager {
     if (this.started) return;
     this.started = true;
     for (const job of this.o.runningJobs()) if (job.pressId !== null) this.running.set(job.pressId, job);
-    for (const subscription of this.o.repository.active()) if (!this.active.has(subscription.channelId)) this.open(subscription);
+    for (const subscription of this.o.repository.active()) {
+      if (this.active.has(subscription.channelId)) continue;
+      // the configuration may have changed since: a URL no longer allowed gets nothing more
+      const checked = this.o.check(subscription.url);
+      if (!checked.ok) {
+        this.o.repository.finish(subscription.channelId, 'stopped', this.o.clock.now(), `no longer allowed: ${checked.reason}`);
+        this.o.logger.warn({ channel: subscription.channelId, host: hostOf(subscription.url) }, 'xjmf subscription ended: its URL is no longer allowed');
+        continue;
+      }
+      this.open(subscription);
+    }
     if (this.active.size > 0) this.o.logger.info({ channels: this.active.size }, 'xjmf subscriptions resumed');
     const events = this.o.delivery.events;
     this.offDelivery.push(

@@ -29,6 +29,7 @@ describe('signals to a subscriber that was down', () => {
   let delivery: OutboxDelivery;
   let clock: ManualClock;
   let press: PressSnapshot;
+  let makeManager: (allowed: string[]) => SubscriptionManager;
 
   beforeEach(() => {
     temp = makeTempDir();
@@ -44,6 +45,24 @@ describe('signals to a subscriber that was down', () => {
       audit: { record: () => undefined },
     };
     let n = 0;
+    makeManager = (allowed: string[]) => {
+      const d = new OutboxDelivery({ db, clock, logger: pino({ level: 'silent' }), userAgent: 'test' });
+      return new SubscriptionManager({
+        repository: new SubscriptionRepository(db),
+        delivery: d,
+        content: new XjmfContent(ports, () => clock.now()),
+        runningJobs: () => [],
+        pressIds: ['sm-1'],
+        controllerId: 'Pressroom',
+        check: createSubscriberCheck(allowed),
+        clock,
+        logger: pino({ level: 'silent' }),
+        minRepeatMs: 1000,
+        maxSubscriptions: 10,
+        dropAfterMs: 86_400_000,
+        newId: () => `U${++n}`,
+      });
+    };
     delivery = new OutboxDelivery({ db, clock, logger: pino({ level: 'silent' }), random: () => 0.5, retryPolicy: { maxDelayMs: 60_000 }, userAgent: 'test' });
     manager = new SubscriptionManager({
       repository: new SubscriptionRepository(db),
@@ -137,5 +156,30 @@ describe('signals to a subscriber that was down', () => {
     await all;
     expect(receiver.requests.map((r) => /EventValue="([^"]+)"/.exec(r.body)?.[1])).toEqual(['a1', 'a2', 'a3']);
     for (const r of receiver.requests) validate(r.body);
+  });
+
+  it('after a restart with the subscriber no longer allowed, its channel is ended and gets nothing', async () => {
+    const receiverUp = await receiver.listen();
+    const subscribed = manager.subscribe({
+      pressId: 'sm-1',
+      messageType: 'Status',
+      url: `http://127.0.0.1:${receiverUp.port}/mis`,
+      repeatSeconds: 1,
+      channelMode: undefined,
+      refId: 'q9',
+      subscriber: 'MIS',
+    });
+    expect(subscribed.ok).toBe(true);
+    const restarted = makeManager(['mis.shop.lan']);
+    restarted.start();
+    expect(restarted.list()).toEqual([]);
+    expect(new SubscriptionRepository(db).get(subscribed.ok ? subscribed.subscription.channelId : '')).toMatchObject({
+      state: 'stopped',
+      endReason: expect.stringMatching(/no longer allowed/),
+    });
+    clock.advance(5000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(receiver.requests).toEqual([]);
+    await restarted.stop();
   });
 });
