@@ -12,6 +12,7 @@ import { OutboxDelivery } from '../notifications/index.js';
 import type { StoreDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
 import { createSubscriberCheck } from './allow-list.js';
+import { SignalTriggers } from './signal-triggers.js';
 import { SubscriptionManager, type DroppedSubscriber } from './subscription-manager.js';
 import { SubscriptionRepository } from './subscription-repository.js';
 import type { XjmfConfig } from './xjmf-config.js';
@@ -19,6 +20,7 @@ import { XjmfContent } from './xjmf-content.js';
 import { XjmfHandler } from './xjmf-handler.js';
 import { xjmfMigrations } from './xjmf-migrations.js';
 import type { XjmfEventSources, XjmfPorts } from './xjmf-ports.js';
+import type { XjmfJob } from './xjmf-elements.js';
 import { xjmfRoutes } from './xjmf-routes.js';
 import { TokenBook } from './token-book.js';
 
@@ -62,11 +64,11 @@ export function createXjmfModule(options: XjmfModuleOptions): XjmfModule {
     retryPolicy: { maxDelayMs: config.retryMaxSeconds * 1000 },
     userAgent: 'Pressroom-XJMF/0.1',
   });
-  const subscriptions = new SubscriptionManager({
+  const subscriptions: SubscriptionManager = new SubscriptionManager({
     repository: new SubscriptionRepository(db),
     delivery,
     content,
-    runningJobs: () => options.jobs.list({}).filter((job) => job.state === 'running'),
+    runningJob: (pressId): XjmfJob | undefined => triggers.runningJob(pressId),
     pressIds: options.devices.map((d) => d.id),
     controllerId,
     check,
@@ -78,6 +80,7 @@ export function createXjmfModule(options: XjmfModuleOptions): XjmfModule {
     newId,
   });
   const tokens = new TokenBook(config.tokens);
+  const triggers: SignalTriggers = new SignalTriggers(subscriptions);
   const handler = new XjmfHandler({
     ports,
     content,
@@ -95,19 +98,22 @@ export function createXjmfModule(options: XjmfModuleOptions): XjmfModule {
     routes: [],
     rootRoutes: [xjmfRoutes({ handler, tokens, anonymousRead: options.anonymousRead, maxBodyBytes: config.maxBodyKb * 1024, logger })],
     health: () => ({ fields: { xjmf: subscriptions.health() } }),
-    start: () => subscriptions.start(),
+    start: () => {
+      triggers.seed(options.jobs.list({}).filter((job) => job.state === 'running'));
+      subscriptions.start();
+    },
     stop: () => subscriptions.stop(),
     observe(sources) {
       const offs = [
-        sources.onPressUpdate((snapshot) => subscriptions.pressUpdated(snapshot)),
+        sources.onPressUpdate((snapshot) => triggers.pressUpdated(snapshot)),
         // a stop goes out at once, not with the next throttled update (up to a scan period later)
         sources.onStateTransition((transition) => {
           const snapshot = options.presses.get(transition.pressId);
-          if (snapshot) subscriptions.pressUpdated(snapshot);
+          if (snapshot) triggers.pressUpdated(snapshot);
         }),
-        sources.onJobChanged((job) => subscriptions.jobChanged(job)),
-        sources.onAlarm((event) => subscriptions.alarmEvent(event)),
-        sources.onSupplyLogged((entry) => subscriptions.supplyLogged(entry)),
+        sources.onJobChanged((job) => triggers.jobChanged(job)),
+        sources.onAlarm((event) => triggers.alarmEvent(event)),
+        sources.onSupplyLogged((entry) => triggers.supplyLogged(entry)),
       ];
       return () => offs.forEach((off) => off());
     },

@@ -9,16 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../lib/clock.js';
-import type { AlarmView } from '../model/alarm-view.js';
-import type { PressSnapshot } from '../model/press-snapshot.js';
-import type { SupplyEntry } from '../model/supply.js';
 import type { OutboxDelivery } from '../notifications/index.js';
 import type { SubscriberCheck } from './allow-list.js';
 import type { Subscription, SubscriptionRepository, SubscriptionType } from './subscription-repository.js';
-import { alarmNotification, resourceKey, statusKey, supplyNotification, type XjmfContent } from './xjmf-content.js';
+import { signalEnvelope, type XjmfContent } from './xjmf-content.js';
 import type { XjmfJob } from './xjmf-elements.js';
-import { header } from './xjmf-elements.js';
-import { XJDF_NAMESPACE, el, writeXml, type XmlOut } from './xml.js';
+import type { XmlOut } from './xml.js';
 
 export const XJMF_CONTENT_TYPE = 'application/vnd.cip4-xjmf+xml';
 /** Pending notification signals kept per subscriber while it is down; older ones are dropped past it. */
@@ -28,8 +24,8 @@ export interface SubscriptionManagerOptions {
   repository: SubscriptionRepository;
   delivery: OutboxDelivery;
   content: XjmfContent;
-  /** Jobs running now, to seed the per-press job (kept up to date from job events). */
-  runningJobs: () => XjmfJob[];
+  /** The job running on a press, as the job events tell (signal-triggers.ts). */
+  runningJob: (pressId: string) => XjmfJob | undefined;
   pressIds: readonly string[];
   controllerId: string;
   check: SubscriberCheck;
@@ -68,11 +64,6 @@ export class SubscriptionManager {
   private readonly active = new Map<string, Subscription>();
   private readonly repeatTimers = new Map<string, TimerHandle>();
   private readonly failingSince = new Map<string, { since: number; lastError: string }>();
-  private readonly statusKeys = new Map<string, string>();
-  private readonly resourceKeys = new Map<string, string>();
-  private readonly running = new Map<string, XjmfJob>();
-  /** Press and state of the jobs seen, to tell a queue change from a running job's new figures. */
-  private readonly jobStates = new Map<number, string>();
   private readonly offDelivery: (() => void)[] = [];
   private started = false;
 
@@ -81,7 +72,6 @@ export class SubscriptionManager {
   start(): void {
     if (this.started) return;
     this.started = true;
-    for (const job of this.o.runningJobs()) if (job.pressId !== null) this.running.set(job.pressId, job);
     for (const subscription of this.o.repository.active()) {
       if (this.active.has(subscription.channelId)) continue;
       // the configuration may have changed since: a URL no longer allowed gets nothing more
@@ -161,46 +151,6 @@ export class SubscriptionManager {
     return matching;
   }
 
-  // ---- what makes signals ----
-
-  pressUpdated(snapshot: PressSnapshot): void {
-    if (this.active.size === 0) return;
-    const status = statusKey(snapshot, this.running.get(snapshot.id));
-    if (this.statusKeys.get(snapshot.id) !== status) {
-      this.statusKeys.set(snapshot.id, status);
-      this.signalAll('Status', snapshot.id);
-    }
-    const resources = resourceKey(snapshot);
-    if (this.resourceKeys.get(snapshot.id) !== resources) {
-      this.resourceKeys.set(snapshot.id, resources);
-      this.signalAll('Resource', snapshot.id);
-    }
-  }
-
-  /** A job's figures change with every sheet; the queue changes when a job is added or changes state. */
-  jobChanged(job: XjmfJob): void {
-    if (job.pressId !== null) {
-      if (job.state === 'running') this.running.set(job.pressId, job);
-      else if (this.running.get(job.pressId)?.id === job.id) this.running.delete(job.pressId);
-    }
-    const key = `${job.pressId ?? ''}|${job.state}`;
-    if (this.jobStates.get(job.id) === key) return;
-    this.jobStates.set(job.id, key);
-    if (this.jobStates.size > 10_000) this.jobStates.delete(this.jobStates.keys().next().value!);
-    this.signalAll('QueueStatus', job.pressId);
-  }
-
-  alarmEvent(event: { type: string; alarm: AlarmView }): void {
-    if (event.type !== 'raised' && event.type !== 'cleared') return;
-    const content = alarmNotification(event.type, event.alarm, this.running.get(event.alarm.pressId)?.jobId);
-    this.signalAll('Notification', event.alarm.pressId, () => [content]);
-  }
-
-  supplyLogged(entry: SupplyEntry): void {
-    const content = supplyNotification(entry);
-    this.signalAll('Notification', entry.pressId, () => [content]);
-  }
-
   health(): { subscriptions: number; dropped: DroppedSubscriber[] } {
     const dropped = this.o.repository.ended('dropped', 20).map((s) => ({
       channelId: s.channelId,
@@ -213,6 +163,11 @@ export class SubscriptionManager {
     return { subscriptions: this.active.size, dropped };
   }
 
+  /** Open channels, for the triggers to skip work when there are none. */
+  get size(): number {
+    return this.active.size;
+  }
+
   // ---- internals ----
 
   /**
@@ -220,13 +175,13 @@ export class SubscriptionManager {
    * type: the content is built once per press (or controller) and the rows are committed in
    * one transaction, so 20 subscribers cost one commit, not 20.
    */
-  private signalAll(type: SubscriptionType, pressId: string | null, content?: () => XmlOut[]): void {
+  signalAll(type: SubscriptionType, pressId: string | null, content?: () => XmlOut[]): void {
     const targets = [...this.active.values()].filter((s) => s.messageType === type && (s.pressId === null || s.pressId === pressId));
     if (targets.length === 0) return;
     const built = new Map<string | null, XmlOut[] | undefined>();
     const contentFor = (s: Subscription) => {
       if (content) return content();
-      if (!built.has(s.pressId)) built.set(s.pressId, this.currentContent(s));
+      if (!built.has(s.pressId)) built.set(s.pressId, this.o.content.forChannel(s, this.o.runningJob));
       return built.get(s.pressId);
     };
     try {
@@ -239,8 +194,8 @@ export class SubscriptionManager {
   }
 
   private signal(s: Subscription, content: XmlOut[] | undefined): void {
-    const body = this.signalBody(s, content);
-    if (body === undefined) return;
+    if (content === undefined) return;
+    const body = signalEnvelope({ channel: s, deviceId: s.pressId ?? this.o.controllerId, content, at: this.o.clock.now(), newId: this.o.newId });
     try {
       this.o.delivery.enqueue(
         targetId(s),
@@ -253,35 +208,6 @@ export class SubscriptionManager {
     }
   }
 
-  private currentContent(s: Subscription): XmlOut[] | undefined {
-    const c = this.o.content;
-    switch (s.messageType) {
-      case 'Status': {
-        const info = c.deviceInfo(s.pressId, (id) => this.running.get(id));
-        return info && [info];
-      }
-      case 'Resource':
-        return c.resourceInfos(s.pressId);
-      case 'QueueStatus':
-        return [c.queue(s.pressId)];
-      case 'Notification':
-        return undefined; // events only: nothing to repeat
-    }
-  }
-
-  private signalBody(s: Subscription, content: XmlOut[] | undefined): string | undefined {
-    if (content === undefined) return undefined;
-    const deviceId = s.pressId ?? this.o.controllerId;
-    const at = this.o.clock.now();
-    const mode = s.channelMode === 'FireAndForget' || s.channelMode === 'Reliable' ? s.channelMode : undefined;
-    return writeXml(
-      el('XJMF', { xmlns: XJDF_NAMESPACE, Version: '2.1' }, [
-        header({ deviceId, id: this.o.newId(), at, agent: true }),
-        el(`Signal${s.messageType}`, { ChannelMode: mode }, [header({ deviceId, id: this.o.newId(), at, refId: s.refId ?? s.channelId }), ...content]),
-      ]),
-    );
-  }
-
   private open(s: Subscription): void {
     this.active.set(s.channelId, s);
     this.o.delivery.addTarget({ id: targetId(s), url: s.url, contentType: XJMF_CONTENT_TYPE, timeoutMs: 5000 });
@@ -291,7 +217,7 @@ export class SubscriptionManager {
   private scheduleRepeat(s: Subscription): void {
     const timer = this.o.clock.setTimeout(() => {
       if (!this.active.has(s.channelId)) return;
-      this.signal(s, this.currentContent(s));
+      this.signal(s, this.o.content.forChannel(s, this.o.runningJob));
       this.scheduleRepeat(s);
     }, s.repeatMs!);
     this.repeatTimers.set(s.channelId, timer);

@@ -7,8 +7,10 @@ import type { AlarmView } from '../model/alarm-view.js';
 import type { PressSnapshot } from '../model/press-snapshot.js';
 import type { SupplyEntry } from '../model/supply.js';
 import { controllerDeviceInfo, levelClass, notification, pressDeviceInfo, pressResourceInfos, queue, statusDetails, type XjmfJob } from './xjmf-elements.js';
+import type { Subscription } from './subscription-repository.js';
+import { header } from './xjmf-elements.js';
 import type { XjmfPorts } from './xjmf-ports.js';
-import type { XmlOut } from './xml.js';
+import { XJDF_NAMESPACE, el, writeXml, type XmlOut } from './xml.js';
 
 export class XjmfContent {
   constructor(
@@ -33,6 +35,22 @@ export class XjmfContent {
   resourceInfos(pressId: string | null): XmlOut[] {
     const snapshots = pressId === null ? this.ports.presses.list() : [this.ports.presses.get(pressId)].filter((s) => s !== undefined);
     return snapshots.flatMap((s) => pressResourceInfos(s));
+  }
+
+  /** What a channel's signal carries now; undefined for notifications (events, nothing to repeat). */
+  forChannel(channel: Subscription, runningJob: (pressId: string) => XjmfJob | undefined): XmlOut[] | undefined {
+    switch (channel.messageType) {
+      case 'Status': {
+        const info = this.deviceInfo(channel.pressId, runningJob);
+        return info && [info];
+      }
+      case 'Resource':
+        return this.resourceInfos(channel.pressId);
+      case 'QueueStatus':
+        return [this.queue(channel.pressId)];
+      case 'Notification':
+        return undefined;
+    }
   }
 
   queue(pressId: string | null): XmlOut {
@@ -80,4 +98,19 @@ export function supplyNotification(entry: SupplyEntry): XmlOut {
     text: `Supply replaced on ${entry.pressId}: ${what}, ${entry.quantity} ${entry.uom}${entry.by ? ` by ${entry.by.username}` : ''}`,
     event: { id: `supply.${entry.kind}`, value: String(entry.id) },
   });
+}
+
+/** A signal as sent: its own XJMF envelope, the signal's Header referring to the subscribing query. */
+export function signalEnvelope(options: { channel: Subscription; deviceId: string; content: XmlOut[]; at: number; newId: () => string }): string {
+  const { channel, deviceId, at, newId } = options;
+  const mode = channel.channelMode === 'FireAndForget' || channel.channelMode === 'Reliable' ? channel.channelMode : undefined;
+  return writeXml(
+    el('XJMF', { xmlns: XJDF_NAMESPACE, Version: '2.1' }, [
+      header({ deviceId, id: newId(), at, agent: true }),
+      el(`Signal${channel.messageType}`, { ChannelMode: mode }, [
+        header({ deviceId, id: newId(), at, refId: channel.refId ?? channel.channelId }),
+        ...options.content,
+      ]),
+    ]),
+  );
 }

@@ -8,11 +8,12 @@
  */
 import type { Logger } from 'pino';
 import { ReturnCode } from './return-codes.js';
-import { readSubmission, type SubmissionOptions } from './queue-submission.js';
-import { subscriptionTypes, type Subscription, type SubscriptionType } from './subscription-repository.js';
+import type { SubmissionOptions } from './queue-submission.js';
+import { stopPersistentChannels, submitQueueEntry, subscriptionInfo, type Answer, type CommandDeps } from './xjmf-commands.js';
+import { subscriptionTypes, type SubscriptionType } from './subscription-repository.js';
 import type { SubscriptionManager } from './subscription-manager.js';
 import type { XjmfContent } from './xjmf-content.js';
-import { header, knownDevice, notification, queueEntry } from './xjmf-elements.js';
+import { header, knownDevice, notification } from './xjmf-elements.js';
 import type { XjmfPorts } from './xjmf-ports.js';
 import type { TokenBook } from './token-book.js';
 import { XJDF_NAMESPACE, child, el, isNmtoken, readXjmf, writeXml, type XmlElement, type XmlOut } from './xml.js';
@@ -64,14 +65,12 @@ const schemaResponses = new Set([
 
 const families = ['Query', 'Command', 'Signal', 'Response'] as const;
 
-interface Answer {
-  code: number;
-  note?: { severity: 'Information' | 'Warning' | 'Error'; text: string };
-  content?: (XmlOut | undefined)[];
-}
-
 export class XjmfHandler {
-  constructor(private readonly o: XjmfHandlerOptions) {}
+  private readonly commandDeps: CommandDeps;
+
+  constructor(private readonly o: XjmfHandlerOptions) {
+    this.commandDeps = { ports: o.ports, subscriptions: o.subscriptions, submission: o.submission, deviceIdFor: (pressId) => this.deviceIdFor(pressId) };
+  }
 
   deviceIdFor(pressId: string | null): string {
     return pressId ?? this.o.controllerId;
@@ -142,8 +141,8 @@ export class XjmfHandler {
           note: { severity: 'Error', text: 'commands need an API token from xjmf.tokens (Authorization: Bearer <token>)' },
         };
       }
-      if (type === 'SubmitQueueEntry') return this.submit(message, caller);
-      if (type === 'StopPersistentChannel') return this.stopChannels(message, caller);
+      if (type === 'SubmitQueueEntry') return submitQueueEntry(message, caller, this.commandDeps);
+      if (type === 'StopPersistentChannel') return stopPersistentChannels(message, caller, this.commandDeps);
       return notImplemented(`Command${type} is not supported; Pressroom takes CommandSubmitQueueEntry and CommandStopPersistentChannel`);
     }
     if (!caller.canRead) {
@@ -216,62 +215,6 @@ export class XjmfHandler {
     return answer;
   }
 
-  private async submit(message: XmlElement, caller: XjmfCaller): Promise<Answer> {
-    const submission = await readSubmission(message, this.o.submission);
-    if (!submission.ok) return { code: submission.code, note: { severity: 'Error', text: submission.message } };
-    const input = { ...submission.input, pressId: caller.pressId ?? submission.input.pressId };
-    const by = { tokenName: caller.tokenName!, ip: caller.ip };
-    let result: ReturnType<XjmfPorts['jobs']['submit']>;
-    try {
-      result = this.o.ports.jobs.submit(input, by);
-    } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      return { code: ReturnCode.invalidParameters, note: { severity: 'Error', text: `job not queued: ${text}` } };
-    }
-    this.o.ports.audit.record({
-      userId: null,
-      username: `xjmf:${by.tokenName}`,
-      ip: by.ip,
-      action: 'xjmf.submit-queue-entry',
-      target: `job:${result.job.id}`,
-      details: {
-        jobId: input.jobId,
-        pressId: input.pressId ?? null,
-        plannedGood: input.plannedGood ?? null,
-        source: submission.source,
-        created: result.created,
-      },
-    });
-    return {
-      code: ReturnCode.success,
-      ...(result.created ? {} : { note: { severity: 'Information' as const, text: `job ${input.jobId} was queued already; nothing changed` } }),
-      content: [queueEntry(result.job)],
-    };
-  }
-
-  private stopChannels(message: XmlElement, caller: XjmfCaller): Answer {
-    const params = child(message, 'StopPersChParams');
-    if (!params) return { code: ReturnCode.insufficientParameters, note: { severity: 'Error', text: 'CommandStopPersistentChannel needs StopPersChParams' } };
-    const { ChannelID, URL, MessageType } = params.attrs;
-    if (ChannelID === undefined && URL === undefined) {
-      return { code: ReturnCode.insufficientParameters, note: { severity: 'Error', text: 'StopPersChParams needs a ChannelID or a URL' } };
-    }
-    const stopped = this.o.subscriptions.stopChannels({ channelId: ChannelID, url: URL, messageType: MessageType });
-    this.o.ports.audit.record({
-      userId: null,
-      username: `xjmf:${caller.tokenName}`,
-      ip: caller.ip,
-      action: 'xjmf.stop-persistent-channel',
-      target: ChannelID === undefined ? null : `xjmf-channel:${ChannelID}`,
-      details: { channelId: ChannelID ?? null, messageType: MessageType ?? null, stopped: stopped.map((s) => s.channelId) },
-    });
-    return {
-      code: ReturnCode.success,
-      ...(stopped.length === 0 ? { note: { severity: 'Warning' as const, text: 'no open channel matched' } } : {}),
-      content: stopped.map((s) => subscriptionInfo(s, this.deviceIdFor(s.pressId))),
-    };
-  }
-
   private response(type: string, refId: string | undefined, pressId: string | null, answer: Answer): XmlOut {
     return el(`Response${type}`, { ReturnCode: answer.code }, [
       header({ deviceId: this.deviceIdFor(pressId), id: this.o.newId(), at: this.o.now(), refId: refId !== undefined && isNmtoken(refId) ? refId : undefined }),
@@ -292,10 +235,4 @@ export class XjmfHandler {
 
 function notImplemented(text: string): Answer {
   return { code: ReturnCode.notImplemented, note: { severity: 'Warning', text } };
-}
-
-function subscriptionInfo(s: Subscription, deviceId: string): XmlOut {
-  return el('SubscriptionInfo', { ChannelID: s.refId ?? s.channelId, DeviceID: deviceId, MessageType: s.messageType }, [
-    el('Subscription', { ChannelMode: s.channelMode ?? undefined, RepeatTime: s.repeatMs === null ? undefined : s.repeatMs / 1000, URL: s.url }),
-  ]);
 }

@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { OutboxDelivery } from '../../src/notifications/index.js';
 import { openDatabase, migrate, type StoreDatabase } from '../../src/store/index.js';
 import { createSubscriberCheck } from '../../src/xjmf/allow-list.js';
+import { SignalTriggers } from '../../src/xjmf/signal-triggers.js';
 import { SubscriptionManager } from '../../src/xjmf/subscription-manager.js';
 import { SubscriptionRepository } from '../../src/xjmf/subscription-repository.js';
 import { XjmfContent } from '../../src/xjmf/xjmf-content.js';
@@ -51,7 +52,7 @@ describe('signals to a subscriber that was down', () => {
         repository: new SubscriptionRepository(db),
         delivery: d,
         content: new XjmfContent(ports, () => clock.now()),
-        runningJobs: () => [],
+        runningJob: () => undefined,
         pressIds: ['sm-1'],
         controllerId: 'Pressroom',
         check: createSubscriberCheck(allowed),
@@ -68,7 +69,7 @@ describe('signals to a subscriber that was down', () => {
       repository: new SubscriptionRepository(db),
       delivery,
       content: new XjmfContent(ports, () => clock.now()),
-      runningJobs: () => [],
+      runningJob: () => undefined,
       pressIds: ['sm-1'],
       controllerId: 'Pressroom',
       check: createSubscriberCheck(['127.0.0.1']),
@@ -148,7 +149,8 @@ describe('signals to a subscriber that was down', () => {
     expect(subscribed.ok).toBe(true);
     manager.start();
     const failed = nextEvent(delivery, 'retry-scheduled');
-    for (const id of ['a1', 'a2', 'a3']) manager.alarmEvent({ type: 'raised', alarm: alarmView({ id, pressId: 'sm-1' }) });
+    const triggers = new SignalTriggers(manager);
+    for (const id of ['a1', 'a2', 'a3']) triggers.alarmEvent({ type: 'raised', alarm: alarmView({ id, pressId: 'sm-1' }) });
     await failed;
     await receiver.listen(port);
     const all = receiver.received(3);
