@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, removeTestConfig } from '../e2e/e2e-kit.js';
 import { ADMIN_PASSWORD, type ServiceProcess } from '../helpers/service-process.js';
+import { mulberry32 } from '../fuzz/prng.js';
 import { envelope, find, message, MIS_TOKEN, NS, postXjmf, startXjmfService, validate } from './xjmf-kit.js';
 
 let service: ServiceProcess;
@@ -131,5 +132,72 @@ describe('hostile and broken bodies', () => {
       validate(answer.text);
       expect(Number(answer.responses[0]!.attrs.ReturnCode), JSON.stringify(broken)).toBeGreaterThan(0);
     }
+  });
+
+  it('300 seeded mutations of a valid envelope: each answered with XJMF below 500, and the service stays healthy', async () => {
+    const prng = mulberry32(12_012);
+    const random = () => prng.next();
+    const pick = <T>(items: readonly T[]) => prng.pick(items);
+    const valid = envelope(
+      message('QueryStatus', 'f1') +
+        message('QueryResource', 'f2', '<ResourceQuParams Scope="Present"/>') +
+        message('CommandSubmitQueueEntry', 'f3', '<QueueSubmissionParams URL="cid:x" pr:JobID="FUZZ-1" pr:Amount="10"/>') +
+        message('QueryStatus', 'f4', '<Subscription URL="http://127.0.0.1:9/x" RepeatTime="1"/>'),
+      ' xmlns:pr="urn:pressroom"',
+    );
+    const noise = [
+      '<',
+      '>',
+      '&',
+      '"',
+      "'",
+      '&amp;',
+      '&#0;',
+      '&#x110000;',
+      ']]>',
+      '<![CDATA[',
+      '<!--',
+      '\u0000',
+      '\uFFFF',
+      'é',
+      '\uD800',
+      ':',
+      'xmlns:a="b"',
+      ' '.repeat(1000),
+    ];
+    const mutate = (text: string): string => {
+      const at = Math.floor(random() * text.length);
+      switch (Math.floor(random() * 5)) {
+        case 0:
+          return text.slice(0, at); // truncated
+        case 1:
+          return text.slice(0, at) + pick(noise) + text.slice(at); // inserted
+        case 2:
+          return text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 20)); // cut
+        case 3:
+          return text.replace(
+            /RepeatTime="1"|Amount="10"|Scope="Present"/,
+            pick(['RepeatTime="-1"', 'RepeatTime="1e308"', 'Amount="NaN"', 'Amount="1e400"', 'Scope="Nope"', 'Amount="0"']),
+          );
+        default:
+          return text.replace(
+            /<(\/?)(QueryStatus|QueryResource|Header)/,
+            (_m, slash: string) => `<${slash}${pick(['CommandShutDown', 'SignalStatus', 'X', 'Query', 'Response'])}`,
+          );
+      }
+    };
+    let answered = 0;
+    for (let i = 0; i < 300; i++) {
+      const body = mutate(mutate(valid));
+      const res = await fetch(url(), { method: 'POST', headers: { 'content-type': 'text/xml', authorization: `Bearer ${MIS_TOKEN}` }, body });
+      const text = await res.text();
+      expect(res.status, `case ${i}: ${JSON.stringify(body.slice(0, 300))}`).toBeLessThan(500);
+      expect(text, `case ${i}`).toContain('<XJMF xmlns="http://www.CIP4.org/JDFSchema_2_0"');
+      if (i % 25 === 0) validate(text);
+      answered++;
+    }
+    expect(answered).toBe(300);
+    const health = await fetch(`${service.url}api/health`);
+    expect(health.status).toBe(200);
   });
 });
