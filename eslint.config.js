@@ -22,6 +22,7 @@ const features = [
   'production',
   'integrations',
   'metrics',
+  'xjmf',
 ];
 const anyFeature = features.flatMap((f) => [`**/src/${f}`, `**/src/${f}/**`, `../${f}/**`, `../../${f}/**`]);
 const infrastructure = ['**/store/**', '**/http/**', '**/realtime/**', 'express', 'better-sqlite3', 'socket.io', 'pino'];

@@ -21,8 +21,9 @@ import { rtuWireLimit } from './rtu-wire-limit.js';
 import { simulatorVsServerTcp } from './simulator-vs-servertcp.js';
 import { soak } from './soak.js';
 import { supplyPosts } from './supply-posts.js';
+import { xjmf } from './xjmf.js';
 
-const BENCHMARKS: Benchmark[] = [pollerVsModbusSerial, simulatorVsServerTcp, rtuWireLimit, supplyPosts, alarmLatency, peerJob, history, metricsScrape, soak];
+const BENCHMARKS: Benchmark[] = [pollerVsModbusSerial, simulatorVsServerTcp, rtuWireLimit, supplyPosts, alarmLatency, peerJob, history, metricsScrape, xjmf, soak];
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function usage(): string {

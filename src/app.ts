@@ -39,6 +39,7 @@ import { createSimulationModule } from './simulation/index.js';
 import { createDeferredWrites, openDatabase, type StoreDatabase } from './store/index.js';
 import { createSupplies, levelHistoryFromSamples } from './supplies/index.js';
 import { createAuth } from './users/index.js';
+import { createXjmfModule } from './xjmf/index.js';
 
 const VERSION = '0.1.0';
 
@@ -151,12 +152,35 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     pressInfo: (id) => presses.readModel.get(id),
   });
 
+  const xjmf = createXjmfModule({
+    db,
+    config: config.xjmf,
+    anonymousRead: config.access.anonymousRead,
+    clock,
+    logger: log('xjmf'),
+    presses: presses.readModel,
+    devices: config.presses.map((p) => ({ id: p.id, name: p.name, vendor: p.profile.vendor, model: p.profile.model, ratedSpeed: p.ratedSpeed })),
+    // the MIS's jobs join the queue the tablet shows, through the production service (POST /api/jobs semantics)
+    jobs: {
+      list: (query) => production.service.listJobs(query),
+      submit: (input, by) => production.service.createJob({ ...input, source: 'mis' }, { userId: null, username: `xjmf:${by.tokenName}`, ip: by.ip }),
+    },
+    audit: users.audit,
+  });
+
   // The live path: each snapshot leaves the presses once, annotated with its time to empty.
   presses.addAnnotator(supplies.annotator);
   alarms.observe(presses);
   production.observe(presses);
   presses.on('press:update', (snapshot) => recording.record(snapshot));
   notifications.attach(alarms.service);
+  xjmf.observe({
+    onPressUpdate: (listener) => presses.on('press:update', listener),
+    onStateTransition: (listener) => presses.on('state:transition', listener),
+    onJobChanged: (listener) => production.events.on('job:updated', listener),
+    onAlarm: (listener) => alarms.service.on('alarm', listener),
+    onSupplyLogged: (listener) => supplies.events.on('supply:logged', listener),
+  });
 
   let realtimeClients = () => 0;
   const health = createHealthModule({
@@ -168,11 +192,12 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       () => recording.health(),
       () => ({ fields: { realtimeClients: realtimeClients() } }),
       () => notifications.health(),
+      () => xjmf.health(),
     ],
   });
 
   // Started in this order, stopped in reverse: the presses poll last, once everything observes them.
-  const features: FeatureModule[] = [health, users, simulation, recording, supplies, alarms, production, notifications, presses];
+  const features: FeatureModule[] = [health, users, simulation, recording, supplies, alarms, production, notifications, xjmf, presses];
   // each feature says what it counts; the metrics feature serves it at GET /metrics
   const metrics = createMetricsModule({
     config: config.metrics,

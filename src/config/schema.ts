@@ -9,6 +9,7 @@ import { notificationsConfigSchema, unknownWebhookPresses } from '../notificatio
 import { alarmsConfigSchema, suppliesConfigSchema } from './settings-schema.js';
 import { downtimeConfigSchema, shiftsConfigSchema } from '../production/production-config.js';
 import { metricsConfigSchema } from '../metrics/metrics-config.js';
+import { xjmfConfigSchema } from '../xjmf/xjmf-config.js';
 
 export { busConfigSchema, pressConfigSchema, simulationSchema, type BusConfig, type PressConfig } from '../model/plant.js';
 
@@ -55,6 +56,8 @@ export const configSchema = z
     downtime: downtimeConfigSchema.default(downtimeConfigSchema.parse({})),
     /** GET /metrics for Prometheus (docs/metrics.md): a bearer token, or anonymous. */
     metrics: metricsConfigSchema.default({ anonymous: false }),
+    /** The MIS link (docs/xjmf.md): POST /xjmf, where signals may go, the tokens commands need. */
+    xjmf: xjmfConfigSchema.default(xjmfConfigSchema.parse({})),
     buses: z.array(busConfigSchema).min(1),
     presses: z.array(pressConfigSchema).min(1),
   })

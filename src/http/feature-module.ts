@@ -17,7 +17,7 @@ export interface FeatureModule {
   readonly migrations: readonly Migration[];
   /** Mounted under /api, in order; each applies its own guards. */
   readonly routes: readonly Router[];
-  /** Mounted at the root, outside /api (GET /metrics), after the API routers. */
+  /** Mounted at the root, outside /api (GET /metrics, POST /xjmf); each applies its own guards. */
   readonly rootRoutes?: readonly Router[];
   /** The OpenAPI description of its routes (path → operations), assembled by src/http/openapi-document.ts. */
   readonly openapi?: FeaturePaths;

@@ -13,7 +13,7 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Routers mounted under /api, in order. */
   apiRouters: Router[];
-  /** Routers mounted at the root, outside /api (GET /metrics), before the dashboard's files. */
+  /** Routers mounted at the root, outside /api (GET /metrics, POST /xjmf), after the `before` middleware and before the dashboard's files. */
   rootRouters?: Router[];
   /** Middleware run before the API routers (sessions, auth). */
   before?: express.RequestHandler[];

@@ -37,6 +37,22 @@ const healthReportFields = z.object({
     })
     .optional(),
   notifications: z.array(z.unknown()).meta({ description: 'per webhook: pending, delivered, dead, dropped, last error' }),
+  xjmf: z
+    .object({
+      subscriptions: z.number().int(),
+      dropped: z.array(
+        z.object({
+          channelId: z.string(),
+          messageType: z.string(),
+          pressId: z.string().nullable(),
+          host: z.string(),
+          droppedAt: z.number(),
+          reason: z.string(),
+        }),
+      ),
+    })
+    .optional()
+    .meta({ description: 'XJMF: open persistent channels, and the subscribers dropped for failing too long' }),
 });
 
 // features add their own parts (Sparkplug's queue, …): more fields may come

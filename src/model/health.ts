@@ -33,6 +33,11 @@ export interface HealthReport {
   };
   /** Per webhook: pending, delivered, dead, last error (never the URL, which may hold a token). */
   notifications: unknown[];
+  /** XJMF (docs/xjmf.md): open persistent channels, and the latest subscribers dropped for failing too long (host only). */
+  xjmf?: {
+    subscriptions: number;
+    dropped: { channelId: string; messageType: string; pressId: string | null; host: string; droppedAt: number; reason: string }[];
+  };
 }
 
 export interface StoreHealth {

@@ -122,3 +122,4 @@ export function createNotifications(options: CreateNotificationsOptions): Notifi
     events: notifier.events,
   };
 }
+export { OutboxDelivery, type OutboxTarget, type OutboxDeliveryOptions, type QueuedBody } from './outbox-delivery.js';

@@ -74,6 +74,8 @@ export class OutboxRepository {
   private readonly selectLastAttempt;
   private readonly deleteFinished;
   private readonly selectAnnounced;
+  private readonly dropByKey;
+  private readonly dropAll;
 
   constructor(private readonly db: StoreDatabase) {
     const c = db.connection;
@@ -117,6 +119,13 @@ export class OutboxRepository {
         `SELECT 1 FROM webhook_outbox WHERE alarm_id = ? AND webhook_id = ? AND event IN ('alarm.raised', 'alarm.renotify') AND status <> 'dropped' LIMIT 1`,
       )
       .pluck();
+    this.dropByKey = c.prepare<[number, string, string]>(
+      `UPDATE webhook_outbox SET status = 'dropped', done_at = ?, last_error = 'dropped: superseded by a newer one'
+       WHERE webhook_id = ? AND alarm_id = ? AND status = 'pending'`,
+    );
+    this.dropAll = c.prepare<[number, string, string]>(
+      `UPDATE webhook_outbox SET status = 'dropped', done_at = ?, last_error = ? WHERE webhook_id = ? AND status = 'pending'`,
+    );
     this.deleteFinished = c.prepare<[number, number]>(
       `DELETE FROM webhook_outbox WHERE (status = 'delivered' AND done_at < ?) OR (status IN ('dead', 'dropped') AND done_at < ?)`,
     );
@@ -141,6 +150,20 @@ export class OutboxRepository {
       }
       return { ids, dropped };
     });
+  }
+
+  /**
+   * Marks every pending row of this receiver queued under `key` (alarm_id) as dropped, the
+   * head included: for state that is re-sent whole, only the newest row matters. A head on
+   * the wire stays dropped whatever its answer (the marks apply to pending rows only).
+   */
+  supersede(webhookId: string, key: string, at: number): number {
+    return this.db.write('supersede outbox rows', () => this.dropByKey.run(at, webhookId, key).changes);
+  }
+
+  /** Drops every pending row of a receiver that is gone for good (its subscription ended). */
+  dropPending(webhookId: string, at: number, reason: string): number {
+    return this.db.write('drop outbox rows', () => this.dropAll.run(at, `dropped: ${reason}`, webhookId).changes);
   }
 
   /** The oldest pending row of a webhook: the one its receiver must get next. */

@@ -29,6 +29,8 @@ export interface AttemptOptions {
   webhook: WebhookConfig;
   entry: OutboxEntry;
   userAgent: string;
+  /** The body's Content-Type; default application/json. */
+  contentType?: string | undefined;
   /** Aborted by the sender's stop(). */
   stopSignal: AbortSignal;
 }
@@ -47,7 +49,14 @@ export async function attemptDelivery(options: AttemptOptions): Promise<AttemptR
   try {
     const response = await options.fetch(webhook.url, {
       method: 'POST',
-      headers: webhookHeaders({ webhook, body: entry.body, event: entry.event, deliveryId: entry.deliveryId, userAgent: options.userAgent }),
+      headers: webhookHeaders({
+        webhook,
+        body: entry.body,
+        event: entry.event,
+        deliveryId: entry.deliveryId,
+        userAgent: options.userAgent,
+        contentType: options.contentType,
+      }),
       body: entry.body,
       redirect: 'manual',
       signal: controller.signal,

@@ -92,7 +92,8 @@ export class WebhookNotifier {
     this.started = true;
     this.prune();
     const counts = this.o.repository.counts();
-    const unknown = [...counts.entries()].filter(([id, c]) => !this.senders.has(id) && c.pending > 0);
+    // ids with a colon belong to other outbox users (xjmf:…); webhook ids cannot hold one
+    const unknown = [...counts.entries()].filter(([id, c]) => !this.senders.has(id) && !id.includes(':') && c.pending > 0);
     if (unknown.length > 0) {
       // Kept, not deleted: the webhook may come back into the configuration.
       this.o.logger.info(

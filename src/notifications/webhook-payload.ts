@@ -49,13 +49,15 @@ export function webhookHeaders(options: {
   event: string;
   deliveryId: string;
   userAgent: string;
+  /** Default application/json; the XJMF signals of src/xjmf go out as application/vnd.cip4-xjmf+xml. */
+  contentType?: string | undefined;
 }): Record<string, string> {
   const configured = options.webhook.headers ?? {};
   const hasUserAgent = Object.keys(configured).some((name) => name.toLowerCase() === 'user-agent');
   const headers: Record<string, string> = {
     ...configured,
     ...(hasUserAgent ? {} : { 'user-agent': options.userAgent }),
-    'content-type': 'application/json',
+    'content-type': options.contentType ?? 'application/json',
     [EVENT_HEADER]: options.event,
     [DELIVERY_HEADER]: options.deliveryId,
   };

@@ -21,6 +21,8 @@ export interface WebhookSenderOptions {
   random: () => number;
   retryPolicy: RetryPolicy;
   userAgent: string;
+  /** The bodies' Content-Type; default application/json. */
+  contentType?: string | undefined;
   events: TypedEmitter<NotificationEvents>;
 }
 

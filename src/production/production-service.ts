@@ -25,7 +25,8 @@ export interface SuppliesUsed {
 export type SuppliesUsedPort = (pressId: string, from: number, to: number) => SuppliesUsed | null;
 
 export interface Requester {
-  userId: number;
+  /** Null for a caller that is not a user: the MIS over XJMF, audited by its token's name. */
+  userId: number | null;
   username: string;
   ip: string | null;
 }

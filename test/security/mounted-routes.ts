@@ -4,7 +4,7 @@
  * data folder, never started), `Router.prototype.route` is wrapped so each route object any
  * router or the app creates is kept; afterwards each route's path and methods are read.
  * Routes of routers mounted under /api have paths relative to /api; routers the app mounts
- * at its root (`app.use(router)`: GET /metrics) are told apart by that call; the app's own routes (the dashboard's index and client-side routes) are told
+ * at its root (`app.use(router)`: GET /metrics, POST /xjmf) are told apart by that call; the app's own routes (the dashboard's index and client-side routes) are told
  * apart by the router that created them.
  */
 import express from 'express';
@@ -56,7 +56,10 @@ export async function mountedRoutes(configFile: string): Promise<MountedRoute[]>
   }
   try {
     // The app's own router is the one that created a route for '/' or a RegExp path (app.get); routers under /api never do.
-    const appRouters = new Set(made.filter((m) => m.route.path instanceof RegExp || m.route.path === '/').map((m) => m.router));
+    // Feature routers mounted at the root (a module's rootRoutes) are told by their path: /xjmf.
+    const appRouters = new Set(
+      made.filter((m) => m.route.path instanceof RegExp || m.route.path === '/' || /^\/xjmf(\/|$)/.test(String(m.route.path))).map((m) => m.router),
+    );
     const routes: MountedRoute[] = [];
     for (const { route, router } of made) {
       for (const method of Object.keys(route.methods).filter((m) => route.methods[m])) {

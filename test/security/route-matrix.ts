@@ -197,6 +197,19 @@ export const routeMatrix: MatrixRoute[] = [
 ];
 
 /** Routes of the app itself, outside /api: the dashboard's client-side routes (index.html). */
+/**
+ * POST /xjmf and /xjmf/:pressId decide per XJMF message, not per HTTP caller: reads follow
+ * access.anonymousRead, commands need an xjmf token (test/xjmf/xjmf-security.test.ts). The
+ * matrix's JSON body is refused with 415 for every caller, before any of that.
+ */
+export const xjmfRoutes: MatrixRoute[] = ['POST /xjmf', 'POST /xjmf/:pressId'].map((key) => ({
+  key,
+  need: 'public' as const,
+  ok: 415,
+  request: () => ({ method: 'POST' as const, path: key.replace('POST ', '').replace(':pressId', 'press-1'), body: { query: 'status' } }),
+}));
+routeMatrix.push(...xjmfRoutes);
+
 export const appRoutes = ['GET /^\\/(?!api\\/|socket\\.io\\/).*/'];
 
 /** The status a caller must get. */
