@@ -122,6 +122,13 @@ export class OutboxDelivery {
     return this.repository.counts().get(targetId) ?? { pending: 0, delivered: 0, dead: 0, dropped: 0 };
   }
 
+  /** Rows waiting to be sent, over all of this delivery's targets (the outbox depth metric). */
+  pendingTotal(): number {
+    let pending = 0;
+    for (const [targetId, counts] of this.repository.counts()) if (this.senders.has(targetId)) pending += counts.pending;
+    return pending;
+  }
+
   start(): void {
     this.started = true;
     for (const sender of this.senders.values()) sender.start();

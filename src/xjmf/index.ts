@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { FeatureModule } from '../http/feature-module.js';
 import type { Clock } from '../lib/clock.js';
+import { outboxDepth } from '../http/feature-metrics.js';
 import { OutboxDelivery } from '../notifications/index.js';
 import type { StoreDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
@@ -21,6 +22,7 @@ import { XjmfHandler } from './xjmf-handler.js';
 import { xjmfMigrations } from './xjmf-migrations.js';
 import type { XjmfEventSources, XjmfPorts } from './xjmf-ports.js';
 import type { XjmfJob } from './xjmf-elements.js';
+import { xjmfPaths } from './xjmf-openapi.js';
 import { xjmfRoutes } from './xjmf-routes.js';
 import { TokenBook } from './token-book.js';
 
@@ -96,8 +98,10 @@ export function createXjmfModule(options: XjmfModuleOptions): XjmfModule {
     name: 'xjmf',
     migrations: xjmfMigrations,
     routes: [],
+    openapi: xjmfPaths,
     rootRoutes: [xjmfRoutes({ handler, tokens, anonymousRead: options.anonymousRead, maxBodyBytes: config.maxBodyKb * 1024, logger })],
     health: () => ({ fields: { xjmf: subscriptions.health() } }),
+    metrics: () => [outboxDepth('xjmf', () => delivery.pendingTotal())],
     start: () => {
       triggers.seed(options.jobs.list({}).filter((job) => job.state === 'running'));
       subscriptions.start();

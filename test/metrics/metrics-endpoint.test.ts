@@ -71,6 +71,7 @@ describe('the figures', () => {
     );
     expect(inStates.reduce((a, b) => a + b)).toBe(3);
     expect(metrics.value('pressroom_outbox_depth', { outbox: 'webhook' })).toBe(0);
+    expect(metrics.value('pressroom_outbox_depth', { outbox: 'xjmf' })).toBe(0);
     expect(metrics.value('process_resident_memory_bytes')).toBeGreaterThan(10e6);
     expect(metrics.names).toContain('nodejs_eventloop_lag_p99_seconds');
     expect(metrics.names).toContain('pressroom_scan_overruns_total');
