@@ -5,7 +5,7 @@
  * through a small port and announces `job:updated` and `downtime:updated` on `events`, which
  * the composition root hands to socket.io.
  */
-import type { RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { FeatureModule } from '../http/feature-module.js';
 import type { Clock } from '../lib/clock.js';
@@ -24,6 +24,7 @@ import { productionMigrations } from './production-migrations.js';
 import { productionRoutes } from './production-routes.js';
 import { ProductionService, type SuppliesUsedPort } from './production-service.js';
 import { ProductionTracker, type ProductionEvents, type TransitionFact } from './production-tracker.js';
+import { createReportTurns } from './report-turns.js';
 import { RollupRepository } from './rollup-repository.js';
 import { ShiftCalendar } from './shift-calendar.js';
 
@@ -114,10 +115,18 @@ export function createProductionModule(options: ProductionModuleOptions): Produc
     suppliesUsed: options.suppliesUsed,
     timeZone: calendar.timeZone,
   });
+  // the report reads wait their turn on the event loop (report-turns.ts), after the read guard
+  const turns = createReportTurns();
+  const reportTurns = Router();
+  reportTurns.get(
+    ['/reports/oee', '/reports/oee.csv', '/reports/downtime', '/reports/downtime.csv', '/jobs', '/downtime'],
+    options.readGuard,
+    turns.middleware,
+  );
   return {
     name: 'production',
     migrations: productionMigrations,
-    routes: [productionRoutes({ service, readGuard: options.readGuard, now })],
+    routes: [reportTurns, productionRoutes({ service, readGuard: options.readGuard, now })],
     events,
     service,
     calendar,
