@@ -1,5 +1,6 @@
 /** Jobs and their running figures (make-ready, run time, downtime, sheets), one row each. */
 import type { JobSource, JobState } from '../model/vocabulary.js';
+import type { Statement } from 'better-sqlite3';
 import type { StoreDatabase } from '../store/database.js';
 
 export interface Job {
@@ -73,6 +74,7 @@ export class JobRepository {
   private readonly byKey;
   private readonly running;
   private readonly saveFigures;
+  private readonly listStatements = new Map<string, Statement<(string | number)[], JobRow>>();
 
   constructor(private readonly db: StoreDatabase) {
     const c = db.connection;
@@ -149,7 +151,14 @@ export class JobRepository {
     }
     const sql = `${candidates}SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY COALESCE(started_at, created_at) DESC, id DESC LIMIT ?`;
     params.push(query.limit);
-    return this.db.run('list jobs', () => this.db.connection.prepare<(string | number)[], JobRow>(sql).all(...params)).map(toJob);
+    return this.db.run('list jobs', () => this.listStatement(sql).all(...params)).map(toJob);
+  }
+
+  /** The list's statements, one per combination of filters (at most 16), prepared once. */
+  private listStatement(sql: string) {
+    let statement = this.listStatements.get(sql);
+    if (!statement) this.listStatements.set(sql, (statement = this.db.connection.prepare<(string | number)[], JobRow>(sql)));
+    return statement;
   }
 
   /** Operator edits (rename, start, finish): durable. */

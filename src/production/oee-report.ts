@@ -72,6 +72,15 @@ export function createOeeReports(o: OeeReportOptions) {
   // A group's label and bounds depend only on the calendar: worked out once (time-zone
   // arithmetic is the costly part of a year's report by day or shift), not per request.
   const groupCache = new Map<string, OeeRow['group'] | undefined>();
+  const weeks = new Map<string, string>();
+  const weekOf = (day: string): string => {
+    let label = weeks.get(day);
+    if (label === undefined) {
+      if (weeks.size >= MAX_REMEMBERED_GROUPS) weeks.clear();
+      weeks.set(day, (label = isoWeek(day).label));
+    }
+    return label;
+  };
 
   /** The stays going on now, cut like the rollups, as cells and cause cells. */
   function liveCells(query: ReportQuery): { cells: RollupCell[]; causes: (CauseCell & { pressId: string })[] } {
@@ -110,7 +119,7 @@ export function createOeeReports(o: OeeReportOptions) {
     const cells = [...o.rollups.cells({ ...query, by: query.groupBy }), ...liveCells(query).cells];
     const groups = new Map<string, { pressId: string; group: OeeRow['group']; cells: RollupCell[] }>();
     for (const cell of cells) {
-      const cacheKey = `${query.groupBy}|${query.groupBy === 'shift' ? `${cell.shiftStart}` : query.groupBy === 'week' ? isoWeek(cell.day).label : cell.day}`;
+      const cacheKey = `${query.groupBy}|${query.groupBy === 'shift' ? `${cell.shiftStart}` : query.groupBy === 'week' ? weekOf(cell.day) : cell.day}`;
       let group = groupCache.get(cacheKey);
       if (!groupCache.has(cacheKey)) {
         if (groupCache.size >= MAX_REMEMBERED_GROUPS) groupCache.clear();

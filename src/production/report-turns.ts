@@ -1,7 +1,8 @@
 /**
  * Report reads take their turn on the event loop: each request, once past the read guard, waits
  * in one queue, and the queue is worked in slices of a few milliseconds, one slice per turn of
- * the loop (setImmediate), so polling, alarms and the socket get the loop between slices. Without
+ * the loop, with a rest as long as the slice before the next one while reads keep coming, so
+ * polling, alarms and the socket always get the loop between slices. Without
  * it, eight clients asking at once had all their reports computed and serialised back to back
  * in one turn (100 ms and more), and a jam waited behind them.
  *
@@ -39,18 +40,21 @@ export function createReportTurns(options: ReportTurnsOptions = {}): ReportTurns
 
   const slice = () => {
     scheduled = false;
-    const until = performance.now() + sliceMs;
+    const started = performance.now();
     do {
       const next = queue.shift();
       if (!next) break;
       if (!next.gone()) next.run(); // express catches what the handler throws and answers it
-    } while (performance.now() < until);
-    if (queue.length > 0) schedule();
+    } while (performance.now() < started + sliceMs);
+    // Reads still waiting: the next slice comes after a rest as long as this slice's own work
+    // (up to a slice), so reports get at most about half of a loop that other work needs too.
+    if (queue.length > 0) schedule(Math.min(sliceMs, performance.now() - started));
   };
-  const schedule = () => {
+  const schedule = (restMs: number) => {
     if (scheduled) return;
     scheduled = true;
-    setImmediate(slice);
+    if (restMs >= 1) setTimeout(slice, restMs);
+    else setImmediate(slice);
   };
 
   return {
@@ -61,7 +65,7 @@ export function createReportTurns(options: ReportTurnsOptions = {}): ReportTurns
         throw new HttpError(503, 'overloaded', `too many report reads are waiting; try again in ${retryAfterS} s`);
       }
       queue.push({ run: () => next(), gone: () => req.destroyed || res.writableEnded });
-      schedule();
+      schedule(0);
     },
     load: () => ({ waiting: queue.length, refused }),
   };
