@@ -66,6 +66,9 @@ export interface ProductionModule extends FeatureModule {
   observe(presses: ProductionPressPort): () => void;
 }
 
+/** The reads that take their turn (report-turns.ts), under /api. */
+const REPORT_READS = new Set(['/reports/oee', '/reports/oee.csv', '/reports/downtime', '/reports/downtime.csv', '/jobs', '/downtime']);
+
 export function createProductionModule(options: ProductionModuleOptions): ProductionModule {
   const { db, clock, logger } = options;
   migrate(db, productionMigrations);
@@ -115,14 +118,21 @@ export function createProductionModule(options: ProductionModuleOptions): Produc
     suppliesUsed: options.suppliesUsed,
     timeZone: calendar.timeZone,
   });
-  // the report reads wait their turn on the event loop (report-turns.ts), after the read guard
+  // the report reads wait their turn on the event loop (report-turns.ts), after the read guard;
+  // a middleware, not routes: the routes themselves stay in production-routes.ts
   const turns = createReportTurns();
   const reportTurns = Router();
-  reportTurns.get(
-    ['/reports/oee', '/reports/oee.csv', '/reports/downtime', '/reports/downtime.csv', '/jobs', '/downtime'],
-    options.readGuard,
-    turns.middleware,
-  );
+  reportTurns.use((req, res, next) => {
+    if (req.method !== 'GET' || !REPORT_READS.has(req.path)) return next();
+    options.readGuard(req, res, (error?: unknown) => {
+      if (error !== undefined) return next(error);
+      try {
+        turns.middleware(req, res, next);
+      } catch (refused) {
+        next(refused);
+      }
+    });
+  });
   return {
     name: 'production',
     migrations: productionMigrations,
