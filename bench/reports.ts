@@ -94,7 +94,7 @@ export const reports: Benchmark = {
     const seconds = Number(process.env.BENCH_REPORTS_SECONDS ?? 60);
     const seeded = seededYear({ log, days });
     log(
-      `${seeded.cached ? 'reused the seeded' : `seeded in ${round(seeded.seconds)} s a`} year of ${yearPresses.length} presses (${days} days): ${JSON.stringify(seeded.counts)}, ${round(seeded.dbMb)} MB`,
+      `${seeded.cached ? 'reused the seeded' : `seeded in ${round(seeded.seconds)} s the`} ${days} days of ${yearPresses.length} presses: ${JSON.stringify(seeded.counts)}, ${round(seeded.dbMb)} MB`,
     );
     const dataDir = mkdtempSync(path.join(tmpdir(), 'pressroom-bench-reports-'));
     const eventLoopLog = path.join(dataDir, 'event-loop.jsonl');

@@ -107,8 +107,9 @@ export function seededYear(options: { log: (line: string) => void; days?: number
     const seeded = JSON.parse(readFileSync(meta, 'utf8')) as SeededYear;
     return { ...seeded, file, cached: true, seconds: 0 };
   }
-  // older seeds (other versions or days) go: each is some 100 MB
-  if (existsSync(root)) for (const old of readdirSync(root)) if (old !== key) rmSync(path.join(root, old), { recursive: true, force: true });
+  // seeds of other versions or days go (a year is some 30 MB); other lengths of the same day stay
+  const today = `v${SEED_VERSION}-${localDay(to, YEAR_TIME_ZONE)}-`;
+  if (existsSync(root)) for (const old of readdirSync(root)) if (!old.startsWith(today)) rmSync(path.join(root, old), { recursive: true, force: true });
   // Played in memory-backed /dev/shm where there is one: the operators' durable writes (jobs
   // started and finished, stops coded: some 40,000 in the year) fsync, which costs minutes on disk
   // and nothing there. The finished file is copied to the cache on disk.
