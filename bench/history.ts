@@ -47,7 +47,7 @@ const JAM_CODE = 'jam.feeder';
 /** The same-run baseline of the live path: jams and health polls with no trend reader. */
 const QUIET_SECONDS = 20;
 
-interface EventLoopWindow {
+export interface EventLoopWindow {
   samples: number;
   p50Ms: number;
   p99Ms: number;
@@ -98,7 +98,7 @@ function oldRawScan(file: string, days: number, runs: number) {
   }
 }
 
-async function jamRounds(client: ServiceClient, boards: DashboardClients, deadline: number): Promise<number[]> {
+export async function jamRounds(client: ServiceClient, boards: DashboardClients, deadline: number): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; performance.now() < deadline; i++) {
     const seen = boards.alarms.length;
@@ -123,7 +123,7 @@ async function jamRounds(client: ServiceClient, boards: DashboardClients, deadli
   return latencies;
 }
 
-async function healthProbes(client: ServiceClient, deadline: number): Promise<number[]> {
+export async function healthProbes(client: ServiceClient, deadline: number): Promise<number[]> {
   const latencies: number[] = [];
   while (performance.now() < deadline) {
     const t0 = performance.now();

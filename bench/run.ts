@@ -17,13 +17,14 @@ import { history } from './history.js';
 import { metricsScrape } from './metrics-scrape.js';
 import { pollerVsModbusSerial } from './poller-vs-modbus-serial.js';
 import { formatResult, formatSummary, statusOf, writeJson, type BenchContext, type BenchResult, type Benchmark } from './lib/report.js';
+import { reports } from './reports.js';
 import { rtuWireLimit } from './rtu-wire-limit.js';
 import { simulatorVsServerTcp } from './simulator-vs-servertcp.js';
 import { soak } from './soak.js';
 import { supplyPosts } from './supply-posts.js';
 import { xjmf } from './xjmf.js';
 
-const BENCHMARKS: Benchmark[] = [pollerVsModbusSerial, simulatorVsServerTcp, rtuWireLimit, supplyPosts, alarmLatency, peerJob, history, metricsScrape, xjmf, soak];
+const BENCHMARKS: Benchmark[] = [pollerVsModbusSerial, simulatorVsServerTcp, rtuWireLimit, supplyPosts, alarmLatency, peerJob, history, metricsScrape, xjmf, reports, soak];
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function usage(): string {

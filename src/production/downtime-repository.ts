@@ -44,6 +44,7 @@ export class DowntimeRepository {
   private readonly setCause;
   private readonly byId;
   private readonly openOf;
+  private readonly overlapping;
 
   constructor(private readonly db: StoreDatabase) {
     const c = db.connection;
@@ -56,6 +57,20 @@ export class DowntimeRepository {
     );
     this.byId = c.prepare<[number], EventRow>(`${SELECT} WHERE e.id = ?`);
     this.openOf = c.prepare<[string], EventRow>(`${SELECT} WHERE e.press_id = ? AND e.to_at IS NULL ORDER BY e.from_at DESC LIMIT 1`);
+    this.overlapping = c.prepare<[{ from: number; to: number; pressId: string | null; limit: number }], EventRow>(`
+      WITH RECURSIVE presses(id) AS (
+        SELECT MIN(press_id) FROM downtime_events
+        UNION ALL SELECT (SELECT MIN(press_id) FROM downtime_events WHERE press_id > presses.id) FROM presses WHERE presses.id IS NOT NULL
+      ),
+      candidates(id) AS (
+        SELECT id FROM downtime_events WHERE from_at >= :from AND from_at < :to
+        UNION SELECT (SELECT d.id FROM downtime_events d WHERE d.press_id = p.id AND d.from_at < :from ORDER BY d.press_id DESC, d.from_at DESC LIMIT 1)
+          FROM presses p WHERE p.id IS NOT NULL AND (:pressId IS NULL OR p.id = :pressId)
+        UNION SELECT id FROM downtime_events INDEXED BY downtime_events_open WHERE to_at IS NULL
+      )
+      ${SELECT} WHERE e.id IN (SELECT id FROM candidates WHERE id IS NOT NULL)
+        AND e.from_at < :to AND COALESCE(e.to_at, 9e15) > :from AND (:pressId IS NULL OR e.press_id = :pressId)
+      ORDER BY e.from_at DESC, e.id DESC LIMIT :limit`);
   }
 
   open(event: { pressId: string; from: number; state: DowntimeState; jobRef: number | null; cause: DowntimeCause | null }): number {
@@ -96,17 +111,15 @@ export class DowntimeRepository {
     return row && toEvent(row, now);
   }
 
-  /** Events overlapping [from, to), newest first. */
+  /**
+   * Events overlapping [from, to), newest first. A press is in one stay at a time, so besides
+   * the events that start in the range only the last one of each press that started before it
+   * can overlap it (and any left open): all found through indexes, never a scan of the year.
+   */
   list(query: { pressId?: string; from: number; to: number; limit: number }, now: number): DowntimeEvent[] {
-    const params: (string | number)[] = [query.to, query.from];
-    let sql = `${SELECT} WHERE e.from_at < ? AND COALESCE(e.to_at, 9e15) > ?`;
-    if (query.pressId !== undefined) {
-      sql += ' AND e.press_id = ?';
-      params.push(query.pressId);
-    }
-    sql += ' ORDER BY e.from_at DESC LIMIT ?';
-    params.push(query.limit);
-    return this.db.run('list downtime', () => this.db.connection.prepare<(string | number)[], EventRow>(sql).all(...params)).map((row) => toEvent(row, now));
+    const pressId = query.pressId ?? null;
+    const rows = this.db.run('list downtime', () => this.overlapping.all({ from: query.from, to: query.to, pressId, limit: query.limit }));
+    return rows.map((row) => toEvent(row, now));
   }
 }
 

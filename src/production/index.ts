@@ -6,7 +6,7 @@
  * the composition root hands to socket.io.
  */
 import { productionPaths } from './production-openapi.js';
-import type { RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { FeatureModule } from '../http/feature-module.js';
 import type { Clock } from '../lib/clock.js';
@@ -25,6 +25,7 @@ import { productionMigrations } from './production-migrations.js';
 import { productionRoutes } from './production-routes.js';
 import { ProductionService, type SuppliesUsedPort } from './production-service.js';
 import { ProductionTracker, type ProductionEvents, type TransitionFact } from './production-tracker.js';
+import { createReportTurns } from './report-turns.js';
 import { RollupRepository } from './rollup-repository.js';
 import { ShiftCalendar } from './shift-calendar.js';
 
@@ -65,6 +66,9 @@ export interface ProductionModule extends FeatureModule {
   /** Starts following the presses; returns the function that stops it. */
   observe(presses: ProductionPressPort): () => void;
 }
+
+/** The reads that take their turn (report-turns.ts), under /api. */
+const REPORT_READS = new Set(['/reports/oee', '/reports/oee.csv', '/reports/downtime', '/reports/downtime.csv', '/jobs', '/downtime']);
 
 export function createProductionModule(options: ProductionModuleOptions): ProductionModule {
   const { db, clock, logger } = options;
@@ -115,10 +119,25 @@ export function createProductionModule(options: ProductionModuleOptions): Produc
     suppliesUsed: options.suppliesUsed,
     timeZone: calendar.timeZone,
   });
+  // the report reads wait their turn on the event loop (report-turns.ts), after the read guard;
+  // a middleware, not routes: the routes themselves stay in production-routes.ts
+  const turns = createReportTurns();
+  const reportTurns = Router();
+  reportTurns.use((req, res, next) => {
+    if (req.method !== 'GET' || !REPORT_READS.has(req.path)) return next();
+    options.readGuard(req, res, (error?: unknown) => {
+      if (error !== undefined) return next(error);
+      try {
+        turns.middleware(req, res, next);
+      } catch (refused) {
+        next(refused);
+      }
+    });
+  });
   return {
     name: 'production',
     migrations: productionMigrations,
-    routes: [productionRoutes({ service, readGuard: options.readGuard, now })],
+    routes: [reportTurns, productionRoutes({ service, readGuard: options.readGuard, now })],
     openapi: productionPaths,
     events,
     service,

@@ -1,5 +1,6 @@
 /** Jobs and their running figures (make-ready, run time, downtime, sheets), one row each. */
 import type { JobSource, JobState } from '../model/vocabulary.js';
+import type { Statement } from 'better-sqlite3';
 import type { StoreDatabase } from '../store/database.js';
 
 export interface Job {
@@ -73,6 +74,7 @@ export class JobRepository {
   private readonly byKey;
   private readonly running;
   private readonly saveFigures;
+  private readonly listStatements = new Map<string, Statement<(string | number)[], JobRow>>();
 
   constructor(private readonly db: StoreDatabase) {
     const c = db.connection;
@@ -130,13 +132,33 @@ export class JobRepository {
       where.push('COALESCE(started_at, created_at) < ?');
       params.push(query.to);
     }
+    let candidates = '';
     if (query.from !== undefined) {
       where.push('COALESCE(finished_at, 9e15) >= ?');
       params.push(query.from);
+      // Only these can overlap a range (indexes, not a scan of the year): the jobs that begin in
+      // it, the unfinished ones, and each press's last job started before it (a press runs one
+      // job at a time, and a finished job was started).
+      where.push(`id IN (
+        SELECT id FROM jobs WHERE COALESCE(started_at, created_at) >= ?${query.to !== undefined ? ' AND COALESCE(started_at, created_at) < ?' : ''}
+        UNION SELECT id FROM jobs INDEXED BY jobs_unfinished WHERE finished_at IS NULL
+        UNION SELECT (SELECT j.id FROM jobs j WHERE j.press_id = p.id AND j.started_at < ? ORDER BY j.press_id DESC, j.started_at DESC LIMIT 1)
+          FROM presses p WHERE p.id IS NOT NULL)`);
+      params.push(query.from, ...(query.to !== undefined ? [query.to] : []), query.from);
+      candidates = `WITH RECURSIVE presses(id) AS (
+        SELECT MIN(press_id) FROM jobs
+        UNION ALL SELECT (SELECT MIN(press_id) FROM jobs WHERE press_id > presses.id) FROM presses WHERE presses.id IS NOT NULL) `;
     }
-    const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY COALESCE(started_at, created_at) DESC, id DESC LIMIT ?`;
+    const sql = `${candidates}SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY COALESCE(started_at, created_at) DESC, id DESC LIMIT ?`;
     params.push(query.limit);
-    return this.db.run('list jobs', () => this.db.connection.prepare<(string | number)[], JobRow>(sql).all(...params)).map(toJob);
+    return this.db.run('list jobs', () => this.listStatement(sql).all(...params)).map(toJob);
+  }
+
+  /** The list's statements, one per combination of filters (at most 16), prepared once. */
+  private listStatement(sql: string) {
+    let statement = this.listStatements.get(sql);
+    if (!statement) this.listStatements.set(sql, (statement = this.db.connection.prepare<(string | number)[], JobRow>(sql)));
+    return statement;
   }
 
   /** Operator edits (rename, start, finish): durable. */

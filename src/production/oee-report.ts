@@ -62,7 +62,26 @@ export interface OeeReportOptions {
   now(): number;
 }
 
+/** localeCompare's order, without looking the collator up on every comparison. */
+const byName = new Intl.Collator();
+
+/** Groups remembered across requests beyond this many are all dropped (a year by shift is ~800). */
+const MAX_REMEMBERED_GROUPS = 5000;
+
 export function createOeeReports(o: OeeReportOptions) {
+  // A group's label and bounds depend only on the calendar: worked out once (time-zone
+  // arithmetic is the costly part of a year's report by day or shift), not per request.
+  const groupCache = new Map<string, OeeRow['group'] | undefined>();
+  const weeks = new Map<string, string>();
+  const weekOf = (day: string): string => {
+    let label = weeks.get(day);
+    if (label === undefined) {
+      if (weeks.size >= MAX_REMEMBERED_GROUPS) weeks.clear();
+      weeks.set(day, (label = isoWeek(day).label));
+    }
+    return label;
+  };
+
   /** The stays going on now, cut like the rollups, as cells and cause cells. */
   function liveCells(query: ReportQuery): { cells: RollupCell[]; causes: (CauseCell & { pressId: string })[] } {
     const cells: RollupCell[] = [];
@@ -99,11 +118,13 @@ export function createOeeReports(o: OeeReportOptions) {
     if (query.groupBy === 'job') return o.jobs(query).map((job) => jobRow(job, o.ratedSpeedOf(job.pressId ?? ''), o.now()));
     const cells = [...o.rollups.cells({ ...query, by: query.groupBy }), ...liveCells(query).cells];
     const groups = new Map<string, { pressId: string; group: OeeRow['group']; cells: RollupCell[] }>();
-    const groupCache = new Map<string, OeeRow['group'] | undefined>();
     for (const cell of cells) {
-      const cacheKey = query.groupBy === 'shift' ? `${cell.shiftStart}` : query.groupBy === 'week' ? isoWeek(cell.day).label : cell.day;
+      const cacheKey = `${query.groupBy}|${query.groupBy === 'shift' ? `${cell.shiftStart}` : query.groupBy === 'week' ? weekOf(cell.day) : cell.day}`;
       let group = groupCache.get(cacheKey);
-      if (!groupCache.has(cacheKey)) groupCache.set(cacheKey, (group = groupOf(cell, query.groupBy, o.calendar)));
+      if (!groupCache.has(cacheKey)) {
+        if (groupCache.size >= MAX_REMEMBERED_GROUPS) groupCache.clear();
+        groupCache.set(cacheKey, (group = groupOf(cell, query.groupBy, o.calendar)));
+      }
       if (!group) continue;
       const key = `${cell.pressId}\u0000${group.from}`;
       let entry = groups.get(key);
@@ -112,7 +133,7 @@ export function createOeeReports(o: OeeReportOptions) {
     }
     return [...groups.values()]
       .map((g) => rowOf(g.pressId, g.group, g.cells, o.ratedSpeedOf(g.pressId)))
-      .sort((a, b) => a.group.from - b.group.from || a.pressId.localeCompare(b.pressId));
+      .sort((a, b) => a.group.from - b.group.from || byName.compare(a.pressId, b.pressId));
   }
 
   function downtime(query: ReportQuery): { code: string; label: string; category: string; count: number; durationMs: number }[] {
@@ -126,7 +147,7 @@ export function createOeeReports(o: OeeReportOptions) {
     }
     return [...byCode.values()]
       .filter((c) => c.durationMs > 0 || c.count > 0)
-      .sort((a, b) => b.durationMs - a.durationMs || b.count - a.count || a.code.localeCompare(b.code));
+      .sort((a, b) => b.durationMs - a.durationMs || b.count - a.count || byName.compare(a.code, b.code));
   }
 
   return { oee, downtime };
@@ -221,5 +242,22 @@ function factors(
   const fullyProductiveMs = Math.min(r.runMs, atRated(r.good));
   const qualityLossMs = Math.min(r.runMs - fullyProductiveMs, atRated(r.total - r.good));
   const losses = { plannedDowntimeMs, speedLossMs: r.runMs - fullyProductiveMs - qualityLossMs, qualityLossMs, fullyProductiveMs };
-  return { ...r, downtimeMs: Math.max(0, r.plannedMs - r.runMs), availability, performance, quality, oee, losses };
+  // Written out, not `{ ...r, … }`: spreading rows of two shapes (periods, jobs) fell back to a slow
+  // generic copy in V8, ~10 µs and much garbage a row: most of a year's report by day.
+  return {
+    pressId: r.pressId,
+    group: r.group,
+    plannedMs: r.plannedMs,
+    runMs: r.runMs,
+    offlineMs: r.offlineMs,
+    total: r.total,
+    good: r.good,
+    waste: r.waste,
+    downtimeMs: Math.max(0, r.plannedMs - r.runMs),
+    availability,
+    performance,
+    quality,
+    oee,
+    losses,
+  };
 }

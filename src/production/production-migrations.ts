@@ -93,4 +93,15 @@ export const productionMigrations: Migration[] = [
       CREATE INDEX downtime_cause_rollups_start ON downtime_cause_rollups (bucket_start);
     `,
   },
+  {
+    // A shift's downtime list and jobs of all presses, found by start time instead of scanning
+    // a year of rows: events and jobs starting in the range, plus the one of each press that
+    // began before it (see the repositories' list), plus the unfinished jobs.
+    id: 'production-004-report-indexes',
+    sql: `
+      CREATE INDEX downtime_events_from ON downtime_events (from_at);
+      CREATE INDEX jobs_begin ON jobs (COALESCE(started_at, created_at));
+      CREATE INDEX jobs_unfinished ON jobs (press_id) WHERE finished_at IS NULL;
+    `,
+  },
 ];

@@ -2,11 +2,17 @@
  * The rollups reports read, kept as events happen (never by rescanning samples): per press
  * and calendar segment (the stretch between two shift, break or local-midnight boundaries, see
  * ShiftCalendar), the time in each run state, the planned downtime, the sheets counted; and
- * per cause, the downtime minutes and count. A year of 10 presses is about 20,000 rows.
+ * per cause, the downtime minutes and count. A year of 10 presses is about 30,000 rows.
+ *
+ * Reads are cut into whole periods (shifts, days, ISO weeks) whose sums are kept in memory once
+ * read: a year's OEE per week is 53 cached weeks plus a query for the part-weeks at its ends,
+ * not a scan of every row of the year on the event loop. This repository is the only writer of
+ * these tables, and every write forgets the periods its bucket belongs to, so a stay closing
+ * after the weekend or a stop coded a week later is never served stale.
  */
 import type { RunState } from '../model/vocabulary.js';
 import type { StoreDatabase } from '../store/database.js';
-import { isoWeek } from '../lib/zoned-time.js';
+import { addDays, dayStart, isoWeek, localDay } from '../lib/zoned-time.js';
 import type { CalendarSegment, ShiftCalendar } from './shift-calendar.js';
 
 export interface RollupCell {
@@ -30,6 +36,21 @@ export interface CauseCell {
   count: number;
 }
 
+/** A cause's time and count on one press (cached per week, merged per code for the answer). */
+interface PressCauseCell extends CauseCell {
+  pressId: string;
+}
+
+type Grouping = 'shift' | 'day' | 'week';
+interface Period {
+  key: string;
+  from: number;
+  to: number;
+}
+
+/** Cached period sums beyond this many are all dropped (a year by day and by shift is ~730). */
+const MAX_CACHED_PERIODS = 5000;
+
 type Values = [number, number, number, number, number, number, number, number, number, number];
 const STATE_INDEX: Record<RunState, number> = { production: 0, setup: 1, idle: 2, stopped: 3, cleanup: 4, offline: 5 };
 
@@ -38,6 +59,11 @@ export class RollupRepository {
   private readonly upsertCause;
   private readonly selectCells;
   private readonly selectCauses;
+  private readonly selectPressCauses;
+  /** `${grouping}|${label}` → the sums of that whole period, all presses. */
+  private readonly periodCells = new Map<string, RollupCell[]>();
+  /** ISO week label → the cause sums of that whole week, per press and cause. */
+  private readonly weekCauses = new Map<string, PressCauseCell[]>();
 
   constructor(
     private readonly db: StoreDatabase,
@@ -75,6 +101,12 @@ export class RollupRepository {
       FROM downtime_cause_rollups
       WHERE planned = 1 AND bucket_start >= ? AND bucket_start < ? AND (? IS NULL OR press_id = ?)
       GROUP BY cause_code`);
+    this.selectPressCauses = c.prepare<[number, number], PressCauseCell>(`
+      SELECT press_id AS pressId, cause_code AS code, MAX(cause_label) AS label, MAX(cause_category) AS category,
+        SUM(duration_ms) AS durationMs, SUM(count) AS count
+      FROM downtime_cause_rollups
+      WHERE planned = 1 AND bucket_start >= ? AND bucket_start < ?
+      GROUP BY press_id, cause_code`);
   }
 
   /** Time a press spent in `state` over [from, to). */
@@ -113,6 +145,7 @@ export class RollupRepository {
         const ms = sign * (segment.to - segment.from);
         const count = !counted && segment === countIn ? sign : 0;
         if (count !== 0) counted = true;
+        this.weekCauses.delete(isoWeek(segment.day).label);
         this.upsertCause.run(pressId, segment.start, cause.code, cause.label, cause.category, segment.planned ? 1 : 0, ms, count);
         if (cause.category === 'planned') {
           const values = zeros();
@@ -127,12 +160,87 @@ export class RollupRepository {
    * Planned-time rollups of buckets starting in [from, to), summed in SQL per press and shift,
    * day or ISO week (a year of ten presses by week is 530 rows).
    */
-  cells(query: { from: number; to: number; pressId?: string; by: 'shift' | 'day' | 'week' }): RollupCell[] {
-    const pressId = query.pressId ?? null;
-    const rows = this.db.run('read rollups', () => this.selectCells[query.by].all(query.from, query.to, pressId, pressId)) as Record<
-      string,
-      number | string | null
-    >[];
+  cells(query: { from: number; to: number; pressId?: string; by: Grouping }): RollupCell[] {
+    const out: RollupCell[] = [];
+    for (const period of this.periods(query.by, query.from, query.to)) {
+      const whole = period.from >= query.from && period.to <= query.to;
+      const cells = whole
+        ? this.wholePeriodCells(query.by, period)
+        : this.readCells(query.by, Math.max(query.from, period.from), Math.min(query.to, period.to), query.pressId ?? null);
+      for (const cell of cells) if (query.pressId === undefined || cell.pressId === query.pressId) out.push(cell);
+    }
+    return out;
+  }
+
+  /** Downtime per cause over planned time in [from, to), one entry per cause code. */
+  causes(query: { from: number; to: number; pressId?: string }): CauseCell[] {
+    const byCode = new Map<string, CauseCell>();
+    const add = (cell: CauseCell) => {
+      const entry = byCode.get(cell.code);
+      if (!entry) return void byCode.set(cell.code, { ...cell });
+      entry.durationMs += cell.durationMs;
+      entry.count += cell.count;
+      // as MAX() in SQL: the same answer whichever periods came from the cache
+      if (cell.label > entry.label) entry.label = cell.label;
+      if (cell.category > entry.category) entry.category = cell.category;
+    };
+    for (const period of this.periods('week', query.from, query.to)) {
+      if (period.from >= query.from && period.to <= query.to) {
+        for (const cell of this.wholeWeekCauses(period)) if (query.pressId === undefined || cell.pressId === query.pressId) add(cell);
+      } else {
+        const pressId = query.pressId ?? null;
+        const from = Math.max(query.from, period.from);
+        const to = Math.min(query.to, period.to);
+        if (from < to) for (const cell of this.db.run('read cause rollups', () => this.selectCauses.all(from, to, pressId, pressId))) add(cell);
+      }
+    }
+    return [...byCode.values()];
+  }
+
+  /**
+   * The whole days or weeks that [from, to) touches, in time order. Shifts are read by day too
+   * (a night shift's two parts meet again in the report, keyed by its start): the cells keep
+   * the shift they were written in, also after the calendar in the configuration changed.
+   */
+  private *periods(by: Grouping, from: number, to: number): Generator<Period> {
+    if (from >= to) return;
+    const tz = this.calendar.timeZone;
+    let day = localDay(from, tz);
+    if (by === 'week') day = isoWeek(day).monday;
+    const step = by === 'week' ? 7 : 1;
+    for (let start = dayStart(day, tz); start < to;) {
+      const next = addDays(day, step);
+      const end = dayStart(next, tz);
+      yield { key: by === 'week' ? `week|${isoWeek(day).label}` : `${by}|${day}`, from: start, to: end };
+      day = next;
+      start = end;
+    }
+  }
+
+  private wholePeriodCells(by: Grouping, period: Period): RollupCell[] {
+    let cells = this.periodCells.get(period.key);
+    if (!cells) {
+      cells = this.readCells(by, period.from, period.to, null);
+      if (this.periodCells.size >= MAX_CACHED_PERIODS) this.periodCells.clear();
+      this.periodCells.set(period.key, cells);
+    }
+    return cells;
+  }
+
+  private wholeWeekCauses(period: Period): PressCauseCell[] {
+    const label = period.key.slice('week|'.length);
+    let cells = this.weekCauses.get(label);
+    if (!cells) {
+      cells = this.db.run('read cause rollups', () => this.selectPressCauses.all(period.from, period.to));
+      if (this.weekCauses.size >= MAX_CACHED_PERIODS) this.weekCauses.clear();
+      this.weekCauses.set(label, cells);
+    }
+    return cells;
+  }
+
+  private readCells(by: Grouping, from: number, to: number, pressId: string | null): RollupCell[] {
+    if (from >= to) return [];
+    const rows = this.db.run('read rollups', () => this.selectCells[by].all(from, to, pressId, pressId)) as Record<string, number | string | null>[];
     return rows.map((r) => ({
       pressId: r.pressId as string,
       day: r.day as string,
@@ -154,18 +262,18 @@ export class RollupRepository {
     }));
   }
 
-  causes(query: { from: number; to: number; pressId?: string }): CauseCell[] {
-    const pressId = query.pressId ?? null;
-    return this.db.run('read cause rollups', () => this.selectCauses.all(query.from, query.to, pressId, pressId));
-  }
-
   private put(pressId: string, segment: CalendarSegment, values: Values): void {
     const shift = segment.shift;
+    const week = isoWeek(segment.day).label;
+    // before the write: a write that fails leaves at worst a period to read again
+    this.periodCells.delete(`day|${segment.day}`);
+    this.periodCells.delete(`week|${week}`);
+    this.periodCells.delete(`shift|${segment.day}`);
     this.upsert.run(
       pressId,
       segment.start,
       segment.day,
-      isoWeek(segment.day).label,
+      week,
       shift?.name ?? null,
       shift?.start ?? null,
       shift?.end ?? null,
