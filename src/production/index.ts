@@ -12,6 +12,7 @@ import type { Clock } from '../lib/clock.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
 import type { AuditLog } from '../model/audit.js';
 import type { PressSnapshot } from '../model/press-snapshot.js';
+import type { ReliabilityRow } from '../model/production.js';
 import type { RunState } from '../model/vocabulary.js';
 import type { DeferredWrites } from '../store/deferred-writes.js';
 import type { StoreDatabase } from '../store/database.js';
@@ -22,6 +23,8 @@ import { createOeeReports } from './oee-report.js';
 import { defaultDowntimeConfig, defaultShiftsConfig, type DowntimeConfig, type ShiftsConfig } from './production-config.js';
 import { productionMigrations } from './production-migrations.js';
 import { productionRoutes } from './production-routes.js';
+import { createReliabilityReport, type ReliabilityQuery } from './reliability-report.js';
+import { reportRoutes } from './report-routes.js';
 import { ProductionService, type SuppliesUsedPort } from './production-service.js';
 import { ProductionTracker, type ProductionEvents, type TransitionFact } from './production-tracker.js';
 import { RollupRepository } from './rollup-repository.js';
@@ -32,6 +35,7 @@ export type { SuppliesUsed, SuppliesUsedPort } from './production-service.js';
 export type { Job } from './job-repository.js';
 export type { DowntimeEvent } from './downtime-repository.js';
 export type { OeeRow } from './oee-report.js';
+export type { ReliabilityQuery } from './reliability-report.js';
 export { productionMigrations };
 
 /** What production needs of the presses: their events and who they are. */
@@ -61,6 +65,8 @@ export interface ProductionModule extends FeatureModule {
   readonly events: TypedEmitter<ProductionEvents>;
   readonly service: ProductionService;
   readonly calendar: ShiftCalendar;
+  /** MTBF and MTTR per press and stop cause (docs/downtime.md). */
+  reliability(query: ReliabilityQuery): ReliabilityRow[];
   /** Starts following the presses; returns the function that stops it. */
   observe(presses: ProductionPressPort): () => void;
 }
@@ -114,13 +120,27 @@ export function createProductionModule(options: ProductionModuleOptions): Produc
     suppliesUsed: options.suppliesUsed,
     timeZone: calendar.timeZone,
   });
+  const reliability = createReliabilityReport({
+    db,
+    presses: options.presses,
+    runMsByPress: (q) => {
+      const runMs = new Map<string, number>();
+      for (const row of service.oee({ ...q, groupBy: 'day' })) runMs.set(row.pressId, (runMs.get(row.pressId) ?? 0) + row.runMs);
+      return runMs;
+    },
+    now,
+  });
   return {
     name: 'production',
     migrations: productionMigrations,
-    routes: [productionRoutes({ service, readGuard: options.readGuard, now })],
+    routes: [
+      productionRoutes({ service, readGuard: options.readGuard, now }),
+      reportRoutes({ calendar, reliability, startOfDay: (t) => service.startOfDay(t), readGuard: options.readGuard, now }),
+    ],
     events,
     service,
     calendar,
+    reliability,
     observe(presses) {
       const offs = [presses.on('state:transition', (t) => tracker.onTransition(t)), presses.on('press:update', (s) => tracker.onSnapshot(s))];
       return () => offs.forEach((off) => off());

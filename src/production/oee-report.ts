@@ -16,29 +16,8 @@ import type { Job } from './job-repository.js';
 import type { CauseCell, RollupCell, RollupRepository } from './rollup-repository.js';
 import type { ShiftCalendar } from './shift-calendar.js';
 
-export interface OeeRow {
-  pressId: string;
-  group: { kind: OeeGrouping; label: string; from: number; to: number };
-  plannedMs: number;
-  runMs: number;
-  downtimeMs: number;
-  /** Of the downtime: time without data (offline). */
-  offlineMs: number;
-  availability: number | null;
-  performance: number | null;
-  quality: number | null;
-  oee: number | null;
-  total: number;
-  good: number;
-  waste: number;
-  /**
-   * The gap, in time, so the factors add up visibly: planned time = run time + downtime;
-   * run time = fully productive time (good sheets at rated speed) + quality loss (waste at rated
-   * speed) + speed loss (running below rated). `plannedDowntimeMs` is the planned downtime taken
-   * out of the shift time before (make-ready, breaks coded as such).
-   */
-  losses: { plannedDowntimeMs: number; speedLossMs: number; qualityLossMs: number; fullyProductiveMs: number };
-}
+export type { OeeRow } from '../model/production.js';
+import type { OeeRow } from '../model/production.js';
 
 export interface ReportQuery {
   from: number;

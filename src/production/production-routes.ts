@@ -188,12 +188,13 @@ function jobRef(req: Request): number | string {
   return raw;
 }
 
-function sendCsv(res: Response, name: string, now: number, header: string[], rows: (string | number | null)[][]): void {
+/** A CSV download named after the report and the day it was made (shared by the report routes). */
+export function sendCsv(res: Response, name: string, now: number, header: string[], rows: (string | number | null)[][]): void {
   res.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');
   res.setHeader('Content-Disposition', `attachment; filename="${name}-${new Date(now).toISOString().slice(0, 10)}.csv"`);
   res.send(csvDocument(header, rows));
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const minutes = (ms: number) => Math.round(ms / 600) / 100;
+export const iso = (ms: number) => new Date(ms).toISOString();
+export const minutes = (ms: number) => Math.round(ms / 600) / 100;
 const ratio = (v: number | null) => (v === null ? null : Math.round(v * 10_000) / 10_000);
