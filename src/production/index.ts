@@ -135,7 +135,15 @@ export function createProductionModule(options: ProductionModuleOptions): Produc
     migrations: productionMigrations,
     routes: [
       productionRoutes({ service, readGuard: options.readGuard, now }),
-      reportRoutes({ calendar, reliability, startOfDay: (t) => service.startOfDay(t), readGuard: options.readGuard, now }),
+      reportRoutes({
+        calendar,
+        reliability,
+        listJobs: (q) => service.listJobs(q),
+        listDowntime: (q) => service.listDowntime(q),
+        startOfDay: (t) => service.startOfDay(t),
+        readGuard: options.readGuard,
+        now,
+      }),
     ],
     events,
     service,

@@ -1,13 +1,15 @@
 /**
  * The routes the reports page adds to production's: the shift calendar's shifts (the shift
- * picker) and MTBF/MTTR per press and stop cause, with a CSV for the latter.
+ * picker), MTBF/MTTR per press and stop cause, and the CSV of the jobs and downtime tables
+ * (the same query as /api/jobs and /api/downtime).
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../http/http-error.js';
 import { instant, orderedRange } from '../http/query-params.js';
 import { parseQuery } from '../http/validate.js';
-import type { ReliabilityRow, ShiftInstance } from '../model/production.js';
+import type { DowntimeEvent, Job, ReliabilityRow, ShiftInstance } from '../model/production.js';
+import { jobStates } from '../model/vocabulary.js';
 import { iso, minutes, sendCsv } from './production-routes.js';
 import type { ReliabilityQuery } from './reliability-report.js';
 import type { ShiftCalendar } from './shift-calendar.js';
@@ -33,7 +35,25 @@ const reliabilityQuery = z.strictObject({
     .optional(),
 });
 
+const flag = z.enum(['true', 'false', '1', '0'], { error: 'true or false' }).transform((v) => v === 'true' || v === '1');
+const jobsCsvQuery = z.strictObject({
+  pressId: z.string().min(1).max(64).optional(),
+  state: z.enum(jobStates, { error: `one of ${jobStates.join(', ')}` }).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  /** Only jobs that started (a shift's jobs, not the queue). */
+  started: flag.optional(),
+});
+const downtimeCsvQuery = z.strictObject({
+  pressId: z.string().min(1).max(64).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  uncoded: flag.optional(),
+});
+
 export interface ReportRoutesOptions {
+  listJobs(query: { pressId?: string; state?: Job['state']; from?: number; to?: number }): Job[];
+  listDowntime(query: { pressId?: string; from: number; to: number; uncoded: boolean }): DowntimeEvent[];
   calendar: ShiftCalendar;
   reliability(query: ReliabilityQuery): ReliabilityRow[];
   /** Local midnight of the day holding `t`. */
@@ -80,6 +100,85 @@ export function reportRoutes(options: ReportRoutesOptions): Router {
       ]),
     );
   };
+  router.get('/jobs.csv', read, (req, res) => {
+    const q = parseQuery(jobsCsvQuery, req);
+    orderedRange({ from: q.from, to: q.to });
+    const { started, ...query } = q;
+    const jobs = options.listJobs(defined(query)).filter((j) => !started || j.startedAt !== null);
+    sendCsv(
+      res,
+      'jobs',
+      now(),
+      [
+        'id',
+        'jobId',
+        'name',
+        'customer',
+        'pressId',
+        'state',
+        'source',
+        'startedAt',
+        'finishedAt',
+        'plannedGood',
+        'makeReadyMinutes',
+        'makeReadyWaste',
+        'runMinutes',
+        'downtimeMinutes',
+        'total',
+        'good',
+        'waste',
+        'averageSpeed',
+        'ratedSpeed',
+      ],
+      jobs.map((j) => [
+        j.id,
+        j.jobId,
+        j.name,
+        j.customer,
+        j.pressId,
+        j.state,
+        j.source,
+        j.startedAt === null ? null : iso(j.startedAt),
+        j.finishedAt === null ? null : iso(j.finishedAt),
+        j.plannedGood,
+        j.makeReadyMs === null ? null : minutes(j.makeReadyMs),
+        j.makeReadyWaste,
+        minutes(j.runMs),
+        minutes(j.downtimeMs),
+        j.total,
+        j.good,
+        j.waste,
+        j.averageSpeed,
+        j.ratedSpeed,
+      ]),
+    );
+  });
+  router.get('/downtime.csv', read, (req, res) => {
+    const q = parseQuery(downtimeCsvQuery, req);
+    const to = q.to ?? now();
+    const { from } = orderedRange({ from: q.from ?? to - DAY, to });
+    const events = options.listDowntime({ from, to, uncoded: q.uncoded ?? false, ...(q.pressId !== undefined ? { pressId: q.pressId } : {}) });
+    sendCsv(
+      res,
+      'downtime',
+      now(),
+      ['id', 'pressId', 'from', 'to', 'minutes', 'state', 'jobId', 'causeCode', 'causeLabel', 'category', 'source', 'note'],
+      events.map((e) => [
+        e.id,
+        e.pressId,
+        iso(e.from),
+        e.to === null ? null : iso(e.to),
+        minutes(e.durationMs),
+        e.state,
+        e.jobId,
+        e.cause?.code ?? null,
+        e.cause?.label ?? null,
+        e.cause?.category ?? null,
+        e.cause?.source ?? null,
+        e.note,
+      ]),
+    );
+  });
   router.get('/reports/reliability', read, reliability);
   router.get('/reports/reliability.csv', read, reliability);
   return router;
@@ -87,4 +186,9 @@ export function reportRoutes(options: ReportRoutesOptions): Router {
 
 function shiftInstance(w: { name: string; day: string; start: number; end: number; breaks: { start: number; end: number }[] }): ShiftInstance {
   return { label: `${w.name} ${w.day}`, name: w.name, day: w.day, from: w.start, to: w.end, breaks: w.breaks.map((b) => ({ from: b.start, to: b.end })) };
+}
+
+/** Drops undefined fields (exactOptionalPropertyTypes). */
+function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }
