@@ -28,6 +28,8 @@ const PAGES = [
   { name: 'alarms', hash: '#/alarms?all=true', ready: '.alarm-table' },
   { name: 'supply', hash: '#/supply', ready: 'form.supply-form' },
   { name: 'users', hash: '#/users', ready: '.users-page table' },
+  { name: 'shift report', hash: '#/reports', ready: '.shift-report[aria-busy="false"]' },
+  { name: 'range report', hash: '#/reports/range', ready: '.range-report[aria-busy="false"]' },
 ] as const;
 
 /** Roles a person operates; each needs a name a screen reader can say. */
