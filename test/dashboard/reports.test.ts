@@ -99,6 +99,8 @@ describe('the reports page', () => {
     const swatch = await page.$eval(`${pareto}[data-cause="waiting-paper"] .swatch`, (el) => getComputedStyle(el).backgroundColor);
     expect(segment.fill).toBe(swatch);
     expect(Number.parseFloat(segment.width)).toBeCloseTo((60 / 480) * 100, 2);
+    // the supplies feature's consumption over the shift: press-1's cyan fountain fell 20 points
+    expect(await page.textContent('.supplies-used tr[data-press-id="press-1"]:has-text("Ink unit 1")')).toContain('20.0 % of the fountain');
     await page.screenshot({ path: path.join(artifactsDir, 'reports-shift-1920.png'), fullPage: true });
   }, 60_000);
 

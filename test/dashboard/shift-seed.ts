@@ -16,6 +16,8 @@ import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import type { RunState, StopReason } from '../../src/model/vocabulary.js';
 import { TypedEmitter } from '../../src/lib/typed-emitter.js';
 import { pressMigrations } from '../../src/presses/press-migrations.js';
+import { recordingMigrations } from '../../src/recording/recording-migrations.js';
+import { SamplesRepository, type Sample } from '../../src/recording/samples-repository.js';
 import { TransitionsRepository } from '../../src/presses/transitions-repository.js';
 import { createProductionModule } from '../../src/production/index.js';
 import { shiftsConfigSchema } from '../../src/production/production-config.js';
@@ -50,6 +52,7 @@ export function seedShift(options: { dataDir: string; day: string }): SeededShif
   const logger = pino({ level: 'silent' });
   const db = openDatabase({ dataDir: options.dataDir, logger });
   migrate(db, pressMigrations);
+  migrate(db, recordingMigrations);
   const transitions = new TransitionsRepository(db);
   const deferred = createDeferredWrites({ logger, retryMs: 3_600_000 });
   const port = new TypedEmitter<PortEvents>((error) => {
@@ -90,8 +93,10 @@ export function seedShift(options: { dataDir: string; day: string }): SeededShif
     }
     port.emit('state:transition', { ...fact, ...(extra.alarmCode ? { alarmCode: extra.alarmCode } : {}), ...(extra.revisesStop ? { revisesStop: true } : {}) });
   };
+  const samples: Sample[] = [];
   const counters = (pressId: string, time: string, total: number, good: number, waste: number) => {
     moveTo(time);
+    samples.push({ pressId, signal: 'counter.total', at: clock.now(), value: total }, { pressId, signal: 'counter.good', at: clock.now(), value: good });
     port.emit('press:update', { id: pressId, updatedAt: clock.now(), counters: { total, good, waste }, counterResetAt: null } as unknown as PressSnapshot);
   };
   const operator = { userId: 1, username: 'admin', ip: null };
@@ -138,11 +143,21 @@ export function seedShift(options: { dataDir: string; day: string }): SeededShif
   counters('press-1', '13:30:00', 54_700, 53_200, 1500);
   state('press-1', '13:30:00', 'stopped', { reason: 'jam', detail: 'Paper jam at delivery', alarmCode: 'jam.delivery' });
   state('press-1', '13:45:00', 'production');
-  counters('press-1', '14:00:00', 58_000, 56_400, 1600);
-  counters('press-2', '14:00:00', 90_000, 88_000, 2000);
+  counters('press-1', '13:59:00', 58_000, 56_400, 1600);
+  counters('press-2', '13:59:00', 90_000, 88_000, 2000);
   service.finishJob(second.id, operator);
   state('press-1', '14:00:00', 'idle');
   state('press-2', '14:00:00', 'idle');
+
+  // the levels the recorder would have kept: press-1's four fountains fall, its pile is
+  // loaded once at 10:00 (the supplies feature's consumption reads these)
+  for (let t = at('05:50:00'); t <= at('14:00:00'); t += 10 * 60_000) {
+    const hours = (t - at('05:50:00')) / 3_600_000;
+    [20, 15, 12, 16].forEach((perShift, i) => samples.push({ pressId: 'press-1', signal: `ink.${i + 1}`, at: t, value: 85 - (perShift * hours) / 8 }));
+    const paper = t < at('10:00:00') ? 95 - 15 * hours : 95 - 15 * (hours - (at('10:00:00') - at('05:50:00')) / 3_600_000);
+    samples.push({ pressId: 'press-1', signal: 'paper', at: t, value: Math.round(paper * 10) / 10 });
+  }
+  new SamplesRepository(db).insertMany(samples.sort((a, b) => a.at - b.at));
 
   off();
   deferred.stop();
