@@ -7,14 +7,14 @@
  * a print on A4 and screens of 1920, 1024 and 390 px that never scroll sideways. Screenshots
  * and the printed PDF go to test-artifacts/.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import type { OeeRow, ReliabilityRow, DowntimeCauseTotal } from '../../src/model/production.js';
-import type { ServiceProcess } from '../helpers/service-process.js';
+import { repoRoot, type ServiceProcess } from '../helpers/service-process.js';
 import { api, artifactsDir, launchBrowser, quietDemoConfig, startDashboardService, VIEWPORTS } from './dashboard-harness.js';
 import { seedShift, seedShifts, type SeededShift } from './shift-seed.js';
 
@@ -102,6 +102,9 @@ describe('the reports page', () => {
     // the supplies feature's consumption over the shift: press-1's cyan fountain fell 20 points
     expect(await page.textContent('.supplies-used tr[data-press-id="press-1"]:has-text("Ink unit 1")')).toContain('20.0 % of the fountain');
     await page.screenshot({ path: path.join(artifactsDir, 'reports-shift-1920.png'), fullPage: true });
+    // the docs' picture: written when missing or asked for, so a test run leaves the tree clean
+    const docsImage = path.join(repoRoot, 'docs/img/reports.png');
+    if (!existsSync(docsImage) || process.env.PRESSROOM_UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: docsImage });
   }, 60_000);
 
   it('lists the shift’s jobs with make-ready time and waste; the CSV link downloads that table', async () => {

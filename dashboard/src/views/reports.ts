@@ -25,7 +25,7 @@ export function reportsView(context: AppContext, params: string[], query: URLSea
       'nav',
       { class: 'report-tabs', 'aria-label': 'Reports' },
       ...TABS.map((tab) => h('a', { href: tab.href, class: 'button small', 'aria-current': tab.id === kind ? 'page' : null }, tab.label)),
-      h('button', { type: 'button', class: 'button small print-button', onclick: () => window.print() }, '⎙ Print'),
+      h('button', { type: 'button', class: 'button small print-button', onclick: () => window.print() }, 'Print'),
     ),
     part.element,
   );
