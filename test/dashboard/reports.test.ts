@@ -45,7 +45,7 @@ describe('the reports page', () => {
     page.evaluate(() => {
       const width = document.documentElement.clientWidth;
       if (document.documentElement.scrollWidth <= width + 1) return [];
-      return [...document.querySelectorAll('body *')]
+      return Array.from(document.querySelectorAll('body *'))
         .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('.table-scroll'))
         .slice(0, 5)
         .map((el) => `${el.tagName.toLowerCase()}.${el.className} right ${Math.round(el.getBoundingClientRect().right)} px`);
