@@ -55,7 +55,8 @@ export function shiftReport(context: AppContext, chosen: string | null): ReportP
       request<PressSnapshot[]>('/api/presses'),
     ]);
     const newestFirst = [...shifts].reverse();
-    const shift = newestFirst.find((s) => String(s.from) === chosen) ?? newestFirst.find((s) => s.to <= now) ?? newestFirst[0];
+    // by default the shift going on now (figures up to now); the ones before are a pick away
+    const shift = newestFirst.find((s) => String(s.from) === chosen) ?? newestFirst.find((s) => s.from <= now) ?? newestFirst[0];
     replaceChildren(
       picker,
       ...newestFirst.map((s) => h('option', { value: String(s.from), selected: s === shift }, `${s.label} (${dateTime(s.from)} – ${dateTime(s.to)})`)),
