@@ -105,6 +105,26 @@ describe('MTBF and MTTR of jams', () => {
   });
 });
 
+describe('the report tables as CSV', () => {
+  it('writes the jobs with make-ready minutes and the downtime events with their causes, for the same query as the JSON', async () => {
+    const f = jammedMorning();
+    const operator = { userId: 1, username: 'anna', ip: null };
+    f.module.service.createJob({ jobId: '24-2001', pressId: 'p1', name: 'Queued only' }, operator);
+    const base = await serve(f);
+    const lines = async (route: string) => (await (await fetch(`${base}/${route}`)).text()).trim().split(/\r?\n/);
+    const downtime = await lines('downtime.csv?pressId=p1&from=2026-12-07&to=2026-12-08');
+    expect(downtime[0]).toBe('id,pressId,from,to,minutes,state,jobId,causeCode,causeLabel,category,source,note');
+    expect(downtime.slice(1).map((l) => l.split(',').slice(4, 10).join(' '))).toEqual([
+      '30 stopped  jam.delivery Paper jam at delivery unplanned',
+      '30 stopped  fault Fault unplanned',
+      '20 stopped  jam.feeder Paper jam at feeder unplanned',
+      '10 stopped  jam Paper jam unplanned',
+    ]);
+    expect(await lines('jobs.csv?pressId=p1')).toHaveLength(2);
+    expect(await lines('jobs.csv?pressId=p1&started=true')).toHaveLength(1);
+  });
+});
+
 describe('the shifts of the calendar', () => {
   it('lists the shifts overlapping a range with their breaks, labelled like the OEE rows', async () => {
     const base = await serve(jammedMorning());
