@@ -56,8 +56,10 @@ describe('the reports page', () => {
     const day = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
     shift = seedShift({ dataDir, day });
     const file = quietDemoConfig({ assistant: false });
-    const config = YAML.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const config = YAML.parse(readFileSync(file, 'utf8')) as { shifts?: unknown; buses: { simulationTimeScale?: number }[] };
     config.shifts = seedShifts;
+    // the seeded presses ran in real time: rated speed is per wall-clock hour (no demo time scale)
+    for (const bus of config.buses) bus.simulationTimeScale = 1;
     writeFileSync(file, YAML.stringify(config));
     [service, browser] = await Promise.all([startDashboardService({ config: file, dataDir }), launchBrowser()]);
     context = await browser.newContext({ viewport: VIEWPORTS.wall, timezoneId: 'UTC', acceptDownloads: true });
