@@ -76,13 +76,15 @@ export function createOeeReports(o: OeeReportOptions) {
 
   function oee(query: ReportQuery & { groupBy: OeeGrouping }): OeeRow[] {
     if (query.groupBy === 'job') return o.jobs(query).map((job) => jobRow(job, o.ratedSpeedOf(job.pressId ?? ''), o.now()));
-    const cells = [...o.rollups.cells({ ...query, by: query.groupBy }), ...liveCells(query).cells];
+    // the whole range is summed from its days' cells, as the day rows are: the same figures
+    const cells = [...o.rollups.cells({ ...query, by: query.groupBy === 'range' ? 'day' : query.groupBy }), ...liveCells(query).cells];
     const groups = new Map<string, { pressId: string; group: OeeRow['group']; cells: RollupCell[] }>();
     const groupCache = new Map<string, OeeRow['group'] | undefined>();
     for (const cell of cells) {
-      const cacheKey = query.groupBy === 'shift' ? `${cell.shiftStart}` : query.groupBy === 'week' ? isoWeek(cell.day).label : cell.day;
+      const cacheKey =
+        query.groupBy === 'shift' ? `${cell.shiftStart}` : query.groupBy === 'week' ? isoWeek(cell.day).label : query.groupBy === 'range' ? '' : cell.day;
       let group = groupCache.get(cacheKey);
-      if (!groupCache.has(cacheKey)) groupCache.set(cacheKey, (group = groupOf(cell, query.groupBy, o.calendar)));
+      if (!groupCache.has(cacheKey)) groupCache.set(cacheKey, (group = groupOf(cell, query.groupBy, o.calendar, query)));
       if (!group) continue;
       const key = `${cell.pressId}\u0000${group.from}`;
       let entry = groups.get(key);
@@ -126,9 +128,11 @@ function emptyCell(pressId: string, day: string, shift: { name: string; start: n
   };
 }
 
-function groupOf(cell: RollupCell, kind: OeeGrouping, calendar: ShiftCalendar): OeeRow['group'] | undefined {
+function groupOf(cell: RollupCell, kind: OeeGrouping, calendar: ShiftCalendar, range: { from: number; to: number }): OeeRow['group'] | undefined {
   const tz = calendar.timeZone;
   switch (kind) {
+    case 'range':
+      return { kind, label: `${new Date(range.from).toISOString()} – ${new Date(range.to).toISOString()}`, from: range.from, to: range.to };
     case 'shift':
       if (cell.shiftStart === null || cell.shiftEnd === null) return undefined;
       return { kind, label: `${cell.shiftName} ${shiftDay(cell, calendar)}`, from: cell.shiftStart, to: cell.shiftEnd };

@@ -1,7 +1,8 @@
 /**
- * Presses compared over a range: OEE per press for the whole range (summed from the rows, so
- * a long stop weighs what it cost), the same per day or ISO week, and the MTBF and MTTR of
- * jams per press. Defaults: the last 7 whole days, by day.
+ * Presses compared over a range: OEE per press for the whole range (`groupBy=range`: the
+ * service sums the range's days, so a long stop weighs what it cost, and its CSV says the
+ * same), the same per day or ISO week, and the MTBF and MTTR of jams per press. Defaults:
+ * the last 7 whole days, by day.
  */
 import { describeError, request } from '../api.js';
 import type { AppContext } from '../app-context.js';
@@ -21,41 +22,6 @@ function localDate(at: number): string {
 function localMidnight(date: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return new Date(y, m - 1, d).getTime();
-}
-
-/** The range's totals per press: A = run / planned, P = sheets / capacity (each row's capacity is its total / P), Q = good / total. */
-function totals(rows: OeeRow[]): {
-  planned: number;
-  run: number;
-  a: number | null;
-  p: number | null;
-  q: number | null;
-  oee: number | null;
-  good: number;
-  waste: number;
-} {
-  let planned = 0;
-  let run = 0;
-  let total = 0;
-  let good = 0;
-  let waste = 0;
-  let capacity = 0;
-  let measured = 0;
-  for (const r of rows) {
-    planned += r.plannedMs;
-    run += r.runMs;
-    total += r.total;
-    good += r.good;
-    waste += r.waste;
-    if (r.performance !== null && r.performance > 0) {
-      capacity += r.total / r.performance;
-      measured += r.total;
-    }
-  }
-  const a = planned > 0 ? Math.min(1, run / planned) : null;
-  const p = capacity > 0 ? measured / capacity : null;
-  const q = total > 0 ? good / total : null;
-  return { planned, run, a, p, q, oee: a !== null && p !== null && q !== null ? a * p * q : null, good, waste };
 }
 
 export function rangeReport(_context: AppContext, query: URLSearchParams): ReportPart {
@@ -91,19 +57,22 @@ export function rangeReport(_context: AppContext, query: URLSearchParams): Repor
     // whole local days: from the first day's midnight to the midnight after the last
     const range = { from: localMidnight(fromDate), to: localMidnight(toDate) + DAY };
     if (!(range.to > range.from)) throw new Error('The last day is before the first.');
-    const [{ rows }, presses, reliability] = await Promise.all([
+    const [{ rows }, { rows: totals }, presses, reliability] = await Promise.all([
       request<{ rows: OeeRow[] }>('/api/reports/oee', { query: { ...range, groupBy } }),
+      // the whole range per press, as the service sums it (the CSV gives the same figures)
+      request<{ rows: OeeRow[] }>('/api/reports/oee', { query: { ...range, groupBy: 'range' } }),
       request<PressSnapshot[]>('/api/presses'),
       request<{ rows: ReliabilityRow[] }>('/api/reports/reliability', { query: { ...range, cause: 'jam' } }),
     ]);
     const name = (id: string) => presses.find((p) => p.id === id)?.name ?? id;
     const pressIds = [...new Set([...presses.map((p) => p.id), ...rows.map((r) => r.pressId)])];
-    const summary = pressIds.map((id) => ({ id, ...totals(rows.filter((r) => r.pressId === id)) }));
+    const summary = pressIds.map((id) => ({ id, row: totals.find((r) => r.pressId === id) }));
     replaceChildren(
       body,
       h('p', { class: 'report-period' }, `${dateTime(range.from)} – ${dateTime(range.to)}`),
       reportTable({
         caption: 'OEE per press over the range',
+        csv: csvLink('/api/reports/oee.csv', { ...range, groupBy: 'range' }, 'OEE per press over the range'),
         head: ['Press', 'OEE', '', 'Availability', 'Performance', 'Quality', 'Planned', 'Run', 'Good', 'Waste'],
         empty: 'No planned production time in this range.',
         className: 'range-summary',
@@ -112,23 +81,23 @@ export function rangeReport(_context: AppContext, query: URLSearchParams): Repor
             'tr',
             { 'data-press-id': s.id },
             h('th', { scope: 'row' }, name(s.id)),
-            h('td', { class: 'number', 'data-figure': 'oee' }, h('strong', {}, ratio(s.oee))),
+            h('td', { class: 'number', 'data-figure': 'oee' }, h('strong', {}, ratio(s.row?.oee))),
             h(
               'td',
               { class: 'bar-cell wide' },
               h(
                 'span',
                 { class: 'report-bar', 'aria-hidden': 'true' },
-                h('span', { class: 'report-bar-fill', style: `width:${((s.oee ?? 0) * 100).toFixed(1)}%;background:#1b7f3b` }),
+                h('span', { class: 'report-bar-fill', style: `width:${((s.row?.oee ?? 0) * 100).toFixed(1)}%;background:#1b7f3b` }),
               ),
             ),
-            h('td', { class: 'number' }, ratio(s.a)),
-            h('td', { class: 'number' }, ratio(s.p)),
-            h('td', { class: 'number' }, ratio(s.q)),
-            h('td', { class: 'number' }, minutes(s.planned)),
-            h('td', { class: 'number' }, minutes(s.run)),
-            h('td', { class: 'number' }, count(s.good)),
-            h('td', { class: 'number' }, count(s.waste)),
+            h('td', { class: 'number', 'data-figure': 'availability' }, ratio(s.row?.availability)),
+            h('td', { class: 'number', 'data-figure': 'performance' }, ratio(s.row?.performance)),
+            h('td', { class: 'number', 'data-figure': 'quality' }, ratio(s.row?.quality)),
+            h('td', { class: 'number' }, minutes(s.row?.plannedMs ?? 0)),
+            h('td', { class: 'number' }, minutes(s.row?.runMs ?? 0)),
+            h('td', { class: 'number' }, count(s.row?.good ?? 0)),
+            h('td', { class: 'number' }, count(s.row?.waste ?? 0)),
           ),
         ),
       }),
