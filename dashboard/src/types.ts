@@ -32,7 +32,7 @@ export interface SupplyDraft {
   loggedAt?: number;
 }
 
-export type { SupplyEntry, UnloggedRefill, LowLevelSuggestion } from '../../src/model/supply.js';
+export type { SupplyEntry, UnloggedRefill, LowLevelSuggestion, ConsumptionReport } from '../../src/model/supply.js';
 
 export interface HistoryPoint {
   at: number;

@@ -8,18 +8,11 @@ import { describeError, request } from '../api.js';
 import type { AppContext } from '../app-context.js';
 import { h, replaceChildren } from '../dom.js';
 import { count, dateTime } from '../format.js';
-import type { DowntimeCauseTotal, DowntimeEventView, JobView, OeeRow, PressSnapshot, ShiftInstance, Transition } from '../types.js';
+import type { ConsumptionReport, DowntimeCauseTotal, DowntimeEventView, JobView, OeeRow, PressSnapshot, ShiftInstance, Transition } from '../types.js';
 import { CauseColours, causeTimeline, csvLink, lossBar, minutes, oeeFigures, pareto, ratio, reportTable } from './report-parts.js';
 import type { ReportPart } from './reports.js';
 
 const DAY = 86_400_000;
-
-/** What the shift report reads of `GET /api/supplies/consumption` (the supplies feature's report). */
-interface Consumption {
-  ink: { unit: number; color: string; levelUsed: number; logged: { uom: string; quantity: number }[] }[];
-  paper: { shifts: { pileUsed: number; pilesLoaded: number; logged: { uom: string; quantity: number }[] }[] };
-  sheets: { total: number; good: number };
-}
 
 interface PressFacts {
   press: { id: string; name: string };
@@ -27,7 +20,7 @@ interface PressFacts {
   causes: DowntimeCauseTotal[];
   timeline: { transitions: Transition[]; previous: Transition | null };
   events: DowntimeEventView[];
-  consumption: Consumption | null;
+  consumption: ConsumptionReport | null;
 }
 
 export function shiftReport(context: AppContext, chosen: string | null): ReportPart {
@@ -78,7 +71,7 @@ export function shiftReport(context: AppContext, chosen: string | null): ReportP
             request<{ causes: DowntimeCauseTotal[] }>('/api/reports/downtime', { query: { ...range, pressId: press.id } }),
             request<{ transitions: Transition[]; previous: Transition | null }>(`/api/presses/${id}/transitions`, { query: { from: shift.from, to: until } }),
             request<{ events: DowntimeEventView[] }>('/api/downtime', { query: { from: shift.from, to: until, pressId: press.id } }),
-            request<Consumption>('/api/supplies/consumption', { query: { from: shift.from, to: until, pressId: press.id } }).catch(() => null),
+            request<ConsumptionReport>('/api/supplies/consumption', { query: { from: shift.from, to: until, pressId: press.id } }).catch(() => null),
           ]);
           return { press, row: undefined, causes: downtime.causes, timeline: transitions, events: events.events, consumption };
         }),
@@ -98,7 +91,7 @@ export function shiftReport(context: AppContext, chosen: string | null): ReportP
       oeeTable(rows, name, range),
       ...facts.map((f) => pressSection(f, shift, until)),
       jobsTable(shiftJobs, name, range),
-      suppliesTable(facts, range),
+      suppliesTable(facts, { from: shift.from, to: until }),
     );
     body.setAttribute('aria-busy', 'false');
     status.textContent = shift.to > now ? 'This shift is still going: figures up to now.' : '';
@@ -223,7 +216,7 @@ function suppliesTable(facts: PressFacts[], range: { from: number; to: number })
   });
   return reportTable({
     caption: 'Supplies used',
-    csv: csvLink('/api/supplies.csv', range, 'the supplies logged'),
+    csv: csvLink('/api/supplies/consumption.csv', range, 'the supplies used (measured, with what was logged)'),
     head: ['Press', 'Supply', 'Used (measured)', 'Logged'],
     empty: 'No supply levels recorded in this shift.',
     className: 'supplies-used',
