@@ -135,6 +135,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       const last = presses.transitions.latest(pressId);
       return last ? { state: last.state, since: last.at } : undefined;
     },
+    transitions: presses.transitions,
     shifts: shifts.calendar,
     downtime: config.downtime,
     suppliesUsed: (pressId, from, to) => supplies.usedBetween(pressId, from, to),

@@ -59,4 +59,5 @@ export type {
   DowntimeCauseTotal,
   ShiftInstance,
   ReliabilityRow,
+  TimelineStretch,
 } from '../../src/model/production.js';

@@ -135,3 +135,16 @@ export interface ReliabilityRow {
   mtbfMs: number | null;
   mttrMs: number | null;
 }
+
+/**
+ * One stretch of `GET /api/reports/timeline`: a press in one run state, cut to the range asked
+ * for; a stop carries the cause of the downtime event that holds its start (null while
+ * uncoded, and in production).
+ */
+export interface TimelineStretch {
+  from: number;
+  to: number;
+  state: string;
+  reason: string | null;
+  cause: DowntimeCause | null;
+}

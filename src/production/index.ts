@@ -29,6 +29,7 @@ import { ProductionService, type SuppliesUsedPort } from './production-service.j
 import { ProductionTracker, type ProductionEvents, type TransitionFact } from './production-tracker.js';
 import { RollupRepository } from './rollup-repository.js';
 import { ShiftCalendar } from './shift-calendar.js';
+import type { TransitionsPort } from './timeline-report.js';
 
 export type { ProductionEvents } from './production-tracker.js';
 export type { SuppliesUsed, SuppliesUsedPort } from './production-service.js';
@@ -52,6 +53,8 @@ export interface ProductionModuleOptions {
   ratedSpeedOf(pressId: string): number;
   /** The state each press was stored in last (the presses' transitions), to continue it. */
   restoreState(pressId: string): { state: RunState; since: number } | undefined;
+  /** The presses' stored transitions, for the timeline report; absent: no timeline. */
+  transitions?: TransitionsPort;
   shifts?: ShiftsConfig;
   downtime?: DowntimeConfig;
   /** Ink and paper a press used over a time (the supplies feature's consumption), for a job's figures; absent: not reported. */
@@ -140,6 +143,9 @@ export function createProductionModule(options: ProductionModuleOptions): Produc
         reliability,
         listJobs: (q) => service.listJobs(q),
         listDowntime: (q) => service.listDowntime(q),
+        jobWithSupplies: (ref) => service.jobWithSupplies(ref),
+        transitions: options.transitions,
+        pressIds: options.presses.map((p) => p.id),
         startOfDay: (t) => service.startOfDay(t),
         readGuard: options.readGuard,
         now,

@@ -181,7 +181,8 @@ export function productionRoutes(options: ProductionRoutesOptions): Router {
 }
 
 /** `:id` is the job's id, or its MIS number when that names one job. */
-function jobRef(req: Request): number | string {
+/** A job named in the path: its id, or its MIS number when that names one job. */
+export function jobRef(req: Request): number | string {
   const raw = String(req.params.id);
   if (/^\d{1,15}$/.test(raw)) return Number(raw);
   if (!/^[\w./-]{1,40}$/.test(raw)) throw new HttpError(404, 'not_found', `job ${raw} not found`);

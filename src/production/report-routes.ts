@@ -1,18 +1,19 @@
 /**
  * The routes the reports page adds to production's: the shift calendar's shifts (the shift
- * picker), MTBF/MTTR per press and stop cause, and the CSV of the jobs and downtime tables
- * (the same query as /api/jobs and /api/downtime).
+ * picker), MTBF/MTTR per press and stop cause, a press's timeline of run states by cause, and
+ * the CSV of the jobs, downtime, timeline and job supplies tables (the same query as the JSON).
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../http/http-error.js';
 import { instant, orderedRange } from '../http/query-params.js';
 import { parseQuery } from '../http/validate.js';
-import type { DowntimeEvent, Job, ReliabilityRow, ShiftInstance } from '../model/production.js';
+import type { DowntimeEvent, Job, JobWithSupplies, ReliabilityRow, ShiftInstance } from '../model/production.js';
 import { jobStates } from '../model/vocabulary.js';
-import { iso, minutes, sendCsv } from './production-routes.js';
+import { iso, jobRef, minutes, sendCsv } from './production-routes.js';
 import type { ReliabilityQuery } from './reliability-report.js';
 import type { ShiftCalendar } from './shift-calendar.js';
+import { timelineStretches, type TransitionsPort } from './timeline-report.js';
 
 const DAY = 86_400_000;
 const causeFamily = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,39}$/, 'a cause code, e.g. jam');
@@ -44,6 +45,7 @@ const jobsCsvQuery = z.strictObject({
   /** Only jobs that started (a shift's jobs, not the queue). */
   started: flag.optional(),
 });
+const timelineQuery = z.strictObject({ pressId: z.string().min(1).max(64), from: instant.optional(), to: instant.optional() });
 const downtimeCsvQuery = z.strictObject({
   pressId: z.string().min(1).max(64).optional(),
   from: instant.optional(),
@@ -54,6 +56,10 @@ const downtimeCsvQuery = z.strictObject({
 export interface ReportRoutesOptions {
   listJobs(query: { pressId?: string; state?: Job['state']; from?: number; to?: number }): Job[];
   listDowntime(query: { pressId?: string; from: number; to: number; uncoded: boolean }): DowntimeEvent[];
+  jobWithSupplies(ref: number | string): JobWithSupplies;
+  /** The presses' stored transitions; absent: no timeline (404). */
+  transitions?: TransitionsPort | undefined;
+  pressIds: readonly string[];
   calendar: ShiftCalendar;
   reliability(query: ReliabilityQuery): ReliabilityRow[];
   /** Local midnight of the day holding `t`. */
@@ -179,6 +185,64 @@ export function reportRoutes(options: ReportRoutesOptions): Router {
       ]),
     );
   });
+  const timeline = (req: Request, res: Response) => {
+    const q = parseQuery(timelineQuery, req);
+    if (!options.transitions || !options.pressIds.includes(q.pressId)) throw new HttpError(404, 'not_found', `press "${q.pressId}" not found`);
+    const asked = q.to ?? now();
+    const from = q.from ?? asked - DAY;
+    orderedRange({ from, to: asked });
+    // up to now: the rest of a shift going on has no run state yet
+    const to = Math.max(from, Math.min(asked, now()));
+    if (to - from > 31 * DAY) throw new HttpError(400, 'invalid_request', 'invalid query: at most 31 days of timeline at a time');
+    const stretches = timelineStretches({
+      transitions: options.transitions.list({ pressId: q.pressId, from, to }),
+      previous: options.transitions.inForceAt(q.pressId, from),
+      events: options.listDowntime({ pressId: q.pressId, from, to, uncoded: false }),
+      from,
+      to,
+    });
+    if (!req.path.endsWith('.csv')) return void res.json({ pressId: q.pressId, from, to, stretches });
+    sendCsv(
+      res,
+      `timeline-${q.pressId}`,
+      now(),
+      ['pressId', 'from', 'to', 'minutes', 'state', 'reason', 'causeCode', 'causeLabel', 'category', 'source'],
+      stretches.map((s) => [
+        q.pressId,
+        iso(s.from),
+        iso(s.to),
+        minutes(s.to - s.from),
+        s.state,
+        s.reason,
+        s.cause?.code ?? null,
+        s.cause?.label ?? null,
+        s.cause?.category ?? null,
+        s.cause?.source ?? null,
+      ]),
+    );
+  };
+  /** The job report's ink and paper table: measured level drops over the job's time, and what was logged. */
+  router.get('/jobs/:id/supplies.csv', read, (req, res) => {
+    const job = options.jobWithSupplies(jobRef(req));
+    const from = job.startedAt === null ? null : iso(job.startedAt);
+    const to = job.startedAt === null ? null : iso(job.finishedAt ?? now());
+    const logged = (items: { uom: string; quantity: number }[]) => items.map((q) => `${q.quantity} ${q.uom}`).join('; ');
+    const supplies = job.supplies;
+    sendCsv(
+      res,
+      `job-${job.jobId}-supplies`,
+      now(),
+      ['jobId', 'pressId', 'from', 'to', 'supply', 'unit', 'color', 'usedPercentPoints', 'pilesLoaded', 'logged'],
+      supplies
+        ? [
+            ...supplies.ink.map((i) => [job.jobId, job.pressId, from, to, 'ink', i.unit, i.color, i.levelUsed, null, logged(i.logged)]),
+            [job.jobId, job.pressId, from, to, 'paper', null, null, supplies.paper.pileUsed, supplies.paper.pilesLoaded, logged(supplies.paper.logged)],
+          ]
+        : [],
+    );
+  });
+  router.get('/reports/timeline', read, timeline);
+  router.get('/reports/timeline.csv', read, timeline);
   router.get('/reports/reliability', read, reliability);
   router.get('/reports/reliability.csv', read, reliability);
   return router;

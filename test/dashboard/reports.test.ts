@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import type { OeeRow, ReliabilityRow, DowntimeCauseTotal } from '../../src/model/production.js';
 import { repoRoot, type ServiceProcess } from '../helpers/service-process.js';
-import { api, artifactsDir, launchBrowser, quietDemoConfig, startDashboardService, VIEWPORTS } from './dashboard-harness.js';
+import { api, apiLogin, artifactsDir, launchBrowser, quietDemoConfig, startDashboardService, VIEWPORTS } from './dashboard-harness.js';
 import { seedShift, seedShifts, type SeededShift } from './shift-seed.js';
 
 const MIN = 60_000;
@@ -158,6 +158,46 @@ describe('the reports page', () => {
     expect(await page.textContent('.reliability-table tr[data-press-id="press-2"] td[data-figure="mtbf"]')).toBe('— (no jam)');
     expect(await page.textContent(`.range-groups tr[data-group="${shift.day}"]`)).toContain('%');
     await page.screenshot({ path: path.join(artifactsDir, 'reports-range-1920.png'), fullPage: true });
+  }, 60_000);
+
+  it('follows the shift going on: a stop coded over the API appears on the open report’s Pareto, without a reload, at most one load per 2 s', async () => {
+    const admin = await apiLogin(service);
+    const pressEvent = async (body: Record<string, unknown>) =>
+      expect((await api(service, 'simulation/presses/press-1/events', { method: 'POST', body, cookie: admin })).status).toBe(200);
+    await page.goto(`${service.url}#/reports`);
+    await page.waitForSelector('.shift-report[aria-busy="false"] .press-report[data-press-id="press-1"] .pareto', { timeout: 15_000 });
+    expect(await page.textContent('.reports-page [role="status"]')).toMatch(/still going/);
+    const pareto = '.press-report[data-press-id="press-1"] .pareto';
+    expect(await page.locator(`${pareto} tr[data-cause="breakdown"]`).count()).toBe(0);
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    const loads: number[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/reports/oee') loads.push(Date.now());
+    });
+
+    // press-1 runs, then stops with a plain stop code: an uncoded stop, coded "Breakdown" over the API
+    await pressEvent({ action: 'start' });
+    await expect.poll(async () => (await api<{ state: string }>(service, 'presses/press-1')).body.state, { timeout: 20_000 }).toBe('production');
+    await pressEvent({ action: 'stop', reason: 'none' });
+    let stop: { id: number } | undefined;
+    await expect
+      .poll(
+        async () =>
+          (stop = (
+            await api<{ events: { id: number; state: string; to: number | null }[] }>(service, 'downtime?pressId=press-1&uncoded=true')
+          ).body.events.find((e) => e.state === 'stopped' && e.to === null)),
+        { timeout: 10_000 },
+      )
+      .toBeDefined();
+    expect((await api(service, `downtime/${stop!.id}/cause`, { method: 'POST', cookie: admin, body: { code: 'breakdown' } })).status).toBe(200);
+    await page.waitForSelector(`${pareto} tr[data-cause="breakdown"]`, { timeout: 10_000 });
+    expect(await page.textContent(`${pareto} tr[data-cause="breakdown"]`)).toContain('Breakdown');
+    expect(await page.textContent('.press-report[data-press-id="press-1"] .loss-bar')).toContain('Downtime: Breakdown');
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    // throttled: the announcements of one stop (idle ended, stop, coding) never load the report twice within 2 s
+    expect(loads.length).toBeGreaterThanOrEqual(1);
+    for (let i = 1; i < loads.length; i++) expect(loads[i]! - loads[i - 1]!).toBeGreaterThanOrEqual(1_900);
+    await pressEvent({ action: 'start' });
   }, 60_000);
 
   it('prints the shift report on A4 without the navigation, and no screen size scrolls sideways', async () => {

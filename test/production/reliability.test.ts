@@ -123,6 +123,62 @@ describe('the report tables as CSV', () => {
     expect(await lines('jobs.csv?pressId=p1')).toHaveLength(2);
     expect(await lines('jobs.csv?pressId=p1&started=true')).toHaveLength(1);
   });
+
+  it('writes the timeline of run states with each stop’s cause, the same stretches as the JSON, up to now', async () => {
+    const base = await serve(jammedMorning());
+    const range = `pressId=p1&from=${at('2026-12-07T06:00:00Z')}&to=${at('2026-12-07T14:00:00Z')}`;
+    const json = (await (await fetch(`${base}/reports/timeline?${range}`)).json()) as { to: number; stretches: { from: number; to: number }[] };
+    expect(json.to).toBe(at('2026-12-07T12:30:00Z')); // the clock: the rest of the shift has not happened
+    const csv = (await (await fetch(`${base}/reports/timeline.csv?${range}`)).text()).trim().split(/\r?\n/);
+    expect(csv[0]).toBe('pressId,from,to,minutes,state,reason,causeCode,causeLabel,category,source');
+    const rows = csv.slice(1).map((l) => l.split(','));
+    expect(rows).toHaveLength(json.stretches.length);
+    // the operator's stop revised 1.5 s later by the feeder jam alarm is one event: both stretches carry its cause
+    expect(rows.map((r) => `${r[1]!.slice(11, 19)} ${r[3]} ${r[4]} ${r[6]}`)).toEqual([
+      '06:00:00 60 production ',
+      '07:00:00 10 stopped jam',
+      '07:10:00 50 production ',
+      '08:00:00 0.03 stopped jam.feeder',
+      '08:00:01 19.98 stopped jam.feeder',
+      '08:20:00 40 production ',
+      '09:00:00 30 stopped fault',
+      '09:30:00 150 production ',
+      '12:00:00 30 stopped jam.delivery',
+    ]);
+    expect((await fetch(`${base}/reports/timeline?pressId=nope`)).status).toBe(404);
+  });
+
+  it('writes the job report’s ink and paper table: measured use over the job’s time and what was logged', async () => {
+    const asked: [string, number, number][] = [];
+    floor = openFloor({
+      start: '2026-12-07T05:55:00Z',
+      suppliesUsed: (pressId, from, to) => {
+        asked.push([pressId, from, to]);
+        return {
+          ink: [
+            { unit: 1, color: 'cyan', levelUsed: 12.5, logged: [{ uom: 'kg', quantity: 2.5 }] },
+            { unit: 2, color: 'magenta', levelUsed: 0, logged: [] },
+          ],
+          paper: { pileUsed: 140, pilesLoaded: 1, logged: [{ uom: 'sheets', quantity: 6000 }] },
+        };
+      },
+    });
+    const operator = { userId: 1, username: 'anna', ip: null };
+    floor.module.service.createJob({ jobId: '24-1187', pressId: 'p1', name: 'Brochure' }, operator);
+    floor.module.service.startJob('24-1187', 'p1', operator);
+    floor.clock.advance(2 * 3_600_000);
+    floor.module.service.finishJob('24-1187', operator);
+    const base = await serve(floor);
+    const csv = (await (await fetch(`${base}/jobs/24-1187/supplies.csv`)).text()).trim().split(/\r?\n/);
+    expect(csv).toEqual([
+      'jobId,pressId,from,to,supply,unit,color,usedPercentPoints,pilesLoaded,logged',
+      '24-1187,p1,2026-12-07T05:55:00.000Z,2026-12-07T07:55:00.000Z,ink,1,cyan,12.5,,2.5 kg',
+      '24-1187,p1,2026-12-07T05:55:00.000Z,2026-12-07T07:55:00.000Z,ink,2,magenta,0,,',
+      '24-1187,p1,2026-12-07T05:55:00.000Z,2026-12-07T07:55:00.000Z,paper,,,140,1,6000 sheets',
+    ]);
+    expect(asked.at(-1)).toEqual(['p1', at('2026-12-07T05:55:00Z'), at('2026-12-07T07:55:00Z')]);
+    expect((await fetch(`${base}/jobs/24-9999/supplies.csv`)).status).toBe(404);
+  });
 });
 
 describe('the shifts of the calendar', () => {

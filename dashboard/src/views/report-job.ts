@@ -1,7 +1,8 @@
 /**
  * One job: make-ready time (against the planned) and waste, run time, the downtime within it
  * with causes, good and waste (against the planned good), average speed against rated, the ink
- * and paper used, start and end.
+ * and paper used, start and end. Follows the job live: its `job:updated` and the
+ * `downtime:updated` of its stops load it again, at most every 2 s.
  */
 import { describeError, request } from '../api.js';
 import type { AppContext } from '../app-context.js';
@@ -9,16 +10,32 @@ import { h, replaceChildren } from '../dom.js';
 import { count, dateTime, runState } from '../format.js';
 import type { DowntimeEventView, JobWithSupplies, PressSnapshot } from '../types.js';
 import { csvLink, minutes, ratio, reportTable } from './report-parts.js';
+import { followLive } from './report-refresh.js';
 import type { ReportPart } from './reports.js';
 
-export function jobReport(_context: AppContext, ref: string): ReportPart {
+const noop = (): void => {};
+
+export function jobReport(context: AppContext, ref: string): ReportPart {
   const heading = h('h1', { id: 'report-title' }, `Job ${ref}`);
   const status = h('p', { class: 'muted', role: 'status' }, 'Loading…');
   const body = h('div', { class: 'job-report', 'aria-busy': 'true' });
   const element = h('div', {}, heading, status, body);
 
+  let stopFollowing = noop;
+  let destroyed = false;
   async function load(): Promise<void> {
     const job = await request<JobWithSupplies>(`/api/jobs/${encodeURIComponent(ref)}`);
+    if (!destroyed && stopFollowing === noop) {
+      // the job's figures move while it runs, and a stop within it is coded later: follow both
+      stopFollowing = followLive(context, {
+        jobMatters: (changed) => changed.id === job.id,
+        downtimeMatters: (event) => event.jobRef === job.id,
+        reload: () =>
+          load().catch((error: unknown) => {
+            status.textContent = `The job could not be updated: ${describeError(error)}`;
+          }),
+      });
+    }
     const presses = await request<PressSnapshot[]>('/api/presses');
     const pressName = presses.find((p) => p.id === job.pressId)?.name ?? job.pressId ?? 'no press yet';
     heading.textContent = `Job ${job.jobId}${job.name !== job.jobId ? ` · ${job.name}` : ''}`;
@@ -73,6 +90,7 @@ export function jobReport(_context: AppContext, ref: string): ReportPart {
       }),
       reportTable({
         caption: 'Ink and paper used',
+        csv: csvLink(`/api/jobs/${job.id}/supplies.csv`, {}, 'the ink and paper used in this job'),
         head: ['Supply', 'Used (measured)', 'Logged'],
         empty: 'Not known: the job has not started, or no levels were recorded.',
         className: 'job-supplies',
@@ -105,5 +123,12 @@ export function jobReport(_context: AppContext, ref: string): ReportPart {
   void load().catch((error: unknown) => {
     status.textContent = `The job could not be loaded: ${describeError(error)}`;
   });
-  return { element, title: `Job ${ref}` };
+  return {
+    element,
+    title: `Job ${ref}`,
+    destroy: () => {
+      destroyed = true;
+      stopFollowing();
+    },
+  };
 }

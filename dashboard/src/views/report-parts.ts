@@ -8,7 +8,7 @@
 import { withQuery, type RequestOptions } from '../api.js';
 import { h } from '../dom.js';
 import { clock, count, duration, runState } from '../format.js';
-import type { DowntimeCauseTotal, DowntimeEventView, OeeRow, Transition } from '../types.js';
+import type { DowntimeCauseTotal, OeeRow, TimelineStretch } from '../types.js';
 
 /** "83.4 %" for a ratio, "—" for none. */
 export function ratio(value: number | null | undefined): string {
@@ -185,29 +185,14 @@ export function pareto(causes: DowntimeCauseTotal[], colours: CauseColours, opti
 }
 
 /**
- * The run states of a press over [from, to), each non-production stretch in the colour of its
- * downtime cause (the event that holds its start), production in green; a table says the same.
+ * The run states of a press over [from, to) as the service cuts them (`/api/reports/timeline`,
+ * whose CSV lists the same stretches): each stop in the colour of its downtime cause, production
+ * in green; a table says the same.
  */
-export function causeTimeline(options: {
-  transitions: Transition[];
-  previous: Transition | null;
-  events: DowntimeEventView[];
-  from: number;
-  to: number;
-  colours: CauseColours;
-}): HTMLElement {
+export function causeTimeline(options: { stretches: TimelineStretch[]; from: number; to: number; colours: CauseColours }): HTMLElement {
   const { from, to } = options;
-  const sorted = [...options.transitions].sort((a, b) => a.at - b.at);
-  const all = options.previous && (sorted[0]?.at ?? Infinity) > from ? [options.previous, ...sorted] : sorted;
   const span = Math.max(1, to - from);
-  const segments: { start: number; end: number; state: string; cause: DowntimeEventView['cause'] }[] = [];
-  all.forEach((t, i) => {
-    const start = Math.max(from, t.at);
-    const end = Math.min(to, all[i + 1]?.at ?? to);
-    if (end <= start) return;
-    const event = t.state === 'production' ? undefined : options.events.find((e) => e.from <= start && (e.to ?? Infinity) > start);
-    segments.push({ start, end, state: t.state, cause: event?.cause ?? null });
-  });
+  const segments = options.stretches.map((s) => ({ start: s.from, end: s.to, state: s.state, cause: s.cause }));
   const words = (s: (typeof segments)[number]) =>
     s.state === 'production' ? runState('production').word : `${runState(s.state).word}: ${s.cause?.label ?? 'not coded'}`;
   const fill = (s: (typeof segments)[number]) => (s.state === 'production' ? PRODUCTION_FILL : options.colours.fill(s.cause?.code ?? 'uncoded'));

@@ -2,14 +2,16 @@
  * The shift report: for a shift picked from the calendar, per press the OEE with A, P and Q,
  * the losses that make up the gap to the planned time, the run states coloured by downtime
  * cause and the Pareto of causes; then the jobs of the shift (make-ready time and waste, good,
- * waste, speed) and the ink and paper used. Every table has its CSV.
+ * waste, speed) and the ink and paper used. Every table has its CSV. It follows the floor:
+ * a job or stop of the shift that changes (socket.io) loads it again, at most every 2 s.
  */
 import { describeError, request } from '../api.js';
 import type { AppContext } from '../app-context.js';
 import { h, replaceChildren } from '../dom.js';
 import { count, dateTime } from '../format.js';
-import type { ConsumptionReport, DowntimeCauseTotal, DowntimeEventView, JobView, OeeRow, PressSnapshot, ShiftInstance, Transition } from '../types.js';
+import type { ConsumptionReport, DowntimeCauseTotal, JobView, OeeRow, PressSnapshot, ShiftInstance, TimelineStretch } from '../types.js';
 import { CauseColours, causeTimeline, csvLink, lossBar, minutes, oeeFigures, pareto, ratio, reportTable } from './report-parts.js';
+import { followLive } from './report-refresh.js';
 import type { ReportPart } from './reports.js';
 
 const DAY = 86_400_000;
@@ -18,8 +20,7 @@ interface PressFacts {
   press: { id: string; name: string };
   row: OeeRow | undefined;
   causes: DowntimeCauseTotal[];
-  timeline: { transitions: Transition[]; previous: Transition | null };
-  events: DowntimeEventView[];
+  timeline: TimelineStretch[];
   consumption: ConsumptionReport | null;
 }
 
@@ -59,6 +60,21 @@ export function shiftReport(context: AppContext, chosen: string | null): ReportP
       return;
     }
     status.textContent = 'Loading the report…';
+    await render(shift, presses);
+    if (destroyed) return;
+    stopFollowing = followLive(context, {
+      jobMatters: (job) => job.startedAt !== null && job.startedAt < shift.to && (job.finishedAt ?? Infinity) > shift.from,
+      downtimeMatters: (event) => event.from < shift.to && (event.to ?? Infinity) > shift.from,
+      reload: () =>
+        render(shift, presses).catch((error: unknown) => {
+          status.textContent = `The report could not be updated: ${describeError(error)}`;
+        }),
+    });
+  }
+
+  /** The report of one shift, up to now; again on every change the socket announces. */
+  async function render(shift: ShiftInstance, presses: PressSnapshot[]): Promise<void> {
+    const now = Date.now();
     const range = { from: shift.from, to: shift.to };
     const until = Math.min(shift.to, now);
     const [{ rows }, { jobs }, facts] = await Promise.all([
@@ -66,20 +82,22 @@ export function shiftReport(context: AppContext, chosen: string | null): ReportP
       request<{ jobs: JobView[] }>('/api/jobs', { query: range }),
       Promise.all(
         presses.map(async (press): Promise<PressFacts> => {
-          const id = encodeURIComponent(press.id);
-          const [downtime, transitions, events, consumption] = await Promise.all([
+          const [downtime, timeline, consumption] = await Promise.all([
             request<{ causes: DowntimeCauseTotal[] }>('/api/reports/downtime', { query: { ...range, pressId: press.id } }),
-            request<{ transitions: Transition[]; previous: Transition | null }>(`/api/presses/${id}/transitions`, { query: { from: shift.from, to: until } }),
-            request<{ events: DowntimeEventView[] }>('/api/downtime', { query: { from: shift.from, to: until, pressId: press.id } }),
+            request<{ stretches: TimelineStretch[] }>('/api/reports/timeline', { query: { from: shift.from, to: until, pressId: press.id } }),
             request<ConsumptionReport>('/api/supplies/consumption', { query: { from: shift.from, to: until, pressId: press.id } }).catch(() => null),
           ]);
-          return { press, row: undefined, causes: downtime.causes, timeline: transitions, events: events.events, consumption };
+          return { press, row: undefined, causes: downtime.causes, timeline: timeline.stretches, consumption };
         }),
       ),
     ]);
     for (const f of facts) f.row = rows.find((r) => r.pressId === f.press.id);
     const shiftJobs = jobs.filter((job) => job.startedAt !== null).sort((a, b) => a.startedAt! - b.startedAt!);
     const name = (pressId: string | null) => presses.find((p) => p.id === pressId)?.name ?? pressId ?? '—';
+    // what the reader opened stays open across a reload (the timeline's table of stretches)
+    const openDetails = new Set(
+      Array.from(body.querySelectorAll<HTMLDetailsElement>('.press-report details[open]')).map((d) => d.closest<HTMLElement>('.press-report')!.dataset.pressId),
+    );
     replaceChildren(
       body,
       h(
@@ -93,14 +111,28 @@ export function shiftReport(context: AppContext, chosen: string | null): ReportP
       jobsTable(shiftJobs, name, range),
       suppliesTable(facts, { from: shift.from, to: until }),
     );
+    for (const details of body.querySelectorAll<HTMLDetailsElement>('.press-report details')) {
+      if (openDetails.has(details.closest<HTMLElement>('.press-report')!.dataset.pressId)) details.open = true;
+    }
     body.setAttribute('aria-busy', 'false');
-    status.textContent = shift.to > now ? 'This shift is still going: figures up to now.' : '';
+    body.dataset.loadedAt = String(now);
+    // the same words on every reload, so a screen reader does not announce each one
+    status.textContent = shift.to > now ? 'This shift is still going: figures up to now, updated as the presses report.' : '';
   }
 
+  let stopFollowing = (): void => {};
+  let destroyed = false;
   void load().catch((error: unknown) => {
     status.textContent = `The report could not be loaded: ${describeError(error)}`;
   });
-  return { element, title: 'Shift report' };
+  return {
+    element,
+    title: 'Shift report',
+    destroy: () => {
+      destroyed = true;
+      stopFollowing();
+    },
+  };
 }
 
 function clockOf(at: number): string {
@@ -141,8 +173,13 @@ function pressSection(f: PressFacts, shift: ShiftInstance, until: number): HTMLE
     h('h2', { id: `report-${f.press.id}` }, f.press.name),
     oeeFigures(f.row),
     f.row ? lossBar(f.row, f.causes, colours) : h('p', { class: 'muted' }, 'No planned production time recorded.'),
-    h('h3', {}, 'Run states by cause'),
-    causeTimeline({ ...f.timeline, events: f.events, from: shift.from, to: until, colours }),
+    h(
+      'div',
+      { class: 'report-table-head' },
+      h('h3', {}, 'Run states by cause'),
+      csvLink('/api/reports/timeline.csv', { from: shift.from, to: until, pressId: f.press.id }, `the run states of ${f.press.name}`),
+    ),
+    causeTimeline({ stretches: f.timeline, from: shift.from, to: until, colours }),
     pareto(f.causes, colours, {
       caption: `Downtime causes of ${f.press.name}`,
       csv: csvLink('/api/reports/downtime.csv', range, `downtime causes of ${f.press.name}`),

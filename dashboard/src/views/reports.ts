@@ -2,7 +2,8 @@
  * The reports page (`#/reports`): what the shop manager asks the morning after. Three views
  * behind tabs: the shift report (`#/reports?shift=<start>`), presses compared over a range
  * with MTBF/MTTR of jams (`#/reports/range?from=&to=&groupBy=`), and one job
- * (`#/reports/job/<id>`). Each view loads once when opened; the page prints on A4.
+ * (`#/reports/job/<id>`). The shift and job reports follow socket.io and load again when a job
+ * or stop they show changes (report-refresh.ts); the page prints on A4.
  */
 import type { AppContext, View } from '../app-context.js';
 import { h } from '../dom.js';
