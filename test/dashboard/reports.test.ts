@@ -40,6 +40,27 @@ describe('the reports page', () => {
     );
   }
 
+  /** Clicks a CSV link and reads the download: its rows as objects by the header's names. */
+  async function downloadCsv(link: string): Promise<Record<string, string>[]> {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator(link).click()]);
+    return csvRows(readFileSync((await download.path())!, 'utf8'));
+  }
+
+  /** The file a CSV link of the page points at, fetched as the browser would (the same address, no session needed). */
+  async function linkedCsv(link: string): Promise<Record<string, string>[]> {
+    const href = (await page.getAttribute(link, 'href'))!;
+    expect(await page.getAttribute(link, 'download')).toBe('');
+    const response = await fetch(new URL(href, service.url));
+    expect(response.status).toBe(200);
+    return csvRows(await response.text());
+  }
+
+  function csvRows(text: string): Record<string, string>[] {
+    const lines = text.trim().split(/\r?\n/);
+    const header = lines[0]!.split(',');
+    return lines.slice(1).map((line) => Object.fromEntries(line.split(',').map((v, i) => [header[i], v])));
+  }
+
   /** What sticks out of the window on the right (the page would scroll sideways); none is []. */
   const scrollsSideways = () =>
     page.evaluate(() => {
@@ -115,16 +136,32 @@ describe('the reports page', () => {
     expect([await cell('24-1187', 'make-ready'), await cell('24-1187', 'make-ready-waste')]).toEqual(['26.0 min', '150']);
     expect([await cell('24-1188', 'make-ready'), await cell('24-1188', 'make-ready-waste')]).toEqual(['21.0 min', '80']);
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.report-table:has(.jobs-table) a.csv-link').click()]);
-    const csv = readFileSync((await download.path())!, 'utf8')
-      .trim()
-      .split(/\r?\n/);
-    const header = csv[0]!.split(',');
-    const rows = csv.slice(1).map((line) => Object.fromEntries(line.split(',').map((v, i) => [header[i], v])));
+    const rows = await downloadCsv('.report-table:has(.jobs-table) a.csv-link');
     expect(rows.map((r) => [r.jobId, r.makeReadyMinutes, r.makeReadyWaste]).sort()).toEqual([
       ['24-1187', '26', '150'],
       ['24-1188', '21', '80'],
     ]);
+  }, 60_000);
+
+  it('has a CSV for every table of the shift report: the timeline’s stretches with their causes and the supplies used as measured', async () => {
+    await openShiftReport();
+    const withoutCsv = await page
+      .locator('.shift-report .report-table')
+      .evaluateAll((tables) => tables.filter((t) => !t.querySelector('a.csv-link')).map((t) => t.querySelector('h3')?.textContent));
+    expect(withoutCsv).toEqual([]);
+    const press1 = '.press-report[data-press-id="press-1"]';
+    expect(await page.locator(`${press1} .report-table-head:has(h3:text("Run states by cause")) a.csv-link`).count()).toBe(1);
+
+    // the timeline: the same stretches the page draws, the 60 min paper wait under its cause
+    const stretches = await linkedCsv(`${press1} .report-table-head:has(h3:text("Run states by cause")) a.csv-link`);
+    expect(stretches).toHaveLength(await page.locator(`${press1} .cause-timeline .timeline-segment`).count());
+    expect(stretches.filter((r) => r.causeCode === 'waiting-paper').map((r) => [r.state, r.minutes, r.category])).toEqual([['stopped', '60', 'unplanned']]);
+
+    // supplies used: the supplies feature's measured consumption, as on the page (cyan fell 20 points)
+    const supplies = await linkedCsv('.report-table:has(.supplies-used) a.csv-link');
+    const cyan = supplies.find((r) => r.press === 'press-1' && r.supply === 'ink' && r.unit === '1')!;
+    expect(cyan.used_percent_points).toBe('20');
+    expect(supplies.some((r) => r.press === 'press-1' && r.supply === 'paper' && r.shift === 'early')).toBe(true);
   }, 60_000);
 
   it('opens the job report from the jobs table: make-ready against plan, the downtime within it with causes, speed against rated', async () => {
@@ -140,6 +177,12 @@ describe('the reports page', () => {
     const causes = await page.locator('.job-downtime tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.cause));
     expect(causes).toEqual(expect.arrayContaining(['jam.feeder', 'waiting-paper', 'jam']));
     expect(causes).not.toContain('jam.delivery'); // the second job's
+    // the ink and paper table as CSV: what the page shows, per ink unit and the paper
+    const inkCell = (await page.textContent('.job-supplies tbody tr:has-text("Ink unit 1") td.number'))!;
+    const supplies = await linkedCsv('.report-table:has(.job-supplies) a.csv-link');
+    expect(supplies.map((r) => r.supply)).toEqual(['ink', 'ink', 'ink', 'ink', 'paper']);
+    expect(`${Number(supplies[0]!.usedPercentPoints).toFixed(1)} % of the fountain`).toBe(inkCell);
+    expect(supplies.every((r) => r.jobId === '24-1187' && r.pressId === 'press-1')).toBe(true);
     await page.screenshot({ path: path.join(artifactsDir, 'reports-job-1920.png'), fullPage: true });
   }, 60_000);
 
@@ -157,6 +200,15 @@ describe('the reports page', () => {
     expect(await page.textContent(`${row} td[data-figure="mttr"]`)).toBe('15.0 min');
     expect(await page.textContent('.reliability-table tr[data-press-id="press-2"] td[data-figure="mtbf"]')).toBe('— (no jam)');
     expect(await page.textContent(`.range-groups tr[data-group="${shift.day}"]`)).toContain('%');
+    // the whole range per press: the service's groupBy=range row, on the page and in its CSV
+    const whole = (await api<{ rows: OeeRow[] }>(service, `reports/oee?from=${dayStart}&to=${dayStart + 86_400_000}&groupBy=range`)).body.rows;
+    const summary = await linkedCsv('.report-table:has(.range-summary) a.csv-link');
+    for (const r of whole) {
+      expect(await page.textContent(`.range-summary tr[data-press-id="${r.pressId}"] td[data-figure="oee"]`)).toBe(ratio(r.oee));
+      expect(await page.textContent(`.range-summary tr[data-press-id="${r.pressId}"] td[data-figure="availability"]`)).toBe(ratio(r.availability));
+      const line = summary.find((row) => row.pressId === r.pressId)!;
+      expect([line.group, Number(line.oee), Number(line.plannedMinutes)]).toEqual(['range', Math.round(r.oee! * 10_000) / 10_000, r.plannedMs / MIN]);
+    }
     await page.screenshot({ path: path.join(artifactsDir, 'reports-range-1920.png'), fullPage: true });
   }, 60_000);
 
