@@ -252,6 +252,40 @@ describe('the reports page', () => {
     await pressEvent({ action: 'start' });
   }, 60_000);
 
+  it('follows an open job report: a stop within the running job appears in its downtime table with the cause coded over the API', async () => {
+    const admin = await apiLogin(service);
+    const pressEvent = async (body: Record<string, unknown>) =>
+      expect((await api(service, 'simulation/presses/press-2/events', { method: 'POST', body, cookie: admin })).status).toBe(200);
+    const created = await api<{ id: number }>(service, 'jobs', { method: 'POST', cookie: admin, body: { jobId: 'L-2001', pressId: 'press-2', name: 'Flyer' } });
+    expect(created.status).toBe(201);
+    expect((await api(service, 'jobs/L-2001/start', { method: 'POST', cookie: admin, body: { pressId: 'press-2' } })).status).toBe(200);
+    await pressEvent({ action: 'start' });
+    // make-ready or printing: either way the press is working on the job when it stops
+    await expect
+      .poll(async () => ['setup', 'production'].includes((await api<{ state: string }>(service, 'presses/press-2')).body.state), { timeout: 20_000 })
+      .toBe(true);
+    await page.goto(`${service.url}#/reports/job/${created.body.id}`);
+    await page.waitForSelector('.job-report[aria-busy="false"]');
+    expect(await page.locator('.job-downtime tr[data-cause="waiting-ink"]').count()).toBe(0);
+
+    await pressEvent({ action: 'stop', reason: 'none' });
+    let stop: { id: number; jobId: string | null } | undefined;
+    await expect
+      .poll(
+        async () =>
+          (stop = (
+            await api<{ events: { id: number; state: string; to: number | null; jobId: string | null }[] }>(service, 'downtime?pressId=press-2&uncoded=true')
+          ).body.events.find((e) => e.state === 'stopped' && e.to === null)),
+        { timeout: 10_000 },
+      )
+      .toBeDefined();
+    expect(stop!.jobId).toBe('L-2001');
+    expect((await api(service, `downtime/${stop!.id}/cause`, { method: 'POST', cookie: admin, body: { code: 'waiting-ink' } })).status).toBe(200);
+    await page.waitForSelector('.job-downtime tr[data-cause="waiting-ink"]', { timeout: 10_000 });
+    expect(await page.textContent('.job-downtime tr[data-cause="waiting-ink"]')).toContain('Waiting for ink');
+    await pressEvent({ action: 'start' });
+  }, 60_000);
+
   it('prints the shift report on A4 without the navigation, and no screen size scrolls sideways', async () => {
     await openShiftReport();
     for (const [name, viewport] of [
