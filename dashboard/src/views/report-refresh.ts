@@ -1,9 +1,10 @@
 /**
  * A report that follows the floor: it loads again when socket.io says a job or a downtime
  * event it shows changed (`job:updated`, `downtime:updated`), so a manager watching the shift
- * going on sees a stop appear and its cause once coded. A running job sends `job:updated` with
- * every count, so reloads are throttled: at most one every `minIntervalMs` (2 s), the last
- * change always shown, never two loads at once.
+ * going on sees a stop appear and its cause once coded. Every running job sends `job:updated`
+ * as its counts move (a few seconds apart) and one stop brings several announcements, so
+ * reloads are throttled: at most one every `minIntervalMs` (2 s), the last change always
+ * shown, never two loads at once.
  */
 import type { AppContext } from '../app-context.js';
 import type { DowntimeEventView, JobView } from '../types.js';
