@@ -127,16 +127,19 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     logger: log('alarms'),
     readGuard,
   });
+  const pressTimeScale = timeScaleFromConfig(config);
   const production = createProductionModule({
     db,
     deferred,
     audit: users.audit,
     presses: config.presses.map((p) => ({ id: p.id, name: p.name })),
-    ratedSpeedOf: (id) => presses.readModel.get(id)?.ratedSpeed ?? 10_000,
+    // a simulated press runs `simulationTimeScale` times faster than the wall clock that times its run
+    ratedSpeedOf: (id) => (presses.readModel.get(id)?.ratedSpeed ?? 10_000) * pressTimeScale(id),
     restoreState: (pressId) => {
       const last = presses.transitions.latest(pressId);
       return last ? { state: last.state, since: last.at } : undefined;
     },
+    transitions: presses.transitions,
     shifts: shifts.calendar,
     downtime: config.downtime,
     suppliesUsed: (pressId, from, to) => supplies.usedBetween(pressId, from, to),

@@ -1,6 +1,6 @@
 /**
  * The dashboard's entry: wires the live link, the session, the supply outbox, the alarm
- * banner and the pages (hash routing: #/, #/press/<id>, #/alarms, #/supply, #/users).
+ * banner and the pages (hash routing: #/, #/press/<id>, #/alarms, #/supply, #/stops, #/reports, #/users).
  */
 import './styles.css';
 import type { Role } from './types.js';
@@ -17,6 +17,7 @@ import { UncodedStops } from './uncoded-stops.js';
 import { alarmsView } from './views/alarms.js';
 import { boardView } from './views/board.js';
 import { pressDetailView } from './views/press-detail.js';
+import { reportsView } from './views/reports.js';
 import { stopsView } from './views/stops.js';
 import { supplyView } from './views/supply.js';
 import { usersView } from './views/users.js';
@@ -62,6 +63,7 @@ const NAV = [
   { page: 'alarms', href: '#/alarms', label: 'Alarms' },
   { page: 'supply', href: '#/supply', label: 'Log supply' },
   { page: 'stops', href: '#/stops', label: 'Stops' },
+  { page: 'reports', href: '#/reports', label: 'Reports' },
   { page: 'users', href: '#/users', label: 'Users', role: 'admin' as const },
 ];
 
@@ -165,6 +167,9 @@ function route(): void {
       break;
     case 'stops':
       view = stopsView(context, target.query.get('pressId'));
+      break;
+    case 'reports':
+      view = reportsView(context, target.params, target.query);
       break;
     case 'users':
       view = usersView(context);

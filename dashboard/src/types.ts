@@ -32,7 +32,7 @@ export interface SupplyDraft {
   loggedAt?: number;
 }
 
-export type { SupplyEntry, UnloggedRefill, LowLevelSuggestion } from '../../src/model/supply.js';
+export type { SupplyEntry, UnloggedRefill, LowLevelSuggestion, ConsumptionReport } from '../../src/model/supply.js';
 
 export interface HistoryPoint {
   at: number;
@@ -48,40 +48,16 @@ export interface Transition {
   detail: string | null;
 }
 
-/** A job as `/api/jobs` and socket.io `job:updated` send it (the fields the dashboard reads). */
-export interface JobView {
-  id: number;
-  jobId: string;
-  name: string;
-  customer: string | null;
-  pressId: string | null;
-  state: 'queued' | 'running' | 'done';
-  source: 'operator' | 'mis' | 'detected';
-  plannedGood: number | null;
-  startedAt: number | null;
-  finishedAt: number | null;
-  total: number;
-  good: number;
-  waste: number;
-}
-
-/** A reason an operator may code a stop with (`GET /api/downtime/reasons`). */
-export interface DowntimeReason {
-  code: string;
-  label: string;
-  category: 'planned' | 'unplanned';
-}
-
-/** A downtime event as `/api/downtime` and socket.io `downtime:updated` send it. */
-export interface DowntimeEventView {
-  id: number;
-  pressId: string;
-  from: number;
-  /** Null while the stop lasts. */
-  to: number | null;
-  durationMs: number;
-  state: string;
-  jobId: string | null;
-  cause: (DowntimeReason & { source: 'plc' | 'alarm' | 'operator' }) | null;
-  note: string | null;
-}
+/** Jobs, downtime events, shifts and reports as the production routes and socket.io send them (written once in src/model). */
+export type {
+  Job as JobView,
+  JobWithSupplies,
+  SuppliesUsed,
+  DowntimeReason,
+  DowntimeEvent as DowntimeEventView,
+  OeeRow,
+  DowntimeCauseTotal,
+  ShiftInstance,
+  ReliabilityRow,
+  TimelineStretch,
+} from '../../src/model/production.js';

@@ -30,6 +30,7 @@ export const pressSnapshotSchema = z
     speed: z.number().nullable().meta({ description: 'sheets per hour' }),
     speedQuality: quality.optional(),
     ratedSpeed: z.number(),
+    timeScale: z.number().optional().meta({ description: 'a simulated press runs this many times faster than the wall clock (1 on a real press)' }),
     counters: z.object({ total: z.number(), good: z.number(), waste: z.number() }),
     counterGlitch: z
       .object({ at: epochMs, counter: z.enum(['total', 'good', 'waste']), from: z.number(), to: z.number() })

@@ -61,6 +61,12 @@ export interface PressSnapshot {
   /** `bad` for a negative speed (a misread), `stale` before the first read. */
   speedQuality?: Quality;
   ratedSpeed: number;
+  /**
+   * Press time per wall-clock time: a simulated bus's `simulationTimeScale` (the demo runs 20×),
+   * 1 for a real press; left out: 1. `speed` and `ratedSpeed` are in press time, so a clock time
+   * shown to people (a job's expected finish) divides by it.
+   */
+  timeScale?: number;
   /** Monotonic counters: they survive the PLC's 32-bit wrap and job resets. */
   counters: { total: number; good: number; waste: number };
   /**

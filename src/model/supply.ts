@@ -129,3 +129,46 @@ export interface SupplyFilter {
   /** Entries with an id below this one (the previous page's `nextCursor`). */
   before?: number;
 }
+
+/**
+ * `GET /api/supplies/consumption` (and its `.csv`): what a press used over a time, as measured
+ * (src/supplies/consumption.ts states the method; the answer carries it in `method`).
+ */
+export interface LoggedQuantity {
+  uom: string;
+  quantity: number;
+}
+
+export interface InkConsumption {
+  unit: number;
+  color: string;
+  /** Percentage points of the fountain used (drops summed between refills). */
+  levelUsed: number;
+  refillsSeen: number;
+  /** levelUsed per 1000 impressions (total counter), null without impressions. */
+  perThousandSheets: number | null;
+  /** levelUsed per 1000 good sheets. */
+  perThousandGood: number | null;
+  logged: LoggedQuantity[];
+}
+
+export interface ShiftConsumption {
+  name: string;
+  start: number;
+  end: number;
+  sheets: { total: number; good: number };
+  /** Percentage points of pile used and piles (or rolls) seen loaded. */
+  pileUsed: number;
+  pilesLoaded: number;
+  logged: LoggedQuantity[];
+}
+
+export interface ConsumptionReport {
+  pressId: string;
+  from: number;
+  to: number;
+  sheets: { total: number; good: number };
+  ink: InkConsumption[];
+  paper: { shifts: ShiftConsumption[] };
+  method: { ink: string; paper: string };
+}

@@ -75,5 +75,6 @@ export const jobSources = ['operator', 'mis', 'detected'] as const;
 export type JobSource = (typeof jobSources)[number];
 
 /** How an OEE report groups its rows. */
-export const oeeGroupings = ['shift', 'day', 'week', 'job'] as const;
+/** `range`: one row per press for the whole range asked for (the range view's totals). */
+export const oeeGroupings = ['shift', 'day', 'week', 'job', 'range'] as const;
 export type OeeGrouping = (typeof oeeGroupings)[number];

@@ -6,15 +6,11 @@
  *   (source `plc`), else none; idle: none.
  * An operator's coding (a code from `downtime.reasons`) wins over all and is final.
  */
-import { genericStopReasons, type DowntimeCategory, type DowntimeCauseSource, type DowntimeState, type StopReason } from '../model/vocabulary.js';
+import { genericStopReasons, type DowntimeState, type StopReason } from '../model/vocabulary.js';
 import type { DowntimeReason } from './production-config.js';
 
-export interface DowntimeCause {
-  code: string;
-  label: string;
-  category: DowntimeCategory;
-  source: DowntimeCauseSource;
-}
+export type { DowntimeCause } from '../model/production.js';
+import type { DowntimeCause } from '../model/production.js';
 
 export const NO_DATA: Omit<DowntimeCause, 'source'> = { code: 'no-data', label: 'No data (offline)', category: 'unplanned' };
 export const UNCODED = { code: 'uncoded', label: 'Not coded', category: 'unplanned' } as const;

@@ -1,23 +1,10 @@
 /** Downtime events: one per stay of a press in a non-production state. */
+import type { DowntimeEvent } from '../model/production.js';
 import type { DowntimeState } from '../model/vocabulary.js';
 import type { StoreDatabase } from '../store/database.js';
 import type { DowntimeCause } from './downtime-causes.js';
 
-export interface DowntimeEvent {
-  id: number;
-  pressId: string;
-  from: number;
-  /** Null while the event lasts. */
-  to: number | null;
-  /** Up to `to`, or up to now while it lasts. */
-  durationMs: number;
-  state: DowntimeState;
-  /** The job's MIS number, and its id in /api/jobs. */
-  jobId: string | null;
-  jobRef: number | null;
-  cause: DowntimeCause | null;
-  note: string | null;
-}
+export type { DowntimeEvent } from '../model/production.js';
 
 interface EventRow {
   id: number;

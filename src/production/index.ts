@@ -13,6 +13,7 @@ import type { Clock } from '../lib/clock.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
 import type { AuditLog } from '../model/audit.js';
 import type { PressSnapshot } from '../model/press-snapshot.js';
+import type { ReliabilityRow } from '../model/production.js';
 import type { RunState } from '../model/vocabulary.js';
 import type { DeferredWrites } from '../store/deferred-writes.js';
 import type { StoreDatabase } from '../store/database.js';
@@ -23,17 +24,21 @@ import { createOeeReports } from './oee-report.js';
 import { defaultDowntimeConfig, defaultShiftsConfig, type DowntimeConfig, type ShiftsConfig } from './production-config.js';
 import { productionMigrations } from './production-migrations.js';
 import { productionRoutes } from './production-routes.js';
+import { createReliabilityReport, type ReliabilityQuery } from './reliability-report.js';
+import { reportRoutes } from './report-routes.js';
 import { ProductionService, type SuppliesUsedPort } from './production-service.js';
 import { ProductionTracker, type ProductionEvents, type TransitionFact } from './production-tracker.js';
 import { createReportTurns } from './report-turns.js';
 import { RollupRepository } from './rollup-repository.js';
 import { ShiftCalendar } from './shift-calendar.js';
+import type { TransitionsPort } from './timeline-report.js';
 
 export type { ProductionEvents } from './production-tracker.js';
 export type { SuppliesUsed, SuppliesUsedPort } from './production-service.js';
 export type { Job } from './job-repository.js';
 export type { DowntimeEvent } from './downtime-repository.js';
 export type { OeeRow } from './oee-report.js';
+export type { ReliabilityQuery } from './reliability-report.js';
 export { productionMigrations };
 
 /** What production needs of the presses: their events and who they are. */
@@ -50,6 +55,8 @@ export interface ProductionModuleOptions {
   ratedSpeedOf(pressId: string): number;
   /** The state each press was stored in last (the presses' transitions), to continue it. */
   restoreState(pressId: string): { state: RunState; since: number } | undefined;
+  /** The presses' stored transitions, for the timeline report; absent: no timeline. */
+  transitions?: TransitionsPort;
   shifts?: ShiftsConfig;
   downtime?: DowntimeConfig;
   /** Ink and paper a press used over a time (the supplies feature's consumption), for a job's figures; absent: not reported. */
@@ -63,12 +70,27 @@ export interface ProductionModule extends FeatureModule {
   readonly events: TypedEmitter<ProductionEvents>;
   readonly service: ProductionService;
   readonly calendar: ShiftCalendar;
+  /** MTBF and MTTR per press and stop cause (docs/downtime.md). */
+  reliability(query: ReliabilityQuery): ReliabilityRow[];
   /** Starts following the presses; returns the function that stops it. */
   observe(presses: ProductionPressPort): () => void;
 }
 
 /** The reads that take their turn (report-turns.ts), under /api. */
-const REPORT_READS = new Set(['/reports/oee', '/reports/oee.csv', '/reports/downtime', '/reports/downtime.csv', '/jobs', '/downtime']);
+const REPORT_READS = new Set([
+  '/reports/oee',
+  '/reports/oee.csv',
+  '/reports/downtime',
+  '/reports/downtime.csv',
+  '/reports/reliability',
+  '/reports/reliability.csv',
+  '/reports/timeline',
+  '/reports/timeline.csv',
+  '/jobs',
+  '/jobs.csv',
+  '/downtime',
+  '/downtime.csv',
+]);
 
 export function createProductionModule(options: ProductionModuleOptions): ProductionModule {
   const { db, clock, logger } = options;
@@ -134,14 +156,40 @@ export function createProductionModule(options: ProductionModuleOptions): Produc
       }
     });
   });
+  const reliability = createReliabilityReport({
+    db,
+    presses: options.presses,
+    runMsByPress: (q) => {
+      const runMs = new Map<string, number>();
+      for (const row of service.oee({ ...q, groupBy: 'day' })) runMs.set(row.pressId, (runMs.get(row.pressId) ?? 0) + row.runMs);
+      return runMs;
+    },
+    now,
+  });
   return {
     name: 'production',
     migrations: productionMigrations,
-    routes: [reportTurns, productionRoutes({ service, readGuard: options.readGuard, now })],
+    routes: [
+      reportTurns,
+      productionRoutes({ service, readGuard: options.readGuard, now }),
+      reportRoutes({
+        calendar,
+        reliability,
+        listJobs: (q) => service.listJobs(q),
+        listDowntime: (q) => service.listDowntime(q),
+        jobWithSupplies: (ref) => service.jobWithSupplies(ref),
+        transitions: options.transitions,
+        pressIds: options.presses.map((p) => p.id),
+        startOfDay: (t) => service.startOfDay(t),
+        readGuard: options.readGuard,
+        now,
+      }),
+    ],
     openapi: productionPaths,
     events,
     service,
     calendar,
+    reliability,
     observe(presses) {
       const offs = [presses.on('state:transition', (t) => tracker.onTransition(t)), presses.on('press:update', (s) => tracker.onSnapshot(s))];
       return () => offs.forEach((off) => off());

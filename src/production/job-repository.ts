@@ -3,34 +3,8 @@ import type { JobSource, JobState } from '../model/vocabulary.js';
 import type { Statement } from 'better-sqlite3';
 import type { StoreDatabase } from '../store/database.js';
 
-export interface Job {
-  id: number;
-  jobId: string;
-  name: string;
-  customer: string | null;
-  pressId: string | null;
-  state: JobState;
-  source: JobSource;
-  plannedGood: number | null;
-  plannedMakeReadyMinutes: number | null;
-  createdAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  /** Start of the setup the job began with (or its start): make-ready runs from here to the first good sheet. */
-  makeReadyFrom: number | null;
-  firstGoodAt: number | null;
-  /** Null until the first good sheet. */
-  makeReadyMs: number | null;
-  makeReadyWaste: number;
-  runMs: number;
-  downtimeMs: number;
-  total: number;
-  good: number;
-  waste: number;
-  /** Sheets per hour of run time, and the press's rated speed (null until known). */
-  averageSpeed: number | null;
-  ratedSpeed: number | null;
-}
+export type { Job } from '../model/production.js';
+import type { Job } from '../model/production.js';
 
 export type JobFigures = Pick<Job, 'firstGoodAt' | 'makeReadyWaste' | 'runMs' | 'downtimeMs' | 'total' | 'good' | 'waste'>;
 

@@ -16,29 +16,8 @@ import type { Job } from './job-repository.js';
 import type { CauseCell, RollupCell, RollupRepository } from './rollup-repository.js';
 import type { ShiftCalendar } from './shift-calendar.js';
 
-export interface OeeRow {
-  pressId: string;
-  group: { kind: OeeGrouping; label: string; from: number; to: number };
-  plannedMs: number;
-  runMs: number;
-  downtimeMs: number;
-  /** Of the downtime: time without data (offline). */
-  offlineMs: number;
-  availability: number | null;
-  performance: number | null;
-  quality: number | null;
-  oee: number | null;
-  total: number;
-  good: number;
-  waste: number;
-  /**
-   * The gap, in time, so the factors add up visibly: planned time = run time + downtime;
-   * run time = fully productive time (good sheets at rated speed) + quality loss (waste at rated
-   * speed) + speed loss (running below rated). `plannedDowntimeMs` is the planned downtime taken
-   * out of the shift time before (make-ready, breaks coded as such).
-   */
-  losses: { plannedDowntimeMs: number; speedLossMs: number; qualityLossMs: number; fullyProductiveMs: number };
-}
+export type { OeeRow } from '../model/production.js';
+import type { OeeRow } from '../model/production.js';
 
 export interface ReportQuery {
   from: number;
@@ -116,14 +95,17 @@ export function createOeeReports(o: OeeReportOptions) {
 
   function oee(query: ReportQuery & { groupBy: OeeGrouping }): OeeRow[] {
     if (query.groupBy === 'job') return o.jobs(query).map((job) => jobRow(job, o.ratedSpeedOf(job.pressId ?? ''), o.now()));
-    const cells = [...o.rollups.cells({ ...query, by: query.groupBy }), ...liveCells(query).cells];
+    // the whole range is summed from its days' cells, as the day rows are: the same figures
+    const cells = [...o.rollups.cells({ ...query, by: query.groupBy === 'range' ? 'day' : query.groupBy }), ...liveCells(query).cells];
     const groups = new Map<string, { pressId: string; group: OeeRow['group']; cells: RollupCell[] }>();
     for (const cell of cells) {
-      const cacheKey = `${query.groupBy}|${query.groupBy === 'shift' ? `${cell.shiftStart}` : query.groupBy === 'week' ? weekOf(cell.day) : cell.day}`;
+      const cacheKey = `${query.groupBy}|${
+        query.groupBy === 'shift' ? `${cell.shiftStart}` : query.groupBy === 'week' ? weekOf(cell.day) : query.groupBy === 'range' ? `${query.from}|${query.to}` : cell.day
+      }`;
       let group = groupCache.get(cacheKey);
       if (!groupCache.has(cacheKey)) {
         if (groupCache.size >= MAX_REMEMBERED_GROUPS) groupCache.clear();
-        groupCache.set(cacheKey, (group = groupOf(cell, query.groupBy, o.calendar)));
+        groupCache.set(cacheKey, (group = groupOf(cell, query.groupBy, o.calendar, query)));
       }
       if (!group) continue;
       const key = `${cell.pressId}\u0000${group.from}`;
@@ -168,9 +150,11 @@ function emptyCell(pressId: string, day: string, shift: { name: string; start: n
   };
 }
 
-function groupOf(cell: RollupCell, kind: OeeGrouping, calendar: ShiftCalendar): OeeRow['group'] | undefined {
+function groupOf(cell: RollupCell, kind: OeeGrouping, calendar: ShiftCalendar, range: { from: number; to: number }): OeeRow['group'] | undefined {
   const tz = calendar.timeZone;
   switch (kind) {
+    case 'range':
+      return { kind, label: `${new Date(range.from).toISOString()} – ${new Date(range.to).toISOString()}`, from: range.from, to: range.to };
     case 'shift':
       if (cell.shiftStart === null || cell.shiftEnd === null) return undefined;
       return { kind, label: `${cell.shiftName} ${shiftDay(cell, calendar)}`, from: cell.shiftStart, to: cell.shiftEnd };

@@ -181,19 +181,21 @@ export function productionRoutes(options: ProductionRoutesOptions): Router {
 }
 
 /** `:id` is the job's id, or its MIS number when that names one job. */
-function jobRef(req: Request): number | string {
+/** A job named in the path: its id, or its MIS number when that names one job. */
+export function jobRef(req: Request): number | string {
   const raw = String(req.params.id);
   if (/^\d{1,15}$/.test(raw)) return Number(raw);
   if (!/^[\w./-]{1,40}$/.test(raw)) throw new HttpError(404, 'not_found', `job ${raw} not found`);
   return raw;
 }
 
-function sendCsv(res: Response, name: string, now: number, header: string[], rows: (string | number | null)[][]): void {
+/** A CSV download named after the report and the day it was made (shared by the report routes). */
+export function sendCsv(res: Response, name: string, now: number, header: string[], rows: (string | number | null)[][]): void {
   res.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');
   res.setHeader('Content-Disposition', `attachment; filename="${name}-${new Date(now).toISOString().slice(0, 10)}.csv"`);
   res.send(csvDocument(header, rows));
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const minutes = (ms: number) => Math.round(ms / 600) / 100;
+export const iso = (ms: number) => new Date(ms).toISOString();
+export const minutes = (ms: number) => Math.round(ms / 600) / 100;
 const ratio = (v: number | null) => (v === null ? null : Math.round(v * 10_000) / 10_000);

@@ -16,11 +16,8 @@ import type { RollupRepository } from './rollup-repository.js';
 import type { StoreDatabase } from '../store/database.js';
 import { dayStart, localDay } from '../lib/zoned-time.js';
 
-/** Ink and paper used over a job's time on its press: level drops and logged replacements. */
-export interface SuppliesUsed {
-  ink: { unit: number; color: string; levelUsed: number; logged: { uom: string; quantity: number }[] }[];
-  paper: { pileUsed: number; pilesLoaded: number; logged: { uom: string; quantity: number }[] };
-}
+export type { SuppliesUsed } from '../model/production.js';
+import type { SuppliesUsed } from '../model/production.js';
 /** Null when the supplies feature records no levels. */
 export type SuppliesUsedPort = (pressId: string, from: number, to: number) => SuppliesUsed | null;
 

@@ -11,7 +11,9 @@
  */
 import type { Shift } from './shifts.js';
 import { shiftWindows } from './shifts.js';
-import type { SupplyEntry } from '../model/supply.js';
+import type { ConsumptionReport, InkConsumption, LoggedQuantity, ShiftConsumption, SupplyEntry } from '../model/supply.js';
+
+export type { ConsumptionReport, InkConsumption, LoggedQuantity, ShiftConsumption };
 
 export interface SignalPoint {
   at: number;
@@ -22,45 +24,6 @@ export interface SignalPoint {
 export interface LevelHistory {
   /** Readings of `signal` with from <= at <= to, preceded by the last one before `from`; oldest first. */
   series(pressId: string, signal: string, from: number, to: number): SignalPoint[];
-}
-
-export interface LoggedQuantity {
-  uom: string;
-  quantity: number;
-}
-
-export interface InkConsumption {
-  unit: number;
-  color: string;
-  /** Percentage points of the fountain used (drops summed between refills). */
-  levelUsed: number;
-  refillsSeen: number;
-  /** levelUsed per 1000 impressions (total counter), null without impressions. */
-  perThousandSheets: number | null;
-  /** levelUsed per 1000 good sheets. */
-  perThousandGood: number | null;
-  logged: LoggedQuantity[];
-}
-
-export interface ShiftConsumption {
-  name: string;
-  start: number;
-  end: number;
-  sheets: { total: number; good: number };
-  /** Percentage points of pile used and piles (or rolls) seen loaded. */
-  pileUsed: number;
-  pilesLoaded: number;
-  logged: LoggedQuantity[];
-}
-
-export interface ConsumptionReport {
-  pressId: string;
-  from: number;
-  to: number;
-  sheets: { total: number; good: number };
-  ink: InkConsumption[];
-  paper: { shifts: ShiftConsumption[] };
-  method: { ink: string; paper: string };
 }
 
 export interface ConsumptionOptions {

@@ -6,7 +6,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { SupplyError } from './supply-error.js';
 import { supplyInputSchema, type PressLookup } from './supply-input.js';
-import { CSV_HEADER, csvLine, csvRow } from './supplies-csv.js';
+import { CONSUMPTION_CSV_HEADER, consumptionCsvRows, CSV_HEADER, csvLine, csvRow } from './supplies-csv.js';
 import type { Requester, SuppliesService } from './supplies-service.js';
 import { supplyKinds, type SupplyFilter } from '../model/supply.js';
 import { clientAddress, currentUser, requireReader, requireRole } from '../http/auth-guard.js';
@@ -46,6 +46,8 @@ export const listQuery = z.strictObject({
 export const csvQuery = z.strictObject(filterQuery);
 
 export const consumptionQuery = z.strictObject({ pressId: z.string().min(1).max(64), from: instant.optional(), to: instant.optional() });
+/** The CSV may leave the press out: every press, one after the other (a shift report's table). */
+const consumptionCsvQuery = consumptionQuery.extend({ pressId: z.string().min(1).max(64).optional() });
 
 const idParam = z.strictObject({
   id: z
@@ -61,7 +63,8 @@ export const voidBody = z.strictObject({
 
 export interface SupplyRoutesOptions {
   supplies: SuppliesService;
-  presses: PressLookup;
+  /** The presses; the consumption CSV without a press lists every one. */
+  presses: PressLookup & { list(): { id: string }[] };
   anonymousRead: boolean;
   now: () => number;
 }
@@ -102,13 +105,31 @@ export function supplyRoutes(options: SupplyRoutesOptions): Router {
     res.json(supplies.suggestions());
   });
 
-  router.get('/supplies/consumption', read, (req, res) => {
-    const query = parseQuery(consumptionQuery, req);
+  /** The time a consumption answer covers: default the last 24 h, at most 93 days. */
+  const consumptionRange = (query: { from?: number | undefined; to?: number | undefined }) => {
     const to = query.to ?? now();
     const from = query.from ?? to - DAY;
     orderedRange({ from, to });
     if (to - from > 93 * DAY) throw new HttpError(400, 'invalid_request', 'invalid query: at most 93 days at a time');
+    return { from, to };
+  };
+
+  router.get('/supplies/consumption', read, (req, res) => {
+    const query = parseQuery(consumptionQuery, req);
+    const { from, to } = consumptionRange(query);
     res.json(guard(() => supplies.consumption(query.pressId, from, to)));
+  });
+
+  router.get('/supplies/consumption.csv', read, (req, res) => {
+    const query = parseQuery(consumptionCsvQuery, req);
+    const { from, to } = consumptionRange(query);
+    const pressIds = query.pressId !== undefined ? [query.pressId] : options.presses.list().map((p) => p.id);
+    // every report first: a refusal (unknown press, no samples) is a 4xx, not half a file
+    const reports = guard(() => pressIds.map((pressId) => supplies.consumption(pressId, from, to)));
+    res.status(200);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');
+    res.setHeader('Content-Disposition', `attachment; filename="consumption-${new Date(now()).toISOString().slice(0, 10)}.csv"`);
+    res.send(csvLine(CONSUMPTION_CSV_HEADER) + reports.map(consumptionCsvRows).join(''));
   });
 
   router.get('/supplies/:id', read, (req, res) => {

@@ -27,6 +27,9 @@ const PAGES = [
   { name: 'press detail', hash: '#/press/press-1', ready: '.press-detail, .press-tile' },
   { name: 'alarms', hash: '#/alarms?all=true', ready: '.alarm-table' },
   { name: 'supply', hash: '#/supply', ready: 'form.supply-form' },
+  { name: 'shift report', hash: '#/reports', ready: '.shift-report[aria-busy="false"]' },
+  { name: 'range report', hash: '#/reports/range', ready: '.range-report[aria-busy="false"]' },
+  // last: the dialogs checked after the pages open from the users page
   { name: 'users', hash: '#/users', ready: '.users-page table' },
 ] as const;
 

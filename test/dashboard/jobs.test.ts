@@ -22,6 +22,13 @@ interface JobReply {
   good: number;
 }
 
+/** "45 s", "12 min", "1 h 05 min" (the dashboard's durations) in milliseconds; NaN for anything else. */
+function inMs(text: string): number {
+  const parts = /^(?:(\d+) h )?(?:(\d+) min|(\d+) s)$/.exec(text.trim());
+  if (!parts) return Number.NaN;
+  return (Number(parts[1] ?? 0) * 3600 + Number(parts[2] ?? 0) * 60 + Number(parts[3] ?? 0)) * 1000;
+}
+
 describe('jobs on the board', () => {
   let service: ServiceProcess;
   let browser: Browser;
@@ -104,6 +111,24 @@ describe('jobs on the board', () => {
       timeout: 20_000,
     });
   });
+
+  it('on the 20× demo, the expected finish is when the job will be done by the wall clock, not in press time', async () => {
+    // the demo's presses run simulationTimeScale (20) times faster than the wall clock: their speed register
+    // is in press time, while the good count grows 20 times faster per wall-clock hour
+    const snapshot = (await api<{ timeScale?: number; state: string }>(service, 'presses/press-1')).body;
+    expect(snapshot.timeScale).toBe(20);
+    const good = async () => ({ at: Date.now(), good: (await api<JobReply>(service, 'jobs/24-1187')).body.good });
+    const first = await good();
+    await expect.poll(async () => (await good()).good - first.good, { timeout: 10_000 }).toBeGreaterThan(300);
+    const second = await good();
+    const perMs = (second.good - first.good) / (second.at - first.at);
+    const measuredMs = (30_000 - second.good) / perMs;
+    const text = (await page.textContent(`${tile} .job-finish`))!;
+    const shownMs = inMs(/\(in (.+)\)$/.exec(text)?.[1] ?? '');
+    // the tile's duration floors to whole minutes; a 20× error in either direction is far outside this
+    expect(shownMs / measuredMs, `${text} against ${Math.round(measuredMs / 1000)} s measured`).toBeGreaterThan(0.5);
+    expect(shownMs / measuredMs, `${text} against ${Math.round(measuredMs / 1000)} s measured`).toBeLessThan(2);
+  }, 30_000);
 
   it('shows a job started elsewhere after a reload, and "No job running" once it is finished', async () => {
     await page.reload();

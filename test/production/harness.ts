@@ -10,7 +10,8 @@ import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import type { AuditEntry } from '../../src/model/audit.js';
 import type { RunState, StopReason } from '../../src/model/vocabulary.js';
 import { TypedEmitter } from '../../src/lib/typed-emitter.js';
-import { createProductionModule, type ProductionModule } from '../../src/production/index.js';
+import type { TransitionView } from '../../src/http/ports.js';
+import { createProductionModule, type ProductionModule, type SuppliesUsedPort } from '../../src/production/index.js';
 import { shiftsConfigSchema, type ShiftsConfig } from '../../src/production/production-config.js';
 import type { TransitionFact } from '../../src/production/production-tracker.js';
 import { createDeferredWrites, openDatabase, type StoreDatabase } from '../../src/store/index.js';
@@ -42,13 +43,25 @@ export interface Floor {
   close(): void;
 }
 
-export function openFloor(options: { start: string; shifts?: ShiftsConfig; dir?: string; restored?: { state: RunState; since: number } }): Floor {
+export function openFloor(options: {
+  start: string;
+  shifts?: ShiftsConfig;
+  dir?: string;
+  restored?: { state: RunState; since: number };
+  suppliesUsed?: SuppliesUsedPort;
+}): Floor {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pressroom-production-'));
   const clock = new ManualClock(at(options.start));
   const logger = pino({ level: 'silent' });
   const db = openDatabase({ dataDir: dir, logger });
   const deferred = createDeferredWrites({ logger, retryMs: 3_600_000 });
   const audit: AuditEntry[] = [];
+  // the transitions as the presses' repository stores them, for the timeline report
+  const stored: TransitionView[] = [];
+  const transitions = {
+    list: (q: { pressId: string; from: number; to: number }) => stored.filter((t) => t.at >= q.from && t.at <= q.to),
+    inForceAt: (_pressId: string, when: number) => stored.filter((t) => t.at < when).at(-1) ?? null,
+  };
   const port = new TypedEmitter<PortEvents>((error) => {
     throw error;
   });
@@ -60,6 +73,8 @@ export function openFloor(options: { start: string; shifts?: ShiftsConfig; dir?:
       presses: [{ id: 'p1', name: 'press 1' }],
       ratedSpeedOf: () => 12_000,
       restoreState: () => restored,
+      transitions,
+      ...(options.suppliesUsed ? { suppliesUsed: options.suppliesUsed } : {}),
       shifts: options.shifts ?? earlyShiftWithBreak,
       clock,
       logger,
@@ -82,6 +97,7 @@ export function openFloor(options: { start: string; shifts?: ShiftsConfig; dir?:
     transition(iso, to, extra = {}) {
       moveTo(iso);
       const reason: StopReason | null = extra.reason ?? null;
+      stored.push({ at: clock.now(), state: to, reason, detail: extra.detail ?? null });
       port.emit('state:transition', { pressId: 'p1', at: clock.now(), to, reason, detail: extra.detail ?? null, ...extra });
     },
     counters(iso, c) {

@@ -186,6 +186,10 @@ describe('OEE from the rollups', () => {
       ['2026-12-07', 120, 120],
       ['2026-12-08', 360, 300],
     ]);
+    // the whole range in one row per press: the days summed, as the range view and its CSV show it
+    const whole = floor.module.service.oee({ ...range, groupBy: 'range' });
+    expect(whole.map((r) => [r.group.kind, r.group.from, r.group.to, r.plannedMs / MIN, r.runMs / MIN])).toEqual([['range', range.from, range.to, 480, 420]]);
+    expect(whole[0]!.availability).toBeCloseTo(420 / 480, 6);
   });
 
   it('a shift on the night DST begins is 7 hours long; a holiday has no planned time', () => {

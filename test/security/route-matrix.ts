@@ -128,6 +128,7 @@ export const routeMatrix: MatrixRoute[] = [
 
   { key: 'GET /api/supplies', need: 'reader', ok: 200, request: get('/api/supplies') },
   { key: 'GET /api/supplies.csv', need: 'reader', ok: 200, request: get('/api/supplies.csv') },
+  { key: 'GET /api/supplies/consumption.csv', need: 'reader', ok: 200, request: get('/api/supplies/consumption.csv?pressId=press-1') },
   { key: 'GET /api/supplies/suggestions', need: 'reader', ok: 200, request: get('/api/supplies/suggestions') },
   { key: 'GET /api/supplies/consumption', need: 'reader', ok: 200, request: get('/api/supplies/consumption?pressId=press-1') },
   { key: 'GET /api/supplies/:id', need: 'reader', ok: 200, request: (_who, ctx) => ({ method: 'GET', path: `/api/supplies/${ctx.supplyEntryId}` }) },
@@ -160,6 +161,19 @@ export const routeMatrix: MatrixRoute[] = [
   { key: 'GET /api/reports/oee.csv', need: 'reader', ok: 200, request: get('/api/reports/oee.csv') },
   { key: 'GET /api/reports/downtime', need: 'reader', ok: 200, request: get('/api/reports/downtime') },
   { key: 'GET /api/reports/downtime.csv', need: 'reader', ok: 200, request: get('/api/reports/downtime.csv') },
+  { key: 'GET /api/reports/reliability', need: 'reader', ok: 200, request: get('/api/reports/reliability') },
+  { key: 'GET /api/reports/reliability.csv', need: 'reader', ok: 200, request: get('/api/reports/reliability.csv') },
+  { key: 'GET /api/reports/timeline', need: 'reader', ok: 200, request: get('/api/reports/timeline?pressId=press-1') },
+  { key: 'GET /api/reports/timeline.csv', need: 'reader', ok: 200, request: get('/api/reports/timeline.csv?pressId=press-1') },
+  { key: 'GET /api/shifts', need: 'reader', ok: 200, request: get('/api/shifts') },
+  { key: 'GET /api/jobs.csv', need: 'reader', ok: 200, request: get('/api/jobs.csv') },
+  { key: 'GET /api/downtime.csv', need: 'reader', ok: 200, request: get('/api/downtime.csv') },
+  {
+    key: 'GET /api/jobs/:id/supplies.csv',
+    need: 'reader',
+    ok: 200,
+    request: async (who, ctx) => ({ method: 'GET', path: `/api/jobs/${await freshJob(who, ctx, false)}/supplies.csv` }),
+  },
   {
     key: 'POST /api/jobs',
     need: 'operator',

@@ -72,11 +72,33 @@ describe('GET /api/supplies/consumption', () => {
       { name: 'late', sheets: 8000, piles: 1, logged: [] },
     ]);
     expect(res.body.method.ink).toMatch(/percentage points/);
+
+    // the same answer as CSV, for the shift report's "supplies used" table
+    const csv = await h.request('GET', `/api/supplies/consumption.csv?pressId=press-1&from=${from}&to=${to}`, { role: 'viewer' });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = csv.text.trim().split('\r\n');
+    expect(lines[0]).toBe('press,from,to,supply,unit,color,shift,used_percent_points,refills,sheets_total,sheets_good,used_per_1000_sheets,logged');
+    const cells = lines.slice(1).map((line) => line.split(','));
+    expect(cells.map((c) => [c[0], c[3], c[4], c[6], c[7], c[8], c[9], c[11], c[12]])).toEqual([
+      ['press-1', 'ink', '1', '', '31.67', '1', '16000', '1.98', '2.5 kg'],
+      ['press-1', 'ink', '2', '', '0', '0', '16000', '0', ''],
+      ...res.body.ink
+        .slice(2)
+        .map((i: any) => ['press-1', 'ink', String(i.unit), '', String(i.levelUsed), String(i.refillsSeen), '16000', String(i.perThousandSheets), '']),
+      ['press-1', 'paper', '', 'early', String(res.body.paper.shifts[0].pileUsed), '1', '8000', '', '6000 sheets'],
+      ['press-1', 'paper', '', 'late', String(res.body.paper.shifts[1].pileUsed), '1', '8000', '', ''],
+    ]);
+    // without a press: every press, one after the other
+    const all = await h.request('GET', `/api/supplies/consumption.csv?from=${from}&to=${to}`, { role: 'viewer' });
+    expect(all.status).toBe(200);
+    expect(all.text.trim().split('\r\n').length).toBeGreaterThan(lines.length);
   });
 
   it('answers 404 for an unknown press and 400 for a reversed range', async () => {
     expect((await h.request('GET', '/api/supplies/consumption?pressId=nope')).status).toBe(404);
     const reversed = await h.request('GET', '/api/supplies/consumption?pressId=press-1&from=2000&to=1000');
     expect(reversed.body.error.message).toMatch(/^invalid query: from \(.*\) is after to/);
+    expect((await h.request('GET', '/api/supplies/consumption.csv?pressId=nope')).status).toBe(404);
   });
 });

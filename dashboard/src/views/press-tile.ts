@@ -211,7 +211,8 @@ export function expectedFinish(options: { press: PressWithForecast; job: JobView
   if (good >= planned) return 'planned quantity reached';
   if (!fresh || press.state !== 'production' || press.speed === null || press.speed <= 0) return '—';
   const goodShare = job.total > 0 ? job.good / job.total : 1;
-  const goodPerHour = press.speed * goodShare;
+  // the speed is in press time: a simulated press (the demo, 20×) makes sheets that much faster per wall-clock hour
+  const goodPerHour = press.speed * (press.timeScale ?? 1) * goodShare;
   if (goodPerHour <= 0) return '—';
   const remainingMs = ((planned - good) / goodPerHour) * 3_600_000;
   const at = now + remainingMs;
