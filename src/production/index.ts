@@ -6,6 +6,7 @@
  * the composition root hands to socket.io.
  */
 import { productionPaths } from './production-openapi.js';
+import { reportPaths } from './report-openapi.js';
 import { Router, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { FeatureModule } from '../http/feature-module.js';
@@ -185,7 +186,7 @@ export function createProductionModule(options: ProductionModuleOptions): Produc
         now,
       }),
     ],
-    openapi: productionPaths,
+    openapi: { ...productionPaths, ...reportPaths },
     events,
     service,
     calendar,

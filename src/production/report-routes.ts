@@ -17,8 +17,8 @@ import { timelineStretches, type TransitionsPort } from './timeline-report.js';
 
 const DAY = 86_400_000;
 const causeFamily = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,39}$/, 'a cause code, e.g. jam');
-const shiftsQuery = z.strictObject({ from: instant.optional(), to: instant.optional() });
-const reliabilityQuery = z.strictObject({
+export const shiftsQuery = z.strictObject({ from: instant.optional(), to: instant.optional() });
+export const reliabilityQuery = z.strictObject({
   pressId: z.string().min(1).max(64).optional(),
   from: instant.optional(),
   to: instant.optional(),
@@ -37,7 +37,7 @@ const reliabilityQuery = z.strictObject({
 });
 
 const flag = z.enum(['true', 'false', '1', '0'], { error: 'true or false' }).transform((v) => v === 'true' || v === '1');
-const jobsCsvQuery = z.strictObject({
+export const jobsCsvQuery = z.strictObject({
   pressId: z.string().min(1).max(64).optional(),
   state: z.enum(jobStates, { error: `one of ${jobStates.join(', ')}` }).optional(),
   from: instant.optional(),
@@ -45,8 +45,8 @@ const jobsCsvQuery = z.strictObject({
   /** Only jobs that started (a shift's jobs, not the queue). */
   started: flag.optional(),
 });
-const timelineQuery = z.strictObject({ pressId: z.string().min(1).max(64), from: instant.optional(), to: instant.optional() });
-const downtimeCsvQuery = z.strictObject({
+export const timelineQuery = z.strictObject({ pressId: z.string().min(1).max(64), from: instant.optional(), to: instant.optional() });
+export const downtimeCsvQuery = z.strictObject({
   pressId: z.string().min(1).max(64).optional(),
   from: instant.optional(),
   to: instant.optional(),

@@ -5,7 +5,7 @@ import type { SameShape } from '../model/same-shape.js';
 import { lowLevelSuggestionSchema, supplyEntrySchema, unloggedRefillSchema } from '../model/supply-schema.js';
 import type { ConsumptionReport } from './consumption.js';
 import { supplyInputShape } from './supply-input.js';
-import { consumptionQuery, csvQuery, listQuery, voidBody } from './supply-routes.js';
+import { consumptionCsvQuery, consumptionQuery, csvQuery, listQuery, voidBody } from './supply-routes.js';
 
 const logged = z.array(z.object({ uom: z.string(), quantity: z.number() }));
 const sheets = z.object({ total: z.number(), good: z.number() });
@@ -75,6 +75,14 @@ export const supplyPaths: FeaturePaths = {
       summary: 'Ink and paper used by a press (default: the last 24 h, at most 93 days)',
       requestParams: { query: consumptionQuery },
       responses: { '200': jsonResponse('the consumption report', consumptionReport) },
+    }),
+  },
+  '/api/supplies/consumption.csv': {
+    get: operation('reader', {
+      tags: ['supplies'],
+      summary: 'Ink per unit and paper per shift used, with what was logged, as CSV (every press without pressId)',
+      requestParams: { query: consumptionCsvQuery },
+      responses: { '200': csvResponse('consumption-<day>.csv') },
     }),
   },
   '/api/supplies/{id}': {

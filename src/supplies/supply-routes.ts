@@ -47,7 +47,7 @@ export const csvQuery = z.strictObject(filterQuery);
 
 export const consumptionQuery = z.strictObject({ pressId: z.string().min(1).max(64), from: instant.optional(), to: instant.optional() });
 /** The CSV may leave the press out: every press, one after the other (a shift report's table). */
-const consumptionCsvQuery = consumptionQuery.extend({ pressId: z.string().min(1).max(64).optional() });
+export const consumptionCsvQuery = consumptionQuery.extend({ pressId: z.string().min(1).max(64).optional() });
 
 const idParam = z.strictObject({
   id: z
