@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +8,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Most test files wait on sockets, timers and a browser rather than compute: two at a time
+    // even on a 2-core machine (vitest's default there is one).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
