@@ -21,6 +21,7 @@ const features = [
   'poller',
   'production',
   'integrations',
+  'sparkplug',
   'metrics',
 ];
 const anyFeature = features.flatMap((f) => [`**/src/${f}`, `**/src/${f}/**`, `../${f}/**`, `../../${f}/**`]);

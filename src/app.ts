@@ -19,6 +19,7 @@ import {
   timeScaleFromConfig,
 } from './config/settings-from-config.js';
 import type { FeatureModule } from './http/feature-module.js';
+import type { AlarmView } from './model/alarm-view.js';
 import { createHealthModule } from './health/index.js';
 import { requireReader } from './http/auth-guard.js';
 import { createHostCheck, guardHostHeader } from './http/host-guard.js';
@@ -33,6 +34,7 @@ import { createProductionModule } from './production/index.js';
 import { createRealtimeServer } from './realtime/realtime-server.js';
 import { createRecordingModule } from './recording/index.js';
 import { createSimulationModule } from './simulation/index.js';
+import { createHubModule, createSparkplugModule } from './sparkplug/index.js';
 import { createDeferredWrites, openDatabase, type StoreDatabase } from './store/index.js';
 import { createSupplies, levelHistoryFromSamples } from './supplies/index.js';
 import { createAuth } from './users/index.js';
@@ -72,6 +74,9 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
 
   const users = createAuth({ db, logger: log('auth'), now, env: options.env, print: options.print });
   const simulation = createSimulationModule({ presses: config.presses, audit: users.audit, logger });
+  // Hub mode: every site's presses, read from the broker; listed beside this box's own (if any).
+  let localAlarms: () => AlarmView[] = () => [];
+  const hub = config.hub && createHubModule({ config: config.hub, localAlarms: () => localAlarms(), readGuard, clock, logger: log('hub') });
   const presses = await createPressesModule({
     buses: config.buses,
     presses: config.presses,
@@ -83,6 +88,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     readGuard,
     transitionsDays: config.retention.transitionsDays,
     stopSettleMs: Math.round(config.downtime.settleSeconds * 1000),
+    remote: hub?.presses,
   });
   const shifts = shiftCalendarFromConfig(config);
   if (shifts.deprecated)
@@ -154,6 +160,30 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   production.observe(presses);
   presses.on('press:update', (snapshot) => recording.record(snapshot));
   notifications.attach(alarms.service);
+  localAlarms = () => alarms.service.list();
+
+  // Sparkplug B edge node: each press update leaves by exception to the plant's broker (or its queue).
+  const runningJobs = new Map<string, string>();
+  const sparkplug =
+    config.sparkplug &&
+    createSparkplugModule({
+      config: config.sparkplug,
+      db,
+      pressIds: config.presses.map((p) => p.id),
+      snapshot: (id) => presses.readModel.get(id),
+      alarmsOf: (id) => alarms.service.list().filter((a) => a.pressId === id),
+      jobOf: (id) => runningJobs.get(id) ?? null,
+      clock,
+      logger: log('sparkplug'),
+    });
+  if (sparkplug) {
+    for (const job of production.service.listJobs({ state: 'running' })) if (job.pressId) runningJobs.set(job.pressId, job.jobId);
+    production.events.on('job:updated', (job) => {
+      if (job.state === 'running' && job.pressId) runningJobs.set(job.pressId, job.jobId);
+      else if (job.pressId && runningJobs.get(job.pressId) === job.jobId) runningJobs.delete(job.pressId);
+    });
+    presses.on('press:update', (snapshot) => sparkplug.pressUpdated(snapshot));
+  }
 
   let realtimeClients = () => 0;
   const health = createHealthModule({
@@ -165,11 +195,27 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       () => recording.health(),
       () => ({ fields: { realtimeClients: realtimeClients() } }),
       () => notifications.health(),
+      () => sparkplug?.health() ?? {},
+      () => hub?.health() ?? {},
     ],
   });
 
   // Started in this order, stopped in reverse: the presses poll last, once everything observes them.
-  const modules: FeatureModule[] = [health, users, simulation, recording, supplies, alarms, production, notifications, presses];
+  // The hub's routes come before the alarms' (it answers the live list and refuses remote acks); the
+  // edge node starts before the presses poll, so their first updates find it.
+  const modules: FeatureModule[] = [
+    health,
+    users,
+    simulation,
+    recording,
+    supplies,
+    ...(hub ? [hub] : []),
+    alarms,
+    production,
+    notifications,
+    ...(sparkplug ? [sparkplug] : []),
+    presses,
+  ];
   const httpServer = createServer(
     createHttpApp({
       logger: log('http'),
@@ -183,7 +229,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   const realtime = createRealtimeServer({
     httpServer,
     presses: presses.readModel,
-    activeAlarms: () => alarms.service.list(),
+    activeAlarms: () => (hub ? [...alarms.service.list(), ...hub.alarms()] : alarms.service.list()),
     logger: log('realtime'),
     now,
     authorize: (req) => config.access.anonymousRead || users.userFromCookieHeader(req.headers.cookie) !== undefined,
@@ -196,6 +242,8 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   realtimeClients = () => realtime.connectedClients();
   presses.on('press:update', (snapshot) => realtime.pressUpdated(snapshot));
   alarms.service.on('alarm', (event) => realtime.alarmEvent(`alarm:${event.type}`, event.alarm));
+  hub?.events.on('press:update', (snapshot) => realtime.pressUpdated(snapshot));
+  hub?.events.on('alarm', (event) => realtime.alarmEvent(`alarm:${event.type}`, event.alarm));
   supplies.events.on('supply:logged', (entry) => realtime.emit('supply:logged', entry));
   supplies.events.on('supplies:pre-alarm', (preAlarm) => realtime.emit('supplies:pre-alarm', preAlarm));
   production.events.on('job:updated', (job) => realtime.emit('job:updated', job));
