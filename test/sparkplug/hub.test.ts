@@ -5,65 +5,36 @@
  * it refuses to acknowledge), and stale once a box dies. Each service is the real composition
  * root (createApp) on its own temp data folder, its presses simulated over real Modbus.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pino } from 'pino';
-import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { createApp, type PressroomApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config/load.js';
+import type { PressroomApp } from '../../src/app.js';
 import type { AlarmView } from '../../src/model/alarm-view.js';
 import type { HealthReport } from '../../src/model/health.js';
 import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import { encode, metric } from '../../src/sparkplug/sparkplug-wire.js';
-import { ApiClient, openSocket, recordEvents, removeTestConfig, writeTestConfig } from '../e2e/e2e-kit.js';
+import { ApiClient, openSocket, recordEvents } from '../e2e/e2e-kit.js';
 import { eventually } from '../helpers/service-process.js';
 import { Mosquitto, SparkplugObserver, isType } from './sparkplug-kit.js';
+import { PASSWORD, Services } from './sparkplug-services.js';
 
-const PASSWORD = 'hub-test-admin-password';
 let broker: Mosquitto;
-const apps: PressroomApp[] = [];
-const folders: string[] = [];
+const services = new Services();
 let north: PressroomApp;
 let south: PressroomApp;
 let hub: PressroomApp;
 let socket: Socket;
 
-async function service(extra: Record<string, unknown>, options: { noPresses?: boolean } = {}): Promise<PressroomApp> {
-  const file = writeTestConfig();
-  const config = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  Object.assign(config, extra, { server: { ...(config.server as object), port: 0, host: '127.0.0.1' } });
-  if (options.noPresses) {
-    delete config.buses;
-    delete config.presses;
-  }
-  writeFileSync(file, stringify(config));
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'pressroom-hub-test-'));
-  folders.push(dataDir, path.dirname(file));
-  const loaded = loadConfig({ file, env: { PRESSROOM_DATA_DIR: dataDir } });
-  removeTestConfig(file);
-  const app = await createApp({ config: loaded, logger: pino({ level: 'silent' }), env: { PRESSROOM_ADMIN_PASSWORD: PASSWORD }, print: () => {} });
-  await app.start();
-  apps.push(app);
-  return app;
-}
-
-const edge = (edgeNodeId: string) => ({ sparkplug: { broker: broker.url, groupId: 'print-group', edgeNodeId, reconnectSeconds: 0.1 } });
-
 beforeAll(async () => {
   broker = await Mosquitto.start();
-  hub = await service({ hub: { broker: broker.url, hostId: 'head-office', reconnectSeconds: 0.1 } }, { noPresses: true });
+  hub = await services.hub(broker.url);
   socket = await openSocket(hub.url);
-  north = await service(edge('plant-north'));
-  south = await service(edge('plant-south'));
+  north = await services.edge(broker.url, 'plant-north');
+  south = await services.edge(broker.url, 'plant-south');
 }, 30_000);
 
 afterAll(async () => {
   socket?.disconnect();
-  for (const app of apps.reverse()) await app.stop();
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  await services.stopAll();
   await broker?.stop();
 });
 
@@ -158,8 +129,7 @@ describe('hub mode', () => {
 
   it("marks a box's presses stale when it dies (NDEATH)", async () => {
     const updates = recordEvents<PressSnapshot>(socket, 'press:update');
-    await south.stop();
-    apps.splice(apps.indexOf(south), 1);
+    await services.stop(south);
     await updates.next((p) => p.id === 'print-group/plant-south/press-3' && !p.online, 10_000);
     const list = (await new ApiClient(hub.url).get<PressSnapshot[]>('/api/presses')).body;
     const southPresses = list.filter((p) => p.site === 'print-group/plant-south');
