@@ -19,9 +19,10 @@ import { formatResult, formatSummary, statusOf, writeJson, type BenchContext, ty
 import { rtuWireLimit } from './rtu-wire-limit.js';
 import { simulatorVsServerTcp } from './simulator-vs-servertcp.js';
 import { soak } from './soak.js';
+import { sparkplug } from './sparkplug.js';
 import { supplyPosts } from './supply-posts.js';
 
-const BENCHMARKS: Benchmark[] = [pollerVsModbusSerial, simulatorVsServerTcp, rtuWireLimit, supplyPosts, alarmLatency, peerJob, history, soak];
+const BENCHMARKS: Benchmark[] = [pollerVsModbusSerial, simulatorVsServerTcp, rtuWireLimit, supplyPosts, alarmLatency, peerJob, history, sparkplug, soak];
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function usage(): string {

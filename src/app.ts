@@ -171,12 +171,22 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       db,
       pressIds: config.presses.map((p) => p.id),
       snapshot: (id) => presses.readModel.get(id),
-      alarmsOf: (id) => alarms.service.list().filter((a) => a.pressId === id),
+      alarmsOf: (id) => listedAlarmsByPress().get(id) ?? noAlarms,
       jobOf: (id) => runningJobs.get(id) ?? null,
       clock,
       logger: log('sparkplug'),
     });
+  // The alarm list is built (views, sorted) only when an alarm changes, not at every press update.
+  let alarmsByPress: Map<string, AlarmView[]> | undefined;
+  const noAlarms: AlarmView[] = [];
+  function listedAlarmsByPress(): Map<string, AlarmView[]> {
+    if (alarmsByPress) return alarmsByPress;
+    alarmsByPress = new Map();
+    for (const alarm of alarms.service.list()) alarmsByPress.set(alarm.pressId, [...(alarmsByPress.get(alarm.pressId) ?? []), alarm]);
+    return alarmsByPress;
+  }
   if (sparkplug) {
+    alarms.service.on('alarm', () => (alarmsByPress = undefined));
     for (const job of production.service.listJobs({ state: 'running' })) if (job.pressId) runningJobs.set(job.pressId, job.jobId);
     production.events.on('job:updated', (job) => {
       if (job.state === 'running' && job.pressId) runningJobs.set(job.pressId, job.jobId);

@@ -19,7 +19,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
 import { BrokerSession, type BrokerCredentials } from './broker-session.js';
 import type { SparkplugOutbox } from './outbox-repository.js';
-import { changedMetrics, valuesOf, type MetricValue, type PressMetrics } from './press-metrics.js';
+import { ONLINE, changedMetrics, type MetricType, type MetricValue, type PressMetrics } from './press-metrics.js';
 import { decode, deviceTopic, encode, metric, metricValue, nodeTopic, stateTopic, type UMetric } from './sparkplug-wire.js';
 
 export interface EdgeDevices {
@@ -66,9 +66,11 @@ export class EdgeNode {
   private primaryHostOnline: boolean | null = null;
   private lastStateTimestamp = 0;
   private readonly born = new Set<string>();
-  private readonly lastValues = new Map<string, Map<string, MetricValue>>();
+  private readonly lastValues = new Map<string, PressMetrics>();
   private readonly aliases = new Map<string, { base: number; byName: Map<string, number> }>();
   private replaying = false;
+  /** Each metric's Sparkplug type by name (the same for every press), for the queued rows. */
+  private readonly metricTypes = new Map<string, MetricType>();
   readonly counters: EdgeNodeCounters = { births: 0, deaths: 0, data: 0, historical: 0, queued: 0, rebirths: 0, messages: 0 };
 
   constructor(private readonly o: EdgeNodeOptions) {
@@ -100,25 +102,27 @@ export class EdgeNode {
   /** A press's metrics changed (or may have): published by exception, or queued while the node cannot publish. */
   pressChanged(pressId: string, metrics: PressMetrics): void {
     const changed = changedMetrics(metrics, this.lastValues.get(pressId));
-    this.lastValues.set(pressId, valuesOf(metrics));
+    this.lastValues.set(pressId, metrics);
     if (changed.length === 0) return;
+    const { definitions, values } = metrics;
+    for (const i of changed) if (!this.metricTypes.has(definitions[i]!.name)) this.metricTypes.set(definitions[i]!.name, definitions[i]!.type);
     const at = this.o.clock.now();
     if (this.state !== 'online' || this.replaying) {
       this.queue(
         pressId,
         at,
-        changed.map((name) => [name, metrics.get(name)!.value]),
+        changed.map((i) => [definitions[i]!.name, values[i]!]),
       );
       return;
     }
-    const online = metrics.get('Online')?.value === true;
+    const online = values[ONLINE] === true;
     if (!this.born.has(pressId)) {
       if (online) this.deviceBirth(pressId, metrics);
       return;
     }
     this.publish(deviceTopic(this.o.groupId, 'DDATA', this.o.edgeNodeId, pressId), {
       timestamp: at,
-      metrics: changed.map((name) => this.aliasMetric(pressId, name, metrics.get(name)!.definition.type, metrics.get(name)!.value)),
+      metrics: changed.map((i) => metric({ alias: this.alias(pressId, definitions[i]!.name), type: definitions[i]!.type, value: values[i]! })),
     });
     this.counters.data += 1;
     if (!online) this.deviceDeath(pressId, at);
@@ -215,9 +219,9 @@ export class EdgeNode {
     for (const pressId of this.o.devices.pressIds()) {
       const metrics = this.o.devices.metrics(pressId);
       if (!metrics) continue;
-      this.lastValues.set(pressId, valuesOf(metrics));
+      this.lastValues.set(pressId, metrics);
       this.deviceBirth(pressId, metrics);
-      if (metrics.get('Online')?.value !== true) this.deviceDeath(pressId, at);
+      if (metrics.values[ONLINE] !== true) this.deviceDeath(pressId, at);
     }
     this.state = 'online';
     void this.replay();
@@ -226,8 +230,8 @@ export class EdgeNode {
   private deviceBirth(pressId: string, metrics: PressMetrics): void {
     this.publish(deviceTopic(this.o.groupId, 'DBIRTH', this.o.edgeNodeId, pressId), {
       timestamp: this.o.clock.now(),
-      metrics: [...metrics.values()].map(({ definition, value }) =>
-        metric({ name: definition.name, alias: this.alias(pressId, definition.name), type: definition.type, value, unit: definition.unit }),
+      metrics: metrics.definitions.map((definition, i) =>
+        metric({ name: definition.name, alias: this.alias(pressId, definition.name), type: definition.type, value: metrics.values[i]!, unit: definition.unit }),
       ),
     });
     this.born.add(pressId);
@@ -265,13 +269,11 @@ export class EdgeNode {
         if (rows.length === 0) break;
         const writes: Promise<unknown>[] = [];
         for (const row of rows) {
-          const definitions = this.o.devices.metrics(row.pressId);
           const payload = {
             timestamp: row.at,
-            metrics: row.metrics.map(([name, value]) => {
-              const type = definitions?.get(name)?.definition.type ?? 'String';
-              return metric({ alias: this.alias(row.pressId, name), type, value, timestamp: row.at, historical: true });
-            }),
+            metrics: row.metrics.map(([name, value]) =>
+              metric({ alias: this.alias(row.pressId, name), type: this.metricTypes.get(name) ?? 'String', value, timestamp: row.at, historical: true }),
+            ),
           };
           writes.push(this.publishAsync(client, deviceTopic(this.o.groupId, 'DDATA', this.o.edgeNodeId, row.pressId), payload));
           this.counters.historical += 1;
@@ -302,10 +304,6 @@ export class EdgeNode {
       table.byName.set(name, alias);
     }
     return alias;
-  }
-
-  private aliasMetric(pressId: string, name: string, type: Parameters<typeof metric>[0]['type'], value: MetricValue): UMetric {
-    return metric({ alias: this.alias(pressId, name), type, value });
   }
 
   private nextSeq(): number {

@@ -12,7 +12,7 @@ import type { HealthPart } from '../model/health.js';
 import type { PressSnapshot } from '../model/press-snapshot.js';
 import type { StoreDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
-import { EdgeNode } from './edge-node.js';
+import { EdgeNode, type EdgeNodeCounters } from './edge-node.js';
 import { SparkplugOutbox } from './outbox-repository.js';
 import { pressMetrics, type PressMetrics } from './press-metrics.js';
 import type { SparkplugConfig } from './sparkplug-config.js';
@@ -39,6 +39,11 @@ export interface SparkplugModule extends FeatureModule {
   /** Each press update goes through here: DDATA by exception (or the queue). */
   pressUpdated(snapshot: PressSnapshot): void;
   health(): HealthPart;
+  /**
+   * For monitoring (Prometheus): the store-and-forward queue now (`outboxDepth`), rows lost past
+   * its bound since start, whether changes go out live, and the message counters since start.
+   */
+  stats(): { outboxDepth: number; outboxDropped: number; connected: boolean; publishing: boolean; published: EdgeNodeCounters };
 }
 
 export function createSparkplugModule(options: SparkplugModuleOptions): SparkplugModule {
@@ -88,6 +93,16 @@ export function createSparkplugModule(options: SparkplugModuleOptions): Sparkplu
             published: { ...node.counters },
           },
         },
+      };
+    },
+    stats() {
+      const status = node.status();
+      return {
+        outboxDepth: outbox.depth(),
+        outboxDropped: outbox.dropped(),
+        connected: status.connected,
+        publishing: status.publishing,
+        published: { ...node.counters },
       };
     },
     start: () => node.start(),

@@ -20,8 +20,18 @@ export interface MetricDefinition {
   unit?: string;
 }
 
-/** One press's metric values by name, in a stable order. */
-export type PressMetrics = Map<string, { definition: MetricDefinition; value: MetricValue }>;
+/**
+ * One press's metrics: the definitions (the same array, by identity, for every press of the same
+ * shape: ink units and other levels) and the values in that order. Built at every press update,
+ * so it allocates one small array, not an object per metric.
+ */
+export interface PressMetrics {
+  readonly definitions: readonly MetricDefinition[];
+  readonly values: readonly MetricValue[];
+}
+
+/** `Online` is always the first metric. */
+export const ONLINE = 0;
 
 /** An active alarm as it travels in `Alarms/List` (JSON): enough for a hub to show it. */
 export interface AlarmOnWire {
@@ -42,40 +52,91 @@ export interface PressExtras {
   job: string | null;
 }
 
-export function pressMetrics(snapshot: PressSnapshot, extras: PressExtras): PressMetrics {
-  const metrics: PressMetrics = new Map();
-  const put = (name: string, type: MetricType, value: MetricValue, unit?: string) =>
-    metrics.set(name, { definition: unit === undefined ? { name, type } : { name, type, unit }, value });
-  put('Online', 'Boolean', snapshot.online);
-  put('Press/Name', 'String', snapshot.name);
-  put('Press/Model', 'String', snapshot.model);
-  put('Press/Rated Speed', 'Double', snapshot.ratedSpeed, 'sheets/h');
-  put('Run State', 'String', snapshot.state);
-  put('Stop Cause', 'String', snapshot.stopReason);
-  put('State Detail', 'String', snapshot.stateDetail);
-  put('State Since', 'DateTime', snapshot.stateSince);
-  put('Speed', 'Double', snapshot.speed, 'sheets/h');
-  put('Counters/Total', 'UInt64', snapshot.counters.total, 'sheets');
-  put('Counters/Good', 'UInt64', snapshot.counters.good, 'sheets');
-  put('Counters/Waste', 'UInt64', snapshot.counters.waste, 'sheets');
+const layouts = new Map<string, MetricDefinition[]>();
+
+/** The metric definitions of a press of this shape, built once per shape. */
+function layoutOf(snapshot: PressSnapshot): MetricDefinition[] {
+  const key = `${snapshot.ink.map((i) => i.unit).join(',')}|${snapshot.levels.map((l) => l.name).join(',')}`;
+  let layout = layouts.get(key);
+  if (layout) return layout;
+  layout = [];
+  const def = (name: string, type: MetricType, unit?: string) => layout!.push(unit === undefined ? { name, type } : { name, type, unit });
+  def('Online', 'Boolean');
+  def('Press/Name', 'String');
+  def('Press/Model', 'String');
+  def('Press/Rated Speed', 'Double', 'sheets/h');
+  def('Run State', 'String');
+  def('Stop Cause', 'String');
+  def('State Detail', 'String');
+  def('State Since', 'DateTime');
+  def('Speed', 'Double', 'sheets/h');
+  def('Counters/Total', 'UInt64', 'sheets');
+  def('Counters/Good', 'UInt64', 'sheets');
+  def('Counters/Waste', 'UInt64', 'sheets');
   for (const ink of snapshot.ink) {
-    put(`Ink/${ink.unit}/Level`, 'Float', ink.level, '%');
-    put(`Ink/${ink.unit}/Color`, 'String', ink.color);
+    def(`Ink/${ink.unit}/Level`, 'Float', '%');
+    def(`Ink/${ink.unit}/Color`, 'String');
   }
-  put('Paper/Level', 'Float', snapshot.paper.level, '%');
-  put('Paper/Kind', 'String', snapshot.paper.kind);
+  def('Paper/Level', 'Float', '%');
+  def('Paper/Kind', 'String');
   for (const level of snapshot.levels) {
-    put(`Levels/${level.name}/Level`, 'Float', level.level, '%');
-    put(`Levels/${level.name}/Label`, 'String', level.label);
+    def(`Levels/${level.name}/Level`, 'Float', '%');
+    def(`Levels/${level.name}/Label`, 'String');
   }
-  const active = extras.alarms.filter((a) => a.active && !a.suppressed);
-  put('Alarms/Active', 'Int32', active.length);
-  for (const priority of alarmPriorities) put(`Alarms/Active/${priority}`, 'Int32', active.filter((a) => a.priority === priority).length);
-  put('Alarms/List', 'String', JSON.stringify(extras.alarms.filter((a) => !a.suppressed).map(alarmOnWire)));
-  put('Job/Current', 'String', extras.job);
-  put('Comm/Latency', 'Double', snapshot.comm.latencyMs, 'ms');
-  put('Comm/Last OK', 'DateTime', snapshot.comm.lastOkAt);
-  return metrics;
+  def('Alarms/Active', 'Int32');
+  for (const priority of alarmPriorities) def(`Alarms/Active/${priority}`, 'Int32');
+  def('Alarms/List', 'String');
+  def('Job/Current', 'String');
+  def('Comm/Latency', 'Double', 'ms');
+  def('Comm/Last OK', 'DateTime');
+  layouts.set(key, layout);
+  return layout;
+}
+
+/** The press's metrics now, in the order of its layout (see layoutOf). */
+export function pressMetrics(snapshot: PressSnapshot, extras: PressExtras): PressMetrics {
+  const values: MetricValue[] = [
+    snapshot.online,
+    snapshot.name,
+    snapshot.model,
+    snapshot.ratedSpeed,
+    snapshot.state,
+    snapshot.stopReason,
+    snapshot.stateDetail,
+    snapshot.stateSince,
+    snapshot.speed,
+    snapshot.counters.total,
+    snapshot.counters.good,
+    snapshot.counters.waste,
+  ];
+  for (const ink of snapshot.ink) values.push(ink.level, ink.color);
+  values.push(snapshot.paper.level, snapshot.paper.kind);
+  for (const level of snapshot.levels) values.push(level.level, level.label);
+  const counts = alarmCounts(extras.alarms);
+  values.push(counts.active, counts.critical, counts.high, counts.medium, counts.low, alarmListJson(extras.alarms), extras.job);
+  values.push(snapshot.comm.latencyMs, snapshot.comm.lastOkAt);
+  return { definitions: layoutOf(snapshot), values };
+}
+
+function alarmCounts(alarms: readonly AlarmView[]): Record<AlarmPriority | 'active', number> {
+  const counts = { active: 0, critical: 0, high: 0, medium: 0, low: 0 };
+  for (const a of alarms) {
+    if (!a.active || a.suppressed) continue;
+    counts.active += 1;
+    counts[a.priority] += 1;
+  }
+  return counts;
+}
+
+/** The same list (the caller keeps it until an alarm changes) is turned into JSON once. */
+const alarmJson = new WeakMap<readonly AlarmView[], string>();
+function alarmListJson(alarms: readonly AlarmView[]): string {
+  let json = alarmJson.get(alarms);
+  if (json === undefined) {
+    json = JSON.stringify(alarms.filter((a) => !a.suppressed).map(alarmOnWire));
+    alarmJson.set(alarms, json);
+  }
+  return json;
 }
 
 function alarmOnWire(a: AlarmView): AlarmOnWire {
@@ -92,14 +153,10 @@ function alarmOnWire(a: AlarmView): AlarmOnWire {
   };
 }
 
-/** The metrics whose value differs from `previous` (all of them when there is none): DDATA by exception. */
-export function changedMetrics(current: PressMetrics, previous: ReadonlyMap<string, MetricValue> | undefined): string[] {
-  const changed: string[] = [];
-  for (const [name, { value }] of current) if (!previous?.has(name) || previous.get(name) !== value) changed.push(name);
+/** Indexes of the metrics whose value differs from `previous` (all of them when there is none, or its shape differs): DDATA by exception. */
+export function changedMetrics(current: PressMetrics, previous: PressMetrics | undefined): number[] {
+  const changed: number[] = [];
+  const same = previous !== undefined && previous.definitions === current.definitions;
+  for (let i = 0; i < current.values.length; i++) if (!same || previous.values[i] !== current.values[i]) changed.push(i);
   return changed;
-}
-
-/** The values of a metric set, by name (what the next comparison is made against). */
-export function valuesOf(metrics: PressMetrics): Map<string, MetricValue> {
-  return new Map([...metrics].map(([name, { value }]) => [name, value]));
 }
