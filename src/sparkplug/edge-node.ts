@@ -16,7 +16,7 @@
  */
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { Clock } from '../lib/clock.js';
+import type { Clock, TimerHandle } from '../lib/clock.js';
 import { BrokerSession, type BrokerCredentials } from './broker-session.js';
 import type { SparkplugOutbox } from './outbox-repository.js';
 import { ONLINE, changedMetrics, type MetricType, type MetricValue, type PressMetrics } from './press-metrics.js';
@@ -41,6 +41,14 @@ export interface EdgeNodeOptions {
   logger: Logger;
   /** Rows published per replay step (then the queue is trimmed). */
   replayBatch?: number;
+  /** Live messages leave together, at most this long after the first (default 20 ms). */
+  publishBatchMs?: number;
+  /**
+   * Continuous values (speed, counters, levels, comm latency) are reported at most this often per
+   * press, their latest value; a change of anything else (run state, stop cause, online, alarms,
+   * job) goes at once and takes the pending continuous values with it. 0: every change at once.
+   */
+  analogIntervalMs?: number;
 }
 
 export interface EdgeNodeCounters {
@@ -66,9 +74,15 @@ export class EdgeNode {
   private primaryHostOnline: boolean | null = null;
   private lastStateTimestamp = 0;
   private readonly born = new Set<string>();
-  private readonly lastValues = new Map<string, PressMetrics>();
+  /** Each press's metrics as last seen, and as last reported (published, queued or born with). */
+  private readonly latest = new Map<string, PressMetrics>();
+  private readonly reported = new Map<string, PressMetrics>();
+  private readonly lastReportAt = new Map<string, number>();
+  private readonly analogTimers = new Map<string, TimerHandle>();
   private readonly aliases = new Map<string, { base: number; byName: Map<string, number> }>();
   private replaying = false;
+  private pending: { topic: string; bytes: Buffer }[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** Each metric's Sparkplug type by name (the same for every press), for the queued rows. */
   private readonly metricTypes = new Map<string, MetricType>();
   readonly counters: EdgeNodeCounters = { births: 0, deaths: 0, data: 0, historical: 0, queued: 0, rebirths: 0, messages: 0 };
@@ -96,17 +110,45 @@ export class EdgeNode {
   async stop(): Promise<void> {
     const online = this.state !== 'disconnected';
     this.state = 'disconnected';
+    for (const timer of this.analogTimers.values()) this.o.clock.clearTimeout(timer);
+    this.analogTimers.clear();
+    this.flush();
     await this.session.stop(online ? { topic: this.topic('NDEATH'), payload: this.deathPayload(), qos: 1 } : undefined);
   }
 
   /** A press's metrics changed (or may have): published by exception, or queued while the node cannot publish. */
   pressChanged(pressId: string, metrics: PressMetrics): void {
-    const changed = changedMetrics(metrics, this.lastValues.get(pressId));
-    this.lastValues.set(pressId, metrics);
+    this.latest.set(pressId, metrics);
+    const changed = changedMetrics(metrics, this.reported.get(pressId));
     if (changed.length === 0) return;
-    const { definitions, values } = metrics;
+    const { definitions } = metrics;
     for (const i of changed) if (!this.metricTypes.has(definitions[i]!.name)) this.metricTypes.set(definitions[i]!.name, definitions[i]!.type);
-    const at = this.o.clock.now();
+    const now = this.o.clock.now();
+    const last = this.lastReportAt.get(pressId);
+    const due = last === undefined ? now : last + (this.o.analogIntervalMs ?? 0);
+    if (now >= due || changed.some((i) => !definitions[i]!.analog)) {
+      this.report(pressId, metrics, changed, now);
+      return;
+    }
+    // only continuous values moved, and too soon: their latest values go when due
+    if (!this.analogTimers.has(pressId))
+      this.analogTimers.set(
+        pressId,
+        this.o.clock.setTimeout(() => {
+          this.analogTimers.delete(pressId);
+          this.pressChanged(pressId, this.latest.get(pressId)!);
+        }, due - now),
+      );
+  }
+
+  /** DDATA of the changed metrics (or their place in the queue, or a DBIRTH/DDEATH). */
+  private report(pressId: string, metrics: PressMetrics, changed: number[], at: number): void {
+    const timer = this.analogTimers.get(pressId);
+    if (timer) this.o.clock.clearTimeout(timer);
+    this.analogTimers.delete(pressId);
+    this.reported.set(pressId, metrics);
+    this.lastReportAt.set(pressId, at);
+    const { definitions, values } = metrics;
     if (this.state !== 'online' || this.replaying) {
       this.queue(
         pressId,
@@ -158,6 +200,10 @@ export class EdgeNode {
     this.state = 'disconnected';
     this.client = undefined;
     this.born.clear();
+    // QoS 0: what had not left when the link broke is lost, as it would be in the socket's buffer
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.pending = [];
   }
 
   private message(topic: string, payload: Buffer): void {
@@ -198,6 +244,7 @@ export class EdgeNode {
       this.publish(this.topic('NDEATH'), undefined, this.deathPayload());
       this.counters.deaths += 1;
       this.state = 'disconnected';
+      this.flush();
       this.session.drop();
     }
   }
@@ -219,7 +266,8 @@ export class EdgeNode {
     for (const pressId of this.o.devices.pressIds()) {
       const metrics = this.o.devices.metrics(pressId);
       if (!metrics) continue;
-      this.lastValues.set(pressId, metrics);
+      this.latest.set(pressId, metrics);
+      this.reported.set(pressId, metrics);
       this.deviceBirth(pressId, metrics);
       if (metrics.values[ONLINE] !== true) this.deviceDeath(pressId, at);
     }
@@ -267,6 +315,7 @@ export class EdgeNode {
         if (this.state !== 'online' || !client) return;
         const rows = this.o.outbox.batch(0, this.o.replayBatch ?? 500);
         if (rows.length === 0) break;
+        this.flush(); // the births (and anything before) leave first
         const writes: Promise<unknown>[] = [];
         for (const row of rows) {
           const payload = {
@@ -312,12 +361,26 @@ export class EdgeNode {
     return seq;
   }
 
+  /**
+   * Messages go out in batches, at most `publishBatchMs` after the first: MQTT.js writes each
+   * packet with its own system call unless they leave in the same tick, and 100 presses make
+   * hundreds of DDATA a second. Order (and so seq) is kept: everything passes through here.
+   */
   private publish(topic: string, payload: { timestamp: number; metrics?: UMetric[] } | undefined, raw?: Buffer): void {
+    if (!this.client) return;
+    this.pending.push({ topic, bytes: raw ?? encode({ ...payload!, seq: this.nextSeq() }) });
+    this.counters.messages += 1;
+    this.flushTimer ??= setTimeout(() => this.flush(), this.o.publishBatchMs ?? 20);
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.pending;
+    this.pending = [];
     const client = this.client;
     if (!client) return;
-    const bytes = raw ?? encode({ ...payload!, seq: this.nextSeq() });
-    client.publish(topic, bytes, { qos: 0, retain: false });
-    this.counters.messages += 1;
+    for (const message of batch) client.publish(message.topic, message.bytes, { qos: 0, retain: false });
   }
 
   private publishAsync(client: MqttClient, topic: string, payload: { timestamp: number; metrics: UMetric[] }): Promise<unknown> {

@@ -66,6 +66,7 @@ export function createSparkplugModule(options: SparkplugModuleOptions): Sparkplu
     },
     outbox,
     reconnectMs: Math.round(config.reconnectSeconds * 1000),
+    analogIntervalMs: Math.round(config.analogIntervalSeconds * 1000),
     clock: options.clock,
     logger: options.logger,
   });

@@ -18,6 +18,8 @@ export interface MetricDefinition {
   type: MetricType;
   /** Engineering unit (`engUnit` property of the birth). */
   unit?: string;
+  /** A continuous value (speed, counters, levels): reported at most once per interval (EdgeNodeOptions.analogIntervalMs). */
+  analog?: true;
 }
 
 /**
@@ -60,7 +62,8 @@ function layoutOf(snapshot: PressSnapshot): MetricDefinition[] {
   let layout = layouts.get(key);
   if (layout) return layout;
   layout = [];
-  const def = (name: string, type: MetricType, unit?: string) => layout!.push(unit === undefined ? { name, type } : { name, type, unit });
+  const def = (name: string, type: MetricType, unit?: string, analog?: 'analog') =>
+    layout!.push({ name, type, ...(unit === undefined ? {} : { unit }), ...(analog ? { analog: true as const } : {}) });
   def('Online', 'Boolean');
   def('Press/Name', 'String');
   def('Press/Model', 'String');
@@ -69,26 +72,26 @@ function layoutOf(snapshot: PressSnapshot): MetricDefinition[] {
   def('Stop Cause', 'String');
   def('State Detail', 'String');
   def('State Since', 'DateTime');
-  def('Speed', 'Double', 'sheets/h');
-  def('Counters/Total', 'UInt64', 'sheets');
-  def('Counters/Good', 'UInt64', 'sheets');
-  def('Counters/Waste', 'UInt64', 'sheets');
+  def('Speed', 'Double', 'sheets/h', 'analog');
+  def('Counters/Total', 'UInt64', 'sheets', 'analog');
+  def('Counters/Good', 'UInt64', 'sheets', 'analog');
+  def('Counters/Waste', 'UInt64', 'sheets', 'analog');
   for (const ink of snapshot.ink) {
-    def(`Ink/${ink.unit}/Level`, 'Float', '%');
+    def(`Ink/${ink.unit}/Level`, 'Float', '%', 'analog');
     def(`Ink/${ink.unit}/Color`, 'String');
   }
-  def('Paper/Level', 'Float', '%');
+  def('Paper/Level', 'Float', '%', 'analog');
   def('Paper/Kind', 'String');
   for (const level of snapshot.levels) {
-    def(`Levels/${level.name}/Level`, 'Float', '%');
+    def(`Levels/${level.name}/Level`, 'Float', '%', 'analog');
     def(`Levels/${level.name}/Label`, 'String');
   }
   def('Alarms/Active', 'Int32');
   for (const priority of alarmPriorities) def(`Alarms/Active/${priority}`, 'Int32');
   def('Alarms/List', 'String');
   def('Job/Current', 'String');
-  def('Comm/Latency', 'Double', 'ms');
-  def('Comm/Last OK', 'DateTime');
+  def('Comm/Latency', 'Double', 'ms', 'analog');
+  def('Comm/Last OK', 'DateTime', undefined, 'analog');
   layouts.set(key, layout);
   return layout;
 }

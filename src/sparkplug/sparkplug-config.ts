@@ -33,6 +33,12 @@ export const sparkplugConfigSchema = z.strictObject({
   primaryHostId: sparkplugId.optional(),
   /** DDATA kept in SQLite while the broker or the primary host is away; the oldest go first past the bound. */
   storeAndForward: z.strictObject({ maxMessages: z.number().int().min(1).max(10_000_000).default(100_000) }).default({ maxMessages: 100_000 }),
+  /**
+   * Speed, counters, levels and comm latency move at almost every read: they are reported at most
+   * once per this many seconds per press (their latest value). Run state, stop cause, online,
+   * alarms and job go at once, with any pending value. 0: every change at once.
+   */
+  analogIntervalSeconds: z.number().min(0).max(3600).default(1),
   /** Wait between connection attempts to the broker. */
   reconnectSeconds: z.number().min(0.05).max(600).default(5),
 });

@@ -37,7 +37,9 @@ interface Rig {
   db: StoreDatabase;
 }
 
-async function rig(options: { presses?: string[]; primaryHostId?: string; url?: string; maxMessages?: number; edgeNodeId?: string } = {}): Promise<Rig> {
+async function rig(
+  options: { presses?: string[]; primaryHostId?: string; url?: string; maxMessages?: number; edgeNodeId?: string; analogIntervalMs?: number } = {},
+): Promise<Rig> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-sparkplug-'));
   const db = openDatabase({ dataDir: dir, logger: pino({ level: 'silent' }) });
   migrate(db, sparkplugMigrations);
@@ -53,6 +55,7 @@ async function rig(options: { presses?: string[]; primaryHostId?: string; url?: 
     devices: presses,
     outbox,
     reconnectMs: 50,
+    analogIntervalMs: options.analogIntervalMs,
     clock,
     logger: pino({ level: 'silent' }),
   });
@@ -132,6 +135,32 @@ describe('Sparkplug B edge node', () => {
     for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe((seqs[i - 1]! + 1) % 256);
     expect(seqs).toContain(255);
     expect(seqs.at(-1)).toBeLessThan(100);
+  });
+
+  it('reports speed and counters at most once a second, their latest value, and a run-state change at once', async () => {
+    const { node, observer, presses, clock } = await rig({ presses: ['press-1'], analogIntervalMs: 1000 });
+    node.start();
+    const birth = await observer.next(isType('DBIRTH', 'press-1'));
+    const speedAlias = [...aliasNames(birth)].find(([, name]) => name === 'Speed')![0];
+    presses.change('press-1', { speed: 11_000 }); // the first change goes at once
+    await observer.next(isType('DDATA'), { what: 'the first DDATA' });
+    clock.advance(200);
+    presses.change('press-1', { speed: 11_100 });
+    clock.advance(200);
+    presses.change('press-1', { speed: 11_200 });
+    // a jam goes at once, with the speed waiting since
+    presses.change('press-1', { state: 'stopped', stopReason: 'jam' });
+    const jam = await observer.next((m) => isType('DDATA')(m) && m.values.get(`#${speedAlias}`) === 11_200, { what: 'the jam DDATA' });
+    expect(namesIn(jam, birth).sort()).toEqual(['Run State', 'Speed', 'Stop Cause']);
+    expect(observer.of('DDATA')).toHaveLength(2);
+    presses.change('press-1', { speed: 0 });
+    clock.advance(500);
+    presses.change('press-1', { speed: 10 });
+    expect(observer.of('DDATA')).toHaveLength(2);
+    clock.advance(600); // a second after the jam: the latest speed goes
+    const late = await observer.next((m) => isType('DDATA')(m) && m.values.get(`#${speedAlias}`) === 10, { what: 'the speed a second later' });
+    expect(namesIn(late, birth)).toEqual(['Speed']);
+    expect(observer.of('DDATA')).toHaveLength(3);
   });
 
   it('sends DDEATH when a press goes offline and DBIRTH when it is back', async () => {
