@@ -54,6 +54,8 @@ export interface SparkplugHealth {
   devicesBorn: number;
   /** Stored data is being sent (`is_historical`). */
   replaying: boolean;
+  /** The last complete replay of stored data: when it ended, how many messages, how long it took (ms). */
+  lastReplay: { at: number; messages: number; ms: number } | null;
   /** Store and forward: DDATA waiting in SQLite (`depth`), its bound, and lost past the bound since start. */
   outbox: { depth: number; maxMessages: number; dropped: number };
   /** Since start: births (NBIRTH + DBIRTH), deaths, live DDATA, historical DDATA, queued, rebirths asked, MQTT messages. */
