@@ -34,7 +34,6 @@ import { createProductionModule } from './production/index.js';
 import { createRealtimeServer } from './realtime/realtime-server.js';
 import { createRecordingModule } from './recording/index.js';
 import { createSimulationModule } from './simulation/index.js';
-import { createHubModule, createSparkplugModule } from './sparkplug/index.js';
 import { createDeferredWrites, openDatabase, type StoreDatabase } from './store/index.js';
 import { createSupplies, levelHistoryFromSamples } from './supplies/index.js';
 import { createAuth } from './users/index.js';
@@ -76,7 +75,9 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   const simulation = createSimulationModule({ presses: config.presses, audit: users.audit, logger });
   // Hub mode: every site's presses, read from the broker; listed beside this box's own (if any).
   let localAlarms: () => AlarmView[] = () => [];
-  const hub = config.hub && createHubModule({ config: config.hub, localAlarms: () => localAlarms(), readGuard, clock, logger: log('hub') });
+  // MQTT.js costs ~22 MB of memory when loaded: only a box that speaks Sparkplug loads it.
+  const sparkplugFeature = config.hub || config.sparkplug ? await import('./sparkplug/index.js') : undefined;
+  const hub = config.hub && sparkplugFeature?.createHubModule({ config: config.hub, localAlarms: () => localAlarms(), readGuard, clock, logger: log('hub') });
   const presses = await createPressesModule({
     buses: config.buses,
     presses: config.presses,
@@ -166,7 +167,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   const runningJobs = new Map<string, string>();
   const sparkplug =
     config.sparkplug &&
-    createSparkplugModule({
+    sparkplugFeature?.createSparkplugModule({
       config: config.sparkplug,
       db,
       pressIds: config.presses.map((p) => p.id),
