@@ -14,7 +14,7 @@ import type { StoreDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
 import { EdgeNode, type EdgeNodeCounters } from './edge-node.js';
 import { SparkplugOutbox } from './outbox-repository.js';
-import { pressMetrics, type PressMetrics } from './press-metrics.js';
+import { discreteKey, pressMetrics, type PressMetrics } from './press-metrics.js';
 import type { SparkplugConfig } from './sparkplug-config.js';
 import { sparkplugMigrations } from './sparkplug-migrations.js';
 
@@ -74,7 +74,10 @@ export function createSparkplugModule(options: SparkplugModuleOptions): Sparkplu
     name: 'sparkplug',
     migrations: sparkplugMigrations,
     routes: [],
-    pressUpdated: (snapshot) => node.pressChanged(snapshot.id, metricsOf(snapshot)),
+    pressUpdated(snapshot) {
+      const extras = { alarms: options.alarmsOf(snapshot.id), job: options.jobOf(snapshot.id) };
+      node.pressUpdated(snapshot.id, { discrete: discreteKey(snapshot, extras), build: () => pressMetrics(snapshot, extras) });
+    },
     health() {
       const status = node.status();
       const depth = outbox.depth();

@@ -131,6 +131,16 @@ function alarmCounts(alarms: readonly AlarmView[]): Record<AlarmPriority | 'acti
   return counts;
 }
 
+/**
+ * The press's values that are reported at once when they change (run state, stop cause, online,
+ * alarms, job, names), as one string: when it is the same as at the last update, only continuous
+ * values can have moved, and the edge node need not build the metrics before its next tick. A
+ * change this key misses is still reported, at that tick.
+ */
+export function discreteKey(snapshot: PressSnapshot, extras: PressExtras): string {
+  return `${snapshot.online}|${snapshot.state}|${snapshot.stopReason}|${snapshot.stateDetail}|${snapshot.stateSince}|${extras.job}|${snapshot.name}|${alarmListJson(extras.alarms)}`;
+}
+
 /** The same list (the caller keeps it until an alarm changes) is turned into JSON once. */
 const alarmJson = new WeakMap<readonly AlarmView[], string>();
 function alarmListJson(alarms: readonly AlarmView[]): string {
