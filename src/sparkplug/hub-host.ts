@@ -87,7 +87,11 @@ export class HubHost {
       onClose: () => {
         this.client = undefined;
         o.logger.warn({ hostId: o.hostId }, 'hub: lost the broker; remote presses are stale until it is back');
-        for (const node of this.nodes.values()) this.nodeDied(node);
+        for (const node of this.nodes.values()) {
+          // on the next connection every box is asked again (its births were missed meanwhile)
+          node.rebirthAsked = false;
+          this.nodeDied(node);
+        }
       },
     });
   }
@@ -196,6 +200,7 @@ export class HubHost {
     if (!node.online && node.expectedSeq === null) return;
     node.online = false;
     node.expectedSeq = null;
+    node.rebirthAsked = false;
     this.o.logger.warn({ site: node.site }, 'hub: edge node dead; its presses are stale');
     for (const press of node.presses.values()) {
       press.alive = false;
