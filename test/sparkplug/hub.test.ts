@@ -66,6 +66,12 @@ describe('hub mode', () => {
     const byId = await api.get<PressSnapshot>(`/api/presses/${encodeURIComponent(one.id)}`);
     expect(byId.status).toBe(200);
     expect(byId.body.site).toBe('print-group/plant-north');
+    // the press page of a remote press answers too (the hub records no trend or transition of its own)
+    const transitions = await api.get<{ transitions: unknown[] }>(`/api/presses/${encodeURIComponent(one.id)}/transitions`);
+    expect(transitions.status).toBe(200);
+    expect(transitions.body.transitions).toEqual([]);
+    const history = await api.get<{ points: unknown[] }>(`/api/presses/${encodeURIComponent(one.id)}/history?signal=speed`);
+    expect(history.status).toBe(200);
   });
 
   it("shows a jam at a plant on the hub's socket, raises its alarm there, and refuses to acknowledge it", async () => {
