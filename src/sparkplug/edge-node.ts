@@ -285,10 +285,11 @@ export class EdgeNode {
     this.publish(this.topic('NBIRTH'), {
       timestamp: at,
       metrics: [
-        metric({ name: 'bdSeq', type: 'UInt64', value: this.bdSeq }),
-        metric({ name: REBIRTH, type: 'Boolean', value: false }),
-        metric({ name: 'Node Info/Presses', type: 'Int32', value: this.o.devices.pressIds().length }),
-        metric({ name: 'Node Info/Software', type: 'String', value: 'Pressroom' }),
+        // with aliases in use, a birth gives every metric its name and alias (node metrics: 1-999)
+        metric({ name: 'bdSeq', alias: 1, type: 'UInt64', value: this.bdSeq }),
+        metric({ name: REBIRTH, alias: 2, type: 'Boolean', value: false }),
+        metric({ name: 'Node Info/Presses', alias: 3, type: 'Int32', value: this.o.devices.pressIds().length }),
+        metric({ name: 'Node Info/Software', alias: 4, type: 'String', value: 'Pressroom' }),
       ],
     });
     this.counters.births += 1;

@@ -80,7 +80,8 @@ export class HubHost {
       },
       onConnect: (client) => {
         this.client = client;
-        const topics = (this.o.groups ?? ['+']).map((group) => `${NAMESPACE}/${group}/#`);
+        // the namespace and its own STATE topic first, then its STATE (Sparkplug 3.0 host session)
+        const topics = [...(this.o.groups ?? ['+']).map((group) => `${NAMESPACE}/${group}/#`), stateTopic(o.hostId)];
         client.subscribe(topics, { qos: 0 }, () => client.publish(stateTopic(o.hostId), this.statePayload(true), { qos: 1, retain: true }));
       },
       onMessage: (topic, payload) => this.message(topic, payload),
@@ -134,6 +135,7 @@ export class HubHost {
   }
 
   private message(topic: string, bytes: Buffer): void {
+    if (topic === stateTopic(this.o.hostId)) return this.ownState(bytes);
     const parsed = parseTopic(topic);
     if (!parsed || parsed.type === 'NCMD' || parsed.type === 'DCMD') return;
     let payload: UPayload;
@@ -165,6 +167,20 @@ export class HubHost {
       return;
     }
     this.deviceData(node, press, payload);
+  }
+
+  /** Told it is offline (an old will delivered late): it says online again, with this session's timestamp. */
+  private ownState(bytes: Buffer): void {
+    let state: { online?: unknown };
+    try {
+      state = JSON.parse(bytes.toString('utf8')) as typeof state;
+    } catch {
+      return;
+    }
+    if (state.online === false && this.client) {
+      this.o.logger.info({ hostId: this.o.hostId }, 'hub: an offline STATE of this host was delivered; saying online again');
+      this.client.publish(stateTopic(this.o.hostId), this.statePayload(true), { qos: 1, retain: true });
+    }
   }
 
   private node(topic: ParsedTopic): EdgeNodeSession {

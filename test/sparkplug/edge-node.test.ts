@@ -83,6 +83,7 @@ describe('Sparkplug B edge node', () => {
     expect(nbirth.seq).toBe(0);
     expect(bdSeqOf(nbirth)).toBe(0);
     expect(nbirth.values.get('Node Control/Rebirth')).toBe(false);
+    expect(nbirth.payload.metrics!.every((m) => m.name && toNumber(m.alias) !== null)).toBe(true);
 
     const dbirth = await observer.next(isType('DBIRTH', 'press-2'), { what: 'DBIRTH press-2' });
     expect(observer.of('DBIRTH', 'press-1')[0]!.seq).toBe(1);
@@ -109,7 +110,7 @@ describe('Sparkplug B edge node', () => {
     expect(metrics.get('Counters/Good')!.type).toBe('UInt64');
     expect(dbirth.values.get('Run State')).toBe('production');
     // aliases are unique across the whole edge node, not only within a press
-    const aliases = [...observer.of('DBIRTH')].flatMap((m) => (m.payload.metrics ?? []).map((x) => toNumber(x.alias)));
+    const aliases = [...observer.of('NBIRTH'), ...observer.of('DBIRTH')].flatMap((m) => (m.payload.metrics ?? []).map((x) => toNumber(x.alias)));
     expect(new Set(aliases).size).toBe(aliases.length);
   });
 

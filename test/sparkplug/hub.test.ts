@@ -107,6 +107,20 @@ describe('hub mode', () => {
     ).toEqual(['print-group/plant-north', 'print-group/plant-south']);
   });
 
+  it('says online again when an offline STATE of its own is delivered (a late will)', async () => {
+    const observer = await SparkplugObserver.connect(broker.url, 'spBv1.0/STATE/head-office');
+    try {
+      const online = await observer.next((m) => JSON.parse(m.raw.toString()).online === true, { what: "the hub's retained STATE" });
+      const { timestamp } = JSON.parse(online.raw.toString()) as { timestamp: number };
+      const from = observer.messages.length;
+      await observer.client.publishAsync('spBv1.0/STATE/head-office', JSON.stringify({ online: false, timestamp: timestamp - 1 }), { qos: 1, retain: true });
+      const again = await observer.next((m) => JSON.parse(m.raw.toString()).online === true, { from, what: 'STATE online again' });
+      expect(JSON.parse(again.raw.toString())).toEqual({ online: true, timestamp });
+    } finally {
+      await observer.close();
+    }
+  });
+
   it('asks an edge node for a rebirth when its sequence numbers skip', async () => {
     const observer = await SparkplugObserver.connect(broker.url, 'spBv1.0/print-group/NCMD/plant-test');
     const fake = await SparkplugObserver.connect(broker.url, 'nothing/here');
