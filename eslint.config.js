@@ -21,6 +21,7 @@ const features = [
   'poller',
   'production',
   'integrations',
+  'sparkplug',
   'metrics',
   'xjmf',
 ];

@@ -21,10 +21,11 @@ import { reports } from './reports.js';
 import { rtuWireLimit } from './rtu-wire-limit.js';
 import { simulatorVsServerTcp } from './simulator-vs-servertcp.js';
 import { soak } from './soak.js';
+import { sparkplug } from './sparkplug.js';
 import { supplyPosts } from './supply-posts.js';
 import { xjmf } from './xjmf.js';
 
-const BENCHMARKS: Benchmark[] = [pollerVsModbusSerial, simulatorVsServerTcp, rtuWireLimit, supplyPosts, alarmLatency, peerJob, history, metricsScrape, xjmf, reports, soak];
+const BENCHMARKS: Benchmark[] = [pollerVsModbusSerial, simulatorVsServerTcp, rtuWireLimit, supplyPosts, alarmLatency, peerJob, history, metricsScrape, xjmf, reports, sparkplug, soak];
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function usage(): string {

@@ -19,6 +19,7 @@ import {
   timeScaleFromConfig,
 } from './config/settings-from-config.js';
 import type { FeatureModule } from './http/feature-module.js';
+import type { AlarmView } from './model/alarm-view.js';
 import { createHealthModule } from './health/index.js';
 import { requireReader } from './http/auth-guard.js';
 import { createHostCheck, guardHostHeader } from './http/host-guard.js';
@@ -76,6 +77,11 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
 
   const users = createAuth({ db, logger: log('auth'), now, env: options.env, print: options.print });
   const simulation = createSimulationModule({ presses: config.presses, audit: users.audit, logger });
+  // Hub mode: every site's presses, read from the broker; listed beside this box's own (if any).
+  let localAlarms: () => AlarmView[] = () => [];
+  // MQTT.js costs ~22 MB of memory when loaded: only a box that speaks Sparkplug loads it.
+  const sparkplugFeature = config.hub || config.sparkplug ? await import('./sparkplug/index.js') : undefined;
+  const hub = config.hub && sparkplugFeature?.createHubModule({ config: config.hub, localAlarms: () => localAlarms(), readGuard, clock, logger: log('hub') });
   const presses = await createPressesModule({
     buses: config.buses,
     presses: config.presses,
@@ -87,6 +93,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     readGuard,
     transitionsDays: config.retention.transitionsDays,
     stopSettleMs: Math.round(config.downtime.settleSeconds * 1000),
+    remote: hub?.presses,
   });
   const shifts = shiftCalendarFromConfig(config);
   if (shifts.deprecated)
@@ -184,6 +191,40 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     onAlarm: (listener) => alarms.service.on('alarm', listener),
     onSupplyLogged: (listener) => supplies.events.on('supply:logged', listener),
   });
+  localAlarms = () => alarms.service.list();
+
+  // Sparkplug B edge node: each press update leaves by exception to the plant's broker (or its queue).
+  const runningJobs = new Map<string, string>();
+  const sparkplug =
+    config.sparkplug &&
+    sparkplugFeature?.createSparkplugModule({
+      config: config.sparkplug,
+      db,
+      pressIds: config.presses.map((p) => p.id),
+      snapshot: (id) => presses.readModel.get(id),
+      alarmsOf: (id) => listedAlarmsByPress().get(id) ?? noAlarms,
+      jobOf: (id) => runningJobs.get(id) ?? null,
+      clock,
+      logger: log('sparkplug'),
+    });
+  // The alarm list is built (views, sorted) only when an alarm changes, not at every press update.
+  let alarmsByPress: Map<string, AlarmView[]> | undefined;
+  const noAlarms: AlarmView[] = [];
+  function listedAlarmsByPress(): Map<string, AlarmView[]> {
+    if (alarmsByPress) return alarmsByPress;
+    alarmsByPress = new Map();
+    for (const alarm of alarms.service.list()) alarmsByPress.set(alarm.pressId, [...(alarmsByPress.get(alarm.pressId) ?? []), alarm]);
+    return alarmsByPress;
+  }
+  if (sparkplug) {
+    alarms.service.on('alarm', () => (alarmsByPress = undefined));
+    for (const job of production.service.listJobs({ state: 'running' })) if (job.pressId) runningJobs.set(job.pressId, job.jobId);
+    production.events.on('job:updated', (job) => {
+      if (job.state === 'running' && job.pressId) runningJobs.set(job.pressId, job.jobId);
+      else if (job.pressId && runningJobs.get(job.pressId) === job.jobId) runningJobs.delete(job.pressId);
+    });
+    presses.on('press:update', (snapshot) => sparkplug.pressUpdated(snapshot));
+  }
 
   let realtimeClients = () => 0;
   const health = createHealthModule({
@@ -196,11 +237,28 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       () => ({ fields: { realtimeClients: realtimeClients() } }),
       () => notifications.health(),
       () => xjmf.health(),
+      () => sparkplug?.health() ?? {},
+      () => hub?.health() ?? {},
     ],
   });
 
   // Started in this order, stopped in reverse: the presses poll last, once everything observes them.
-  const features: FeatureModule[] = [health, users, simulation, recording, supplies, alarms, production, notifications, xjmf, presses];
+  // The hub's routes come before the alarms' (it answers the live list and refuses remote acks); the
+  // edge node starts before the presses poll, so their first updates find it.
+  const features: FeatureModule[] = [
+    health,
+    users,
+    simulation,
+    recording,
+    supplies,
+    ...(hub ? [hub] : []),
+    alarms,
+    production,
+    notifications,
+    xjmf,
+    ...(sparkplug ? [sparkplug] : []),
+    presses,
+  ];
   // each feature says what it counts; the metrics feature serves it at GET /metrics
   const metrics = createMetricsModule({
     config: config.metrics,
@@ -227,7 +285,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   const realtime = createRealtimeServer({
     httpServer,
     presses: presses.readModel,
-    activeAlarms: () => alarms.service.list(),
+    activeAlarms: () => (hub ? [...alarms.service.list(), ...hub.alarms()] : alarms.service.list()),
     logger: log('realtime'),
     now,
     authorize: (req) => config.access.anonymousRead || users.userFromCookieHeader(req.headers.cookie) !== undefined,
@@ -240,6 +298,8 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   realtimeClients = () => realtime.connectedClients();
   presses.on('press:update', (snapshot) => realtime.pressUpdated(snapshot));
   alarms.service.on('alarm', (event) => realtime.alarmEvent(`alarm:${event.type}`, event.alarm));
+  hub?.events.on('press:update', (snapshot) => realtime.pressUpdated(snapshot));
+  hub?.events.on('alarm', (event) => realtime.alarmEvent(`alarm:${event.type}`, event.alarm));
   supplies.events.on('supply:logged', (entry) => realtime.emit('supply:logged', entry));
   supplies.events.on('supplies:pre-alarm', (preAlarm) => realtime.emit('supplies:pre-alarm', preAlarm));
   production.events.on('job:updated', (job) => realtime.emit('job:updated', job));

@@ -10,6 +10,7 @@ import { alarmsConfigSchema, suppliesConfigSchema } from './settings-schema.js';
 import { downtimeConfigSchema, shiftsConfigSchema } from '../production/production-config.js';
 import { metricsConfigSchema } from '../metrics/metrics-config.js';
 import { xjmfConfigSchema } from '../xjmf/xjmf-config.js';
+import { hubConfigSchema, sparkplugConfigSchema } from '../sparkplug/sparkplug-config.js';
 
 export { busConfigSchema, pressConfigSchema, simulationSchema, type BusConfig, type PressConfig } from '../model/plant.js';
 
@@ -58,10 +59,19 @@ export const configSchema = z
     metrics: metricsConfigSchema.default({ anonymous: false }),
     /** The MIS link (docs/xjmf.md): POST /xjmf, where signals may go, the tokens commands need. */
     xjmf: xjmfConfigSchema.default(xjmfConfigSchema.parse({})),
-    buses: z.array(busConfigSchema).min(1),
-    presses: z.array(pressConfigSchema).min(1),
+    /** Publish this box's presses to the plant's MQTT broker as a Sparkplug B edge node (docs/multi-site.md). */
+    sparkplug: sparkplugConfigSchema.optional(),
+    /** Hub mode: show every site's presses, read from the broker as a Sparkplug host application (docs/multi-site.md). */
+    hub: hubConfigSchema.optional(),
+    /** At least one, except in hub mode, which may have no press of its own. */
+    buses: z.array(busConfigSchema).default([]),
+    presses: z.array(pressConfigSchema).default([]),
   })
   .superRefine((config, ctx) => {
+    if (config.hub === undefined) {
+      if (config.buses.length === 0) ctx.addIssue({ code: 'custom', path: ['buses'], message: 'at least one bus is needed (only a hub may have none)' });
+      if (config.presses.length === 0) ctx.addIssue({ code: 'custom', path: ['presses'], message: 'at least one press is needed (only a hub may have none)' });
+    }
     const busIds = new Set<string>();
     config.buses.forEach((bus, i) => {
       if (busIds.has(bus.id)) ctx.addIssue({ code: 'custom', path: ['buses', i, 'id'], message: `duplicate bus id "${bus.id}"` });

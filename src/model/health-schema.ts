@@ -53,6 +53,41 @@ const healthReportFields = z.object({
     })
     .optional()
     .meta({ description: 'XJMF: open persistent channels, and the subscribers dropped for failing too long' }),
+  sparkplug: z
+    .object({
+      groupId: z.string(),
+      edgeNodeId: z.string(),
+      connected: z.boolean(),
+      publishing: z.boolean(),
+      primaryHostId: z.string().nullable(),
+      primaryHostOnline: z.boolean().nullable(),
+      bdSeq: z.number().int(),
+      seq: z.number().int(),
+      devicesBorn: z.number().int(),
+      replaying: z.boolean(),
+      lastReplay: z.object({ at: z.number(), messages: z.number(), ms: z.number() }).nullable(),
+      outbox: z.object({ depth: z.number(), maxMessages: z.number(), dropped: z.number() }),
+      published: z.object({
+        births: z.number(),
+        deaths: z.number(),
+        data: z.number(),
+        historical: z.number(),
+        queued: z.number(),
+        rebirths: z.number(),
+        messages: z.number(),
+      }),
+    })
+    .optional()
+    .meta({ description: 'the Sparkplug B edge node (config sparkplug): link, sequence numbers, store-and-forward queue' }),
+  hub: z
+    .object({
+      hostId: z.string(),
+      connected: z.boolean(),
+      edgeNodes: z.array(z.object({ site: z.string(), online: z.boolean(), bdSeq: z.number().nullable(), presses: z.number().int() })),
+      received: z.object({ messages: z.number(), rebirthRequests: z.number(), seqGaps: z.number(), historical: z.number(), undecodable: z.number() }),
+    })
+    .optional()
+    .meta({ description: 'hub mode (config hub): the Sparkplug host application and the edge nodes it hears' }),
 });
 
 // features add their own parts (Sparkplug's queue, …): more fields may come

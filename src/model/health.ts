@@ -38,6 +38,41 @@ export interface HealthReport {
     subscriptions: number;
     dropped: { channelId: string; messageType: string; pressId: string | null; host: string; droppedAt: number; reason: string }[];
   };
+  /** The Sparkplug B edge node (config `sparkplug`), when configured. */
+  sparkplug?: SparkplugHealth;
+  /** Hub mode (config `hub`), when configured. */
+  hub?: HubHealth;
+}
+
+export interface SparkplugHealth {
+  groupId: string;
+  edgeNodeId: string;
+  /** The MQTT link is up. */
+  connected: boolean;
+  /** Births sent and the primary host (if any) online: changes go out live, not to the queue. */
+  publishing: boolean;
+  primaryHostId: string | null;
+  /** null until the primary host's STATE was read (or when none is configured). */
+  primaryHostOnline: boolean | null;
+  bdSeq: number;
+  seq: number;
+  devicesBorn: number;
+  /** Stored data is being sent (`is_historical`). */
+  replaying: boolean;
+  /** The last complete replay of stored data: when it ended, how many messages, how long it took (ms). */
+  lastReplay: { at: number; messages: number; ms: number } | null;
+  /** Store and forward: DDATA waiting in SQLite (`depth`), its bound, and lost past the bound since start. */
+  outbox: { depth: number; maxMessages: number; dropped: number };
+  /** Since start: births (NBIRTH + DBIRTH), deaths, live DDATA, historical DDATA, queued, rebirths asked, MQTT messages. */
+  published: { births: number; deaths: number; data: number; historical: number; queued: number; rebirths: number; messages: number };
+}
+
+export interface HubHealth {
+  hostId: string;
+  connected: boolean;
+  edgeNodes: { site: string; online: boolean; bdSeq: number | null; presses: number }[];
+  /** Since start: Sparkplug messages, rebirths asked, sequence gaps seen, historical DDATA, undecodable payloads. */
+  received: { messages: number; rebirthRequests: number; seqGaps: number; historical: number; undecodable: number };
 }
 
 export interface StoreHealth {

@@ -19,6 +19,7 @@ const levelReading = z.object({
 export const pressSnapshotSchema = z
   .object({
     id: z.string(),
+    site: z.string().optional().meta({ description: 'on a hub: the Sparkplug site (group/edgeNode) of a remote press' }),
     name: z.string(),
     model: z.string(),
     link: z.object({ kind: z.enum(linkKinds), bus: z.string(), unitId: z.number().int(), address: z.string() }),

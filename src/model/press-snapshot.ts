@@ -47,7 +47,10 @@ export interface PressLink {
 }
 
 export interface PressSnapshot {
+  /** The press id; on a hub, a remote press's is `group/edgeNode/pressId`. */
   id: string;
+  /** On a hub: the Sparkplug site (`group/edgeNode`) the press belongs to; absent for this box's own presses. */
+  site?: string;
   name: string;
   model: string;
   link: PressLink;

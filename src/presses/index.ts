@@ -55,6 +55,11 @@ export interface PressesModuleOptions {
   transitionsDays: number;
   /** Stop alarms raised up to this long after a stop still name its cause (config `downtime.settleSeconds`); default 3 s. */
   stopSettleMs?: number;
+  /**
+   * Presses shown here but read elsewhere (a hub's remote presses): listed after the local ones
+   * in `readModel` and GET /api/presses; their updates reach the dashboards from their own source.
+   */
+  remote?: PressReadModel;
 }
 
 export interface PressesModule extends FeatureModule {
@@ -146,7 +151,10 @@ export async function createPressesModule(options: PressesModuleOptions): Promis
     ),
   );
 
-  const readModel: PressReadModel = { list: () => service.snapshots(), get: (id) => service.snapshot(id) };
+  const remote = options.remote;
+  const readModel: PressReadModel = remote
+    ? { list: () => [...service.snapshots(), ...remote.list()], get: (id) => service.snapshot(id) ?? remote.get(id) }
+    : { list: () => service.snapshots(), get: (id) => service.snapshot(id) };
   const retention = setInterval(() => {
     try {
       const purged = transitions.purgeOlderThan(clock.now() - options.transitionsDays * DAY_MS);

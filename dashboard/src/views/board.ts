@@ -1,20 +1,40 @@
-/** The wall board, the default page: a tile per press, live. */
+/**
+ * The wall board, the default page: a tile per press, live. On a hub (presses with a `site`),
+ * the tiles are grouped under a heading per site; this box's own presses, if any, come first.
+ */
 import type { AppContext, View } from '../app-context.js';
 import { h } from '../dom.js';
 import { PressTile } from './press-tile.js';
 
 export function boardView(context: AppContext): View {
   const { store } = context;
-  const grid = h('div', { class: 'board-grid', 'data-count': 0 });
+  const sitesElement = h('div', { class: 'board-sites', 'data-count': 0 });
   const empty = h('p', { class: 'board-empty' }, 'Waiting for the service…');
   const element = h(
     'section',
     { class: 'board', 'aria-labelledby': 'board-title' },
     h('h1', { id: 'board-title', class: 'visually-hidden' }, 'Press board'),
     empty,
-    grid,
+    sitesElement,
   );
   const tiles = new Map<string, PressTile>();
+  /** One group per site ('' = this box's own presses), each with its heading and grid. */
+  const sites = new Map<string, { section: HTMLElement; title: HTMLElement; grid: HTMLElement }>();
+
+  function siteGroup(site: string) {
+    let group = sites.get(site);
+    if (!group) {
+      const title = h('h2', { class: 'board-site-title' }, site === '' ? 'This site' : site);
+      const grid = h('div', { class: 'board-grid', 'data-count': 0 });
+      const section = h('section', { class: 'board-site', 'data-site': site }, title, grid);
+      group = { section, title, grid };
+      sites.set(site, group);
+      // this box's own presses first, then the sites in the order they appear
+      if (site === '') sitesElement.prepend(section);
+      else sitesElement.append(section);
+    }
+    return group;
+  }
 
   function tileContext(pressId: string) {
     const running = store.runningJobs.get(pressId);
@@ -33,7 +53,7 @@ export function boardView(context: AppContext): View {
       if (!tile) {
         tile = new PressTile(press);
         tiles.set(press.id, tile);
-        grid.append(tile.element);
+        siteGroup(press.site ?? '').grid.append(tile.element);
       }
       tile.update(press, tileContext(press.id));
     }
@@ -43,7 +63,17 @@ export function boardView(context: AppContext): View {
         tiles.delete(id);
       }
     }
-    grid.dataset.count = String(tiles.size);
+    for (const [site, group] of sites) {
+      const count = group.grid.childElementCount;
+      group.grid.dataset.count = String(count);
+      if (count === 0) {
+        group.section.remove();
+        sites.delete(site);
+      }
+    }
+    // a single group (a plain box, or a hub of one site) needs no heading
+    for (const group of sites.values()) group.title.hidden = sites.size === 1 && sites.has('');
+    sitesElement.dataset.count = String(tiles.size);
   }
 
   const unsubscribe = store.subscribe((change) => {

@@ -1,0 +1,175 @@
+/**
+ * The Sparkplug metrics of one press (one Sparkplug device), written once for both ends: the
+ * edge node turns a snapshot into these values, the hub turns them back into a snapshot.
+ *
+ * Names are Sparkplug folder paths (`Ink/2/Level`); each has an engineering unit where one
+ * applies (the `engUnit` property) and, per edge node, a numeric alias: DBIRTH carries name and
+ * alias, DDATA only the alias (Sparkplug 3.0, aliases unique across the edge node).
+ */
+import type { AlarmView } from '../model/alarm-view.js';
+import type { PressSnapshot } from '../model/press-snapshot.js';
+import { alarmPriorities, type AlarmPriority } from '../model/vocabulary.js';
+
+export type MetricType = 'Boolean' | 'String' | 'Double' | 'Float' | 'Int32' | 'UInt64' | 'DateTime';
+export type MetricValue = number | boolean | string | null;
+
+export interface MetricDefinition {
+  name: string;
+  type: MetricType;
+  /** Engineering unit (`engUnit` property of the birth). */
+  unit?: string;
+  /** A continuous value (speed, counters, levels): reported at most once per interval (EdgeNodeOptions.analogIntervalMs). */
+  analog?: true;
+}
+
+/**
+ * One press's metrics: the definitions (the same array, by identity, for every press of the same
+ * shape: ink units and other levels) and the values in that order. Built at every press update,
+ * so it allocates one small array, not an object per metric.
+ */
+export interface PressMetrics {
+  readonly definitions: readonly MetricDefinition[];
+  readonly values: readonly MetricValue[];
+}
+
+/** `Online` is always the first metric. */
+export const ONLINE = 0;
+
+/** An active alarm as it travels in `Alarms/List` (JSON): enough for a hub to show it. */
+export interface AlarmOnWire {
+  id: string;
+  code: string;
+  label: string;
+  priority: AlarmPriority;
+  state: AlarmView['state'];
+  raisedAt: number;
+  clearedAt: number | null;
+  ackedAt: number | null;
+  shelvedUntil: number | null;
+}
+
+/** What the edge node adds to a snapshot: the press's listed alarms and running job. */
+export interface PressExtras {
+  alarms: readonly AlarmView[];
+  job: string | null;
+}
+
+const layouts = new Map<string, MetricDefinition[]>();
+
+/** The metric definitions of a press of this shape, built once per shape. */
+function layoutOf(snapshot: PressSnapshot): MetricDefinition[] {
+  const key = `${snapshot.ink.map((i) => i.unit).join(',')}|${snapshot.levels.map((l) => l.name).join(',')}`;
+  let layout = layouts.get(key);
+  if (layout) return layout;
+  layout = [];
+  const def = (name: string, type: MetricType, unit?: string, analog?: 'analog') =>
+    layout!.push({ name, type, ...(unit === undefined ? {} : { unit }), ...(analog ? { analog: true as const } : {}) });
+  def('Online', 'Boolean');
+  def('Press/Name', 'String');
+  def('Press/Model', 'String');
+  def('Press/Rated Speed', 'Double', 'sheets/h');
+  def('Run State', 'String');
+  def('Stop Cause', 'String');
+  def('State Detail', 'String');
+  def('State Since', 'DateTime');
+  def('Speed', 'Double', 'sheets/h', 'analog');
+  def('Counters/Total', 'UInt64', 'sheets', 'analog');
+  def('Counters/Good', 'UInt64', 'sheets', 'analog');
+  def('Counters/Waste', 'UInt64', 'sheets', 'analog');
+  for (const ink of snapshot.ink) {
+    def(`Ink/${ink.unit}/Level`, 'Float', '%', 'analog');
+    def(`Ink/${ink.unit}/Color`, 'String');
+  }
+  def('Paper/Level', 'Float', '%', 'analog');
+  def('Paper/Kind', 'String');
+  for (const level of snapshot.levels) {
+    def(`Levels/${level.name}/Level`, 'Float', '%', 'analog');
+    def(`Levels/${level.name}/Label`, 'String');
+  }
+  def('Alarms/Active', 'Int32');
+  for (const priority of alarmPriorities) def(`Alarms/Active/${priority}`, 'Int32');
+  def('Alarms/List', 'String');
+  def('Job/Current', 'String');
+  def('Comm/Latency', 'Double', 'ms', 'analog');
+  def('Comm/Last OK', 'DateTime', undefined, 'analog');
+  layouts.set(key, layout);
+  return layout;
+}
+
+/** The press's metrics now, in the order of its layout (see layoutOf). */
+export function pressMetrics(snapshot: PressSnapshot, extras: PressExtras): PressMetrics {
+  const values: MetricValue[] = [
+    snapshot.online,
+    snapshot.name,
+    snapshot.model,
+    snapshot.ratedSpeed,
+    snapshot.state,
+    snapshot.stopReason,
+    snapshot.stateDetail,
+    snapshot.stateSince,
+    snapshot.speed,
+    snapshot.counters.total,
+    snapshot.counters.good,
+    snapshot.counters.waste,
+  ];
+  for (const ink of snapshot.ink) values.push(ink.level, ink.color);
+  values.push(snapshot.paper.level, snapshot.paper.kind);
+  for (const level of snapshot.levels) values.push(level.level, level.label);
+  const counts = alarmCounts(extras.alarms);
+  values.push(counts.active, counts.critical, counts.high, counts.medium, counts.low, alarmListJson(extras.alarms), extras.job);
+  values.push(snapshot.comm.latencyMs, snapshot.comm.lastOkAt);
+  return { definitions: layoutOf(snapshot), values };
+}
+
+function alarmCounts(alarms: readonly AlarmView[]): Record<AlarmPriority | 'active', number> {
+  const counts = { active: 0, critical: 0, high: 0, medium: 0, low: 0 };
+  for (const a of alarms) {
+    if (!a.active || a.suppressed) continue;
+    counts.active += 1;
+    counts[a.priority] += 1;
+  }
+  return counts;
+}
+
+/**
+ * The press's values that are reported at once when they change (run state, stop cause, online,
+ * alarms, job, names), as one string: when it is the same as at the last update, only continuous
+ * values can have moved, and the edge node need not build the metrics before its next tick. A
+ * change this key misses is still reported, at that tick.
+ */
+export function discreteKey(snapshot: PressSnapshot, extras: PressExtras): string {
+  return `${snapshot.online}|${snapshot.state}|${snapshot.stopReason}|${snapshot.stateDetail}|${snapshot.stateSince}|${extras.job}|${snapshot.name}|${alarmListJson(extras.alarms)}`;
+}
+
+/** The same list (the caller keeps it until an alarm changes) is turned into JSON once. */
+const alarmJson = new WeakMap<readonly AlarmView[], string>();
+function alarmListJson(alarms: readonly AlarmView[]): string {
+  let json = alarmJson.get(alarms);
+  if (json === undefined) {
+    json = JSON.stringify(alarms.filter((a) => !a.suppressed).map(alarmOnWire));
+    alarmJson.set(alarms, json);
+  }
+  return json;
+}
+
+function alarmOnWire(a: AlarmView): AlarmOnWire {
+  return {
+    id: a.id,
+    code: a.code,
+    label: a.label,
+    priority: a.priority,
+    state: a.state,
+    raisedAt: a.raisedAt,
+    clearedAt: a.clearedAt,
+    ackedAt: a.ackedAt,
+    shelvedUntil: a.shelvedUntil,
+  };
+}
+
+/** Indexes of the metrics whose value differs from `previous` (all of them when there is none, or its shape differs): DDATA by exception. */
+export function changedMetrics(current: PressMetrics, previous: PressMetrics | undefined): number[] {
+  const changed: number[] = [];
+  const same = previous !== undefined && previous.definitions === current.definitions;
+  for (let i = 0; i < current.values.length; i++) if (!same || previous.values[i] !== current.values[i]) changed.push(i);
+  return changed;
+}

@@ -1,0 +1,59 @@
+/**
+ * Presses for the edge node tests: snapshots a test changes field by field, handed to the
+ * edge node as its devices, each change passed on as the press feature would.
+ */
+import type { AlarmView } from '../../src/model/alarm-view.js';
+import type { PressSnapshot } from '../../src/model/press-snapshot.js';
+import type { EdgeNode, EdgeDevices } from '../../src/sparkplug/edge-node.js';
+import { discreteKey, pressMetrics } from '../../src/sparkplug/press-metrics.js';
+
+export function pressSnapshot(id: string, at: number): PressSnapshot {
+  return {
+    id,
+    name: `Press ${id}`,
+    model: 'speedmaster-sm52',
+    link: { kind: 'tcp', bus: 'line-1', unitId: 1, address: '127.0.0.1:1502' },
+    online: true,
+    state: 'production',
+    stopReason: null,
+    stateDetail: null,
+    stateSince: at,
+    speed: 10_000,
+    ratedSpeed: 15_000,
+    counters: { total: 1000, good: 950, waste: 50 },
+    jobCounters: { total: 1000, good: 950, waste: 50 },
+    ink: ['C', 'M', 'Y', 'K'].map((color, i) => ({ unit: i + 1, color, level: 80, quality: 'good' as const, at })),
+    paper: { level: 60, quality: 'good', at, kind: 'pile' },
+    levels: [],
+    activeAlarms: 0,
+    comm: { lastOkAt: at, lastErrorAt: null, lastError: null, latencyMs: 4, errors: {}, reads: 1, offScanUntil: null, overruns: {}, overrunning: [] },
+    updatedAt: at,
+  };
+}
+
+export class FakePresses implements EdgeDevices {
+  readonly snapshots = new Map<string, PressSnapshot>();
+  readonly alarms = new Map<string, AlarmView[]>();
+  node: EdgeNode | undefined;
+
+  constructor(ids: string[], at: number) {
+    for (const id of ids) this.snapshots.set(id, pressSnapshot(id, at));
+  }
+
+  pressIds(): string[] {
+    return [...this.snapshots.keys()];
+  }
+
+  metrics(pressId: string) {
+    const snapshot = this.snapshots.get(pressId);
+    return snapshot && pressMetrics(snapshot, { alarms: this.alarms.get(pressId) ?? [], job: null });
+  }
+
+  change(pressId: string, patch: Partial<PressSnapshot>): void {
+    const snapshot = { ...this.snapshots.get(pressId)!, ...patch };
+    this.snapshots.set(pressId, snapshot);
+    // as the feature module hands it over: the discrete key, and the metrics built on demand
+    const extras = { alarms: this.alarms.get(pressId) ?? [], job: null };
+    this.node?.pressUpdated(pressId, { discrete: discreteKey(snapshot, extras), build: () => pressMetrics(snapshot, extras) });
+  }
+}
