@@ -25,7 +25,20 @@ import { sparkplug } from './sparkplug.js';
 import { supplyPosts } from './supply-posts.js';
 import { xjmf } from './xjmf.js';
 
-const BENCHMARKS: Benchmark[] = [pollerVsModbusSerial, simulatorVsServerTcp, rtuWireLimit, supplyPosts, alarmLatency, peerJob, history, metricsScrape, xjmf, reports, sparkplug, soak];
+const BENCHMARKS: Benchmark[] = [
+  pollerVsModbusSerial,
+  simulatorVsServerTcp,
+  rtuWireLimit,
+  supplyPosts,
+  alarmLatency,
+  peerJob,
+  history,
+  metricsScrape,
+  xjmf,
+  reports,
+  sparkplug,
+  soak,
+];
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function usage(): string {

@@ -100,7 +100,13 @@ export function createOeeReports(o: OeeReportOptions) {
     const groups = new Map<string, { pressId: string; group: OeeRow['group']; cells: RollupCell[] }>();
     for (const cell of cells) {
       const cacheKey = `${query.groupBy}|${
-        query.groupBy === 'shift' ? `${cell.shiftStart}` : query.groupBy === 'week' ? weekOf(cell.day) : query.groupBy === 'range' ? `${query.from}|${query.to}` : cell.day
+        query.groupBy === 'shift'
+          ? `${cell.shiftStart}`
+          : query.groupBy === 'week'
+            ? weekOf(cell.day)
+            : query.groupBy === 'range'
+              ? `${query.from}|${query.to}`
+              : cell.day
       }`;
       let group = groupCache.get(cacheKey);
       if (!groupCache.has(cacheKey)) {
