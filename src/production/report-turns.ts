@@ -1,72 +1,133 @@
 /**
- * Report reads take their turn on the event loop: each request, once past the read guard, waits
- * in one queue, and the queue is worked in slices of a few milliseconds, one slice per turn of
- * the loop, with a rest as long as the slice before the next one while reads keep coming, so
- * polling, alarms and the socket always get the loop between slices. Without
- * it, eight clients asking at once had all their reports computed and serialised back to back
- * in one turn (100 ms and more), and a jam waited behind them.
- *
- * A report of closed periods costs 1-3 ms on the main thread (the rollups keep the sums of whole
- * days and weeks), so a slice is several reports when many wait, and a lone report runs at once.
- * Past `maxQueued` waiting, a read is refused with 503 and Retry-After: a client hammering
- * reports cannot grow the queue without bound.
+ * Admission control for report reads, so readers can never take the event loop from polling,
+ * alarms and the socket:
+ * - one read is worked at a time, in its own turn of the loop (never inside the I/O callback
+ *   that brought it), and after it the reads rest in proportion to what it cost, so that all
+ *   report reads together take at most `share` of the main thread (default a quarter: a 6 ms
+ *   answer is followed by 18 ms in which the loop belongs to everything else);
+ * - each client (its address) has one read being answered at a time, until its response is
+ *   written or the client went away, and at most `perClient` waiting; clients are served in
+ *   turn, so one hammering client waits for itself, not the others;
+ * - past `perClient` waiting for that client, or `maxQueued` for all, a read is refused at once
+ *   with 503 and Retry-After: the queue stays small, and a refused read costs nothing.
+ * A kept answer (report-answers.ts) costs well under a millisecond, so the share leaves room
+ * for hundreds of those a second; the bound holds whatever the clients ask.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import { clientAddress } from '../http/auth-guard.js';
 import { HttpError } from '../http/http-error.js';
 
 export interface ReportTurnsOptions {
-  /** Work done in one turn before the loop is given back. Default 4 ms. */
-  sliceMs?: number;
-  /** Reads waiting at most; more are refused (503). Default 256. */
+  /** Of the main thread, the part report reads may take (0 < share ≤ 1). Default 0.25. */
+  share?: number;
+  /** Reads one client may have waiting besides the one being answered. Default 4. */
+  perClient?: number;
+  /** Reads waiting at most, all clients. Default 64. */
   maxQueued?: number;
   /** Retry-After of a refusal, in seconds. Default 1. */
   retryAfterS?: number;
 }
 
 export interface ReportTurns {
-  /** Express middleware: the rest of the request's handling runs in the queue's turn. */
+  /** Express middleware: the rest of the request's handling runs in the read's turn. Throws 503 (HttpError) when refused. */
   readonly middleware: RequestHandler;
-  /** Reads waiting now, and refused since start. */
-  load(): { waiting: number; refused: number };
+  /** Reads waiting now, refused since start, and the main-thread time spent on reads (ms). */
+  load(): { waiting: number; refused: number; workedMs: number };
+}
+
+interface Read {
+  run: () => void;
+  gone: () => boolean;
+  res: Response;
+}
+interface Lane {
+  waiting: Read[];
+  answering: boolean;
 }
 
 export function createReportTurns(options: ReportTurnsOptions = {}): ReportTurns {
-  const sliceMs = options.sliceMs ?? 4;
-  const maxQueued = options.maxQueued ?? 256;
+  const share = Math.min(1, Math.max(0.01, options.share ?? 0.25));
+  const perClient = options.perClient ?? 4;
+  const maxQueued = options.maxQueued ?? 64;
   const retryAfterS = options.retryAfterS ?? 1;
-  const queue: { run: () => void; gone: () => boolean }[] = [];
-  let scheduled = false;
+  /** In the order they are served next (a served lane goes to the back). */
+  const lanes = new Map<string, Lane>();
+  let waiting = 0;
   let refused = 0;
+  let workedMs = 0;
+  let scheduled = false;
+  /** performance.now() before which no read starts (the rest after the last one). */
+  let restUntil = 0;
 
-  const slice = () => {
+  const refuse = (res: Response, why: string): never => {
+    refused += 1;
+    res.setHeader('Retry-After', String(retryAfterS));
+    throw new HttpError(503, 'overloaded', `${why}; try again in ${retryAfterS} s`);
+  };
+
+  const next = (): { client: string; lane: Lane; read: Read } | undefined => {
+    for (const [client, lane] of lanes) {
+      if (lane.answering) continue;
+      let read = lane.waiting.shift();
+      while (read && read.gone()) {
+        waiting -= 1;
+        read = lane.waiting.shift();
+      }
+      if (!read) {
+        lanes.delete(client);
+        continue;
+      }
+      waiting -= 1;
+      return { client, lane, read };
+    }
+    return undefined;
+  };
+
+  const turn = () => {
     scheduled = false;
+    const picked = next();
+    if (!picked) return;
+    const { client, lane, read } = picked;
+    // served: to the back of the order
+    lanes.delete(client);
+    lanes.set(client, lane);
+    lane.answering = true;
+    read.res.once('close', () => {
+      lane.answering = false;
+      if (lane.waiting.length === 0 && lanes.get(client) === lane) lanes.delete(client);
+      schedule();
+    });
     const started = performance.now();
-    do {
-      const next = queue.shift();
-      if (!next) break;
-      if (!next.gone()) next.run(); // express catches what the handler throws and answers it
-    } while (performance.now() < started + sliceMs);
-    // Reads still waiting: the next slice comes after a rest as long as this slice's own work
-    // (up to a slice), so reports get at most about half of a loop that other work needs too.
-    if (queue.length > 0) schedule(Math.min(sliceMs, performance.now() - started));
+    scheduled = true; // a response closing inside the read schedules nothing before its rest is known
+    try {
+      read.run(); // express catches what the handler throws and answers it
+    } finally {
+      const ended = performance.now();
+      workedMs += ended - started;
+      restUntil = ended + ((ended - started) * (1 - share)) / share;
+      scheduled = false;
+      schedule();
+    }
   };
-  const schedule = (restMs: number) => {
-    if (scheduled) return;
+  function schedule(): void {
+    if (scheduled || waiting === 0) return;
     scheduled = true;
-    if (restMs >= 1) setTimeout(slice, restMs);
-    else setImmediate(slice);
-  };
+    const restMs = restUntil - performance.now();
+    if (restMs >= 1) setTimeout(turn, restMs);
+    else setImmediate(turn);
+  }
 
   return {
-    middleware(req, res, next) {
-      if (queue.length >= maxQueued) {
-        refused += 1;
-        res.setHeader('Retry-After', String(retryAfterS));
-        throw new HttpError(503, 'overloaded', `too many report reads are waiting; try again in ${retryAfterS} s`);
-      }
-      queue.push({ run: () => next(), gone: () => req.destroyed || res.writableEnded });
-      schedule(0);
+    middleware(req: Request, res: Response, proceed) {
+      const client = clientAddress(req) ?? 'unknown';
+      let lane = lanes.get(client);
+      if (lane && lane.waiting.length >= perClient) refuse(res, `this client has ${perClient} report reads waiting`);
+      if (waiting >= maxQueued) refuse(res, 'too many report reads are waiting');
+      if (!lane) lanes.set(client, (lane = { waiting: [], answering: false }));
+      lane.waiting.push({ run: () => proceed(), gone: () => req.destroyed || res.writableEnded, res });
+      waiting += 1;
+      schedule();
     },
-    load: () => ({ waiting: queue.length, refused }),
+    load: () => ({ waiting, refused, workedMs }),
   };
 }
