@@ -109,13 +109,20 @@ export function productionRoutes(options: ProductionRoutesOptions): Router {
       const body = Buffer.from(made.body);
       answer = cacheable
         ? options.answers!.keep(key, { from: query.from, to: query.to, live, body, contentType: made.contentType })
-        : { body, contentType: made.contentType, etag: '' };
+        : { body, gzipped: null, contentType: made.contentType, etag: '' };
     }
     if (csv) res.setHeader('Content-Disposition', `attachment; filename="${query.name}-${new Date(now()).toISOString().slice(0, 10)}.csv"`);
     res.setHeader('Content-Type', answer.contentType);
     if (answer.etag !== '') {
       res.setHeader('ETag', answer.etag);
       if (req.fresh) return void res.status(304).end();
+    }
+    if (answer.gzipped) {
+      res.setHeader('Vary', 'Accept-Encoding');
+      if (req.headers['accept-encoding'] !== undefined && req.acceptsEncodings('gzip') === 'gzip') {
+        res.setHeader('Content-Encoding', 'gzip');
+        return void res.send(answer.gzipped);
+      }
     }
     res.send(answer.body);
   };

@@ -8,6 +8,7 @@
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import http, { type Server } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errorMiddleware } from '../../src/http/http-error.js';
@@ -23,7 +24,9 @@ afterEach(async () => {
   floor?.close();
 });
 
-async function serve(f: Floor): Promise<(path: string, etag?: string) => Promise<{ status: number; etag: string | null; body: string }>> {
+type Get = (path: string, etag?: string, gzip?: boolean) => Promise<{ status: number; etag: string | null; body: string; encoding?: string }>;
+
+async function serve(f: Floor): Promise<Get> {
   const app = express();
   for (const router of f.module.routes) app.use('/api', router);
   app.use(errorMiddleware(pino({ level: 'silent' })));
@@ -32,14 +35,19 @@ async function serve(f: Floor): Promise<(path: string, etag?: string) => Promise
   await new Promise((resolve) => listening.once('listening', resolve));
   const base = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
   // node:http, not fetch: fetch adds Cache-Control: no-cache to a request with If-None-Match
-  return (path, etag) =>
+  return (path, etag, gzip = false) =>
     new Promise((resolve, reject) => {
+      const headers = { ...(etag ? { 'if-none-match': etag } : {}), ...(gzip ? { 'accept-encoding': 'gzip' } : {}) };
       http
-        .get(base + path, { headers: etag ? { 'if-none-match': etag } : {} }, (res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (body += chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, etag: (res.headers.etag as string | undefined) ?? null, body }));
+        .get(base + path, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const raw = Buffer.concat(chunks);
+            const encoding = res.headers['content-encoding'];
+            const body = (encoding === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+            resolve({ status: res.statusCode ?? 0, etag: (res.headers.etag as string | undefined) ?? null, body, ...(encoding ? { encoding } : {}) });
+          });
         })
         .on('error', reject);
     });
@@ -114,5 +122,17 @@ describe('report answers kept as sent', () => {
     const later = await get(today, stopped.etag!);
     expect(later.status).toBe(200);
     expect(JSON.parse(later.body).rows[0].downtimeMs).toBe(10 * MIN + 1000);
+  });
+
+  it('a large answer goes gzipped to a client that takes gzip, the same figures and ETag', async () => {
+    twoDays();
+    floor.transition('2026-12-12T06:00:00Z', 'offline'); // printing on to Saturday: a row per shift
+    const get = await serve(floor);
+    const weeks = `/api/reports/oee?groupBy=shift&from=${at('2026-11-30T00:00:00Z')}&to=${at('2026-12-21T00:00:00Z')}`;
+    const plain = await get(weeks);
+    expect(plain.body.length).toBeGreaterThan(2048);
+    const gzipped = await get(weeks, undefined, true);
+    expect(gzipped).toEqual({ ...plain, encoding: 'gzip' });
+    expect((await get(weeks, plain.etag!, true)).status).toBe(304);
   });
 });
