@@ -1,8 +1,8 @@
 /**
  * Report reads are admitted so that they cannot take the event loop: never run inside the I/O
- * callback that brought them, one at a time with a rest in proportion to their cost (a timer
- * due meanwhile runs between two reads), one read per client at a time with clients served in
- * turn, refused (503, Retry-After) past a small queue.
+ * callback that brought them, one client's turn at a time with a rest in proportion to its cost
+ * (a timer due meanwhile runs between two turns), a client's next turn only once its answers
+ * are written, clients served in turn, refused (503, Retry-After) past a small queue.
  */
 import { EventEmitter } from 'node:events';
 import type { NextFunction, Request, Response } from 'express';
@@ -55,28 +55,25 @@ describe('report turns', () => {
     expect(turns.load().workedMs).toBeGreaterThanOrEqual(12);
   });
 
-  it('answers one read of a client at a time, serving the other clients in turn meanwhile', async () => {
-    const turns = createReportTurns({ share: 1 });
+  it("answers a client's reads asked together in its turn, up to a slice, and its next turn after they are written", async () => {
+    const turns = createReportTurns({ share: 1, sliceMs: 4 });
     const ran: string[] = [];
-    const open: FakeRes[] = [];
-    const ask = (client: string, label: string) => {
+    const open = new Map<string, FakeRes>();
+    const ask = (client: string, label: string, ms = 0) => {
       const { req, res } = request(client);
-      turns.middleware(req, res, (() => (ran.push(label), open.push(res))) as NextFunction);
+      turns.middleware(req, res, (() => (busy(ms), ran.push(label), open.set(label, res))) as NextFunction);
     };
-    ask('greedy', 'g1');
+    ask('greedy', 'g1', 5); // longer than a slice: g2 waits for the next turn of its client
     ask('greedy', 'g2');
     ask('greedy', 'g3');
     ask('other', 'o1');
     await until(() => ran.length === 2);
     await new Promise((resolve) => setTimeout(resolve, 5));
-    // g2 waits until g1's response is written, though the loop is free
+    // g2 waits until g1's response is written, though the loop is free; the other client is served meanwhile
     expect(ran).toEqual(['g1', 'o1']);
-    open[0]!.finish();
-    await until(() => ran.length === 3);
-    expect(ran).toEqual(['g1', 'o1', 'g2']);
-    open[2]!.finish();
+    open.get('g1')!.finish();
     await until(() => ran.length === 4);
-    expect(ran).toEqual(['g1', 'o1', 'g2', 'g3']);
+    expect(ran).toEqual(['g1', 'o1', 'g2', 'g3']); // g2 and g3 in one turn
   });
 
   it("skips a read whose client went away, and refuses past a client's queue or the total with 503 and Retry-After", async () => {
