@@ -1,11 +1,12 @@
 /**
  * Admission control for report reads, so readers can never take the event loop from polling,
  * alarms and the socket:
- * - one client's reads are worked at a time, in a turn of the loop of their own (never inside the I/O callback
- *   that brought it), and after it the reads rest in proportion to what it cost, so that all
- *   report reads together take at most `share` of the main thread (default a quarter: a 6 ms
- *   answer is followed by 18 ms in which the loop belongs to everything else). The cost counted
- *   is the handler's plus `overheadMs` for what the read costs around it (parsing, routing, the
+ * - one client's reads are worked at a time, in a turn of the loop of their own (never inside
+ *   the I/O callback that brought them), and after the turn report reads rest in proportion to
+ *   what it cost, so that all of them together take at most `share` of the main thread
+ *   (default a quarter: a 6 ms turn is followed by 21 ms in which the loop belongs to everything
+ *   else). The cost counted is the handlers' plus `overheadMs` per read for what a read costs
+ *   around its handler (parsing, routing, the
  *   socket's write): a kept answer sent in 0.2 ms still costs about a millisecond in all, and
  *   without it eight clients fetching kept answers kept the thread 96 % busy;
  * - each client (its address) has one turn at a time: its reads waiting together (the reports
