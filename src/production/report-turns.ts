@@ -6,9 +6,9 @@
  *   what it cost, so that all of them together take at most `share` of the main thread
  *   (default a quarter: a 6 ms turn is followed by 21 ms in which the loop belongs to everything
  *   else). The cost counted is the handlers' plus `overheadMs` per read for what a read costs
- *   around its handler (parsing, routing, the
- *   socket's write): a kept answer sent in 0.2 ms still costs about a millisecond in all, and
- *   without it eight clients fetching kept answers kept the thread 96 % busy;
+ *   around its handler (parsing, routing, the socket's write): a kept answer sent in 0.2 ms
+ *   still costs about a millisecond in all, and without it eight clients fetching kept answers
+ *   kept the thread 96 % busy;
  * - each client (its address) has one turn at a time: its reads waiting together (the reports
  *   page asks four at once) are answered in its turn while that has taken less than `sliceMs`,
  *   and its next turn comes once those responses are written (or the client went away); clients
