@@ -29,6 +29,7 @@ import { createReliabilityReport, type ReliabilityQuery } from './reliability-re
 import { reportRoutes } from './report-routes.js';
 import { ProductionService, type SuppliesUsedPort } from './production-service.js';
 import { ProductionTracker, type ProductionEvents, type TransitionFact } from './production-tracker.js';
+import { createReportAnswers } from './report-answers.js';
 import { createReportTurns } from './report-turns.js';
 import { RollupRepository } from './rollup-repository.js';
 import { ShiftCalendar } from './shift-calendar.js';
@@ -142,6 +143,11 @@ export function createProductionModule(options: ProductionModuleOptions): Produc
     suppliesUsed: options.suppliesUsed,
     timeZone: calendar.timeZone,
   });
+  // report answers are kept as sent until the rollups they read change (report-answers.ts); an
+  // open event's cause (revised, coded) is read live, not from the rollups: announced changes too
+  const answers = createReportAnswers({ now });
+  rollups.onChanged = (from, to, growth) => answers.changed(from, to, growth);
+  events.on('downtime:updated', (event) => answers.changed(event.from, event.to ?? Number.POSITIVE_INFINITY));
   // the report reads wait their turn on the event loop (report-turns.ts), after the read guard;
   // a middleware, not routes: the routes themselves stay in production-routes.ts
   const turns = createReportTurns();
@@ -172,7 +178,7 @@ export function createProductionModule(options: ProductionModuleOptions): Produc
     migrations: productionMigrations,
     routes: [
       reportTurns,
-      productionRoutes({ service, readGuard: options.readGuard, now }),
+      productionRoutes({ service, readGuard: options.readGuard, now, answers }),
       reportRoutes({
         calendar,
         reliability,

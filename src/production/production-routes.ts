@@ -13,6 +13,7 @@ import { csvDocument } from '../lib/csv.js';
 import { freeText } from '../lib/free-text.js';
 import { jobStates, oeeGroupings } from '../model/vocabulary.js';
 import type { ProductionService } from './production-service.js';
+import type { ReportAnswer, ReportAnswers } from './report-answers.js';
 
 const DAY = 86_400_000;
 const pressId = z.string().min(1).max(64);
@@ -63,7 +64,17 @@ export interface ProductionRoutesOptions {
   service: ProductionService;
   readGuard: RequestHandler;
   now: () => number;
+  /** Report answers kept as sent (report-answers.ts); absent: every request is worked out. */
+  answers?: ReportAnswers;
 }
+
+/** A report's body as sent, before it is kept. */
+interface ReportBody {
+  body: string;
+  contentType: string;
+}
+const JSON_TYPE = 'application/json; charset=utf-8';
+const CSV_TYPE = 'text/csv; charset=utf-8; header=present';
 
 export function productionRoutes(options: ProductionRoutesOptions): Router {
   const { service, now, readGuard: read } = options;
@@ -74,6 +85,46 @@ export function productionRoutes(options: ProductionRoutesOptions): Router {
     const to = q.to ?? now();
     const from = q.from ?? (alignToDays ? service.startOfDay(to - defaultDays * DAY) : to - defaultDays * DAY);
     return orderedRange({ from, to });
+  };
+  /**
+   * Sends the kept answer of this request, or works it out and keeps it. The key is the
+   * normalised query; a range reaching now is keyed at whole seconds of its start (its answer
+   * is kept only a second anyway, and a client asking "the last 365 days" moves its start by
+   * the millisecond). A job grouping is never kept: running jobs' figures move with every sheet.
+   */
+  const report = (
+    req: Request,
+    res: Response,
+    query: { name: string; from: number; to: number; toGiven: boolean; pressId?: string | undefined; groupBy?: string },
+    make: () => ReportBody,
+  ) => {
+    const csv = req.path.endsWith('.csv');
+    const live = !query.toGiven || query.to > now();
+    const keyFrom = live ? Math.floor(query.from / 1000) * 1000 : query.from;
+    const key = [query.name, csv ? 'csv' : 'json', query.pressId ?? '*', query.groupBy ?? '', keyFrom, query.toGiven ? query.to : 'now'].join('|');
+    const cacheable = options.answers !== undefined && query.groupBy !== 'job';
+    let answer: ReportAnswer | undefined = cacheable ? options.answers!.get(key) : undefined;
+    if (!answer) {
+      const made = make();
+      const body = Buffer.from(made.body);
+      answer = cacheable
+        ? options.answers!.keep(key, { from: query.from, to: query.to, live, body, contentType: made.contentType })
+        : { body, gzipped: null, contentType: made.contentType, etag: '' };
+    }
+    if (csv) res.setHeader('Content-Disposition', `attachment; filename="${query.name}-${new Date(now()).toISOString().slice(0, 10)}.csv"`);
+    res.setHeader('Content-Type', answer.contentType);
+    if (answer.etag !== '') {
+      res.setHeader('ETag', answer.etag);
+      if (req.fresh) return void res.status(304).end();
+    }
+    if (answer.gzipped) {
+      res.setHeader('Vary', 'Accept-Encoding');
+      if (req.headers['accept-encoding'] !== undefined && req.acceptsEncodings('gzip') === 'gzip') {
+        res.setHeader('Content-Encoding', 'gzip');
+        return void res.send(answer.gzipped);
+      }
+    }
+    res.send(answer.body);
   };
   const who = (req: Request, res: Response) => {
     const user = currentUser(res)!;
@@ -119,59 +170,60 @@ export function productionRoutes(options: ProductionRoutesOptions): Router {
 
   const oeeReport = (req: Request, res: Response) => {
     const q = parseQuery(oeeQuery, req);
-    const rows = service.oee({ ...range(q, 7, true), pressId: q.pressId, groupBy: q.groupBy });
-    if (!req.path.endsWith('.csv')) return void res.json({ rows });
-    sendCsv(
-      res,
-      `oee-${q.groupBy}`,
-      now(),
-      [
-        'pressId',
-        'group',
-        'label',
-        'from',
-        'to',
-        'plannedMinutes',
-        'runMinutes',
-        'downtimeMinutes',
-        'availability',
-        'performance',
-        'quality',
-        'oee',
-        'total',
-        'good',
-        'waste',
-      ],
-      rows.map((r) => [
-        r.pressId,
-        r.group.kind,
-        r.group.label,
-        iso(r.group.from),
-        iso(r.group.to),
-        minutes(r.plannedMs),
-        minutes(r.runMs),
-        minutes(r.downtimeMs),
-        ratio(r.availability),
-        ratio(r.performance),
-        ratio(r.quality),
-        ratio(r.oee),
-        r.total,
-        r.good,
-        r.waste,
-      ]),
-    );
+    const r = range(q, 7, true);
+    const name = `oee-${q.groupBy}`;
+    report(req, res, { name, ...r, toGiven: q.to !== undefined, pressId: q.pressId, groupBy: q.groupBy }, () => {
+      const rows = service.oee({ ...r, pressId: q.pressId, groupBy: q.groupBy });
+      if (!req.path.endsWith('.csv')) return { body: JSON.stringify({ rows }), contentType: JSON_TYPE };
+      return csvBody(
+        [
+          'pressId',
+          'group',
+          'label',
+          'from',
+          'to',
+          'plannedMinutes',
+          'runMinutes',
+          'downtimeMinutes',
+          'availability',
+          'performance',
+          'quality',
+          'oee',
+          'total',
+          'good',
+          'waste',
+        ],
+        rows.map((r) => [
+          r.pressId,
+          r.group.kind,
+          r.group.label,
+          iso(r.group.from),
+          iso(r.group.to),
+          minutes(r.plannedMs),
+          minutes(r.runMs),
+          minutes(r.downtimeMs),
+          ratio(r.availability),
+          ratio(r.performance),
+          ratio(r.quality),
+          ratio(r.oee),
+          r.total,
+          r.good,
+          r.waste,
+        ]),
+      );
+    });
   };
   const downtimeReport = (req: Request, res: Response) => {
     const q = parseQuery(reportQuery, req);
-    const causes = service.downtimeByCause({ ...range(q, 7, true), pressId: q.pressId });
-    if (!req.path.endsWith('.csv')) return void res.json({ causes });
-    sendCsv(
-      res,
-      'downtime-causes',
-      now(),
-      ['code', 'label', 'category', 'count', 'minutes'],
-      causes.map((c) => [c.code, c.label, c.category, c.count, minutes(c.durationMs)]),
-    );
+    const r = range(q, 7, true);
+    report(req, res, { name: 'downtime-causes', ...r, toGiven: q.to !== undefined, pressId: q.pressId }, () => {
+      const causes = service.downtimeByCause({ ...r, pressId: q.pressId });
+      if (!req.path.endsWith('.csv')) return { body: JSON.stringify({ causes }), contentType: JSON_TYPE };
+      return csvBody(
+        ['code', 'label', 'category', 'count', 'minutes'],
+        causes.map((c) => [c.code, c.label, c.category, c.count, minutes(c.durationMs)]),
+      );
+    });
   };
   router.get('/reports/oee', read, oeeReport);
   router.get('/reports/oee.csv', read, oeeReport);
@@ -191,9 +243,13 @@ export function jobRef(req: Request): number | string {
 
 /** A CSV download named after the report and the day it was made (shared by the report routes). */
 export function sendCsv(res: Response, name: string, now: number, header: string[], rows: (string | number | null)[][]): void {
-  res.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');
+  res.setHeader('Content-Type', CSV_TYPE);
   res.setHeader('Content-Disposition', `attachment; filename="${name}-${new Date(now).toISOString().slice(0, 10)}.csv"`);
   res.send(csvDocument(header, rows));
+}
+
+function csvBody(header: string[], rows: (string | number | null)[][]): ReportBody {
+  return { body: csvDocument(header, rows), contentType: CSV_TYPE };
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();

@@ -88,15 +88,18 @@ export class ProductionTracker {
       const restored = o.restoreState(press.id);
       const open = o.downtime.openEvent(press.id, now);
       const job = running.get(press.id) ?? null;
+      // no stored state (the presses' transition was not written, or their table was reset) but
+      // an open event: that stay continues, so the next transition closes it and its time
+      const continued = restored ?? (open ? { state: open.state, since: open.from } : undefined);
       this.tracks.set(press.id, {
         pressId: press.id,
         name: press.name,
-        state: restored?.state ?? null,
-        since: restored?.since ?? now,
+        state: continued?.state ?? null,
+        since: continued?.since ?? now,
         event: open ? { id: open.id, cause: open.cause } : null,
         unstoredCause: null,
         job,
-        jobCreditedTo: Math.max(job?.startedAt ?? now, restored?.since ?? now),
+        jobCreditedTo: Math.max(job?.startedAt ?? now, continued?.since ?? now),
         lastCounters: null,
         lastResetAt: undefined,
         lastJobEmit: 0,

@@ -64,6 +64,11 @@ export class RollupRepository {
   private readonly periodCells = new Map<string, RollupCell[]>();
   /** ISO week label → the cause sums of that whole week, per press and cause. */
   private readonly weekCauses = new Map<string, PressCauseCell[]>();
+  /**
+   * Told each calendar segment written (the answer cache forgets the answers that read it);
+   * `growth`: only sheets counted now (the stay going on grows), not a stay or cause.
+   */
+  onChanged: ((from: number, to: number, growth: boolean) => void) | null = null;
 
   constructor(
     private readonly db: StoreDatabase,
@@ -127,7 +132,7 @@ export class RollupRepository {
     values[7] = counts.total;
     values[8] = counts.good;
     values[9] = counts.waste;
-    this.db.write(`rollup counts of ${pressId}`, () => this.put(pressId, this.calendar.segmentAt(at), values));
+    this.db.write(`rollup counts of ${pressId}`, () => this.put(pressId, this.calendar.segmentAt(at), values, true));
   }
 
   /**
@@ -146,6 +151,7 @@ export class RollupRepository {
         const count = !counted && segment === countIn ? sign : 0;
         if (count !== 0) counted = true;
         this.weekCauses.delete(isoWeek(segment.day).label);
+        this.onChanged?.(segment.start, segment.end, false);
         this.upsertCause.run(pressId, segment.start, cause.code, cause.label, cause.category, segment.planned ? 1 : 0, ms, count);
         if (cause.category === 'planned') {
           const values = zeros();
@@ -262,13 +268,14 @@ export class RollupRepository {
     }));
   }
 
-  private put(pressId: string, segment: CalendarSegment, values: Values): void {
+  private put(pressId: string, segment: CalendarSegment, values: Values, growth = false): void {
     const shift = segment.shift;
     const week = isoWeek(segment.day).label;
     // before the write: a write that fails leaves at worst a period to read again
     this.periodCells.delete(`day|${segment.day}`);
     this.periodCells.delete(`week|${week}`);
     this.periodCells.delete(`shift|${segment.day}`);
+    this.onChanged?.(segment.start, segment.end, growth);
     this.upsert.run(
       pressId,
       segment.start,

@@ -80,6 +80,18 @@ describe('downtime events', () => {
     const events = floor.module.service.listDowntime({ from: 0, to: at('2026-12-08T00:00:00Z'), uncoded: false });
     expect(events.map((e) => [e.from, e.to, e.durationMs / MIN])).toEqual([[at('2026-12-07T07:00:00Z'), at('2026-12-07T07:45:00Z'), 45]]);
   });
+
+  it('a stop open at a restart without a stored press state still ends with the next transition, its time under its cause', () => {
+    floor = openFloor({ start: '2026-12-07T06:55:00Z' });
+    floor.transition('2026-12-07T07:00:00Z', 'stopped', { reason: 'jam' });
+    floor.clock.advance(10 * MIN);
+    floor.restart(undefined); // the presses' last transition was not stored
+    floor.transition('2026-12-07T07:30:00Z', 'production');
+    const events = floor.module.service.listDowntime({ from: 0, to: at('2026-12-08T00:00:00Z'), uncoded: false });
+    expect(events.map((e) => [e.from, e.to, e.durationMs / MIN])).toEqual([[at('2026-12-07T07:00:00Z'), at('2026-12-07T07:30:00Z'), 30]]);
+    const day = { from: at('2026-12-07T00:00:00Z'), to: at('2026-12-08T00:00:00Z') };
+    expect(floor.module.service.downtimeByCause(day).map((c) => [c.code, c.durationMs / MIN, c.count])).toEqual([['jam', 30, 1]]);
+  });
 });
 
 describe('jobs', () => {
