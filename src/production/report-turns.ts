@@ -32,9 +32,13 @@ export interface ReportTurnsOptions {
   overheadMs?: number;
   /** A client's reads waiting together are answered in its turn while it has taken less than this. Default 4 ms. */
   sliceMs?: number;
-  /** Reads one client may have waiting besides the ones being answered. Default 4. */
+  /**
+   * Reads one client may have waiting besides the ones being answered. Default 48: the reports
+   * page asks for a shift's OEE, jobs and downtime and, per press, its Pareto, timeline and
+   * supplies at once (3 + 3 per press), and must not be refused its own page.
+   */
   perClient?: number;
-  /** Reads waiting at most, all clients. Default 64. */
+  /** Reads waiting at most, all clients. Default 256. */
   maxQueued?: number;
   /** Retry-After of a refusal, in seconds. Default 1. */
   retryAfterS?: number;
@@ -62,8 +66,8 @@ export function createReportTurns(options: ReportTurnsOptions = {}): ReportTurns
   const share = Math.min(1, Math.max(0.01, options.share ?? 0.25));
   const overheadMs = options.overheadMs ?? 1;
   const sliceMs = options.sliceMs ?? 4;
-  const perClient = options.perClient ?? 4;
-  const maxQueued = options.maxQueued ?? 64;
+  const perClient = options.perClient ?? 48;
+  const maxQueued = options.maxQueued ?? 256;
   const retryAfterS = options.retryAfterS ?? 1;
   /** In the order they are served next (a served lane goes to the back). */
   const lanes = new Map<string, Lane>();
