@@ -194,7 +194,6 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   localAlarms = () => alarms.service.list();
 
   // Sparkplug B edge node: each press update leaves by exception to the plant's broker (or its queue).
-  const runningJobs = new Map<string, string>();
   const sparkplug =
     config.sparkplug &&
     sparkplugFeature?.createSparkplugModule({
@@ -202,29 +201,16 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       db,
       pressIds: config.presses.map((p) => p.id),
       snapshot: (id) => presses.readModel.get(id),
-      alarmsOf: (id) => listedAlarmsByPress().get(id) ?? noAlarms,
-      jobOf: (id) => runningJobs.get(id) ?? null,
+      listAlarms: () => alarms.service.list(),
+      runningJobs: () => production.service.listJobs({ state: 'running' }),
       clock,
       logger: log('sparkplug'),
     });
-  // The alarm list is built (views, sorted) only when an alarm changes, not at every press update.
-  let alarmsByPress: Map<string, AlarmView[]> | undefined;
-  const noAlarms: AlarmView[] = [];
-  function listedAlarmsByPress(): Map<string, AlarmView[]> {
-    if (alarmsByPress) return alarmsByPress;
-    alarmsByPress = new Map();
-    for (const alarm of alarms.service.list()) alarmsByPress.set(alarm.pressId, [...(alarmsByPress.get(alarm.pressId) ?? []), alarm]);
-    return alarmsByPress;
-  }
-  if (sparkplug) {
-    alarms.service.on('alarm', () => (alarmsByPress = undefined));
-    for (const job of production.service.listJobs({ state: 'running' })) if (job.pressId) runningJobs.set(job.pressId, job.jobId);
-    production.events.on('job:updated', (job) => {
-      if (job.state === 'running' && job.pressId) runningJobs.set(job.pressId, job.jobId);
-      else if (job.pressId && runningJobs.get(job.pressId) === job.jobId) runningJobs.delete(job.pressId);
-    });
-    presses.on('press:update', (snapshot) => sparkplug.pressUpdated(snapshot));
-  }
+  sparkplug?.observe({
+    onPressUpdate: (listener) => presses.on('press:update', listener),
+    onAlarm: (listener) => alarms.service.on('alarm', listener),
+    onJobChanged: (listener) => production.events.on('job:updated', listener),
+  });
 
   let realtimeClients = () => 0;
   const health = createHealthModule({

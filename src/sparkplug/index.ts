@@ -11,10 +11,12 @@ import type { Clock } from '../lib/clock.js';
 import type { AlarmView } from '../model/alarm-view.js';
 import type { HealthPart } from '../model/health.js';
 import type { PressSnapshot } from '../model/press-snapshot.js';
+import type { Job } from '../model/production.js';
 import type { StoreDatabase } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
 import { EdgeNode, type EdgeNodeCounters } from './edge-node.js';
 import { SparkplugOutbox } from './outbox-repository.js';
+import { PressContext } from './press-context.js';
 import { discreteKey, pressMetrics, type PressMetrics } from './press-metrics.js';
 import type { SparkplugConfig } from './sparkplug-config.js';
 import { sparkplugMigrations } from './sparkplug-migrations.js';
@@ -22,16 +24,22 @@ import { sparkplugMigrations } from './sparkplug-migrations.js';
 export { sparkplugConfigSchema, hubConfigSchema, type SparkplugConfig, type HubConfig } from './sparkplug-config.js';
 export { createHubModule, type HubModule } from './hub-module.js';
 
+export interface SparkplugEventSources {
+  onPressUpdate(listener: (snapshot: PressSnapshot) => void): () => void;
+  onAlarm(listener: () => void): () => void;
+  onJobChanged(listener: (job: Job) => void): () => void;
+}
+
 export interface SparkplugModuleOptions {
   config: SparkplugConfig;
   db: StoreDatabase;
   /** The presses of this box, in config order. */
   pressIds: readonly string[];
   snapshot(pressId: string): PressSnapshot | undefined;
-  /** The press's listed alarms (active, or cleared and not yet acknowledged). */
-  alarmsOf(pressId: string): readonly AlarmView[];
-  /** The running job's id, or null. */
-  jobOf(pressId: string): string | null;
+  /** The alarms listed now (active, or cleared and not yet acknowledged). */
+  listAlarms(): readonly AlarmView[];
+  /** The jobs running at start (later changes come through `observe`). */
+  runningJobs(): readonly Pick<Job, 'pressId' | 'jobId'>[];
   clock: Clock;
   logger: Logger;
 }
@@ -39,6 +47,8 @@ export interface SparkplugModuleOptions {
 export interface SparkplugModule extends FeatureModule {
   /** Each press update goes through here: DDATA by exception (or the queue). */
   pressUpdated(snapshot: PressSnapshot): void;
+  /** Listens to the presses, the alarms and the jobs; returns the function that stops listening. */
+  observe(sources: SparkplugEventSources): () => void;
   health(): HealthPart;
   /**
    * For monitoring (Prometheus): the store-and-forward queue now (`outboxDepth`), rows lost past
@@ -51,8 +61,9 @@ export function createSparkplugModule(options: SparkplugModuleOptions): Sparkplu
   const { config, db } = options;
   migrate(db, sparkplugMigrations);
   const outbox = new SparkplugOutbox(db, config.storeAndForward.maxMessages);
+  const context = new PressContext(options);
   const metricsOf = (snapshot: PressSnapshot): PressMetrics =>
-    pressMetrics(snapshot, { alarms: options.alarmsOf(snapshot.id), job: options.jobOf(snapshot.id) });
+    pressMetrics(snapshot, { alarms: context.alarmsOf(snapshot.id), job: context.jobOf(snapshot.id) });
   const node = new EdgeNode({
     credentials: { broker: config.broker, username: config.username, password: config.password, tls: config.tls },
     groupId: config.groupId,
@@ -71,13 +82,18 @@ export function createSparkplugModule(options: SparkplugModuleOptions): Sparkplu
     clock: options.clock,
     logger: options.logger,
   });
+  function pressUpdated(snapshot: PressSnapshot): void {
+    const extras = { alarms: context.alarmsOf(snapshot.id), job: context.jobOf(snapshot.id) };
+    node.pressUpdated(snapshot.id, { discrete: discreteKey(snapshot, extras), build: () => pressMetrics(snapshot, extras) });
+  }
   return {
     name: 'sparkplug',
     migrations: sparkplugMigrations,
     routes: [],
-    pressUpdated(snapshot) {
-      const extras = { alarms: options.alarmsOf(snapshot.id), job: options.jobOf(snapshot.id) };
-      node.pressUpdated(snapshot.id, { discrete: discreteKey(snapshot, extras), build: () => pressMetrics(snapshot, extras) });
+    pressUpdated,
+    observe(sources) {
+      const offs = [sources.onAlarm(() => context.alarmChanged()), sources.onJobChanged((job) => context.jobChanged(job)), sources.onPressUpdate(pressUpdated)];
+      return () => offs.forEach((off) => off());
     },
     health() {
       const status = node.status();
