@@ -18,13 +18,14 @@ export class UncodedStops {
   private readonly listeners = new Set<Listener>();
   private readonly store: LiveStore;
   private asked = 0;
+  private overdueTimer: number | undefined;
 
   constructor(options: { store: LiveStore }) {
     this.store = options.store;
     this.store.subscribe((change) => {
       if (change.kind === 'snapshot' || change.kind === 'downtime') void this.load();
     });
-    // a stop becomes overdue by time alone
+    // a stop becomes overdue by time alone: at its moment (nextOverdue), and every 10 s for the durations shown
     window.setInterval(() => this.notify(), 10_000);
   }
 
@@ -73,5 +74,19 @@ export class UncodedStops {
 
   private notify(): void {
     for (const listener of this.listeners) listener();
+    this.nextOverdue();
+  }
+
+  /** Wakes the listeners when the next uncoded stop crosses the threshold, not up to 10 s later. */
+  private nextOverdue(): void {
+    if (this.overdueTimer !== undefined) window.clearTimeout(this.overdueTimer);
+    this.overdueTimer = undefined;
+    const thresholdMs = this.uncodedAfterMinutes * 60_000;
+    let soonest = Infinity;
+    for (const event of this.events) {
+      const leftMs = thresholdMs - this.lastedMs(event);
+      if (event.to === null && leftMs > 0) soonest = Math.min(soonest, leftMs);
+    }
+    if (soonest !== Infinity) this.overdueTimer = window.setTimeout(() => this.notify(), soonest + 50);
   }
 }

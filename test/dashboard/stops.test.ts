@@ -95,7 +95,8 @@ describe('coding stops on the tablet', () => {
     expect(box!.height).toBeGreaterThanOrEqual(64);
     expect(box!.width).toBeGreaterThanOrEqual(150);
     // uncoded for more than 3 s: the nav says so, and so does the way there from the supply page
-    await page.waitForSelector('#nav .nag-badge', { timeout: 20_000 });
+    // at its moment, not at the next 10 s refresh (the stop began before the checks above)
+    await page.waitForSelector('#nav .nag-badge', { timeout: 8_000 });
     await page.waitForSelector(`${item}.overdue`, { timeout: 15_000 });
     expect(await page.textContent('#nav .nag-badge')).toContain('1 uncoded for more than 0.05 min');
     mkdirSync(artifactsDir, { recursive: true });
