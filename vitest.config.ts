@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// Tests whose assertions are about time on the wire (line timing, timeouts, latency gates):
-// they run one file at a time after the rest, so the suite's own parallelism never loads them.
-const timing = ['test/faults/**/*.test.ts', 'test/e2e/jam-alarm.test.ts'];
+// Tests whose assertions are about time (line timing, timeouts, latency gates) and the browser
+// tests (Chromium is the heaviest load the suite makes): one file at a time after the rest, so
+// the suite's own parallelism never loads them. A users-page test timed out once beside another.
+const timing = ['test/faults/**/*.test.ts', 'test/e2e/jam-alarm.test.ts', 'test/dashboard/**/*.test.ts'];
 
 const common = {
   environment: 'node',
