@@ -43,6 +43,7 @@ import {
 import { ChatterCounter, DEFAULT_CHATTER, type ChatterSettings } from './chatter-counter.js';
 import { nextLevelSeverity } from './level-severity.js';
 import { restoreOccurrence } from './alarm-restore.js';
+import { compareIds } from '../lib/compare-ids.js';
 
 export interface AlarmEngineOptions {
   clock?: Clock;
@@ -221,7 +222,7 @@ export class AlarmEngine {
     }
     return views.sort(
       (a, b) =>
-        priorityRank(a.priority) - priorityRank(b.priority) || b.raisedAt - a.raisedAt || a.pressId.localeCompare(b.pressId) || a.code.localeCompare(b.code),
+        priorityRank(a.priority) - priorityRank(b.priority) || b.raisedAt - a.raisedAt || compareIds(a.pressId, b.pressId) || compareIds(a.code, b.code),
     );
   }
 

@@ -4,7 +4,12 @@
  * correcting a guess with the zone's offset twice (enough on both sides of a DST change).
  * A local time inside the spring-forward gap (02:30 on that Sunday) lands an hour later, as a
  * clock on the wall does; one in the autumn overlap takes the first of the two instants.
+ *
+ * The server's own zone (every calendar's default) and UTC are read with Date's own getters:
+ * the first Intl.DateTimeFormat loads ICU's locale and calendar data, ~8 MB of RSS held for
+ * good, which a box that never names another zone does not need.
  */
+import { readlinkSync } from 'node:fs';
 
 export interface LocalFields {
   year: number;
@@ -38,8 +43,11 @@ function format(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
+
 /** Whether Intl knows the zone. */
 export function isTimeZone(timeZone: string): boolean {
+  if (UTC_NAMES.has(timeZone) || timeZone === systemTimeZone()) return true;
   try {
     format(timeZone);
     return true;
@@ -50,12 +58,52 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
+/** The system zone as last resolved, per value of TZ (Node follows a TZ changed at run time). */
+let system: { tz: string | undefined; name: string; dateGetters: boolean } | undefined;
+
 /** The server's own zone: the default of every calendar. */
 export function systemTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return resolveSystem().name;
+}
+
+function resolveSystem(): { name: string; dateGetters: boolean } {
+  const tz = process.env.TZ;
+  if (system?.tz !== tz || !system) system = { tz, ...systemZoneOf(tz) };
+  return system;
+}
+
+/** Without TZ, the zone is where /etc/localtime points (as ICU itself finds it); anything else is Intl's answer. */
+function systemZoneOf(tz: string | undefined): { name: string; dateGetters: boolean } {
+  if (tz === undefined) {
+    try {
+      const name = /\/zoneinfo\/(.+)$/.exec(readlinkSync('/etc/localtime'))?.[1];
+      if (name) return { name: name === 'Etc/UTC' ? 'UTC' : name, dateGetters: true };
+    } catch {
+      // not a link (a copied zone file) or no such file: Intl knows
+    }
+  }
+  return { name: Intl.DateTimeFormat().resolvedOptions().timeZone, dateGetters: true };
 }
 
 export function localFields(epochMs: number, timeZone: string): LocalFields & { second: number } {
+  if (UTC_NAMES.has(timeZone)) {
+    const d = new Date(epochMs);
+    return fields(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCDay());
+  }
+  const own = resolveSystem();
+  if (own.dateGetters && timeZone === own.name) {
+    const d = new Date(epochMs);
+    return fields(d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getDay());
+  }
+  return intlLocalFields(epochMs, timeZone);
+}
+
+function fields(year: number, month: number, day: number, hour: number, minute: number, second: number, weekday: number): LocalFields & { second: number } {
+  return { year, month, day, hour, minute, second, weekday };
+}
+
+/** The zone's local fields as Intl gives them: any IANA zone (exported so a test can hold the getters to it). */
+export function intlLocalFields(epochMs: number, timeZone: string): LocalFields & { second: number } {
   const parts: Record<string, string> = {};
   for (const part of format(timeZone).formatToParts(new Date(epochMs))) parts[part.type] = part.value;
   return {

@@ -14,6 +14,7 @@
  */
 import { decodeSignal, signalWidth, type ByteWordOrder, type SignalValue } from '../../drivers/codec/values.js';
 import { isBitArea, scanClassOf, type Area, type PollingSettings, type Profile, type Signal } from '../model/profile-schema.js';
+import { compareIds } from '../lib/compare-ids.js';
 
 export interface BlockItem {
   signal: Signal;
@@ -79,7 +80,7 @@ export function planReads(profile: Pick<Profile, 'signals' | 'polling' | 'wordOr
     }
     scanClasses.push({ name, periodMs, blocks });
   }
-  scanClasses.sort((a, b) => a.periodMs - b.periodMs || a.name.localeCompare(b.name));
+  scanClasses.sort((a, b) => a.periodMs - b.periodMs || compareIds(a.name, b.name));
   return { scanClasses, order: { wordOrder: profile.wordOrder, byteOrder: profile.byteOrder } };
 }
 

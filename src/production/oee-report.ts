@@ -18,6 +18,7 @@ import type { ShiftCalendar } from './shift-calendar.js';
 
 export type { OeeRow } from '../model/production.js';
 import type { OeeRow } from '../model/production.js';
+import { compareIds } from '../lib/compare-ids.js';
 
 export interface ReportQuery {
   from: number;
@@ -40,9 +41,6 @@ export interface OeeReportOptions {
   jobs(query: ReportQuery): Job[];
   now(): number;
 }
-
-/** localeCompare's order, without looking the collator up on every comparison. */
-const byName = new Intl.Collator();
 
 /** Groups remembered across requests beyond this many are all dropped (a year by shift is ~800). */
 const MAX_REMEMBERED_GROUPS = 5000;
@@ -121,7 +119,7 @@ export function createOeeReports(o: OeeReportOptions) {
     }
     return [...groups.values()]
       .map((g) => rowOf(g.pressId, g.group, g.cells, o.ratedSpeedOf(g.pressId)))
-      .sort((a, b) => a.group.from - b.group.from || byName.compare(a.pressId, b.pressId));
+      .sort((a, b) => a.group.from - b.group.from || compareIds(a.pressId, b.pressId));
   }
 
   function downtime(query: ReportQuery): { code: string; label: string; category: string; count: number; durationMs: number }[] {
@@ -135,7 +133,7 @@ export function createOeeReports(o: OeeReportOptions) {
     }
     return [...byCode.values()]
       .filter((c) => c.durationMs > 0 || c.count > 0)
-      .sort((a, b) => b.durationMs - a.durationMs || b.count - a.count || byName.compare(a.code, b.code));
+      .sort((a, b) => b.durationMs - a.durationMs || b.count - a.count || compareIds(a.code, b.code));
   }
 
   return { oee, downtime };

@@ -13,6 +13,7 @@
 import type { ReliabilityRow } from '../model/production.js';
 import type { StoreDatabase } from '../store/database.js';
 import { UNCODED } from './downtime-causes.js';
+import { compareIds } from '../lib/compare-ids.js';
 
 export interface ReliabilityQuery {
   from: number;
@@ -83,6 +84,6 @@ export function createReliabilityReport(o: ReliabilityReportOptions): (query: Re
       if ((r.category ?? UNCODED.category) !== 'unplanned') continue;
       out.push(row(r.pressId, r.code ?? UNCODED.code, r.label ?? UNCODED.label, r.failures, r.downtimeMs));
     }
-    return out.sort((a, b) => a.pressId.localeCompare(b.pressId) || b.failures - a.failures || a.cause.localeCompare(b.cause));
+    return out.sort((a, b) => compareIds(a.pressId, b.pressId) || b.failures - a.failures || compareIds(a.cause, b.cause));
   };
 }
