@@ -43,15 +43,31 @@ export interface StartServiceOptions {
  * started by a test or a benchmark runs with the same heap settings as in production.
  */
 export function productionNodeFlags(): string[] {
-  const scripts = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts;
-  const words = (scripts?.start ?? '').split(/\s+/);
+  const words = startScriptWords();
   return words.slice(words.indexOf('node') + 1).filter((word) => word.startsWith('--'));
+}
+
+/** The environment `npm start` sets before node (`GLIBC_TUNABLES=…`): the same malloc settings as in production. */
+export function productionNodeEnv(): Record<string, string> {
+  const words = startScriptWords();
+  const env: Record<string, string> = {};
+  for (const word of words.slice(0, Math.max(0, words.indexOf('node')))) {
+    const eq = word.indexOf('=');
+    if (eq > 0) env[word.slice(0, eq)] = word.slice(eq + 1);
+  }
+  return env;
+}
+
+function startScriptWords(): string[] {
+  const scripts = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts;
+  return (scripts?.start ?? '').split(/\s+/);
 }
 
 export async function startService(options: StartServiceOptions = {}): Promise<ServiceProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'pressroom-test-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...(options.entry || options.compiled ? productionNodeEnv() : {}),
     PORT: '0',
     PRESSROOM_DATA_DIR: dataDir,
     PRESSROOM_ADMIN_PASSWORD: ADMIN_PASSWORD,
