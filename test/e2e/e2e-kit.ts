@@ -28,7 +28,15 @@ export interface TestConfigOptions {
   server?: Record<string, unknown>;
   /** `metrics:` (anonymous, token); absent keeps the default (closed). */
   metrics?: { anonymous?: boolean; token?: string };
+  /** `shifts:`; absent keeps the default's three shifts (with their breaks). */
+  shifts?: Record<string, unknown>;
 }
+
+/**
+ * One shift round the clock, no breaks: planned time whatever the hour a test runs at (the
+ * default's night shift has a break at 02:00, when a press's OEE of the moment has no planned time).
+ */
+export const ROUND_THE_CLOCK = { list: [{ name: 'day', start: '00:00', end: '00:00' }] };
 
 /** Writes a config based on config/default.yaml into a temp folder and returns its path. */
 export function writeTestConfig(options: TestConfigOptions = {}): string {
@@ -43,6 +51,7 @@ export function writeTestConfig(options: TestConfigOptions = {}): string {
   if (options.anonymousRead !== undefined) config.access = { ...config.access, anonymousRead: options.anonymousRead };
   if (options.server) config.server = { ...config.server, ...options.server };
   if (options.metrics) (config as Record<string, unknown>).metrics = options.metrics;
+  if (options.shifts) (config as Record<string, unknown>).shifts = options.shifts;
   for (const press of config.presses) {
     press.simulation = {
       ...press.simulation,

@@ -11,9 +11,9 @@ import type { AlarmView } from '../../src/model/alarm-view.js';
 import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import type { DowntimeEvent, Job, OeeRow } from '../../src/production/index.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
-import { openSocket, recordEvents, removeTestConfig, signInCrew, writeTestConfig, type Crew } from '../e2e/e2e-kit.js';
+import { openSocket, recordEvents, removeTestConfig, ROUND_THE_CLOCK, signInCrew, writeTestConfig, type Crew } from '../e2e/e2e-kit.js';
 
-const config = writeTestConfig();
+const config = writeTestConfig({ shifts: ROUND_THE_CLOCK });
 let service: ServiceProcess;
 let crew: Crew;
 let board: Socket;
