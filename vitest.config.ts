@@ -1,10 +1,36 @@
 import { availableParallelism } from 'node:os';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// Tests whose assertions are about time (line timing, timeouts, latency gates) and the browser
-// tests (Chromium is the heaviest load the suite makes): one file at a time after the rest, so
-// the suite's own parallelism never loads them. A users-page test timed out once beside another.
-const timing = ['test/faults/**/*.test.ts', 'test/e2e/jam-alarm.test.ts', 'test/dashboard/**/*.test.ts'];
+// Tests whose assertions are about time (line timing, timeouts, latency gates): one file at a
+// time after the rest, so the suite's own parallelism never loads them.
+const timing = ['test/faults/**/*.test.ts', 'test/e2e/jam-alarm.test.ts'];
+
+/**
+ * Vitest's order (longest or largest first), with browser and non-browser files alternating: the
+ * two workers then mostly pair a Chromium test (CPU) with a service test (mostly waiting on
+ * sockets and timers), instead of two Chromiums loading both cores at once.
+ */
+class AlternatingSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const isBrowser = (file: TestSpecification) => file.moduleId.includes('/test/dashboard/');
+    const groups = [...new Set(sorted.map((file) => file.project.config.sequence.groupOrder))].sort((a, b) => a - b);
+    const out: TestSpecification[] = [];
+    for (const group of groups) {
+      const inGroup = sorted.filter((file) => file.project.config.sequence.groupOrder === group);
+      const pages = inGroup.filter(isBrowser);
+      const rest = inGroup.filter((file) => !isBrowser(file));
+      while (pages.length || rest.length) {
+        const next = rest.shift();
+        if (next) out.push(next);
+        const page = pages.shift();
+        if (page) out.push(page);
+      }
+    }
+    return out;
+  }
+}
 
 const common = {
   environment: 'node',
@@ -13,8 +39,13 @@ const common = {
   pool: 'forks',
 } as const;
 
+// Most test files wait on sockets, timers and a browser rather than compute: two at a time even
+// on a 2-core machine (vitest's default there is one).
+const workers = Math.max(2, availableParallelism() - 1);
+
 export default defineConfig({
   test: {
+    sequence: { sequencer: AlternatingSequencer },
     projects: [
       {
         test: {
@@ -22,10 +53,7 @@ export default defineConfig({
           name: 'main',
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...timing],
-          // Most test files wait on sockets, timers and a browser rather than compute: two at a
-          // time even on a 2-core machine (vitest's default there is one). Three took 306 s instead
-          // of 326 here, at the price of a loaded machine for every test file.
-          maxWorkers: Math.max(2, availableParallelism() - 1),
+          maxWorkers: workers,
           sequence: { groupOrder: 0 },
         },
       },

@@ -57,6 +57,31 @@ describe('users page (admin)', () => {
     return user;
   }
 
+  /**
+   * The dialog closed and the row is there; if the dialog shows an error instead, or neither
+   * happens within 10 s, fail saying what the page shows (not a bare test timeout).
+   */
+  async function submitted(expected: ReturnType<typeof row>): Promise<void> {
+    const outcome = await Promise.race([
+      expected.waitFor({ timeout: 10_000 }).then(
+        () => 'row',
+        () => 'no row',
+      ),
+      page.waitForSelector('dialog .form-error:not(:empty)', { timeout: 10_000 }).then(
+        () => 'error',
+        () => 'no error',
+      ),
+    ]);
+    if (outcome === 'row') return;
+    const dialog = await page.evaluate(() => ({
+      open: document.querySelector('dialog')?.open ?? false,
+      error: document.querySelector('dialog .form-error')?.textContent ?? null,
+      submitDisabled: (document.querySelector('dialog button[type="submit"]') as HTMLButtonElement | null)?.disabled ?? null,
+      users: document.querySelector('.users-page caption')?.textContent ?? null,
+    }));
+    throw new Error(`after submitting, ${outcome}: the page shows ${JSON.stringify(dialog)}; errors in the page: ${JSON.stringify(pageErrors)}`);
+  }
+
   const row = (username: string) => page.locator('.users-page tr[data-user-id]', { has: page.locator(`td:text-is("${username}")`) });
 
   beforeAll(async () => {
@@ -81,7 +106,7 @@ describe('users page (admin)', () => {
     await page.fill('dialog #user-pin', '246813');
     await page.fill('dialog #user-password', 'pia-password-123');
     await page.click('dialog button[type="submit"]');
-    await row('pia').waitFor();
+    await submitted(row('pia'));
     expect(await row('pia').locator('.user-role').textContent()).toBe('viewer');
     expect(await row('pia').locator('.user-pin').textContent()).toBe('set');
     expect(await userRow('pia')).toMatchObject({ role: 'viewer', hasPin: true });
