@@ -4,7 +4,7 @@ import { ManualClock } from '../helpers/manual-clock.js';
 import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import type { PressHealth, Reading } from '../../src/poller/reading.js';
 import type { AlarmBits, CountersChanged, StateTransition } from '../../src/presses/events.js';
-import { PressService, type PressServiceOptions } from '../../src/presses/press-service.js';
+import { MIN_UPDATE_INTERVAL_MS, PressService, type PressServiceOptions } from '../../src/presses/press-service.js';
 
 const profile = loadProfileFile('config/profiles/demo-sheetfed-4c.yaml');
 const link = { kind: 'tcp' as const, bus: 'line-1', unitId: 1, address: '127.0.0.1:1502' };
@@ -367,5 +367,30 @@ describe('PressService: press:update throttling', () => {
     const { updates } = setup();
     service.applyReading({ pressId: 'ghost', scanClass: 'fast', at: clock.now(), values: { state: 2 }, ok: true, latencyMs: 1 });
     expect(updates).toHaveLength(0);
+  });
+});
+
+describe('PressService: the update rate of a press scanned faster than 10 times a second', () => {
+  it('sends at most one press:update per 100 ms, the last value of a burst always, and every jam bit at once', () => {
+    const fastProfile = { ...profile, polling: { ...profile.polling, scanClasses: { ...profile.polling.scanClasses, fast: 25 } } };
+    clock = new ManualClock();
+    service = new PressService({ presses: [{ id: 'p1', name: 'Heidelberg 1', link, profile: fastProfile }], clock });
+    const updates: PressSnapshot[] = [];
+    const sentAt: number[] = [];
+    const alarmBits: AlarmBits[] = [];
+    service.on('press:update', (s) => {
+      updates.push(s);
+      sentAt.push(clock.now());
+    });
+    service.on('alarm-bits', (a) => alarmBits.push(a));
+    // one second of 25 ms reads, the speed rising every read, a jam for one read in the middle
+    for (let i = 1; i <= 40; i++) fast({ speed: 10_000 + i, 'jam.feeder': i === 20 }, 25);
+    clock.advance(100); // the trailing update of the last burst
+    expect(updates.length).toBeGreaterThanOrEqual(10);
+    expect(updates.length).toBeLessThanOrEqual(11);
+    for (let i = 1; i < sentAt.length; i++) expect(sentAt[i]! - sentAt[i - 1]!).toBeGreaterThanOrEqual(100);
+    expect(updates.at(-1)!.speed).toBe(10_040);
+    expect(alarmBits.filter((a) => a.bits['jam.feeder'] === true)).toHaveLength(1);
+    expect(MIN_UPDATE_INTERVAL_MS).toBe(100);
   });
 });
