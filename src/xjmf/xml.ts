@@ -5,7 +5,9 @@
  * references are decoded here, by a fixed table that cannot expand. Out: a small writer that
  * escapes every attribute and text, so a press name or job number cannot break the markup.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type * as FxpModule from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
 
 export const XJDF_NAMESPACE = 'http://www.CIP4.org/JDFSchema_2_0';
 
@@ -19,17 +21,28 @@ export interface XmlElement {
 
 export type XmlReadError = { kind: 'doctype' | 'malformed' | 'not-xjmf'; message: string };
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  removeNSPrefix: false,
-  processEntities: false,
-  htmlEntities: false,
-  preserveOrder: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-});
+type Fxp = typeof FxpModule;
+let fxp: { parser: XMLParser; validator: Fxp['XMLValidator'] } | undefined;
+
+/** The parser is loaded with the first XJMF message: ~1.1 MB of heap a box without an MIS never needs. */
+function xmlLibrary(): { parser: XMLParser; validator: Fxp['XMLValidator'] } {
+  if (!fxp) {
+    const lib = createRequire(import.meta.url)('fast-xml-parser') as Fxp;
+    const parser = new lib.XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      removeNSPrefix: false,
+      processEntities: false,
+      htmlEntities: false,
+      preserveOrder: true,
+      parseTagValue: false,
+      parseAttributeValue: false,
+      trimValues: true,
+    });
+    fxp = { parser, validator: lib.XMLValidator };
+  }
+  return fxp;
+}
 
 /** Parses an XJMF document; the root must be `XJMF` in the CIP4 2.0 namespace. */
 export function readXjmf(text: string): { root: XmlElement } | { error: XmlReadError } {
@@ -42,7 +55,8 @@ export function readCip4(text: string, rootName: string): { root: XmlElement } |
   if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) {
     return { error: { kind: 'doctype', message: 'a DOCTYPE or ENTITY declaration is not accepted (XJMF needs none; entities are never expanded)' } };
   }
-  const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
+  const { parser, validator } = xmlLibrary();
+  const valid = validator.validate(text, { allowBooleanAttributes: false });
   if (valid !== true) {
     return { error: { kind: 'malformed', message: `not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})` } };
   }
