@@ -3,7 +3,8 @@
  *
  * RTU frames carry no transaction id, so a reply can only be told from a late reply to an
  * earlier request by timing. The rules, in order of a transaction:
- * 1. Wait until the line is quiet: t3.5 since the last received byte, and, for a request to
+ * 1. Wait until the line is quiet: t3.5 since the last received byte (bytes that came while the
+ *    process was busy are read first), and, for a request to
  *    a unit that timed out, past that unit's guard window (a slow slave may still answer
  *    the request we gave up on). Other units are not kept waiting: a late reply can only
  *    be taken for an answer from the unit that sent it (step 3), so it cannot be credited
@@ -143,6 +144,10 @@ export class RtuProtocol implements LinkProtocol {
       } finally {
         this.sleeper = undefined;
       }
+      // A timer due and bytes already received can be ready at once when the process was busy:
+      // Node runs the timer first. Let the I/O phase read those bytes (a late reply, now
+      // discarded, moving lastRxAt) before the loop judges the line quiet and sends.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
