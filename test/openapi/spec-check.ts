@@ -9,7 +9,13 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 
+interface Parameter {
+  name: string;
+  in: string;
+  schema?: unknown;
+}
 interface Operation {
+  parameters?: Parameter[];
   requestBody?: { content: Record<string, unknown> };
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
 }
@@ -92,6 +98,10 @@ export function specCheck(document: Document): SpecCheck {
       } else if (!response?.content?.[type]) {
         return `${at}: a ${type || 'typeless'} answer, the description lists ${Object.keys(response?.content ?? {}).join(', ') || 'no body'}`;
       }
+      if (base && operation && answer.status < 300) {
+        const problem = queryProblem(operation, answer.path, (index, value) => validate(`${base}/parameters/${index}/schema`, value));
+        if (problem) return `${at}: the service took a query its description does not: ${problem}`;
+      }
       if (base && answer.status < 300 && answer.requestBody !== undefined && operation?.requestBody) {
         const problem = validate(`${base}/requestBody/content/${escape('application/json')}/schema`, answer.requestBody);
         if (problem) return `${at}: the service took a body its description refuses: ${problem}`;
@@ -99,4 +109,32 @@ export function specCheck(document: Document): SpecCheck {
       return undefined;
     },
   };
+}
+
+/**
+ * A query the service answered with success must be one its description allows: on a route that
+ * reads a query, every parameter sent is declared (in: query), and its value, as a number where the
+ * schema wants one, passes the declared schema. Routes that read no query ignore one.
+ */
+function queryProblem(operation: Operation, path: string, validate: (index: number, value: unknown) => string | undefined): string | undefined {
+  const query = path.includes('?') ? new URLSearchParams(path.slice(path.indexOf('?') + 1)) : undefined;
+  if (!query) return undefined;
+  const declared = new Map(
+    (operation.parameters ?? [])
+      .map((p, index) => [p, index] as const)
+      .filter(([p]) => p.in === 'query')
+      .map(([p, i]) => [p.name, { p, i }]),
+  );
+  // a route that reads no query ignores one (GET /api/health?x=1 is the health)
+  if (declared.size === 0) return undefined;
+  for (const [name, raw] of query) {
+    const found = declared.get(name);
+    if (!found) return `"${name}" is not a declared query parameter (declared: ${[...declared.keys()].join(', ') || 'none'})`;
+    const type = (found.p.schema as { type?: unknown } | undefined)?.type;
+    const numeric = type === 'integer' || type === 'number';
+    const value = numeric && raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    const problem = validate(found.i, value);
+    if (problem) return `${name}=${raw.slice(0, 40)}: ${problem.replace(/^body/, name)}`;
+  }
+  return undefined;
 }
