@@ -28,6 +28,10 @@ export interface TestConfigOptions {
   server?: Record<string, unknown>;
   /** `metrics:` (anonymous, token); absent keeps the default (closed). */
   metrics?: { anonymous?: boolean; token?: string };
+  /** `polling:` overrides by press id, e.g. `{ 'press-1': { scanClasses: { slow: 500 } } }` (merged over the profile's). */
+  polling?: Record<string, Record<string, unknown>>;
+  /** `simulationTimeScale` by bus id (the default's buses run at 20). */
+  timeScale?: Record<string, number>;
 }
 
 /** Writes a config based on config/default.yaml into a temp folder and returns its path. */
@@ -37,13 +41,20 @@ export function writeTestConfig(options: TestConfigOptions = {}): string {
     profilesDir: string;
     access?: { anonymousRead?: boolean };
     server?: Record<string, unknown>;
-    presses: { simulation?: Record<string, unknown> }[];
+    buses: { id: string; simulationTimeScale?: number }[];
+    presses: { id: string; polling?: Record<string, unknown>; simulation?: Record<string, unknown> }[];
   };
   config.profilesDir = path.resolve(path.dirname(source), config.profilesDir);
   if (options.anonymousRead !== undefined) config.access = { ...config.access, anonymousRead: options.anonymousRead };
   if (options.server) config.server = { ...config.server, ...options.server };
   if (options.metrics) (config as Record<string, unknown>).metrics = options.metrics;
+  for (const [busId, scale] of Object.entries(options.timeScale ?? {})) {
+    const bus = config.buses.find((b) => b.id === busId);
+    if (!bus) throw new Error(`writeTestConfig: no bus ${busId} in the default config`);
+    bus.simulationTimeScale = scale;
+  }
   for (const press of config.presses) {
+    if (options.polling?.[press.id]) press.polling = options.polling[press.id];
     press.simulation = {
       ...press.simulation,
       autoAssistant: options.assistant ?? false,

@@ -14,10 +14,8 @@
  * as in the 20× demo): the first figures come a couple of seconds after production starts, and
  * the levels fall as far in 5 real seconds as they do in 10 at 20×.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import type { TimeToEmpty } from '../../src/supplies/index.js';
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
@@ -29,14 +27,11 @@ const PRESS = 'press-1';
 const TIME_SCALE = 40;
 /** Wall-clock time between the two snapshots the figures are checked against: 10 s at the demo's 20×. */
 const GAP_MS = (10_000 * 20) / TIME_SCALE;
-const config = writeTestConfig();
-{
-  const plant = parse(readFileSync(config, 'utf8')) as { buses: { id: string; simulationTimeScale?: number }[]; presses: { id: string; polling?: unknown }[] };
-  plant.buses.find((bus) => bus.id === 'hall-a-ethernet')!.simulationTimeScale = TIME_SCALE;
-  // the profile's periods (fast 250, counters 1000, slow 2000 ms) with counters and levels read as often per press minute as at 20×
-  plant.presses.find((press) => press.id === PRESS)!.polling = { scanClasses: { fast: 250, counters: 500, slow: 1000 } };
-  writeFileSync(config, stringify(plant));
-}
+const config = writeTestConfig({
+  timeScale: { 'hall-a-ethernet': TIME_SCALE },
+  // the profile's counters (1000 ms) and slow (2000 ms) scans twice as often: as many readings per press minute as at 20×
+  polling: { [PRESS]: { scanClasses: { counters: 500, slow: 1000 } } },
+});
 let service: ServiceProcess;
 let crew: Crew;
 let board: Socket;
