@@ -19,8 +19,7 @@ import { openSocket, recordEvents, removeTestConfig, signInCrew, writeTestConfig
 import { eventually, startService, type ServiceProcess } from '../helpers/service-process.js';
 
 const PRESS = 'press-1';
-// press-1's levels on a 500 ms slow scan (the profile's is 2 s): the 1.5 s reading spacing, not the scan, paces the estimate
-const config = writeTestConfig({ polling: { [PRESS]: { scanClasses: { slow: 500 } } } });
+const config = writeTestConfig();
 {
   // Service-wide: 1 real minute (ink lasts several), announced at high; press-1's paper: 600 minutes (any estimate).
   const yaml = parse(readFileSync(config, 'utf8')) as { supplies?: Record<string, unknown>; presses: { id: string; levelAlarms?: unknown }[] };
@@ -53,9 +52,8 @@ describe('the time-to-empty pre-alarm in the running service', () => {
       what: `${PRESS} in production`,
       timeoutMs: 15_000,
     });
-    // A pile at 90 % so the press keeps printing (the simulated assistant is off) and the new
-    // pile below is a clear rise however little it has used meanwhile.
-    expect((await crew.operator.post(`/api/simulation/presses/${PRESS}/events`, { action: 'refill-paper', level: 90 })).status).toBe(200);
+    // A full pile so the press keeps printing (the simulated assistant is off).
+    expect((await crew.operator.post(`/api/simulation/presses/${PRESS}/events`, { action: 'refill-paper', level: 100 })).status).toBe(200);
 
     const [alarm] = await eventually(
       async () => {
