@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { ConfigError } from './model/config-error.js';
-import { createApp } from './app.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from './config/load.js';
 import { installRoot } from './lib/install-root.js';
 
@@ -58,6 +57,8 @@ async function main(): Promise<void> {
   for (const warning of config.warnings) logger.warn({ file: warning.file, path: warning.path }, warning.message);
 
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection (kept running)'));
+  // the application's modules only now: a bad configuration is refused without loading them
+  const { createApp } = await import('./app.js');
   const app = await createApp({ config, logger, env, print: (line) => console.log(line) });
   // Signal handlers come before the URL is printed: whoever reads that line may stop the service
   // at once, and a SIGTERM with no handler yet would kill it without closing the database.

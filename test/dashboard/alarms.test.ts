@@ -90,7 +90,9 @@ describe('alarm banner', () => {
   }
 
   beforeAll(async () => {
-    [service, browser] = await Promise.all([startDashboardService({ config: quietDemoConfig({ assistant: false }) }), launchBrowser()]);
+    // press-2's levels every 500 ms instead of the profile's 2 s: the low ink below is read sooner
+    const config = quietDemoConfig({ assistant: false, polling: { 'press-2': { scanClasses: { slow: 500 } } } });
+    [service, browser] = await Promise.all([startDashboardService({ config }), launchBrowser()]);
     admin = await apiLogin(service);
     // every press held by its operator: no sheet printed, no level falls, no alarm of its own
     for (const pressId of ['press-1', 'press-2', 'press-3']) {

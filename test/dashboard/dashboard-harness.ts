@@ -101,13 +101,19 @@ export async function launchBrowser(options: { args?: string[] } = {}): Promise<
  * only one (the rest of the demo, simulated assistant included, is unchanged). `assistant:
  * false` also turns off the simulated assistant, which clears jams and refills low levels by
  * itself a few seconds later: a test that counts on an alarm staying as it made it needs that.
+ * `polling` overrides a press's polling settings by press id (merged over its profile's).
  */
-export function quietDemoConfig(options: { assistant?: boolean } = {}): string {
+export function quietDemoConfig(options: { assistant?: boolean; polling?: Record<string, Record<string, unknown>> } = {}): string {
   const source = path.join(repoRoot, 'config/default.yaml');
-  const config = YAML.parse(readFileSync(source, 'utf8')) as { profilesDir?: string; presses: { simulation?: Record<string, unknown> }[] };
+  const config = YAML.parse(readFileSync(source, 'utf8')) as {
+    profilesDir?: string;
+    presses: { id: string; polling?: Record<string, unknown>; simulation?: Record<string, unknown> }[];
+  };
   config.profilesDir = path.resolve(path.dirname(source), config.profilesDir ?? 'profiles');
-  for (const press of config.presses)
+  for (const press of config.presses) {
     press.simulation = { ...press.simulation, jamMeanIntervalMin: 0, ...(options.assistant === false ? { autoAssistant: false } : {}) };
+    if (options.polling?.[press.id]) press.polling = options.polling[press.id];
+  }
   const dir = path.join(tmpdir(), `pressroom-dashboard-config-${process.pid}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'quiet-demo.yaml');

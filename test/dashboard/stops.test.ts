@@ -62,8 +62,14 @@ describe('coding stops on the tablet', () => {
 
   beforeAll(async () => {
     const file = quietDemoConfig({ assistant: false });
-    const config = YAML.parse(readFileSync(file, 'utf8')) as { downtime?: Record<string, unknown> };
+    const config = YAML.parse(readFileSync(file, 'utf8')) as {
+      downtime?: Record<string, unknown>;
+      presses: { id: string; simulation?: Record<string, unknown> }[];
+    };
     config.downtime = { ...config.downtime, uncodedAfterMinutes: 0.05 };
+    // press-2 printing from the start, not in the demo's make-ready (7 s before the first stop can be made)
+    const press2 = config.presses.find((press) => press.id === 'press-2')!;
+    press2.simulation = { ...press2.simulation, startState: 'production' };
     writeFileSync(file, YAML.stringify(config));
     [service, browser] = await Promise.all([startDashboardService({ config: file }), launchBrowser()]);
     admin = await apiLogin(service);

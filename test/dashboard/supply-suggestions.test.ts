@@ -17,7 +17,9 @@ const OPERATOR = { username: 'sven', displayName: 'Sven Supply', role: 'operator
 type Suggestions = { unlogged: UnloggedRefill[]; low: LowLevelSuggestion[] };
 
 describe('supply suggestions on a tablet', () => {
-  const config = writeTestConfig(); // no simulated assistant: nothing refills by itself
+  // no simulated assistant: nothing refills by itself; levels read every 500 ms (the profiles' slow scan is 2 s)
+  const levelsFast = { scanClasses: { slow: 500 } };
+  const config = writeTestConfig({ polling: { 'press-1': levelsFast, 'press-2': levelsFast } });
   let service: ServiceProcess;
   let browser: Browser;
   let page: Page;

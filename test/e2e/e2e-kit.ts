@@ -30,6 +30,10 @@ export interface TestConfigOptions {
   metrics?: { anonymous?: boolean; token?: string };
   /** `shifts:`; absent keeps the default's three shifts (with their breaks). */
   shifts?: Record<string, unknown>;
+  /** `polling:` overrides by press id, e.g. `{ 'press-1': { scanClasses: { slow: 500 } } }` (merged over the profile's). */
+  polling?: Record<string, Record<string, unknown>>;
+  /** `simulationTimeScale` by bus id (the default's buses run at 20). */
+  timeScale?: Record<string, number>;
 }
 
 /**
@@ -45,14 +49,21 @@ export function writeTestConfig(options: TestConfigOptions = {}): string {
     profilesDir: string;
     access?: { anonymousRead?: boolean };
     server?: Record<string, unknown>;
-    presses: { simulation?: Record<string, unknown> }[];
+    buses: { id: string; simulationTimeScale?: number }[];
+    presses: { id: string; polling?: Record<string, unknown>; simulation?: Record<string, unknown> }[];
   };
   config.profilesDir = path.resolve(path.dirname(source), config.profilesDir);
   if (options.anonymousRead !== undefined) config.access = { ...config.access, anonymousRead: options.anonymousRead };
   if (options.server) config.server = { ...config.server, ...options.server };
   if (options.metrics) (config as Record<string, unknown>).metrics = options.metrics;
   if (options.shifts) (config as Record<string, unknown>).shifts = options.shifts;
+  for (const [busId, scale] of Object.entries(options.timeScale ?? {})) {
+    const bus = config.buses.find((b) => b.id === busId);
+    if (!bus) throw new Error(`writeTestConfig: no bus ${busId} in the default config`);
+    bus.simulationTimeScale = scale;
+  }
   for (const press of config.presses) {
+    if (options.polling?.[press.id]) press.polling = options.polling[press.id];
     press.simulation = {
       ...press.simulation,
       autoAssistant: options.assistant ?? false,

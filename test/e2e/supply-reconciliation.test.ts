@@ -51,7 +51,8 @@ async function entries(query = ''): Promise<SupplyEntry[]> {
   return res.body.entries;
 }
 
-const config = writeTestConfig();
+// press-1's levels on a 500 ms slow scan instead of the profile's 2 s: every step waits for a level read
+const config = writeTestConfig({ polling: { 'press-1': { scanClasses: { slow: 500 } } } });
 
 beforeAll(async () => {
   service = await startService({ config });

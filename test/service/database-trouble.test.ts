@@ -69,13 +69,23 @@ afterEach(async () => {
 
 /**
  * The embedded default, with hall A's presses (press-1, press-2) served by a simulator in
- * this process, so the test can press an e-stop on the "PLC" itself; no random jams, no assistant.
+ * this process, so the test can press an e-stop on the "PLC" itself; no random jams, no assistant;
+ * press-1 is printing when the service first polls it.
  */
 async function pressesOnOurOwnPlc(): Promise<{ config: string; plcs: Simulation }> {
   const file = writeTestConfig();
   const simulation = await startSimulation({
     presses: [
-      { unitId: 1, profile: 'demo-sheetfed-4c', seed: 11, jamMeanIntervalMs: 0, assistant: false },
+      // printing from the start (a make-ready is 7 s of nothing here), a job longer than the test
+      {
+        unitId: 1,
+        profile: 'demo-sheetfed-4c',
+        seed: 11,
+        jamMeanIntervalMs: 0,
+        assistant: false,
+        initial: { phase: 'production' },
+        job: { goodSheets: 1_000_000 },
+      },
       { unitId: 2, profile: 'demo-sheetfed-5c', seed: 22, jamMeanIntervalMs: 0, assistant: false, initial: { phase: 'setup' } },
     ],
     serve: { kind: 'tcp', host: '127.0.0.1', port: 0 },

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ApiClient, openSocket, removeTestConfig, writeTestConfig } from '../e2e/e2e-kit.js';
 import { ADMIN_PASSWORD, startService, type ServiceProcess } from '../helpers/service-process.js';
 import { immutableSupported } from '../store/temp-store.js';
@@ -68,22 +68,37 @@ function expireSessions(dataDir: string): void {
   }
 }
 
-let service: ServiceProcess | undefined;
+/**
+ * One service per `anonymousRead` setting, shared by both kinds of outage: each test expires
+ * every session and signs in afresh, and each outage ends after its test.
+ */
+const services = new Map<boolean, { service: ServiceProcess; config: string }>();
 let outage: Outage | undefined;
-let config: string | undefined;
 
-afterEach(async () => {
+afterEach(() => {
   outage?.end();
   outage = undefined;
-  await service?.stop({ cleanup: true });
-  service = undefined;
-  if (config) removeTestConfig(config);
-  config = undefined;
+});
+afterAll(async () => {
+  for (const { service, config } of services.values()) {
+    await service.stop({ cleanup: true });
+    removeTestConfig(config);
+  }
+  services.clear();
 });
 
 async function startWith(options: { anonymousRead: boolean }): Promise<{ service: ServiceProcess; anonymous: ApiClient; admin: ApiClient }> {
-  config = writeTestConfig({ anonymousRead: options.anonymousRead });
-  service = await startService({ config, timeoutMs: 30_000 });
+  let started = services.get(options.anonymousRead);
+  if (!started || !alive(started.service)) {
+    if (started) {
+      await started.service.stop({ cleanup: true });
+      removeTestConfig(started.config);
+    }
+    const config = writeTestConfig({ anonymousRead: options.anonymousRead });
+    started = { service: await startService({ config, timeoutMs: 30_000 }), config };
+    services.set(options.anonymousRead, started);
+  }
+  const { service } = started;
   const anonymous = new ApiClient(service.url);
   const admin = await anonymous.login({ username: 'admin', password: ADMIN_PASSWORD });
   return { service, anonymous, admin };

@@ -1,7 +1,7 @@
 /**
  * A level-threshold alarm end to end through the real service process: the simulator's cyan
  * fountain (ink unit 2 of press-1) is set low over POST /api/simulation/presses/:id/events,
- * Pressroom reads the level over Modbus on its slow scan and raises `ink.low.2` at medium
+ * Pressroom reads the level over Modbus on its slow scan (500 ms here) and raises `ink.low.2` at medium
  * (≤ 15 %), escalates it to high (≤ 5 %) with the acknowledgement reset, lets go of high only
  * above 5 + 2 %, and clears it after a refill; the alarm stays listed until acknowledged.
  */
@@ -16,7 +16,8 @@ import { OPERATOR, openSocket, recordEvents, removeTestConfig, signInCrew, write
 const PRESS = 'press-1';
 const UNIT = 2;
 const CODE = `ink.low.${UNIT}`;
-const config = writeTestConfig();
+// levels on a 500 ms slow scan instead of the profile's 2 s: each step below waits for a level read
+const config = writeTestConfig({ polling: { [PRESS]: { scanClasses: { slow: 500 } } } });
 let service: ServiceProcess;
 let crew: Crew;
 let board: Socket;
@@ -68,7 +69,7 @@ describe(`${CODE}: ink level alarm in the running service`, () => {
 
   it('stays high at 6 % (deadband: 5 + 2), goes back to medium at 12 %', async () => {
     await setInk(6);
-    // once the service has read 6 % (levels are on the 2 s slow scan), the alarm is still high
+    // once the service has read 6 % (levels are on the slow scan), the alarm is still high
     const read = await eventually(
       async () => {
         const press = (await crew.anonymous.get<PressSnapshot>(`/api/presses/${PRESS}`)).body;

@@ -20,7 +20,9 @@ const receiver = new WebhookReceiver();
 
 beforeAll(async () => {
   await receiver.listen();
-  ({ service, config } = await startXjmfService({ xjmf: { allowedSubscribers: ['127.0.0.1'], dropSubscriberAfterMinutes: 0.03, retryMaxSeconds: 1 } }));
+  ({ service, config } = await startXjmfService({
+    xjmf: { allowedSubscribers: ['127.0.0.1'], dropSubscriberAfterMinutes: 0.01, retryMaxSeconds: 1, minRepeatSeconds: 0.5 },
+  }));
   admin = await new ApiClient(service.url).login({ username: 'admin', password: ADMIN_PASSWORD });
 }, 60_000);
 afterAll(async () => {
@@ -123,7 +125,7 @@ describe('XJMF subscriptions', () => {
       'QueryResource',
       'sub-res',
       `${base}/resources`,
-      ' RepeatTime="1"',
+      ' RepeatTime="0.5"',
       '<ResourceQuParams Scope="Present"/>',
     );
     expect(resources.responses[0]!.attrs.ReturnCode).toBe('0');
@@ -132,7 +134,7 @@ describe('XJMF subscriptions', () => {
   });
 
   it('refuses a subscriber outside xjmf.allowedSubscribers and sends it nothing', async () => {
-    const answer = await subscribe('xjmf/press-1', 'QueryStatus', 'evil', 'http://169.254.169.254/latest/meta-data', ' RepeatTime="1"');
+    const answer = await subscribe('xjmf/press-1', 'QueryStatus', 'evil', 'http://169.254.169.254/latest/meta-data', ' RepeatTime="0.5"');
     validate(answer.text);
     expect(answer.responses[0]!.attrs.ReturnCode).toBe('111');
     expect(find(answer.responses[0]!, 'Comment')!.text).toMatch(/169\.254\.169\.254 is not in xjmf\.allowedSubscribers/);
@@ -177,7 +179,7 @@ describe('XJMF subscriptions', () => {
 
   it('a subscriber that only fails is dropped after xjmf.dropSubscriberAfterMinutes, with a log line and an entry in /api/health', async () => {
     const port = await freePort();
-    const answer = await subscribe('xjmf/press-2', 'QueryStatus', 'gone', `http://127.0.0.1:${port}/down`, ' RepeatTime="1"');
+    const answer = await subscribe('xjmf/press-2', 'QueryStatus', 'gone', `http://127.0.0.1:${port}/down`, ' RepeatTime="0.5"');
     expect(answer.responses[0]!.attrs.ReturnCode).toBe('0');
     const dropped = await eventually(
       async () => {
