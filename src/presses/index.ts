@@ -108,7 +108,8 @@ export async function createPressesModule(options: PressesModuleOptions): Promis
     presses: options.presses.map((p) => ({
       id: p.id,
       name: p.name,
-      profile: p.profile,
+      // the press's own scan periods (profile defaults + its overrides): level ageing and the update rate follow them
+      profile: { ...p.profile, polling: p.polling },
       ratedSpeed: p.ratedSpeed,
       stopSettleMs: options.stopSettleMs,
       timeScale: timeScales.get(p.bus) ?? 1,
