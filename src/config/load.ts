@@ -9,6 +9,7 @@ import { ConfigError, type ConfigProblem } from '../model/config-error.js';
 import { loadProfileFile, readYamlFile, validate } from '../model/profile-load.js';
 import type { PollingSettings, Profile } from '../model/profile-schema.js';
 import type { ResolvedPress } from '../model/plant.js';
+import { tlsFileProblems } from '../sparkplug/sparkplug-config.js';
 import { configSchema, type BusConfig, type Config, type PressConfig } from './schema.js';
 
 export type { ResolvedPress };
@@ -45,7 +46,7 @@ export function loadConfig({ file, env = {} }: LoadConfigOptions): ResolvedConfi
 
   const profilesDir = path.resolve(path.dirname(file), config.profilesDir);
   const profiles = new Map<string, { profile: Profile; file: string }>();
-  const problems: ConfigProblem[] = [];
+  const problems: ConfigProblem[] = [...tlsFileProblems('sparkplug', config.sparkplug?.tls), ...tlsFileProblems('hub', config.hub?.tls)];
   const warnings: ConfigWarning[] = [];
   const presses = config.presses.map((press, index) => {
     const profileFile = resolveProfileFile(profilesDir, press.profile);

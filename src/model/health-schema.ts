@@ -58,6 +58,7 @@ const healthReportFields = z.object({
       groupId: z.string(),
       edgeNodeId: z.string(),
       connected: z.boolean(),
+      brokerError: z.string().nullable(),
       publishing: z.boolean(),
       primaryHostId: z.string().nullable(),
       primaryHostOnline: z.boolean().nullable(),
@@ -83,6 +84,7 @@ const healthReportFields = z.object({
     .object({
       hostId: z.string(),
       connected: z.boolean(),
+      brokerError: z.string().nullable(),
       edgeNodes: z.array(z.object({ site: z.string(), online: z.boolean(), bdSeq: z.number().nullable(), presses: z.number().int() })),
       received: z.object({ messages: z.number(), rebirthRequests: z.number(), seqGaps: z.number(), historical: z.number(), undecodable: z.number() }),
     })

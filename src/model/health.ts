@@ -49,6 +49,8 @@ export interface SparkplugHealth {
   edgeNodeId: string;
   /** The MQTT link is up. */
   connected: boolean;
+  /** Why the last connection attempt failed, in words (TLS handshake refused, certificate not trusted, unreachable); null once connected. */
+  brokerError: string | null;
   /** Births sent and the primary host (if any) online: changes go out live, not to the queue. */
   publishing: boolean;
   primaryHostId: string | null;
@@ -70,6 +72,8 @@ export interface SparkplugHealth {
 export interface HubHealth {
   hostId: string;
   connected: boolean;
+  /** As for `sparkplug.brokerError`. */
+  brokerError: string | null;
   edgeNodes: { site: string; online: boolean; bdSeq: number | null; presses: number }[];
   /** Since start: Sparkplug messages, rebirths asked, sequence gaps seen, historical DDATA, undecodable payloads. */
   received: { messages: number; rebirthRequests: number; seqGaps: number; historical: number; undecodable: number };

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { describeBrokerFailure, type BrokerFailure } from './broker-failure.js';
 
 export interface BrokerCredentials {
   broker: string;
@@ -37,20 +38,27 @@ export class BrokerSession {
   private stopped = true;
   private connectedNow = false;
   private failures = 0;
+  private lastFailureNow: BrokerFailure | null = null;
   private readonly tlsFiles: Pick<IClientOptions, 'ca' | 'cert' | 'key'>;
 
   constructor(private readonly o: BrokerSessionOptions) {
     const tls = o.credentials.tls;
     // read at start so a wrong path stops the service with a message, not a reconnect loop
+    // (loadConfig checks them first; this names the field for a caller that did not)
     this.tlsFiles = {
-      ...(tls?.ca ? { ca: readFileSync(tls.ca) } : {}),
-      ...(tls?.cert ? { cert: readFileSync(tls.cert) } : {}),
-      ...(tls?.key ? { key: readFileSync(tls.key) } : {}),
+      ...(tls?.ca ? { ca: readTlsFile('ca', tls.ca) } : {}),
+      ...(tls?.cert ? { cert: readTlsFile('cert', tls.cert) } : {}),
+      ...(tls?.key ? { key: readTlsFile('key', tls.key) } : {}),
     };
   }
 
   get connected(): boolean {
     return this.connectedNow;
+  }
+
+  /** Why the last attempt failed (TLS handshake, refused, unreachable); null once connected. */
+  get lastFailure(): BrokerFailure | null {
+    return this.lastFailureNow;
   }
 
   start(): void {
@@ -97,14 +105,23 @@ export class BrokerSession {
       this.connectedNow = true;
       if (this.failures > 0) this.o.logger.info({ broker: credentials.broker, after: this.failures }, 'MQTT broker reachable again');
       this.failures = 0;
+      this.lastFailureNow = null;
       this.o.onConnect(client);
     });
     client.on('message', (topic, payload) => {
       if (client === this.client) this.o.onMessage(topic, payload);
     });
     client.on('error', (error) => {
-      // the first failure at warn, the repeats at debug: a dead broker must not flood the log
-      this.o.logger[this.failures === 0 ? 'warn' : 'debug']({ broker: credentials.broker, err: error.message }, 'MQTT broker connection failed');
+      if (client !== this.client) return;
+      const failure = describeBrokerFailure(error);
+      // the first failure at warn, the repeats at debug (and a new kind of failure at warn again):
+      // a dead broker must not flood the log
+      const repeat = this.failures > 0 && this.lastFailureNow?.message === failure.message;
+      this.lastFailureNow = failure;
+      this.o.logger[repeat ? 'debug' : 'warn'](
+        { broker: credentials.broker, kind: failure.kind, code: failure.code, err: error.message },
+        `MQTT broker connection failed: ${failure.message}`,
+      );
     });
     client.on('close', () => {
       if (client !== this.client) return;
@@ -118,5 +135,13 @@ export class BrokerSession {
       if (was) this.o.onClose();
       if (!this.stopped) this.retry = setTimeout(() => this.connect(), this.o.reconnectMs);
     });
+  }
+}
+
+function readTlsFile(field: 'ca' | 'cert' | 'key', file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new Error(`tls.${field}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
   }
 }

@@ -201,6 +201,7 @@ export class EdgeNode {
   status() {
     return {
       connected: this.session.connected,
+      brokerError: this.session.lastFailure?.message ?? null,
       publishing: this.state === 'online',
       primaryHostId: this.o.primaryHostId ?? null,
       primaryHostOnline: this.primaryHostOnline,

@@ -109,6 +109,11 @@ export class HubHost {
     return this.session.connected;
   }
 
+  /** Why the last connection attempt failed (TLS handshake, refused, unreachable); null once connected. */
+  get brokerError(): string | null {
+    return this.session.lastFailure?.message ?? null;
+  }
+
   presses(): RemotePress[] {
     return [...this.nodes.values()].flatMap((node) => [...node.presses.values()]);
   }

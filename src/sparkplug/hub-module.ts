@@ -95,10 +95,10 @@ export function createHubModule(options: HubModuleOptions): HubModule {
       const dead = nodes.filter((n) => !n.online);
       return {
         reasons: [
-          ...(host.connected ? [] : [`hub: broker ${config.broker} unreachable; every remote press is stale`]),
+          ...(host.connected ? [] : [`hub: not connected to ${config.broker} (${host.brokerError ?? 'broker unreachable'}); every remote press is stale`]),
           ...dead.map((n) => `hub: site ${n.site} is not publishing (edge node dead)`),
         ],
-        fields: { hub: { hostId: config.hostId, connected: host.connected, edgeNodes: nodes, received: { ...host.counters } } },
+        fields: { hub: { hostId: config.hostId, connected: host.connected, brokerError: host.brokerError, edgeNodes: nodes, received: { ...host.counters } } },
       };
     },
     start: () => host.start(),

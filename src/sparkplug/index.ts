@@ -101,7 +101,7 @@ export function createSparkplugModule(options: SparkplugModuleOptions): Sparkplu
       const reasons = status.publishing
         ? []
         : [
-            `sparkplug: not publishing to ${config.broker} (${status.connected ? `waiting for primary host ${config.primaryHostId}` : 'broker unreachable'}); ${depth} changes queued`,
+            `sparkplug: not publishing to ${config.broker} (${status.connected ? `waiting for primary host ${config.primaryHostId}` : (status.brokerError ?? 'broker unreachable')}); ${depth} changes queued`,
           ];
       return {
         reasons,
