@@ -16,33 +16,53 @@ export interface PressContextSources {
 const noAlarms: readonly AlarmView[] = [];
 
 export class PressContext {
-  private alarmsByPress: Map<string, AlarmView[]> | undefined;
+  private alarmsByPress: Map<string, readonly AlarmView[]> | undefined;
+  /** Presses whose alarms changed since their list was read; their list is read again when asked for. */
+  private readonly alarmsChanged = new Set<string>();
   private readonly jobs = new Map<string, string>();
 
   constructor(private readonly sources: PressContextSources) {
     for (const job of sources.runningJobs()) if (job.pressId) this.jobs.set(job.pressId, job.jobId);
   }
 
+  /**
+   * The press's listed alarms. The same array until one of the press's own alarms changes: an
+   * alarm of another press leaves it as it is, so its JSON (press-metrics.ts) is not built again.
+   */
   alarmsOf(pressId: string): readonly AlarmView[] {
-    if (!this.alarmsByPress) {
-      // the list (views, sorted) is built once per alarm change, not at every press update
-      const byPress = new Map<string, AlarmView[]>();
-      for (const alarm of this.sources.listAlarms()) {
-        const list = byPress.get(alarm.pressId);
-        if (list) list.push(alarm);
-        else byPress.set(alarm.pressId, [alarm]);
-      }
-      this.alarmsByPress = byPress;
+    if (!this.alarmsByPress || this.alarmsChanged.has(pressId)) this.readAlarms();
+    return this.alarmsByPress!.get(pressId) ?? noAlarms;
+  }
+
+  /** An alarm changed: of `pressId`, or of any press when none is given. */
+  alarmChanged(pressId?: string): void {
+    if (pressId === undefined) this.alarmsByPress = undefined;
+    else this.alarmsChanged.add(pressId);
+  }
+
+  /** One read of the alarm list (views, sorted) for every press whose alarms changed, or for all at first. */
+  private readAlarms(): void {
+    const fresh = new Map<string, AlarmView[]>();
+    for (const alarm of this.sources.listAlarms()) {
+      const list = fresh.get(alarm.pressId);
+      if (list) list.push(alarm);
+      else fresh.set(alarm.pressId, [alarm]);
     }
-    return this.alarmsByPress.get(pressId) ?? noAlarms;
+    const kept = this.alarmsByPress;
+    if (kept) {
+      for (const pressId of this.alarmsChanged) {
+        const list = fresh.get(pressId);
+        if (list) kept.set(pressId, list);
+        else kept.delete(pressId);
+      }
+    } else {
+      this.alarmsByPress = fresh;
+    }
+    this.alarmsChanged.clear();
   }
 
   jobOf(pressId: string): string | null {
     return this.jobs.get(pressId) ?? null;
-  }
-
-  alarmChanged(): void {
-    this.alarmsByPress = undefined;
   }
 
   jobChanged(job: Pick<Job, 'pressId' | 'jobId' | 'state'>): void {

@@ -20,6 +20,32 @@ describe("a press's Sparkplug context", () => {
     expect(reads).toBe(2);
   });
 
+  it("reads again only the lists of presses whose alarms changed: another press's list stays the same array", () => {
+    let listed = [alarm('a1', 'press-1'), alarm('a2', 'press-2')];
+    let reads = 0;
+    const context = new PressContext({ listAlarms: () => (reads++, listed), runningJobs: () => [] });
+    const press1 = context.alarmsOf('press-1');
+    const press2 = context.alarmsOf('press-2');
+    listed = [alarm('a1', 'press-1'), alarm('a3', 'press-2'), alarm('a2', 'press-2'), alarm('a4', 'press-3')];
+    context.alarmChanged('press-2');
+    context.alarmChanged('press-3');
+    // press-1's alarms did not change: its list (and so its JSON) is kept, and nothing is read
+    expect(context.alarmsOf('press-1')).toBe(press1);
+    expect(reads).toBe(1);
+    // one read serves every press that changed
+    expect(context.alarmsOf('press-2').map((a) => a.id)).toEqual(['a3', 'a2']);
+    expect(context.alarmsOf('press-3').map((a) => a.id)).toEqual(['a4']);
+    expect(reads).toBe(2);
+    expect(context.alarmsOf('press-2')).not.toBe(press2);
+    expect(context.alarmsOf('press-1')).toBe(press1);
+    // the last alarm of a press leaves the list: none again
+    listed = [alarm('a1', 'press-1'), alarm('a4', 'press-3')];
+    context.alarmChanged('press-2');
+    expect(context.alarmsOf('press-2')).toEqual([]);
+    expect(context.alarmsOf('press-3').map((a) => a.id)).toEqual(['a4']);
+    expect(reads).toBe(3);
+  });
+
   it('knows the job running on each press: from the start, then from the job events', () => {
     const context = new PressContext({
       listAlarms: () => [],
