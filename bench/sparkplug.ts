@@ -385,6 +385,7 @@ export const sparkplug: Benchmark = {
           'replay.perS': round(replay.perS),
         },
         notes: [
+          "CPU: a box with Sparkplug off and one with it on run at the same time and are sampled over the same window, in each round (the one started first alternates), so the machine load falls on both; the rounds still spread with the boxes' own variation over a window (random simulated events, periodic store work). The overall ratio is the sum of the on windows over the sum of the off windows.",
           'The simulated presses run inside the service process (as in the soak), so the CPU figures include the simulator; Sparkplug adds to that total. The machine is shared with other work: figures are as measured under load.',
           "Press change → hub socket: the jam/clear request sent to the box → the hub client has the stopped/running press. It includes the box's own path (a fast-scan period of 250 ms by design, the run-state logic, the update throttle), measured on the same changes at a socket on the box; 'added' is the hub's share (DDATA encode, Mosquitto, the hub), per change.",
           "Replay rate: the box's own measure of its last replay (/api/health sparkplug.lastReplay: messages / wall time from the first stored DDATA to the queue empty, after the births); afterRestartS is from the broker restart until the queue was empty (reconnect wait, births and replay).",
