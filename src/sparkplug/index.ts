@@ -36,8 +36,8 @@ export interface SparkplugModuleOptions {
   /** The presses of this box, in config order. */
   pressIds: readonly string[];
   snapshot(pressId: string): PressSnapshot | undefined;
-  /** The alarms listed now (active, or cleared and not yet acknowledged). */
-  listAlarms(): readonly AlarmView[];
+  /** The alarms listed now (active, or cleared and not yet acknowledged): every press's, or one press's. */
+  listAlarms(pressId?: string): readonly AlarmView[];
   /** The jobs running at start (later changes come through `observe`). */
   runningJobs(): readonly Pick<Job, 'pressId' | 'jobId'>[];
   clock: Clock;

@@ -7,8 +7,8 @@ import type { AlarmView } from '../model/alarm-view.js';
 import type { Job } from '../model/production.js';
 
 export interface PressContextSources {
-  /** The alarms listed now (active, or cleared and not yet acknowledged). */
-  listAlarms(): readonly AlarmView[];
+  /** The alarms listed now (active, or cleared and not yet acknowledged), in list order: every press's, or one press's. */
+  listAlarms(pressId?: string): readonly AlarmView[];
   /** The jobs running at start. */
   runningJobs(): readonly Pick<Job, 'pressId' | 'jobId'>[];
 }
@@ -40,23 +40,23 @@ export class PressContext {
     else this.alarmsChanged.add(pressId);
   }
 
-  /** One read of the alarm list (views, sorted) for every press whose alarms changed, or for all at first. */
+  /** Every press's list at first (one read of the whole list); then only the lists of the presses whose alarms changed. */
   private readAlarms(): void {
-    const fresh = new Map<string, AlarmView[]>();
-    for (const alarm of this.sources.listAlarms()) {
-      const list = fresh.get(alarm.pressId);
-      if (list) list.push(alarm);
-      else fresh.set(alarm.pressId, [alarm]);
-    }
     const kept = this.alarmsByPress;
     if (kept) {
       for (const pressId of this.alarmsChanged) {
-        const list = fresh.get(pressId);
-        if (list) kept.set(pressId, list);
+        const list = this.sources.listAlarms(pressId);
+        if (list.length > 0) kept.set(pressId, list);
         else kept.delete(pressId);
       }
     } else {
-      this.alarmsByPress = fresh;
+      const byPress = new Map<string, AlarmView[]>();
+      for (const alarm of this.sources.listAlarms()) {
+        const list = byPress.get(alarm.pressId);
+        if (list) list.push(alarm);
+        else byPress.set(alarm.pressId, [alarm]);
+      }
+      this.alarmsByPress = byPress;
     }
     this.alarmsChanged.clear();
   }
