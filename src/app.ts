@@ -201,7 +201,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
       db,
       pressIds: config.presses.map((p) => p.id),
       snapshot: (id) => presses.readModel.get(id),
-      listAlarms: () => alarms.service.list(),
+      listAlarms: (pressId) => alarms.service.list(pressId),
       runningJobs: () => production.service.listJobs({ state: 'running' }),
       clock,
       logger: log('sparkplug'),

@@ -1,6 +1,7 @@
 /**
  * CPU time and resident memory of another process, from /proc (Linux): utime + stime of
- * /proc/<pid>/stat in clock ticks, VmRSS of /proc/<pid>/status.
+ * /proc/<pid>/stat in clock ticks, VmRSS of /proc/<pid>/status; and the main thread's own CPU
+ * time (/proc/<pid>/task/<pid>/stat), so the rest (V8's GC helpers, libuv's pool) can be told apart.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -23,23 +24,35 @@ export interface ProcSample {
   at: number;
   /** User + system CPU time of the process so far, ms. */
   cpuMs: number;
+  /** The same for the main thread alone (JavaScript, the event loop), ms. */
+  mainThreadCpuMs: number;
   rssMb: number;
 }
 
-export function sampleProcess(pid: number): ProcSample {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** utime + stime of a /proc stat file, ms. */
+function cpuMsOf(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
   // The command name (field 2) may contain spaces and parentheses: split after its last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks();
+}
+
+export function sampleProcess(pid: number): ProcSample {
+  const cpuMs = cpuMsOf(`/proc/${pid}/stat`);
+  const mainThreadCpuMs = cpuMsOf(`/proc/${pid}/task/${pid}/stat`);
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
-  return { at: performance.now(), cpuMs: ((utime + stime) * 1000) / clockTicks(), rssMb: rssKb / 1024 };
+  return { at: performance.now(), cpuMs, mainThreadCpuMs, rssMb: rssKb / 1024 };
 }
 
 /** Share of one core used between two samples (1 = one core fully busy). */
 export function cpuShare(from: ProcSample, to: ProcSample): number {
   return (to.cpuMs - from.cpuMs) / (to.at - from.at);
+}
+
+/** The main thread's share of one core between two samples. */
+export function mainThreadCpuShare(from: ProcSample, to: ProcSample): number {
+  return (to.mainThreadCpuMs - from.mainThreadCpuMs) / (to.at - from.at);
 }
 
 /** The highest resident memory the process has had (VmHWM), MB. */

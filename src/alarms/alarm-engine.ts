@@ -214,11 +214,11 @@ export class AlarmEngine {
     }
   }
 
-  /** The alarm list (everything not normal), most urgent first, newest first within a priority, then by press and code. */
-  list(): AlarmView[] {
+  /** The alarm list (everything not normal), most urgent first, newest first within a priority, then by press and code; one press's with `pressId`. */
+  list(pressId?: string): AlarmView[] {
     const views: AlarmView[] = [];
     for (const condition of this.listed.values()) {
-      if (condition.occurrence) views.push(this.lifecycle.view(condition, condition.occurrence));
+      if (condition.occurrence && (pressId === undefined || condition.pressId === pressId)) views.push(this.lifecycle.view(condition, condition.occurrence));
     }
     return views.sort(
       (a, b) =>

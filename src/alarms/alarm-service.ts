@@ -140,9 +140,9 @@ export class AlarmService {
     });
   }
 
-  /** The live alarm list (the engine's, not the store's). */
-  list(): AlarmView[] {
-    return this.engine.list();
+  /** The live alarm list (the engine's, not the store's); one press's with `pressId`. */
+  list(pressId?: string): AlarmView[] {
+    return this.engine.list(pressId);
   }
 
   activeStopReason(pressId: string): StopReason | null {

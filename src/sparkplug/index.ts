@@ -26,7 +26,7 @@ export { createHubModule, type HubModule } from './hub-module.js';
 
 export interface SparkplugEventSources {
   onPressUpdate(listener: (snapshot: PressSnapshot) => void): () => void;
-  onAlarm(listener: () => void): () => void;
+  onAlarm(listener: (event: { alarm: Pick<AlarmView, 'pressId'> }) => void): () => void;
   onJobChanged(listener: (job: Job) => void): () => void;
 }
 
@@ -36,8 +36,8 @@ export interface SparkplugModuleOptions {
   /** The presses of this box, in config order. */
   pressIds: readonly string[];
   snapshot(pressId: string): PressSnapshot | undefined;
-  /** The alarms listed now (active, or cleared and not yet acknowledged). */
-  listAlarms(): readonly AlarmView[];
+  /** The alarms listed now (active, or cleared and not yet acknowledged): every press's, or one press's. */
+  listAlarms(pressId?: string): readonly AlarmView[];
   /** The jobs running at start (later changes come through `observe`). */
   runningJobs(): readonly Pick<Job, 'pressId' | 'jobId'>[];
   clock: Clock;
@@ -92,7 +92,11 @@ export function createSparkplugModule(options: SparkplugModuleOptions): Sparkplu
     routes: [],
     pressUpdated,
     observe(sources) {
-      const offs = [sources.onAlarm(() => context.alarmChanged()), sources.onJobChanged((job) => context.jobChanged(job)), sources.onPressUpdate(pressUpdated)];
+      const offs = [
+        sources.onAlarm((event) => context.alarmChanged(event.alarm.pressId)),
+        sources.onJobChanged((job) => context.jobChanged(job)),
+        sources.onPressUpdate(pressUpdated),
+      ];
       return () => offs.forEach((off) => off());
     },
     health() {
