@@ -3,8 +3,10 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // Tests whose assertions are about time (line timing, timeouts, latency gates): one file at a
-// time after the rest, so the suite's own parallelism never loads them.
-const timing = ['test/faults/**/*.test.ts', 'test/e2e/jam-alarm.test.ts'];
+// time after the rest, so the suite's own parallelism never loads them. Not the fault fuzzers and
+// the byte-fault run: they judge answers, not timing (byte-faults tells a stalled process from a
+// wrong master by itself), and run with the rest.
+const timing = ['test/faults/!(byte-faults|fuzz-master|fuzz-simulator).test.ts', 'test/e2e/jam-alarm.test.ts'];
 
 /**
  * Vitest's order (longest or largest first), with browser and non-browser files alternating: the
