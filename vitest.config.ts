@@ -47,6 +47,8 @@ const workers = Math.max(2, availableParallelism() - 1);
 
 export default defineConfig({
   test: {
+    // the service the tests start is the compiled one (test/helpers/service-process.ts)
+    globalSetup: ['test/global-build.ts'],
     sequence: { sequencer: AlternatingSequencer },
     projects: [
       {
