@@ -1,8 +1,8 @@
 /**
- * Starts the real service as a child process (the compiled `dist/src/main.js`, as `npm start` runs it, or with `compiled: false` `tsx src/main.ts`)
- * build `npm start` runs: `node dist/src/main.js`) on a free port with a temp data folder,
- * and waits for the printed URL. Tests talk to it over HTTP and
- * socket.io on 127.0.0.1 like any client would.
+ * Starts the real service as a child process (the compiled `dist/src/main.js`, as `npm start`
+ * runs it, or with `compiled: false` the sources under tsx) on a free port with a temp data
+ * folder, and waits for the printed URL. Tests talk to it over HTTP and socket.io on 127.0.0.1
+ * like any client would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
