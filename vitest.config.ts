@@ -6,7 +6,10 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // time after the rest, so the suite's own parallelism never loads them. Not the fault fuzzers and
 // the byte-fault run: they judge answers, not timing (byte-faults tells a stalled process from a
 // wrong master by itself), and run with the rest.
-const timing = ['test/faults/!(byte-faults|fuzz-master|fuzz-simulator).test.ts', 'test/e2e/jam-alarm.test.ts'];
+// The users page too, for now: beside another file its first test timed out in about one run of
+// three (the added user appeared only after 20 s; the cause is not found yet, and the test now
+// says what the page shows when the dialog does not open or close).
+const timing = ['test/faults/!(byte-faults|fuzz-master|fuzz-simulator).test.ts', 'test/e2e/jam-alarm.test.ts', 'test/dashboard/users.test.ts'];
 
 /**
  * Vitest's order (longest or largest first), with browser and non-browser files alternating: the

@@ -82,6 +82,28 @@ describe('users page (admin)', () => {
     throw new Error(`after submitting, ${outcome}: the page shows ${JSON.stringify(dialog)}; errors in the page: ${JSON.stringify(pageErrors)}`);
   }
 
+  /** Opens the add-user dialog; if it does not open within 8 s, fails saying what the page shows. */
+  async function openAddUser(): Promise<void> {
+    try {
+      await page.click('button:has-text("+ Add user")', { timeout: 8000 });
+      await page.waitForSelector('dialog #user-username', { timeout: 8000 });
+    } catch (error) {
+      const state = await page.evaluate(() => ({
+        hash: location.hash,
+        dialogs: Array.from(document.querySelectorAll('dialog')).map((d) => ({
+          open: d.open,
+          label: d.getAttribute('aria-label') ?? d.textContent?.slice(0, 80),
+        })),
+        users: document.querySelector('.users-page')?.textContent?.slice(0, 200) ?? null,
+        header: document.querySelector('header')?.textContent?.slice(0, 200) ?? null,
+      }));
+      throw new Error(
+        `the add-user dialog did not open (${(error as Error).message.split('\n')[0]}): the page shows ${JSON.stringify(state)}; page errors ${JSON.stringify(pageErrors)}`,
+        { cause: error },
+      );
+    }
+  }
+
   const row = (username: string) => page.locator('.users-page tr[data-user-id]', { has: page.locator(`td:text-is("${username}")`) });
 
   beforeAll(async () => {
@@ -99,7 +121,7 @@ describe('users page (admin)', () => {
   });
 
   it('adds a user with a role and a PIN, then changes the role', async () => {
-    await page.click('button:has-text("+ Add user")');
+    await openAddUser();
     await page.fill('dialog #user-username', 'pia');
     await page.fill('dialog #user-displayName', 'Pia Press');
     await page.selectOption('dialog #user-role', 'viewer');
@@ -123,7 +145,7 @@ describe('users page (admin)', () => {
   });
 
   it('asks for 6 to 8 digits and does not take a 4-digit PIN', async () => {
-    await page.click('button:has-text("+ Add user")');
+    await openAddUser();
     expect(await page.textContent('dialog label[for="user-pin"]')).toContain('6 to 8 digits');
     await page.fill('dialog #user-username', 'ina');
     await page.fill('dialog #user-pin', '2468');
