@@ -18,7 +18,7 @@
  */
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SampleRollups } from '../src/recording/sample-rollups.js';
@@ -30,6 +30,7 @@ import { demoBatches, demoSeries } from '../test/helpers/demo-history.js';
 import { alarmBenchConfig } from './alarm-latency.js';
 import { startChild } from './lib/child.js';
 import { DashboardClients } from './lib/dashboards.js';
+import { quietThenLoad } from './lib/live-path.js';
 import { check, type Benchmark } from './lib/report.js';
 import { startBenchService, type ServiceClient } from './lib/service.js';
 import { round, summarize } from './lib/stats.js';
@@ -43,19 +44,8 @@ const TARGET_EVENT_LOOP_P99_MS = 20;
 const TARGET_JAM_P99_MS = 400;
 const TARGET_TREND_P50_MS = 100;
 const PRESS = 'press-1';
-const JAM_CODE = 'jam.feeder';
 /** The same-run baseline of the live path: jams and health polls with no trend reader. */
 const QUIET_SECONDS = 20;
-
-export interface EventLoopWindow {
-  samples: number;
-  p50Ms: number;
-  p99Ms: number;
-  p999Ms: number;
-  maxMs: number;
-  utilization: number;
-  activeMs: number;
-}
 
 function seed(dataDir: string, days: number, log: (line: string) => void) {
   const database = openDatabase({ dataDir });
@@ -98,43 +88,6 @@ function oldRawScan(file: string, days: number, runs: number) {
   }
 }
 
-export async function jamRounds(client: ServiceClient, boards: DashboardClients, deadline: number): Promise<number[]> {
-  const latencies: number[] = [];
-  for (let i = 0; performance.now() < deadline; i++) {
-    const seen = boards.alarms.length;
-    const t0 = performance.now();
-    const jam = await client.send('POST', `/api/simulation/presses/${PRESS}/events`, { action: 'jam', code: JAM_CODE });
-    if (jam.status !== 200) throw new Error(`jam answered ${jam.status}: ${JSON.stringify(jam.body)}`);
-    const raised = () => boards.alarms.slice(seen).find((a) => a.event === 'alarm:raised' && a.alarm.pressId === PRESS && a.alarm.code === JAM_CODE);
-    await boards.until(() => raised() !== undefined, 20_000, `alarm:raised under trend load (round ${i + 1})`);
-    latencies.push(raised()!.at - t0);
-    const alarmId = raised()!.alarm.id;
-    const clear = await client.send('POST', `/api/simulation/presses/${PRESS}/events`, { action: 'clear-jam' });
-    if (clear.status !== 200) throw new Error(`clear-jam answered ${clear.status}`);
-    await boards.until(
-      () => boards.alarms.slice(seen).some((a) => a.event === 'alarm:cleared' && a.alarm.id === alarmId),
-      20_000,
-      `alarm:cleared (round ${i + 1})`,
-    );
-    const ack = await client.send('POST', `/api/alarms/${encodeURIComponent(alarmId)}/ack`, { note: 'bench' });
-    if (ack.status !== 200) throw new Error(`ack answered ${ack.status}`);
-    await sleep(200 + ((i * 97) % 250)); // spread the jams over the scan period
-  }
-  return latencies;
-}
-
-export async function healthProbes(client: ServiceClient, deadline: number): Promise<number[]> {
-  const latencies: number[] = [];
-  while (performance.now() < deadline) {
-    const t0 = performance.now();
-    const reply = await client.send('GET', '/api/health');
-    if (reply.status !== 200) throw new Error(`GET /api/health answered ${reply.status}`);
-    latencies.push(performance.now() - t0);
-    await sleep(250);
-  }
-  return latencies;
-}
-
 export const history: Benchmark = {
   name: 'history',
   title: `${READERS} readers of 30-day trends vs the live path (event loop p99 < ${TARGET_EVENT_LOOP_P99_MS} ms, jam → socket p99 < ${TARGET_JAM_P99_MS} ms, trend p50 < ${TARGET_TREND_P50_MS} ms)`,
@@ -160,38 +113,35 @@ export const history: Benchmark = {
       try {
         boards = await DashboardClients.connect(service.url, 2);
         await sleep(2000); // presses online, first scans done
-        const marks = () => {
-          process.kill(service.child.pid!, 'SIGUSR2');
-        };
         // Same-run baseline: the live path alone (jams, health polls), no trend reader.
-        marks();
-        const quietDeadline = performance.now() + QUIET_SECONDS * 1000;
-        const [quietJams, quietHealth] = await Promise.all([jamRounds(client, boards, quietDeadline), healthProbes(client, quietDeadline)]);
-        marks(); // the quiet window ends, the load window starts
-        const deadline = performance.now() + seconds * 1000;
-        const readersDone = readers.call<TrendReadersResult>('run', {
-          url: service.url,
-          readers: READERS,
-          seconds,
-          rangeMs: days * DAY_MS,
-          maxPoints: MAX_POINTS,
-          series: [
-            { pressId: 'press-1', signal: 'paper' },
-            { pressId: 'press-2', signal: 'speed' },
-            { pressId: 'press-3', signal: 'ink.1' },
-            { pressId: 'press-2', signal: 'paper' },
-          ],
-        } satisfies TrendReadersArgs);
-        const [reads, jams, health] = await Promise.all([readersDone, jamRounds(client, boards, deadline), healthProbes(client, deadline)]);
-        marks(); // … and ends
-        const poolReply = await client.send('GET', '/api/health');
-        await sleep(200);
-        const windows = readFileSync(eventLoopLog, 'utf8')
-          .trim()
-          .split('\n')
-          .map((line) => JSON.parse(line) as EventLoopWindow);
-        const loop = windows.at(-1)!;
-        const quietLoop = windows.at(-2)!;
+        let poolReply: Awaited<ReturnType<ServiceClient['send']>> | undefined;
+        const live = await quietThenLoad({
+          service,
+          client,
+          boards,
+          eventLoopLog,
+          quietSeconds: QUIET_SECONDS,
+          loadSeconds: seconds,
+          load: () =>
+            readers.call<TrendReadersResult>('run', {
+              url: service.url,
+              readers: READERS,
+              seconds,
+              rangeMs: days * DAY_MS,
+              maxPoints: MAX_POINTS,
+              series: [
+                { pressId: 'press-1', signal: 'paper' },
+                { pressId: 'press-2', signal: 'speed' },
+                { pressId: 'press-3', signal: 'ink.1' },
+                { pressId: 'press-2', signal: 'paper' },
+              ],
+            } satisfies TrendReadersArgs),
+          afterLoad: async () => {
+            poolReply = await client.send('GET', '/api/health');
+          },
+        });
+        const { jams: quietJams, health: quietHealth, loop: quietLoop } = live.quiet;
+        const { result: reads, jams, health, loop } = live.load;
         const quietJam = summarize(quietJams);
         const quietHealthLatency = summarize(quietHealth);
         const walMb = (() => {
@@ -263,7 +213,7 @@ export const history: Benchmark = {
             'health.p99Ms': round(healthLatency.p99, 1),
             'health.maxMs': round(healthLatency.max, 1),
             'wal.mbAtEnd': round(walMb, 1),
-            'service.history': JSON.stringify((poolReply.body as { history?: unknown }).history ?? null),
+            'service.history': JSON.stringify((poolReply!.body as { history?: unknown }).history ?? null),
           },
           notes: [
             `Seeded through SampleRollups.record (the recorder's path) in batches of one hour; the demo rate measured on the demo's own database: ~4.9 samples/s for 3 presses (paper 0.48/s per press: 1.2 M rows in 30 days).`,

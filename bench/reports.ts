@@ -21,14 +21,14 @@
  */
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ShiftCalendar } from '../src/production/shift-calendar.js';
-import { healthProbes, jamRounds, type EventLoopWindow } from './history.js';
 import { startChild } from './lib/child.js';
 import { compiledService } from './lib/compiled-service.js';
 import { DashboardClients } from './lib/dashboards.js';
+import { quietThenLoad } from './lib/live-path.js';
 import { copySeededYear, seededYear, yearPresses, yearShifts } from './lib/production-year.js';
 import type { ReportReadersArgs, ReportReadersResult } from './lib/report-readers.js';
 import { check, type Benchmark } from './lib/report.js';
@@ -114,36 +114,26 @@ export const reports: Benchmark = {
       try {
         boards = await DashboardClients.connect(service.url, 2);
         await sleep(3000); // presses online, first scans done
-        const marks = () => {
-          process.kill(service.child.pid!, 'SIGUSR2');
-        };
-        marks();
-        const quietDeadline = performance.now() + QUIET_SECONDS * 1000;
-        const [quietJams, quietHealth] = await Promise.all([jamRounds(client, boards, quietDeadline), healthProbes(client, quietDeadline)]);
-        marks(); // the quiet window ends, the load window starts
-        const deadline = performance.now() + seconds * 1000;
-        const readersDone = readers.call<ReportReadersResult>('run', {
-          url: service.url,
-          readers: READERS,
-          seconds,
-          yearMs: days * DAY_MS,
-          shifts: shifts.map((w) => ({ from: w.start, to: w.end })),
-        } satisfies ReportReadersArgs);
-        // a jam that never reaches the socket under the load is a result (a failed check), not a crash of the benchmark
-        let jamFailure: string | undefined;
-        const loadJams = jamRounds(client, boards, deadline).catch((error: unknown) => {
-          jamFailure = error instanceof Error ? error.message : String(error);
-          return [] as number[];
+        const live = await quietThenLoad({
+          service,
+          client,
+          boards,
+          eventLoopLog,
+          quietSeconds: QUIET_SECONDS,
+          loadSeconds: seconds,
+          load: () =>
+            readers.call<ReportReadersResult>('run', {
+              url: service.url,
+              readers: READERS,
+              seconds,
+              yearMs: days * DAY_MS,
+              shifts: shifts.map((w) => ({ from: w.start, to: w.end })),
+            } satisfies ReportReadersArgs),
+          // a jam that never reaches the socket under the load is a result (a failed check), not a crash of the benchmark
+          jamsMayFail: true,
         });
-        const [reads, jams, health] = await Promise.all([readersDone, loadJams, healthProbes(client, deadline)]);
-        marks();
-        await sleep(200);
-        const windows = readFileSync(eventLoopLog, 'utf8')
-          .trim()
-          .split('\n')
-          .map((line) => JSON.parse(line) as EventLoopWindow);
-        const loop = windows.at(-1)!;
-        const quietLoop = windows.at(-2)!;
+        const { jams: quietJams, health: quietHealth, loop: quietLoop } = live.quiet;
+        const { result: reads, jams, health, loop, jamFailure } = live.load;
         const year = summarize(reads.yearMs);
         const shift = summarize(reads.shiftMs);
         const jam = summarize(jams);
