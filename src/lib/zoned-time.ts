@@ -59,30 +59,29 @@ export function isTimeZone(timeZone: string): boolean {
 }
 
 /** The system zone as last resolved, per value of TZ (Node follows a TZ changed at run time). */
-let system: { tz: string | undefined; name: string; dateGetters: boolean } | undefined;
+let system: { tz: string | undefined; name: string } | undefined;
 
-/** The server's own zone: the default of every calendar. */
+/**
+ * The server's own zone: the default of every calendar, and the zone Date's local getters use
+ * (however its name was found).
+ */
 export function systemTimeZone(): string {
-  return resolveSystem().name;
-}
-
-function resolveSystem(): { name: string; dateGetters: boolean } {
   const tz = process.env.TZ;
-  if (system?.tz !== tz || !system) system = { tz, ...systemZoneOf(tz) };
-  return system;
+  if (system?.tz !== tz || !system) system = { tz, name: systemZoneName(tz) };
+  return system.name;
 }
 
 /** Without TZ, the zone is where /etc/localtime points (as ICU itself finds it); anything else is Intl's answer. */
-function systemZoneOf(tz: string | undefined): { name: string; dateGetters: boolean } {
+function systemZoneName(tz: string | undefined): string {
   if (tz === undefined) {
     try {
       const name = /\/zoneinfo\/(.+)$/.exec(readlinkSync('/etc/localtime'))?.[1];
-      if (name) return { name: name === 'Etc/UTC' ? 'UTC' : name, dateGetters: true };
+      if (name) return name === 'Etc/UTC' ? 'UTC' : name;
     } catch {
       // not a link (a copied zone file) or no such file: Intl knows
     }
   }
-  return { name: Intl.DateTimeFormat().resolvedOptions().timeZone, dateGetters: true };
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
 export function localFields(epochMs: number, timeZone: string): LocalFields & { second: number } {
@@ -90,8 +89,7 @@ export function localFields(epochMs: number, timeZone: string): LocalFields & { 
     const d = new Date(epochMs);
     return fields(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCDay());
   }
-  const own = resolveSystem();
-  if (own.dateGetters && timeZone === own.name) {
+  if (timeZone === systemTimeZone()) {
     const d = new Date(epochMs);
     return fields(d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getDay());
   }
