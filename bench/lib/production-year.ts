@@ -30,6 +30,7 @@ import { shiftsConfigSchema, type ShiftsConfig } from '../../src/production/prod
 import type { TransitionFact } from '../../src/production/production-tracker.js';
 import { createDeferredWrites, openDatabase } from '../../src/store/index.js';
 import { ManualClock } from '../../test/helpers/manual-clock.js';
+import { mulberry32 } from '../../simulators/prng.js';
 
 export const SEED_VERSION = 1;
 const DAY_MS = 86_400_000;
@@ -66,18 +67,6 @@ export interface SeededYear {
 }
 
 type PortEvents = { 'press:update': (s: PressSnapshot) => void; 'state:transition': (t: TransitionFact) => void };
-
-/** mulberry32: small, fast, deterministic. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The working week of the presses: Monday 05:45 to Saturday 06:15, local. */
 function workingWindow(t: number): { start: number; end: number } {
@@ -172,7 +161,7 @@ function playYear(options: { dataDir: string; from: number; to: number; log: (li
 
   function* pressLife(index: number): Generator<number, void> {
     const press = yearPresses[index]!;
-    const rnd = random(1000 + index * 7919);
+    const rnd = mulberry32(1000 + index * 7919);
     const between = (lo: number, hi: number) => lo + rnd() * (hi - lo);
     const counters = { total: 0, good: 0, waste: 0 };
     let resetAt: number | null = null;
