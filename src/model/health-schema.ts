@@ -75,6 +75,8 @@ const healthReportFields = z.object({
         historical: z.number(),
         queued: z.number(),
         rebirths: z.number(),
+        deviceRebirths: z.number(),
+        commandsRefused: z.number(),
         messages: z.number(),
       }),
     })

@@ -65,8 +65,21 @@ export interface SparkplugHealth {
   lastReplay: { at: number; messages: number; ms: number } | null;
   /** Store and forward: DDATA waiting in SQLite (`depth`), its bound, and lost past the bound since start. */
   outbox: { depth: number; maxMessages: number; dropped: number };
-  /** Since start: births (NBIRTH + DBIRTH), deaths, live DDATA, historical DDATA, queued, rebirths asked, MQTT messages. */
-  published: { births: number; deaths: number; data: number; historical: number; queued: number; rebirths: number; messages: number };
+  /**
+   * Since start: births (NBIRTH + DBIRTH), deaths, live DDATA, historical DDATA, queued, node rebirths asked (NCMD), press
+   * rebirths asked (DCMD `Device Control/Rebirth`), DCMDs refused (writes, unknown presses, not Sparkplug B), MQTT messages.
+   */
+  published: {
+    births: number;
+    deaths: number;
+    data: number;
+    historical: number;
+    queued: number;
+    rebirths: number;
+    deviceRebirths: number;
+    commandsRefused: number;
+    messages: number;
+  };
 }
 
 export interface HubHealth {

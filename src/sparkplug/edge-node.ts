@@ -7,20 +7,24 @@
  *   declared dead (DDEATH), so a host knows it exists.
  * - Then DDATA by exception: only the metrics that changed, by alias. A press that goes offline
  *   gets its DDEATH, and a DBIRTH when it is back. seq runs 0-255 and wraps, over every message.
- * - `Node Control/Rebirth` (NCMD) sends the births again, same bdSeq.
+ * - `Node Control/Rebirth` (NCMD) sends the births again, same bdSeq. `Device Control/Rebirth`
+ *   (DCMD, listed in every DBIRTH) sends that one press's DBIRTH again, seq running on; any other
+ *   DCMD is refused, logged and counted (device-commands.ts: Pressroom writes to no press).
  * - With `primaryHostId`, nothing is born until that host's STATE says online; when it goes
  *   offline the node publishes NDEATH and disconnects, and waits again on the next connection.
  * - Store and forward: whatever changes while the node cannot publish (broker away, primary host
  *   offline) goes to the SQLite queue and is sent after the births, in order, `is_historical`,
- *   each metric with the time it was seen.
+ *   each metric with the time it was seen. Live DDATA still waiting for its batch when the link
+ *   breaks goes to the queue first, so nothing seen is lost below the queue's bound.
  */
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { Clock, TimerHandle } from '../lib/clock.js';
+import { systemClock, type Clock, type TimerHandle } from '../lib/clock.js';
 import { BrokerSession, type BrokerCredentials } from './broker-session.js';
+import { DEVICE_REBIRTH, readDeviceCommand } from './device-commands.js';
 import type { SparkplugOutbox } from './outbox-repository.js';
 import { ONLINE, changedMetrics, type MetricType, type MetricValue, type PressMetrics } from './press-metrics.js';
-import { decode, deviceTopic, encode, metric, metricValue, nodeTopic, stateTopic, type UMetric } from './sparkplug-wire.js';
+import { decode, deviceTopic, encode, metric, metricValue, nodeTopic, parseTopic, stateTopic, type UMetric } from './sparkplug-wire.js';
 
 export interface EdgeDevices {
   /** The presses of this box, in config order (their aliases follow that order). */
@@ -44,6 +48,11 @@ export interface EdgeNodeOptions {
   /** Live messages leave together, at most this long after the first (default 20 ms). */
   publishBatchMs?: number;
   /**
+   * The batch timer's clock: network time, Node's timers by default (not `clock`, which is press
+   * time and which tests hold still); a test passes a manual clock to hold a batch back.
+   */
+  batchTimers?: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
+  /**
    * Continuous values (speed, counters, levels, comm latency) are reported every this often, the
    * latest value of every press that moved, in one batch; a change of anything else (run state,
    * stop cause, online, alarms, job) goes at once and takes the press's pending continuous values
@@ -59,10 +68,22 @@ export interface EdgeNodeCounters {
   historical: number;
   queued: number;
   rebirths: number;
+  /** DBIRTHs sent again on a host's `Device Control/Rebirth` (DCMD). */
+  deviceRebirths: number;
+  /** DCMDs refused: a write to a press metric, an unknown press, not Sparkplug B. */
+  commandsRefused: number;
   messages: number;
 }
 
 type Session = 'disconnected' | 'waiting-for-host' | 'online';
+
+/** A live DDATA as reported: enough to queue it instead, should the link break before it leaves. */
+interface UnsentData {
+  pressId: string;
+  at: number;
+  metrics: PressMetrics;
+  changed: number[];
+}
 
 const REBIRTH = 'Node Control/Rebirth';
 
@@ -87,13 +108,26 @@ export class EdgeNode {
   private readonly aliases = new Map<string, { base: number; byName: Map<string, number> }>();
   private replaying = false;
   private lastReplay: { at: number; messages: number; ms: number } | null = null;
-  private pending: { topic: string; bytes: Buffer }[] = [];
-  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Messages waiting for their batch; a DDATA keeps what it says, for the queue if the link breaks first. */
+  private pending: { topic: string; bytes: Buffer; data?: UnsentData }[] = [];
+  private flushTimer: TimerHandle | undefined;
+  private readonly batchTimers: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
   /** Each metric's Sparkplug type by name (the same for every press), for the queued rows. */
   private readonly metricTypes = new Map<string, MetricType>();
-  readonly counters: EdgeNodeCounters = { births: 0, deaths: 0, data: 0, historical: 0, queued: 0, rebirths: 0, messages: 0 };
+  readonly counters: EdgeNodeCounters = {
+    births: 0,
+    deaths: 0,
+    data: 0,
+    historical: 0,
+    queued: 0,
+    rebirths: 0,
+    deviceRebirths: 0,
+    commandsRefused: 0,
+    messages: 0,
+  };
 
   constructor(private readonly o: EdgeNodeOptions) {
+    this.batchTimers = o.batchTimers ?? systemClock;
     this.session = new BrokerSession({
       credentials: o.credentials,
       clientId: `pressroom-${o.groupId}-${o.edgeNodeId}`,
@@ -190,10 +224,14 @@ export class EdgeNode {
       if (online) this.deviceBirth(pressId, metrics);
       return;
     }
-    this.publish(deviceTopic(this.o.groupId, 'DDATA', this.o.edgeNodeId, pressId), {
-      timestamp: at,
-      metrics: changed.map((i) => metric({ alias: this.alias(pressId, definitions[i]!.name), type: definitions[i]!.type, value: values[i]! })),
-    });
+    this.publish(
+      deviceTopic(this.o.groupId, 'DDATA', this.o.edgeNodeId, pressId),
+      {
+        timestamp: at,
+        metrics: changed.map((i) => metric({ alias: this.alias(pressId, definitions[i]!.name), type: definitions[i]!.type, value: values[i]! })),
+      },
+      { pressId, at, metrics, changed },
+    );
     this.counters.data += 1;
     if (!online) this.deviceDeath(pressId, at);
   }
@@ -230,15 +268,40 @@ export class EdgeNode {
     this.state = 'disconnected';
     this.client = undefined;
     this.born.clear();
-    // QoS 0: what had not left when the link broke is lost, as it would be in the socket's buffer
-    clearTimeout(this.flushTimer);
+    if (this.flushTimer) this.batchTimers.clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    this.queueUnsent();
+  }
+
+  /**
+   * The DDATA still waiting for its batch never reached the socket: it goes to the queue, in
+   * order and ahead of what the outage adds, and is sent historical when the link is back. (Births
+   * and deaths are not kept: the next connection's births carry the state as it is then.) What
+   * was already handed to the socket is QoS 0 and may still be lost with it, as MQTT allows.
+   */
+  private queueUnsent(): void {
+    const unsent = this.pending;
     this.pending = [];
+    let queued = 0;
+    for (const { data } of unsent) {
+      if (!data) continue;
+      const { definitions, values } = data.metrics;
+      this.queue(
+        data.pressId,
+        data.at,
+        data.changed.map((i) => [definitions[i]!.name, values[i]!]),
+      );
+      // counted as published when batched; it was not
+      this.counters.data -= 1;
+      this.counters.messages -= 1;
+      queued += 1;
+    }
+    if (queued > 0) this.o.logger.info({ messages: queued }, 'sparkplug: live data not yet sent when the link broke was queued');
   }
 
   private message(topic: string, payload: Buffer): void {
     if (this.o.primaryHostId !== undefined && topic === stateTopic(this.o.primaryHostId)) return this.hostState(payload);
-    if (topic !== this.topic('NCMD')) return; // DCMD: no writable press metric
+    if (topic !== this.topic('NCMD')) return this.deviceCommand(topic, payload);
     let metrics: UMetric[];
     try {
       metrics = decode(payload).metrics ?? [];
@@ -251,6 +314,42 @@ export class EdgeNode {
       this.counters.rebirths += 1;
       this.birth();
     }
+  }
+
+  /** A DCMD: this press's DBIRTH again on `Device Control/Rebirth`; anything else refused (device-commands.ts). */
+  private deviceCommand(topic: string, payload: Buffer): void {
+    const pressId = parseTopic(topic)?.deviceId ?? '';
+    const command = readDeviceCommand({
+      payload,
+      known: this.o.devices.pressIds().includes(pressId),
+      nameOf: (alias) => this.aliasName(pressId, alias),
+    });
+    if (command.refused) {
+      const { reason, metrics, error } = command.refused;
+      this.counters.commandsRefused += 1;
+      this.o.logger.warn(
+        { topic, pressId, metrics, reason, ...(error ? { err: error } : {}) },
+        `sparkplug: DCMD refused (${reason}); Pressroom writes to no press, only ${DEVICE_REBIRTH} is taken`,
+      );
+    }
+    if (command.rebirth) this.deviceRebirth(pressId);
+  }
+
+  private deviceRebirth(pressId: string): void {
+    const metrics = this.o.devices.metrics(pressId);
+    if (this.state !== 'online' || !metrics || metrics.values[ONLINE] !== true) {
+      // not publishing: the births come when it is; an offline press: its DDEATH stands, its DBIRTH comes when it is back
+      this.o.logger.info(
+        { pressId, publishing: this.state === 'online' },
+        'sparkplug: DCMD rebirth of a press that is offline, or while not publishing; nothing sent',
+      );
+      return;
+    }
+    this.o.logger.info({ pressId, bdSeq: this.bdSeq }, 'sparkplug: press rebirth asked by a host');
+    this.counters.deviceRebirths += 1;
+    this.latest.set(pressId, metrics);
+    this.reported.set(pressId, metrics);
+    this.deviceBirth(pressId, metrics);
   }
 
   private hostState(payload: Buffer): void {
@@ -271,7 +370,7 @@ export class EdgeNode {
       this.birth();
     } else if (!this.primaryHostOnline && this.state === 'online') {
       this.o.logger.warn({ host: this.o.primaryHostId }, 'sparkplug: primary host offline; NDEATH, queueing data until it is back');
-      this.publish(this.topic('NDEATH'), undefined, this.deathPayload());
+      this.publishRaw(this.topic('NDEATH'), this.deathPayload());
       this.counters.deaths += 1;
       this.state = 'disconnected';
       this.flush();
@@ -309,9 +408,19 @@ export class EdgeNode {
   private deviceBirth(pressId: string, metrics: PressMetrics): void {
     this.publish(deviceTopic(this.o.groupId, 'DBIRTH', this.o.edgeNodeId, pressId), {
       timestamp: this.o.clock.now(),
-      metrics: metrics.definitions.map((definition, i) =>
-        metric({ name: definition.name, alias: this.alias(pressId, definition.name), type: definition.type, value: metrics.values[i]!, unit: definition.unit }),
-      ),
+      metrics: [
+        ...metrics.definitions.map((definition, i) =>
+          metric({
+            name: definition.name,
+            alias: this.alias(pressId, definition.name),
+            type: definition.type,
+            value: metrics.values[i]!,
+            unit: definition.unit,
+          }),
+        ),
+        // the one device command a press takes (Sparkplug: a device MAY list it; Ignition shows it as a button)
+        metric({ name: DEVICE_REBIRTH, alias: this.alias(pressId, DEVICE_REBIRTH), type: 'Boolean', value: false }),
+      ],
     });
     this.born.add(pressId);
     this.counters.births += 1;
@@ -390,6 +499,11 @@ export class EdgeNode {
     return alias;
   }
 
+  private aliasName(pressId: string, alias: number): string | undefined {
+    for (const [name, a] of this.aliases.get(pressId)?.byName ?? []) if (a === alias) return name;
+    return undefined;
+  }
+
   private nextSeq(): number {
     const seq = this.seq;
     this.seq = (this.seq + 1) % 256;
@@ -401,15 +515,20 @@ export class EdgeNode {
    * packet with its own system call unless they leave in the same tick, and 100 presses make
    * hundreds of DDATA a second. Order (and so seq) is kept: everything passes through here.
    */
-  private publish(topic: string, payload: { timestamp: number; metrics?: UMetric[] } | undefined, raw?: Buffer): void {
+  private publish(topic: string, payload: { timestamp: number; metrics?: UMetric[] }, data?: UnsentData): void {
     if (!this.client) return;
-    this.pending.push({ topic, bytes: raw ?? encode({ ...payload!, seq: this.nextSeq() }) });
+    this.publishRaw(topic, encode({ ...payload, seq: this.nextSeq() }), data);
+  }
+
+  private publishRaw(topic: string, bytes: Buffer, data?: UnsentData): void {
+    if (!this.client) return;
+    this.pending.push(data ? { topic, bytes, data } : { topic, bytes });
     this.counters.messages += 1;
-    this.flushTimer ??= setTimeout(() => this.flush(), this.o.publishBatchMs ?? 20);
+    this.flushTimer ??= this.batchTimers.setTimeout(() => this.flush(), this.o.publishBatchMs ?? 20);
   }
 
   private flush(): void {
-    clearTimeout(this.flushTimer);
+    if (this.flushTimer) this.batchTimers.clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     const batch = this.pending;
     this.pending = [];

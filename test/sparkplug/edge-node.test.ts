@@ -5,13 +5,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, openDatabase, type StoreDatabase } from '../../src/store/index.js';
+import { DEVICE_REBIRTH } from '../../src/sparkplug/device-commands.js';
 import { EdgeNode } from '../../src/sparkplug/edge-node.js';
 import { SparkplugOutbox } from '../../src/sparkplug/outbox-repository.js';
 import { sparkplugMigrations } from '../../src/sparkplug/sparkplug-migrations.js';
 import { encode, metric, stateTopic, toNumber } from '../../src/sparkplug/sparkplug-wire.js';
+import { captureLogs } from '../helpers/log-capture.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { FakePresses } from './fake-presses.js';
 import { CuttableLink, Mosquitto, SparkplugObserver, isType, type SeenMessage } from './sparkplug-kit.js';
@@ -38,7 +40,15 @@ interface Rig {
 }
 
 async function rig(
-  options: { presses?: string[]; primaryHostId?: string; url?: string; maxMessages?: number; edgeNodeId?: string; analogIntervalMs?: number } = {},
+  options: {
+    presses?: string[];
+    primaryHostId?: string;
+    url?: string;
+    maxMessages?: number;
+    edgeNodeId?: string;
+    analogIntervalMs?: number;
+    logger?: Logger;
+  } = {},
 ): Promise<Rig> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-sparkplug-'));
   const db = openDatabase({ dataDir: dir, logger: pino({ level: 'silent' }) });
@@ -57,7 +67,7 @@ async function rig(
     reconnectMs: 50,
     analogIntervalMs: options.analogIntervalMs,
     clock,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
   });
   presses.node = node;
   cleanups.push(async () => {
@@ -70,6 +80,16 @@ async function rig(
 }
 
 const bdSeqOf = (m: SeenMessage) => m.values.get('bdSeq');
+/** What the box published (the commands a host sent are on the same broker). */
+const fromBox = (m: SeenMessage) => m.parsed !== undefined && !m.parsed.type.endsWith('CMD');
+/** A host application's client: publishes commands, subscribed to nothing the box sends. */
+async function host(): Promise<SparkplugObserver> {
+  const client = await SparkplugObserver.connect(broker.url, 'nothing/here');
+  cleanups.push(() => client.close());
+  return client;
+}
+const dcmd = (pressId: string) => `spBv1.0/print-group/DCMD/plant-north/${pressId}`;
+const command = (...metrics: ReturnType<typeof metric>[]) => encode({ timestamp: Date.now(), metrics });
 /** alias → name, from a DBIRTH. */
 const aliasNames = (birth: SeenMessage) => new Map((birth.payload.metrics ?? []).map((m) => [toNumber(m.alias)!, m.name!]));
 const namesIn = (data: SeenMessage, birth: SeenMessage) => (data.payload.metrics ?? []).map((m) => aliasNames(birth).get(toNumber(m.alias)!));
@@ -205,6 +225,59 @@ describe('Sparkplug B edge node', () => {
     expect(bdSeqOf(nbirth)).toBe(0);
     const dbirth = await observer.next(isType('DBIRTH', 'press-2'), { from });
     expect(dbirth.values.size).toBe(birth.values.size);
+  });
+
+  it("sends one press's DBIRTH again on its Device Control/Rebirth command (by name or alias), seq running on", async () => {
+    const { node, observer, presses } = await rig();
+    node.start();
+    const birth = await observer.next(isType('DBIRTH', 'press-2'), { what: 'DBIRTH press-2' });
+    expect(birth.values.get(DEVICE_REBIRTH)).toBe(false);
+    presses.change('press-1', { state: 'idle', speed: 0 });
+    const last = await observer.next(isType('DDATA', 'press-1'), { what: 'the idle DDATA' });
+    const from = observer.messages.length;
+    const ignition = await host();
+    await ignition.client.publishAsync(dcmd('press-1'), command(metric({ name: DEVICE_REBIRTH, type: 'Boolean', value: true })));
+    const reborn = await observer.next(isType('DBIRTH', 'press-1'), { from, what: 'DBIRTH press-1 on DCMD' });
+    expect(reborn.seq).toBe((last.seq! + 1) % 256);
+    expect(reborn.values.get('Run State')).toBe('idle');
+    expect(reborn.values.size).toBe(birth.values.size);
+    // Sparkplug 3.0 lets a host command by the alias the birth gave
+    const alias = toNumber(reborn.payload.metrics!.find((m) => m.name === DEVICE_REBIRTH)!.alias)!;
+    await ignition.client.publishAsync(dcmd('press-1'), command(metric({ alias, type: 'Boolean', value: true })));
+    const again = await observer.next((m) => isType('DBIRTH', 'press-1')(m) && m !== reborn, { from, what: 'DBIRTH press-1 on DCMD by alias' });
+    // then nothing else: the next thing out is press-2's next change
+    presses.change('press-2', { state: 'idle', speed: 0 });
+    await observer.next(isType('DDATA', 'press-2'), { from, what: 'the DDATA after the rebirths' });
+    const sent = observer.messages.slice(from).filter(fromBox);
+    expect(sent.map((m) => `${m.parsed!.type} ${m.parsed!.deviceId}`)).toEqual(['DBIRTH press-1', 'DBIRTH press-1', 'DDATA press-2']);
+    expect(sent.map((m) => m.seq)).toEqual([1, 2, 3].map((i) => (last.seq! + i) % 256));
+    expect(again.values.get('Run State')).toBe('idle');
+    expect(node.counters).toMatchObject({ deviceRebirths: 2, commandsRefused: 0, rebirths: 0 });
+  });
+
+  it('refuses a DCMD for a press it does not have, a write to a press metric and a payload that is not Sparkplug B: one warning each, nothing published', async () => {
+    const logs = captureLogs('info');
+    const { node, observer, presses } = await rig({ logger: logs.logger });
+    node.start();
+    const birth = await observer.next(isType('DBIRTH', 'press-2'), { what: 'DBIRTH press-2' });
+    const from = observer.messages.length;
+    const ignition = await host();
+    await ignition.client.publishAsync(dcmd('press-9'), command(metric({ name: DEVICE_REBIRTH, type: 'Boolean', value: true })));
+    await ignition.client.publishAsync(dcmd('press-1'), command(metric({ name: 'Speed', type: 'Double', value: 0 })));
+    await ignition.client.publishAsync(dcmd('press-2'), Buffer.from('{"Speed": 0}'));
+    await expect.poll(() => node.counters.commandsRefused).toBe(3);
+    const warnings = logs.records.filter((r) => r.level === 40);
+    expect(warnings.map(({ topic, pressId, metrics, reason }) => ({ topic, pressId, metrics, reason }))).toEqual([
+      { topic: dcmd('press-9'), pressId: 'press-9', metrics: [DEVICE_REBIRTH], reason: 'unknown press' },
+      { topic: dcmd('press-1'), pressId: 'press-1', metrics: ['Speed'], reason: 'not a writable metric' },
+      { topic: dcmd('press-2'), pressId: 'press-2', metrics: [], reason: 'not a Sparkplug B payload' },
+    ]);
+    // the box goes on as before: its next change is the next thing it publishes, seq running on
+    presses.change('press-1', { state: 'idle', speed: 0 });
+    const next = await observer.next(isType('DDATA', 'press-1'), { from, what: 'the DDATA after the refusals' });
+    expect(observer.messages.slice(from).filter(fromBox)).toEqual([next]);
+    expect(next.seq).toBe((birth.seq! + 1) % 256);
+    expect(node.counters).toMatchObject({ deviceRebirths: 0, commandsRefused: 3 });
   });
 
   it('publishes only while the primary host is online, and sends what it saw meanwhile after the birth', async () => {

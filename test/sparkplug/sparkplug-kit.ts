@@ -232,7 +232,11 @@ export class SparkplugObserver {
   private record(topic: string, raw: Buffer): void {
     const parsed = parseTopic(topic);
     let payload: UPayload = {};
-    if (parsed) payload = decode(raw);
+    try {
+      if (parsed) payload = decode(raw);
+    } catch {
+      // a test's own garbage command (a DCMD that is not Sparkplug B): recorded with an empty payload
+    }
     const values = new Map<string, unknown>();
     for (const m of payload.metrics ?? []) values.set(m.name || `#${toNumber(m.alias)}`, metricValue(m));
     const message: SeenMessage = { topic, parsed, payload, values, seq: toNumber(payload.seq), raw };

@@ -30,7 +30,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function rig(options: { maxMessages?: number } = {}) {
+/** `batchTimers`: the edge node's batch timer on a manual clock, so a test holds live messages back. */
+async function rig(options: { maxMessages?: number; batchTimers?: ManualClock } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-sparkplug-'));
   const db = openDatabase({ dataDir: dir, logger: pino({ level: 'silent' }) });
   migrate(db, sparkplugMigrations);
@@ -50,6 +51,7 @@ async function rig(options: { maxMessages?: number } = {}) {
     clock,
     logger: pino({ level: 'silent' }),
     replayBatch: 100,
+    ...(options.batchTimers ? { batchTimers: options.batchTimers } : {}),
   });
   presses.node = node;
   cleanups.push(async () => {
@@ -60,6 +62,11 @@ async function rig(options: { maxMessages?: number } = {}) {
     rmSync(dir, { recursive: true, force: true });
   });
   node.start();
+  if (options.batchTimers) {
+    // the births wait in the batch until the test lets it go
+    await expect.poll(() => node.status().publishing).toBe(true);
+    options.batchTimers.advance(1000);
+  }
   await observer.next(isType('DBIRTH', 'press-1'), { what: 'the first DBIRTH' });
   return { node, presses, outbox, clock, link, observer };
 }
@@ -98,6 +105,34 @@ describe('store and forward', () => {
     // the births come first (current values), then the history
     expect(observer.messages.indexOf(nbirth)).toBeLessThan(observer.messages.findIndex((m, i) => i >= from && isType('DDATA')(m)));
     await expect.poll(() => outbox.depth()).toBe(0);
+  });
+
+  it('keeps a change still waiting for its batch when the link breaks, and sends it historical before the outage data', async () => {
+    const batchTimers = new ManualClock();
+    const { node, presses, outbox, clock, link, observer } = await rig({ batchTimers });
+    clock.advance(1000);
+    const seenAt = clock.now();
+    presses.change('press-1', { counters: { total: 4001, good: 3901, waste: 50 } });
+    // the DDATA is built and waits for its batch (held here: the batch timer never fires)
+    expect(node.counters.data).toBe(1);
+    expect(outbox.depth()).toBe(0);
+    link.cut();
+    await expect.poll(() => node.status().connected).toBe(false);
+    expect(outbox.depth()).toBe(1);
+    expect(node.counters).toMatchObject({ data: 0, queued: 1 });
+    // the outage goes on
+    clock.advance(1000);
+    presses.change('press-1', { counters: { total: 4002, good: 3902, waste: 50 } });
+    const from = observer.messages.length;
+    link.restore();
+    // the replay sends the births and the queue itself: no batch timer needed
+    await observer.next((m) => isType('DDATA')(m) && [...m.values.values()].includes(3902), { from, what: 'the last stored DDATA' });
+    expect(historicalGood(observer.messages, from)).toEqual([
+      { good: 3901, at: seenAt },
+      { good: 3902, at: seenAt + 1000 },
+    ]);
+    await expect.poll(() => outbox.depth()).toBe(0);
+    expect(node.counters.historical).toBe(2);
   });
 
   it('sends what happened while the broker was restarting', async () => {
