@@ -127,6 +127,40 @@ describe('hub mode', () => {
     }
   });
 
+  it("takes a host's Device Control/Rebirth DCMD at a plant and refuses a write to a press, says both in its health, and goes on answering", async () => {
+    const hubApi = new ApiClient(hub.url);
+    const gapsBefore = (await hubApi.get<HealthReport>('/api/health')).body.hub!.received.seqGaps;
+    const north1 = await SparkplugObserver.connect(broker.url, 'spBv1.0/print-group/+/plant-north/#');
+    const ignition = await SparkplugObserver.connect(broker.url, 'nothing/here');
+    try {
+      const topic = 'spBv1.0/print-group/DCMD/plant-north/press-2';
+      await ignition.client.publishAsync(topic, encode({ timestamp: Date.now(), metrics: [metric({ name: 'Speed', type: 'Double', value: 0 })] }));
+      await ignition.client.publishAsync(
+        topic,
+        encode({ timestamp: Date.now(), metrics: [metric({ name: 'Device Control/Rebirth', type: 'Boolean', value: true })] }),
+      );
+      const birth = await north1.next(isType('DBIRTH', 'press-2'), { what: "press-2's DBIRTH on the DCMD" });
+      expect(birth.values.get('Device Control/Rebirth')).toBe(false);
+      expect(birth.values.get('Online')).toBe(true);
+      const api = new ApiClient(north.url);
+      const health = (await api.get<HealthReport>('/api/health')).body;
+      expect(health.sparkplug!.published).toMatchObject({ commandsRefused: 1, deviceRebirths: 1 });
+      const press = await api.get<PressSnapshot>('/api/presses/press-2');
+      expect(press.status).toBe(200);
+      expect(press.body.online).toBe(true);
+      // the box publishes on (its next DDATA), with no NBIRTH and no other press born again
+      await north1.next((m) => isType('DDATA')(m) && north1.messages.indexOf(m) > north1.messages.indexOf(birth), { what: 'the next DDATA of plant-north' });
+      expect(north1.messages.filter((m) => m.parsed?.type.endsWith('BIRTH')).map((m) => m.topic)).toEqual([birth.topic]);
+      // the hub follows the reborn press (a metric it does not show in the birth changes nothing) with no seq gap
+      const remote = await hubApi.get<PressSnapshot>(`/api/presses/${encodeURIComponent('print-group/plant-north/press-2')}`);
+      expect(remote.body.online).toBe(true);
+      expect((await hubApi.get<HealthReport>('/api/health')).body.hub!.received.seqGaps).toBe(gapsBefore);
+    } finally {
+      await ignition.close();
+      await north1.close();
+    }
+  });
+
   it('asks an edge node for a rebirth when its sequence numbers skip', async () => {
     const observer = await SparkplugObserver.connect(broker.url, 'spBv1.0/print-group/NCMD/plant-test');
     const fake = await SparkplugObserver.connect(broker.url, 'nothing/here');
