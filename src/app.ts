@@ -25,8 +25,7 @@ import { requireReader } from './http/auth-guard.js';
 import { createHostCheck, guardHostHeader } from './http/host-guard.js';
 import { answerParserErrors } from './http/client-error.js';
 import { createHttpApp } from './http/http-app.js';
-import { createOpenApiDocument } from './http/openapi-document.js';
-import { openApiPaths, openApiRoutes } from './http/openapi-routes.js';
+import { openApiRoutes } from './http/openapi-routes.js';
 import { statusPage } from './http/status-page.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { installRoot } from './lib/install-root.js';
@@ -246,7 +245,7 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
     presses,
   ];
   // each feature says what it counts; the metrics feature serves it at GET /metrics
-  const metrics = createMetricsModule({
+  const metrics = await createMetricsModule({
     config: config.metrics,
     modules: features,
     db,
@@ -255,7 +254,14 @@ export async function createApp(options: CreateAppOptions): Promise<PressroomApp
   const modules: FeatureModule[] = [metrics, ...features];
   // GET /api/openapi.json: what each module says about its routes, rendered once when first asked
   const apiReference = openApiRoutes({
-    document: () => createOpenApiDocument({ version: VERSION, paths: [...modules.map((module) => module.openapi), openApiPaths] }),
+    document: async () => {
+      const [{ createOpenApiDocument }, { openApiPaths }, paths] = await Promise.all([
+        import('./http/openapi-document.js'),
+        import('./http/openapi-reference-paths.js'),
+        Promise.all(modules.map((module) => module.openapi?.())),
+      ]);
+      return createOpenApiDocument({ version: VERSION, paths: [...paths, openApiPaths] });
+    },
   });
   const httpServer = createServer(
     createHttpApp({

@@ -22,7 +22,6 @@ import { AlarmEngine, type LevelUpdate } from './alarm-engine.js';
 import { alarmMigrations } from './alarm-migrations.js';
 import { AlarmRepository } from './alarm-repository.js';
 import { alarmMetrics } from './alarm-metrics.js';
-import { alarmPaths } from './alarm-openapi.js';
 import { alarmRoutes, type AlarmPort } from './alarm-routes.js';
 import { AlarmService } from './alarm-service.js';
 import { ChangedInputs } from './changed-inputs.js';
@@ -90,7 +89,7 @@ export function createAlarmsModule(options: AlarmsModuleOptions): AlarmsModule {
     migrations: alarmMigrations,
     routes: [guardedReads('/alarms', options.readGuard, alarmRoutes({ alarms: port, audit: options.audit }))],
     metrics: () => alarmMetrics(() => service.list()),
-    openapi: alarmPaths,
+    openapi: async () => (await import('./alarm-openapi.js')).alarmPaths,
     service,
     observe(presses) {
       // Repeats of an input change nothing in the engine: only changes go in (see changed-inputs.ts).

@@ -6,7 +6,6 @@
 import type { FeatureModule } from '../http/feature-module.js';
 import type { HealthPart, HealthReport } from '../model/health.js';
 import { createEventLoopMonitor } from './event-loop-monitor.js';
-import { healthPaths } from './health-openapi.js';
 import { healthRoutes } from './health-routes.js';
 
 export interface HealthModuleOptions {
@@ -60,7 +59,7 @@ export function createHealthModule(options: HealthModuleOptions): HealthModule {
     name: 'health',
     migrations: [],
     routes: [healthRoutes({ health: report })],
-    openapi: healthPaths,
+    openapi: async () => (await import('./health-openapi.js')).healthPaths,
     report,
     stop: () => eventLoop.stop(),
   };

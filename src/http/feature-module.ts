@@ -19,8 +19,12 @@ export interface FeatureModule {
   readonly routes: readonly Router[];
   /** Mounted at the root, outside /api (GET /metrics, POST /xjmf); each applies its own guards. */
   readonly rootRoutes?: readonly Router[];
-  /** The OpenAPI description of its routes (path → operations), assembled by src/http/openapi-document.ts. */
-  readonly openapi?: FeaturePaths;
+  /**
+   * The OpenAPI description of its routes (path → operations), assembled by
+   * src/http/openapi-document.ts. Loaded when GET /api/openapi.json is first asked (a dynamic
+   * import of the feature's *-openapi.ts), so the response schemas cost no heap before.
+   */
+  readonly openapi?: () => Promise<FeaturePaths>;
   health?(): HealthPart;
   /** What it tells GET /metrics (src/http/feature-metrics.ts); asked once, when the metrics feature is created. */
   metrics?(): readonly FeatureMetric[];

@@ -4,49 +4,32 @@
  * style, so the dashboard's Content-Security-Policy holds, and no third-party renderer.
  */
 import { Router } from 'express';
-import { z } from 'zod';
-import { apiDocsHtml, apiDocsScript } from './api-docs-page.js';
-import { jsonResponse, operation, type FeaturePaths } from './openapi-document.js';
 
-export function openApiRoutes(options: { document: () => object }): Router {
+/**
+ * `document` is asked once, on the first request: the description, its response schemas and
+ * zod-openapi are loaded then, not at start (~2.5 MB of heap a box that is never asked keeps free).
+ */
+export function openApiRoutes(options: { document: () => Promise<object> }): Router {
   const router = Router();
-  let json: string | undefined;
-  router.get('/openapi.json', (_req, res) => {
-    json ??= JSON.stringify(options.document());
+  let json: Promise<string> | undefined;
+  router.get('/openapi.json', async (_req, res) => {
+    json ??= options.document().then((document) => JSON.stringify(document));
+    const body = await json.catch((error: unknown) => {
+      json = undefined; // asked again next time instead of answering the same failure for good
+      throw error;
+    });
     res.setHeader('Cache-Control', 'no-cache');
-    res.type('application/json').send(json);
+    res.type('application/json').send(body);
   });
-  router.get('/docs', (_req, res) => {
+  router.get('/docs', async (_req, res) => {
+    const { apiDocsHtml } = await import('./api-docs-page.js');
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(apiDocsHtml);
   });
-  router.get('/docs/reference.js', (_req, res) => {
+  router.get('/docs/reference.js', async (_req, res) => {
+    const { apiDocsScript } = await import('./api-docs-page.js');
     res.setHeader('Cache-Control', 'no-cache');
     res.type('text/javascript').send(apiDocsScript);
   });
   return router;
 }
-
-export const openApiPaths: FeaturePaths = {
-  '/api/openapi.json': {
-    get: operation('public', {
-      tags: ['reference'],
-      summary: 'This description (OpenAPI 3.1)',
-      responses: { '200': jsonResponse('the OpenAPI document', z.object({ openapi: z.string() }).catchall(z.unknown())) },
-    }),
-  },
-  '/api/docs': {
-    get: operation('public', {
-      tags: ['reference'],
-      summary: 'The API reference, rendered from /api/openapi.json',
-      responses: { '200': { description: 'an HTML page', content: { 'text/html': { schema: { type: 'string' } } } } },
-    }),
-  },
-  '/api/docs/reference.js': {
-    get: operation('public', {
-      tags: ['reference'],
-      summary: 'The script of the reference page',
-      responses: { '200': { description: 'JavaScript', content: { 'text/javascript': { schema: { type: 'string' } } } } },
-    }),
-  },
-};

@@ -10,12 +10,14 @@ import { HttpError } from '../http/http-error.js';
 import type { MetricsConfig } from './metrics-config.js';
 import type { MetricsRegistry } from './metrics-registry.js';
 
-export function metricsRoutes(options: { registry: MetricsRegistry; config: MetricsConfig }): Router {
+/** Without a registry (metrics closed) the guard refuses every scrape. */
+export function metricsRoutes(options: { registry: MetricsRegistry | undefined; config: MetricsConfig }): Router {
   const router = Router();
-  router.get('/metrics', scrapeGuard(options.config), async (_req, res) => {
-    const body = await options.registry.scrape();
+  const { registry } = options;
+  router.get('/metrics', scrapeGuard(registry ? options.config : { anonymous: false }), async (_req, res) => {
+    const body = await registry!.scrape();
     res.setHeader('Cache-Control', 'no-store');
-    res.type(options.registry.contentType).send(body);
+    res.type(registry!.contentType).send(body);
   });
   return router;
 }

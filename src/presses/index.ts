@@ -23,7 +23,6 @@ import { migrate } from '../store/migrate.js';
 import { CountersRepository } from './counters-repository.js';
 import { pressHealthFindings } from './health-findings.js';
 import { pressMetrics } from './press-metrics.js';
-import { pressPaths } from './press-openapi.js';
 import { pressMigrations } from './press-migrations.js';
 import { pressRoutes } from './press-routes.js';
 import { PressService, type SnapshotAnnotator } from './press-service.js';
@@ -170,7 +169,7 @@ export async function createPressesModule(options: PressesModuleOptions): Promis
     name: 'presses',
     migrations: pressMigrations,
     routes: [guardedReads('/presses', options.readGuard, pressRoutes({ presses: readModel, transitions, now: () => clock.now() }))],
-    openapi: pressPaths,
+    openapi: async () => (await import('./press-openapi.js')).pressPaths,
     readModel,
     transitions,
     on: (event, listener) => service.on(event, listener),

@@ -5,8 +5,6 @@
  * through a small port and announces `job:updated` and `downtime:updated` on `events`, which
  * the composition root hands to socket.io.
  */
-import { productionPaths } from './production-openapi.js';
-import { reportPaths } from './report-openapi.js';
 import { Router, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { FeatureModule } from '../http/feature-module.js';
@@ -192,7 +190,7 @@ export function createProductionModule(options: ProductionModuleOptions): Produc
         now,
       }),
     ],
-    openapi: { ...productionPaths, ...reportPaths },
+    openapi: async () => ({ ...(await import('./production-openapi.js')).productionPaths, ...(await import('./report-openapi.js')).reportPaths }),
     events,
     service,
     calendar,

@@ -18,7 +18,6 @@ import { migrate } from '../store/migrate.js';
 import { createHistoryReadGate } from './history-read-gate.js';
 import { createHistoryReadModel } from './history-read-model.js';
 import { createHistoryWorkerPool } from './history-worker-pool.js';
-import { historyPaths } from './history-openapi.js';
 import { historyRoutes } from './history-routes.js';
 import { recordingMigrations } from './recording-migrations.js';
 import { createSampleRecorder } from './sample-recorder.js';
@@ -84,7 +83,7 @@ export function createRecordingModule(options: RecordingModuleOptions): Recordin
   return {
     name: 'recording',
     migrations: recordingMigrations,
-    openapi: historyPaths,
+    openapi: async () => (await import('./history-openapi.js')).historyPaths,
     routes: [
       guardedReads(
         '/presses',

@@ -3,7 +3,6 @@
  * presses in this process (over real Modbus: a loopback TCP port, or a virtual serial cable),
  * and POST /api/simulation/presses/:id/events drives them (training, tests, the demo).
  */
-import { simulationPaths } from './simulation-openapi.js';
 import type { Logger } from 'pino';
 import type { Simulation } from '../../simulators/simulation.js';
 import type { ResolvedPress } from '../model/plant.js';
@@ -31,7 +30,7 @@ export function createSimulationModule(options: {
     name: 'simulation',
     migrations: [],
     routes: [simulationRoutes({ control: createSimulationControl(options.presses, simulations), audit: options.audit })],
-    openapi: simulationPaths,
+    openapi: async () => (await import('./simulation-openapi.js')).simulationPaths,
     simulations,
     async linkFor(bus, presses) {
       const busLink = await linkForBus(bus, presses, options.logger);

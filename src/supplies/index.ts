@@ -10,7 +10,6 @@ import type { AuditLog } from '../model/audit.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { PressSnapshot } from '../model/press-snapshot.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
-import { supplyPaths } from './supply-openapi.js';
 import { supplyRoutes } from './supply-routes.js';
 import type { FeatureModule } from '../http/feature-module.js';
 import type { SnapshotAnnotator } from '../presses/press-service.js';
@@ -130,7 +129,7 @@ export function createSupplies(options: CreateSuppliesOptions): Supplies {
     name: 'supplies',
     migrations: suppliesMigrations,
     routes: [router],
-    openapi: supplyPaths,
+    openapi: async () => (await import('./supply-openapi.js')).supplyPaths,
     annotator: {
       observe(snapshot) {
         const timeToEmpty = service.observeSnapshot(snapshot);

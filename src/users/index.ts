@@ -7,7 +7,6 @@
  *   realtime: authorize: (req) => anonymousRead || users.userFromCookieHeader(req.headers.cookie) !== undefined
  *   users.start()   // creates the first admin when there are no users; prints its password once
  */
-import { usersPaths } from './users-openapi.js';
 import { randomBytes } from 'node:crypto';
 import type { RequestHandler, Router } from 'express';
 import type { FeatureModule } from '../http/feature-module.js';
@@ -92,7 +91,7 @@ export function createAuth(options: CreateAuthOptions): Auth {
     name: 'users',
     migrations: usersMigrations,
     routes: routers,
-    openapi: usersPaths,
+    openapi: async () => (await import('./users-openapi.js')).usersPaths,
     async start() {
       await bootstrap({ print: options.print ?? ((line) => console.log(line)) });
       // ended sessions are refused at once; their rows go here (and at each login), never in a request

@@ -22,7 +22,6 @@ import { XjmfHandler } from './xjmf-handler.js';
 import { xjmfMigrations } from './xjmf-migrations.js';
 import type { XjmfEventSources, XjmfPorts } from './xjmf-ports.js';
 import type { XjmfJob } from './xjmf-elements.js';
-import { xjmfPaths } from './xjmf-openapi.js';
 import { xjmfRoutes } from './xjmf-routes.js';
 import { TokenBook } from './token-book.js';
 
@@ -98,7 +97,7 @@ export function createXjmfModule(options: XjmfModuleOptions): XjmfModule {
     name: 'xjmf',
     migrations: xjmfMigrations,
     routes: [],
-    openapi: xjmfPaths,
+    openapi: async () => (await import('./xjmf-openapi.js')).xjmfPaths,
     rootRoutes: [xjmfRoutes({ handler, tokens, anonymousRead: options.anonymousRead, maxBodyBytes: config.maxBodyKb * 1024, logger })],
     health: () => ({ fields: { xjmf: subscriptions.health() } }),
     metrics: () => [outboxDepth('xjmf', () => delivery.pendingTotal())],
