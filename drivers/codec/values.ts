@@ -140,10 +140,35 @@ export function decodeSignal(signal: ValueLayout, words: ArrayLike<number>, at: 
   if (typeof raw === 'boolean') return raw;
   // An unscaled integer is exact already (at most 10 digits): the rounding below would hand it back unchanged.
   if (signal.scale === 1 && signal.offset === 0 && signal.type !== 'f32') return raw;
+  if (signal.offset === 0 && signal.type !== 'f32') {
+    const exact = scaleByPowerOfTen(raw, signal.scale);
+    if (exact !== undefined) return exact;
+  }
   // A float32 carries about 7 significant digits; printing more shows noise (50.59019088745117).
   const exact = signal.type === 'f32' ? Number(raw.toPrecision(7)) : raw;
   // 12 digits drop binary artefacts of the scaling (598 × 0.1 = 59.800000000000004) and keep any real precision.
   return Number((exact * signal.scale + signal.offset).toPrecision(12));
+}
+
+/** 10^0 … 10^15, written out: each literal is exact, where `10 ** k` need not be. */
+const POWERS_OF_TEN = new Set([1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]);
+
+/**
+ * An integer register value times a scale of 10^k or 10^-k (0.1, 0.01, 100: most profiles'),
+ * with the same result as the rounding through `toPrecision(12)` and no string per value (the
+ * poller decodes thousands a second). A raw value has at most 10 digits, so the exact decimal
+ * raw × 10^-k has at most 10 significant digits: it is what the 12-digit rounding of the product
+ * gives, and `raw / 10^k` (both exact, one IEEE division) is the double nearest to it, as parsing
+ * that decimal is. Undefined for any other scale.
+ */
+function scaleByPowerOfTen(raw: number, scale: number): number | undefined {
+  if (POWERS_OF_TEN.has(scale)) {
+    const value = raw * scale;
+    return Math.abs(value) < 1e12 ? value : undefined;
+  }
+  const divisor = 1 / scale;
+  // the check both ways: `scale` is the double nearest to 10^-k, not merely close to it
+  return POWERS_OF_TEN.has(divisor) && 1 / divisor === scale ? raw / divisor : undefined;
 }
 
 /** Registers (or one 0/1 bit) that carry `value` for `signal`; `current` is the register a `bit` signal shares. */

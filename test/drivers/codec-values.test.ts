@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRaw, decodeSignal, encodeRaw, encodeSignal, signalWidth, type ByteWordOrder } from '../../drivers/codec/values.js';
 import { signalSchema } from '../../src/model/profile-schema.js';
+import { mulberry32 } from '../fuzz/prng.js';
 
 const BIG: ByteWordOrder = { wordOrder: 'big', byteOrder: 'big' };
 const WORD_SWAP: ByteWordOrder = { wordOrder: 'little', byteOrder: 'big' };
@@ -108,5 +109,29 @@ describe('engineering values as a person reads them', () => {
     const ink = signalSchema.parse({ name: 'ink.1', role: 'ink', unit: 1, color: 'cyan', area: 'holding', address: 0, type: 'f32' });
     // 50.59019 as float32 is 0x424A5C5B, whose exact value is 50.590190887451171875
     expect(decodeSignal(ink, [0x424a, 0x5c5b], 0, order)).toBe(50.59019);
+  });
+
+  it('scale by powers of ten exactly as the 12-digit rounding does, for every integer type (200,000 seeded draws)', () => {
+    const random = mulberry32(20261207);
+    const scales = [10, 100, 1000, 0.1, 0.01, 0.001, 0.0001, 0.00001, 1e-6, 1e-9];
+    const kinds = [
+      { type: 'u16', words: (raw: number) => [raw], range: [0, 0xffff] },
+      { type: 'i16', words: (raw: number) => [raw & 0xffff], range: [-0x8000, 0x7fff] },
+      { type: 'u32', words: (raw: number) => [Math.floor(raw / 0x10000), raw % 0x10000], range: [0, 0xffffffff] },
+      { type: 'i32', words: (raw: number) => [(raw >>> 16) & 0xffff, raw & 0xffff], range: [-0x80000000, 0x7fffffff] },
+    ] as const;
+    let checked = 0;
+    for (let i = 0; i < 200_000; i++) {
+      const kind = random.pick(kinds);
+      const scale = random.pick(scales);
+      // small values as often as large ones: the digits of the result vary over the whole range
+      const raw = random.chance(0.5) ? random.int(Math.max(kind.range[0], -1000), Math.min(kind.range[1], 1000)) : random.int(kind.range[0], kind.range[1]);
+      const signal = { area: 'holding', type: kind.type, scale, offset: 0 } as const;
+      const expected = Number((raw * scale).toPrecision(12));
+      const got = decodeSignal(signal, kind.words(raw), 0, order);
+      if (!Object.is(got, expected)) expect({ type: kind.type, raw, scale, got }).toEqual({ type: kind.type, raw, scale, got: expected });
+      checked++;
+    }
+    expect(checked).toBe(200_000);
   });
 });
