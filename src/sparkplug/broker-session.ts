@@ -94,6 +94,9 @@ export class BrokerSession {
       reconnectPeriod: 0,
       connectTimeout: 10_000,
       keepalive: 30,
+      // Off: with it on, mqtt-packet's first write builds a 2-byte Buffer for each of the 65,536
+      // 16-bit numbers and keeps them for good: ~7 MB of heap that every major GC marks again.
+      writeCache: false,
       username: credentials.username,
       password: credentials.password,
       ...this.tlsFiles,
