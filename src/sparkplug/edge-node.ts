@@ -101,9 +101,6 @@ export class EdgeNode {
   private readonly reported = new Map<string, PressMetrics>();
   /** Presses whose continuous values changed since reported; sent together every analogIntervalMs. */
   private readonly analogPending = new Set<string>();
-  /** Updates seen since the tick was armed and not built yet: the latest one's builder. */
-  private readonly unbuilt = new Map<string, () => PressMetrics>();
-  private readonly discreteKeys = new Map<string, string>();
   private analogTick: TimerHandle | undefined;
   private readonly aliases = new Map<string, { base: number; byName: Map<string, number> }>();
   private replaying = false;
@@ -158,23 +155,11 @@ export class EdgeNode {
 
   /** A press's metrics changed (or may have): published by exception, or queued while the node cannot publish. */
   /**
-   * A press update, cheaply: when its discrete values are as at the last update (`discrete`, see
-   * press-metrics.ts discreteKey), the metrics are built only at the next analog tick.
+   * A press update. The metrics are built by the caller at once (a small array): holding the
+   * snapshot until the next analog tick instead kept a hundred snapshots alive across young-GC
+   * cycles, which made every scavenge copy them and promoted them to the old generation.
    */
-  pressUpdated(pressId: string, update: { discrete: string; build: () => PressMetrics }): void {
-    const interval = this.o.analogIntervalMs ?? 0;
-    if (interval > 0 && this.reported.has(pressId) && this.discreteKeys.get(pressId) === update.discrete) {
-      this.unbuilt.set(pressId, update.build);
-      this.analogPending.add(pressId);
-      this.analogTick ??= this.o.clock.setTimeout(() => this.reportAnalog(), interval);
-      return;
-    }
-    this.discreteKeys.set(pressId, update.discrete);
-    this.pressChanged(pressId, update.build());
-  }
-
   pressChanged(pressId: string, metrics: PressMetrics): void {
-    this.unbuilt.delete(pressId);
     this.latest.set(pressId, metrics);
     const changed = changedMetrics(metrics, this.reported.get(pressId));
     if (changed.length === 0) return;
@@ -194,11 +179,6 @@ export class EdgeNode {
     this.analogTick = undefined;
     const now = this.o.clock.now();
     for (const pressId of this.analogPending) {
-      const build = this.unbuilt.get(pressId);
-      if (build) {
-        this.latest.set(pressId, build());
-        this.unbuilt.delete(pressId);
-      }
       const metrics = this.latest.get(pressId)!;
       const changed = changedMetrics(metrics, this.reported.get(pressId));
       if (changed.length > 0) this.report(pressId, metrics, changed, now);

@@ -17,7 +17,7 @@ import { migrate } from '../store/migrate.js';
 import { EdgeNode, type EdgeNodeCounters } from './edge-node.js';
 import { SparkplugOutbox } from './outbox-repository.js';
 import { PressContext } from './press-context.js';
-import { discreteKey, pressMetrics, type PressMetrics } from './press-metrics.js';
+import { pressMetrics, type PressMetrics } from './press-metrics.js';
 import type { SparkplugConfig } from './sparkplug-config.js';
 import { sparkplugMigrations } from './sparkplug-migrations.js';
 
@@ -84,7 +84,7 @@ export function createSparkplugModule(options: SparkplugModuleOptions): Sparkplu
   });
   function pressUpdated(snapshot: PressSnapshot): void {
     const extras = { alarms: context.alarmsOf(snapshot.id), job: context.jobOf(snapshot.id) };
-    node.pressUpdated(snapshot.id, { discrete: discreteKey(snapshot, extras), build: () => pressMetrics(snapshot, extras) });
+    node.pressChanged(snapshot.id, pressMetrics(snapshot, extras));
   }
   return {
     name: 'sparkplug',

@@ -55,15 +55,36 @@ export interface PressExtras {
 }
 
 const layouts = new Map<string, MetricDefinition[]>();
+/** Each press's layout as last used: checked against the snapshot's units and levels without building its key. */
+const lastLayout = new Map<string, { units: number[]; levels: string[]; layout: MetricDefinition[] }>();
 
 /** The metric definitions of a press of this shape, built once per shape. */
 function layoutOf(snapshot: PressSnapshot): MetricDefinition[] {
-  const key = `${snapshot.ink.map((i) => i.unit).join(',')}|${snapshot.levels.map((l) => l.name).join(',')}`;
+  const last = lastLayout.get(snapshot.id);
+  if (last && sameShape(last, snapshot)) return last.layout;
+  const units = snapshot.ink.map((i) => i.unit);
+  const levels = snapshot.levels.map((l) => l.name);
+  const key = `${units.join(',')}|${levels.join(',')}`;
   let layout = layouts.get(key);
-  if (layout) return layout;
-  layout = [];
+  if (!layout) {
+    layout = buildLayout(snapshot);
+    layouts.set(key, layout);
+  }
+  lastLayout.set(snapshot.id, { units, levels, layout });
+  return layout;
+}
+
+function sameShape(last: { units: number[]; levels: string[] }, snapshot: PressSnapshot): boolean {
+  if (last.units.length !== snapshot.ink.length || last.levels.length !== snapshot.levels.length) return false;
+  for (let i = 0; i < last.units.length; i++) if (last.units[i] !== snapshot.ink[i]!.unit) return false;
+  for (let i = 0; i < last.levels.length; i++) if (last.levels[i] !== snapshot.levels[i]!.name) return false;
+  return true;
+}
+
+function buildLayout(snapshot: PressSnapshot): MetricDefinition[] {
+  const layout: MetricDefinition[] = [];
   const def = (name: string, type: MetricType, unit?: string, analog?: 'analog') =>
-    layout!.push({ name, type, ...(unit === undefined ? {} : { unit }), ...(analog ? { analog: true as const } : {}) });
+    layout.push({ name, type, ...(unit === undefined ? {} : { unit }), ...(analog ? { analog: true as const } : {}) });
   def('Online', 'Boolean');
   def('Press/Name', 'String');
   def('Press/Model', 'String');
@@ -92,7 +113,6 @@ function layoutOf(snapshot: PressSnapshot): MetricDefinition[] {
   def('Job/Current', 'String');
   def('Comm/Latency', 'Double', 'ms', 'analog');
   def('Comm/Last OK', 'DateTime', undefined, 'analog');
-  layouts.set(key, layout);
   return layout;
 }
 
@@ -129,16 +149,6 @@ function alarmCounts(alarms: readonly AlarmView[]): Record<AlarmPriority | 'acti
     counts[a.priority] += 1;
   }
   return counts;
-}
-
-/**
- * The press's values that are reported at once when they change (run state, stop cause, online,
- * alarms, job, names), as one string: when it is the same as at the last update, only continuous
- * values can have moved, and the edge node need not build the metrics before its next tick. A
- * change this key misses is still reported, at that tick.
- */
-export function discreteKey(snapshot: PressSnapshot, extras: PressExtras): string {
-  return `${snapshot.online}|${snapshot.state}|${snapshot.stopReason}|${snapshot.stateDetail}|${snapshot.stateSince}|${extras.job}|${snapshot.name}|${alarmListJson(extras.alarms)}`;
 }
 
 /** The same list (the caller keeps it until an alarm changes) is turned into JSON once. */

@@ -5,7 +5,7 @@
 import type { AlarmView } from '../../src/model/alarm-view.js';
 import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import type { EdgeNode, EdgeDevices } from '../../src/sparkplug/edge-node.js';
-import { discreteKey, pressMetrics } from '../../src/sparkplug/press-metrics.js';
+import { pressMetrics } from '../../src/sparkplug/press-metrics.js';
 
 export function pressSnapshot(id: string, at: number): PressSnapshot {
   return {
@@ -52,8 +52,7 @@ export class FakePresses implements EdgeDevices {
   change(pressId: string, patch: Partial<PressSnapshot>): void {
     const snapshot = { ...this.snapshots.get(pressId)!, ...patch };
     this.snapshots.set(pressId, snapshot);
-    // as the feature module hands it over: the discrete key, and the metrics built on demand
-    const extras = { alarms: this.alarms.get(pressId) ?? [], job: null };
-    this.node?.pressUpdated(pressId, { discrete: discreteKey(snapshot, extras), build: () => pressMetrics(snapshot, extras) });
+    // as the feature module hands it over
+    this.node?.pressChanged(pressId, pressMetrics(snapshot, { alarms: this.alarms.get(pressId) ?? [], job: null }));
   }
 }
