@@ -101,6 +101,8 @@ export class EdgeNode {
   private readonly reported = new Map<string, PressMetrics>();
   /** Presses whose continuous values changed since reported; sent together every analogIntervalMs. */
   private readonly analogPending = new Set<string>();
+  /** Presses updated since their metrics were last built (see `pressUpdated`). */
+  private readonly unbuilt = new Set<string>();
   private analogTick: TimerHandle | undefined;
   private readonly aliases = new Map<string, { base: number; byName: Map<string, number> }>();
   private replaying = false;
@@ -153,13 +155,28 @@ export class EdgeNode {
     await this.session.stop(online ? { topic: this.topic('NDEATH'), payload: this.deathPayload(), qos: 1 } : undefined);
   }
 
-  /** A press's metrics changed (or may have): published by exception, or queued while the node cannot publish. */
   /**
-   * A press update. The metrics are built by the caller at once (a small array): holding the
-   * snapshot until the next analog tick instead kept a hundred snapshots alive across young-GC
-   * cycles, which made every scavenge copy them and promoted them to the old generation.
+   * A press update (hundreds a second), cheaply. When the caller saw no discrete value move (run
+   * state, stop cause, online, alarms, job: `discreteUnchanged`), only continuous values can have
+   * moved: the press is marked, and its metrics are built once, at the next analog tick, from
+   * `devices.metrics` (the press as last announced). Building them at every update was most of
+   * what Sparkplug cost the box. Anything else goes through `pressChanged` at once.
    */
+  pressUpdated(pressId: string, discreteUnchanged: boolean): void {
+    const interval = this.o.analogIntervalMs ?? 0;
+    if (discreteUnchanged && interval > 0 && this.reported.has(pressId)) {
+      this.unbuilt.add(pressId);
+      this.analogPending.add(pressId);
+      this.analogTick ??= this.o.clock.setTimeout(() => this.reportAnalog(), interval);
+      return;
+    }
+    const metrics = this.o.devices.metrics(pressId);
+    if (metrics) this.pressChanged(pressId, metrics);
+  }
+
+  /** A press's metrics changed (or may have): published by exception, or queued while the node cannot publish. */
   pressChanged(pressId: string, metrics: PressMetrics): void {
+    this.unbuilt.delete(pressId);
     this.latest.set(pressId, metrics);
     const changed = changedMetrics(metrics, this.reported.get(pressId));
     if (changed.length === 0) return;
@@ -179,6 +196,10 @@ export class EdgeNode {
     this.analogTick = undefined;
     const now = this.o.clock.now();
     for (const pressId of this.analogPending) {
+      if (this.unbuilt.delete(pressId)) {
+        const built = this.o.devices.metrics(pressId);
+        if (built) this.latest.set(pressId, built);
+      }
       const metrics = this.latest.get(pressId)!;
       const changed = changedMetrics(metrics, this.reported.get(pressId));
       if (changed.length > 0) this.report(pressId, metrics, changed, now);

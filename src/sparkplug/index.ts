@@ -17,7 +17,7 @@ import { migrate } from '../store/migrate.js';
 import { EdgeNode, type EdgeNodeCounters } from './edge-node.js';
 import { SparkplugOutbox } from './outbox-repository.js';
 import { PressContext } from './press-context.js';
-import { pressMetrics, type PressMetrics } from './press-metrics.js';
+import { discreteOf, pressMetrics, sameDiscrete, type DiscreteState, type PressMetrics } from './press-metrics.js';
 import type { SparkplugConfig } from './sparkplug-config.js';
 import { sparkplugMigrations } from './sparkplug-migrations.js';
 
@@ -64,6 +64,9 @@ export function createSparkplugModule(options: SparkplugModuleOptions): Sparkplu
   const context = new PressContext(options);
   const metricsOf = (snapshot: PressSnapshot): PressMetrics =>
     pressMetrics(snapshot, { alarms: context.alarmsOf(snapshot.id), job: context.jobOf(snapshot.id) });
+  /** Each press as last announced (press:update), and what its discrete metrics were then. */
+  const announced = new Map<string, PressSnapshot>();
+  const discrete = new Map<string, DiscreteState>();
   const node = new EdgeNode({
     credentials: { broker: config.broker, username: config.username, password: config.password, tls: config.tls },
     groupId: config.groupId,
@@ -72,7 +75,7 @@ export function createSparkplugModule(options: SparkplugModuleOptions): Sparkplu
     devices: {
       pressIds: () => options.pressIds,
       metrics: (pressId) => {
-        const snapshot = options.snapshot(pressId);
+        const snapshot = announced.get(pressId) ?? options.snapshot(pressId);
         return snapshot && metricsOf(snapshot);
       },
     },
@@ -83,8 +86,25 @@ export function createSparkplugModule(options: SparkplugModuleOptions): Sparkplu
     logger: options.logger,
   });
   function pressUpdated(snapshot: PressSnapshot): void {
-    const extras = { alarms: context.alarmsOf(snapshot.id), job: context.jobOf(snapshot.id) };
-    node.pressChanged(snapshot.id, pressMetrics(snapshot, extras));
+    announced.set(snapshot.id, snapshot);
+    const alarms = context.alarmsOf(snapshot.id);
+    const job = context.jobOf(snapshot.id);
+    const last = discrete.get(snapshot.id);
+    if (last && sameDiscrete(last, snapshot, alarms, job)) {
+      node.pressUpdated(snapshot.id, true);
+      return;
+    }
+    discrete.set(snapshot.id, {
+      online: snapshot.online,
+      state: snapshot.state,
+      stopReason: snapshot.stopReason,
+      stateDetail: snapshot.stateDetail,
+      stateSince: snapshot.stateSince,
+      name: snapshot.name,
+      alarms,
+      job,
+    });
+    node.pressUpdated(snapshot.id, false);
   }
   return {
     name: 'sparkplug',

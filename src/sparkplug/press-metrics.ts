@@ -151,6 +151,41 @@ function alarmCounts(alarms: readonly AlarmView[]): Record<AlarmPriority | 'acti
   return counts;
 }
 
+/**
+ * The values whose change goes out at once (all but the continuous ones), as last seen, compared
+ * field by field: no key string per update. The alarm list is compared by identity: the caller
+ * hands out the same array until one of the press's alarms changes (PressContext). A change of
+ * anything else (an ink colour, a level's label) goes out at the next analog tick.
+ */
+export interface DiscreteState {
+  online: boolean;
+  state: PressSnapshot['state'];
+  stopReason: PressSnapshot['stopReason'];
+  stateDetail: PressSnapshot['stateDetail'];
+  stateSince: PressSnapshot['stateSince'];
+  name: string;
+  alarms: readonly AlarmView[];
+  job: string | null;
+}
+
+export function discreteOf(snapshot: PressSnapshot, alarms: readonly AlarmView[], job: string | null): DiscreteState {
+  const { online, state, stopReason, stateDetail, stateSince, name } = snapshot;
+  return { online, state, stopReason, stateDetail, stateSince, name, alarms, job };
+}
+
+export function sameDiscrete(last: DiscreteState, snapshot: PressSnapshot, alarms: readonly AlarmView[], job: string | null): boolean {
+  return (
+    last.online === snapshot.online &&
+    last.state === snapshot.state &&
+    last.stopReason === snapshot.stopReason &&
+    last.stateDetail === snapshot.stateDetail &&
+    last.stateSince === snapshot.stateSince &&
+    last.name === snapshot.name &&
+    last.alarms === alarms &&
+    last.job === job
+  );
+}
+
 /** The same list (the caller keeps it until an alarm changes) is turned into JSON once. */
 const alarmJson = new WeakMap<readonly AlarmView[], string>();
 function alarmListJson(alarms: readonly AlarmView[]): string {

@@ -5,7 +5,9 @@
 import type { AlarmView } from '../../src/model/alarm-view.js';
 import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import type { EdgeNode, EdgeDevices } from '../../src/sparkplug/edge-node.js';
-import { pressMetrics } from '../../src/sparkplug/press-metrics.js';
+import { discreteOf, pressMetrics, sameDiscrete, type DiscreteState } from '../../src/sparkplug/press-metrics.js';
+
+const noAlarms: AlarmView[] = [];
 
 export function pressSnapshot(id: string, at: number): PressSnapshot {
   return {
@@ -34,6 +36,7 @@ export function pressSnapshot(id: string, at: number): PressSnapshot {
 export class FakePresses implements EdgeDevices {
   readonly snapshots = new Map<string, PressSnapshot>();
   readonly alarms = new Map<string, AlarmView[]>();
+  private readonly discrete = new Map<string, DiscreteState>();
   node: EdgeNode | undefined;
 
   constructor(ids: string[], at: number) {
@@ -46,13 +49,17 @@ export class FakePresses implements EdgeDevices {
 
   metrics(pressId: string) {
     const snapshot = this.snapshots.get(pressId);
-    return snapshot && pressMetrics(snapshot, { alarms: this.alarms.get(pressId) ?? [], job: null });
+    return snapshot && pressMetrics(snapshot, { alarms: this.alarms.get(pressId) ?? noAlarms, job: null });
   }
 
   change(pressId: string, patch: Partial<PressSnapshot>): void {
     const snapshot = { ...this.snapshots.get(pressId)!, ...patch };
     this.snapshots.set(pressId, snapshot);
-    // as the feature module hands it over
-    this.node?.pressChanged(pressId, pressMetrics(snapshot, { alarms: this.alarms.get(pressId) ?? [], job: null }));
+    // as the feature module hands it over: marked only when no discrete value moved, built at the tick
+    const alarms = this.alarms.get(pressId) ?? noAlarms;
+    const last = this.discrete.get(pressId);
+    const unchanged = last !== undefined && sameDiscrete(last, snapshot, alarms, null);
+    if (!unchanged) this.discrete.set(pressId, discreteOf(snapshot, alarms, null));
+    this.node?.pressUpdated(pressId, unchanged);
   }
 }

@@ -74,6 +74,25 @@ describe('hub mode', () => {
     expect(history.status).toBe(200);
   });
 
+  it("follows a plant press's continuous values: its last good read moves on at the hub, never ahead of the box's", async () => {
+    const api = new ApiClient(hub.url);
+    const id = encodeURIComponent('print-group/plant-south/press-2');
+    const first = await eventually(async () => (await api.get<PressSnapshot>(`/api/presses/${id}`)).body.comm.lastOkAt ?? undefined, {
+      what: 'a last good read at the hub',
+    });
+    // continuous values leave the box once per analog interval (1 s), built from the press as last announced
+    const later = await eventually(
+      async () => {
+        const at = (await api.get<PressSnapshot>(`/api/presses/${id}`)).body.comm.lastOkAt;
+        return at !== null && at > first ? at : undefined;
+      },
+      { what: 'a newer last good read at the hub' },
+    );
+    const local = (await new ApiClient(south.url).get<PressSnapshot>('/api/presses/press-2')).body.comm.lastOkAt;
+    expect(local).not.toBeNull();
+    expect(later).toBeLessThanOrEqual(local!);
+  });
+
   it("shows a jam at a plant on the hub's socket, raises its alarm there, and refuses to acknowledge it", async () => {
     const updates = recordEvents<PressSnapshot>(socket, 'press:update');
     const raised = recordEvents<AlarmView>(socket, 'alarm:raised');
