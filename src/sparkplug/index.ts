@@ -94,16 +94,7 @@ export function createSparkplugModule(options: SparkplugModuleOptions): Sparkplu
       node.pressUpdated(snapshot.id, true);
       return;
     }
-    discrete.set(snapshot.id, {
-      online: snapshot.online,
-      state: snapshot.state,
-      stopReason: snapshot.stopReason,
-      stateDetail: snapshot.stateDetail,
-      stateSince: snapshot.stateSince,
-      name: snapshot.name,
-      alarms,
-      job,
-    });
+    discrete.set(snapshot.id, discreteOf(snapshot, alarms, job));
     node.pressUpdated(snapshot.id, false);
   }
   return {
