@@ -20,6 +20,7 @@
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { systemClock, type Clock, type TimerHandle } from '../lib/clock.js';
+import type { SparkplugHealth } from '../model/health.js';
 import { BrokerSession, type BrokerCredentials } from './broker-session.js';
 import { DEVICE_REBIRTH, readDeviceCommand } from './device-commands.js';
 import type { SparkplugOutbox } from './outbox-repository.js';
@@ -61,19 +62,8 @@ export interface EdgeNodeOptions {
   analogIntervalMs?: number;
 }
 
-export interface EdgeNodeCounters {
-  births: number;
-  deaths: number;
-  data: number;
-  historical: number;
-  queued: number;
-  rebirths: number;
-  /** DBIRTHs sent again on a host's `Device Control/Rebirth` (DCMD). */
-  deviceRebirths: number;
-  /** DCMDs refused: a write to a press metric, an unknown press, not Sparkplug B. */
-  commandsRefused: number;
-  messages: number;
-}
+/** What the node has sent since start: the `published` part of its health (src/model/health.ts). */
+export type EdgeNodeCounters = SparkplugHealth['published'];
 
 type Session = 'disconnected' | 'waiting-for-host' | 'online';
 
@@ -159,8 +149,8 @@ export class EdgeNode {
    * A press update (hundreds a second), cheaply. When the caller saw no discrete value move (run
    * state, stop cause, online, alarms, job: `discreteUnchanged`), only continuous values can have
    * moved: the press is marked, and its metrics are built once, at the next analog tick, from
-   * `devices.metrics` (the press as last announced). Building them at every update was most of
-   * what Sparkplug cost the box. Anything else goes through `pressChanged` at once.
+   * `devices.metrics` (the press as last announced), not at every update. Anything else goes
+   * through `pressChanged` at once.
    */
   pressUpdated(pressId: string, discreteUnchanged: boolean): void {
     const interval = this.o.analogIntervalMs ?? 0;

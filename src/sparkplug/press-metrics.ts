@@ -55,36 +55,15 @@ export interface PressExtras {
 }
 
 const layouts = new Map<string, MetricDefinition[]>();
-/** Each press's layout as last used: checked against the snapshot's units and levels without building its key. */
-const lastLayout = new Map<string, { units: number[]; levels: string[]; layout: MetricDefinition[] }>();
 
 /** The metric definitions of a press of this shape, built once per shape. */
 function layoutOf(snapshot: PressSnapshot): MetricDefinition[] {
-  const last = lastLayout.get(snapshot.id);
-  if (last && sameShape(last, snapshot)) return last.layout;
-  const units = snapshot.ink.map((i) => i.unit);
-  const levels = snapshot.levels.map((l) => l.name);
-  const key = `${units.join(',')}|${levels.join(',')}`;
+  const key = `${snapshot.ink.map((i) => i.unit).join(',')}|${snapshot.levels.map((l) => l.name).join(',')}`;
   let layout = layouts.get(key);
-  if (!layout) {
-    layout = buildLayout(snapshot);
-    layouts.set(key, layout);
-  }
-  lastLayout.set(snapshot.id, { units, levels, layout });
-  return layout;
-}
-
-function sameShape(last: { units: number[]; levels: string[] }, snapshot: PressSnapshot): boolean {
-  if (last.units.length !== snapshot.ink.length || last.levels.length !== snapshot.levels.length) return false;
-  for (let i = 0; i < last.units.length; i++) if (last.units[i] !== snapshot.ink[i]!.unit) return false;
-  for (let i = 0; i < last.levels.length; i++) if (last.levels[i] !== snapshot.levels[i]!.name) return false;
-  return true;
-}
-
-function buildLayout(snapshot: PressSnapshot): MetricDefinition[] {
-  const layout: MetricDefinition[] = [];
+  if (layout) return layout;
+  layout = [];
   const def = (name: string, type: MetricType, unit?: string, analog?: 'analog') =>
-    layout.push({ name, type, ...(unit === undefined ? {} : { unit }), ...(analog ? { analog: true as const } : {}) });
+    layout!.push({ name, type, ...(unit === undefined ? {} : { unit }), ...(analog ? { analog: true as const } : {}) });
   def('Online', 'Boolean');
   def('Press/Name', 'String');
   def('Press/Model', 'String');
@@ -113,6 +92,7 @@ function buildLayout(snapshot: PressSnapshot): MetricDefinition[] {
   def('Job/Current', 'String');
   def('Comm/Latency', 'Double', 'ms', 'analog');
   def('Comm/Last OK', 'DateTime', undefined, 'analog');
+  layouts.set(key, layout);
   return layout;
 }
 
