@@ -17,7 +17,7 @@ import { migrate } from '../store/migrate.js';
 import { EdgeNode, type EdgeNodeCounters } from './edge-node.js';
 import { SparkplugOutbox } from './outbox-repository.js';
 import { PressContext } from './press-context.js';
-import { discreteOf, pressMetrics, sameDiscrete, type DiscreteState, type PressMetrics } from './press-metrics.js';
+import { LiveMetrics, discreteOf, pressMetrics, sameDiscrete, type DiscreteState, type PressExtras } from './press-metrics.js';
 import type { SparkplugConfig } from './sparkplug-config.js';
 import { sparkplugMigrations } from './sparkplug-migrations.js';
 
@@ -62,10 +62,12 @@ export function createSparkplugModule(options: SparkplugModuleOptions): Sparkplu
   migrate(db, sparkplugMigrations);
   const outbox = new SparkplugOutbox(db, config.storeAndForward.maxMessages);
   const context = new PressContext(options);
-  const metricsOf = (snapshot: PressSnapshot): PressMetrics =>
-    pressMetrics(snapshot, { alarms: context.alarmsOf(snapshot.id), job: context.jobOf(snapshot.id) });
-  /** Each press as last announced (press:update), and what its discrete metrics were then. */
-  const announced = new Map<string, PressSnapshot>();
+  const extrasOf = (pressId: string): PressExtras => ({ alarms: context.alarmsOf(pressId), job: context.jobOf(pressId) });
+  /**
+   * Each press's metrics as last announced (press:update), written in place: the snapshot itself
+   * is not kept, so it dies young. And what its discrete metrics were then.
+   */
+  const live = new Map<string, LiveMetrics>();
   const discrete = new Map<string, DiscreteState>();
   const node = new EdgeNode({
     credentials: { broker: config.broker, username: config.username, password: config.password, tls: config.tls },
@@ -75,8 +77,11 @@ export function createSparkplugModule(options: SparkplugModuleOptions): Sparkplu
     devices: {
       pressIds: () => options.pressIds,
       metrics: (pressId) => {
-        const snapshot = announced.get(pressId) ?? options.snapshot(pressId);
-        return snapshot && metricsOf(snapshot);
+        const extras = extrasOf(pressId);
+        const metrics = live.get(pressId);
+        if (metrics) return metrics.current(extras);
+        const snapshot = options.snapshot(pressId);
+        return snapshot && pressMetrics(snapshot, extras);
       },
     },
     outbox,
@@ -86,9 +91,11 @@ export function createSparkplugModule(options: SparkplugModuleOptions): Sparkplu
     logger: options.logger,
   });
   function pressUpdated(snapshot: PressSnapshot): void {
-    announced.set(snapshot.id, snapshot);
     const alarms = context.alarmsOf(snapshot.id);
     const job = context.jobOf(snapshot.id);
+    let metrics = live.get(snapshot.id);
+    if (!metrics) live.set(snapshot.id, (metrics = new LiveMetrics()));
+    metrics.update(snapshot);
     const last = discrete.get(snapshot.id);
     if (last && sameDiscrete(last, snapshot, alarms, job)) {
       node.pressUpdated(snapshot.id, true);

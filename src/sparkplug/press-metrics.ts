@@ -24,8 +24,8 @@ export interface MetricDefinition {
 
 /**
  * One press's metrics: the definitions (the same array, by identity, for every press of the same
- * shape: ink units and other levels) and the values in that order. Built at every press update,
- * so it allocates one small array, not an object per metric.
+ * shape: ink units and other levels) and the values in that order: one small array, not an
+ * object per metric.
  */
 export interface PressMetrics {
   readonly definitions: readonly MetricDefinition[];
@@ -98,37 +98,98 @@ function layoutOf(snapshot: PressSnapshot): MetricDefinition[] {
 
 /** The press's metrics now, in the order of its layout (see layoutOf). */
 export function pressMetrics(snapshot: PressSnapshot, extras: PressExtras): PressMetrics {
-  const values: MetricValue[] = [
-    snapshot.online,
-    snapshot.name,
-    snapshot.model,
-    snapshot.ratedSpeed,
-    snapshot.state,
-    snapshot.stopReason,
-    snapshot.stateDetail,
-    snapshot.stateSince,
-    snapshot.speed,
-    snapshot.counters.total,
-    snapshot.counters.good,
-    snapshot.counters.waste,
-  ];
-  for (const ink of snapshot.ink) values.push(ink.level, ink.color);
-  values.push(snapshot.paper.level, snapshot.paper.kind);
-  for (const level of snapshot.levels) values.push(level.level, level.label);
-  const counts = alarmCounts(extras.alarms);
-  values.push(counts.active, counts.critical, counts.high, counts.medium, counts.low, alarmListJson(extras.alarms), extras.job);
-  values.push(snapshot.comm.latencyMs, snapshot.comm.lastOkAt);
-  return { definitions: layoutOf(snapshot), values };
+  const definitions = layoutOf(snapshot);
+  const values = new Array<MetricValue>(definitions.length);
+  writeSnapshot(values, snapshot);
+  writeExtras(values, extras);
+  return { definitions, values };
 }
 
-function alarmCounts(alarms: readonly AlarmView[]): Record<AlarmPriority | 'active', number> {
-  const counts = { active: 0, critical: 0, high: 0, medium: 0, low: 0 };
-  for (const a of alarms) {
-    if (!a.active || a.suppressed) continue;
-    counts.active += 1;
-    counts[a.priority] += 1;
+/**
+ * One press's metrics kept up to date in place: every press update writes its values into the
+ * same array (no array, no metric list and no shape key per update, and the snapshot is not
+ * kept, so nothing of an update outlives it and the young-generation collections copy less).
+ * `current()` adds the alarms and job as they are then and returns the copy the edge node keeps
+ * as last seen or last reported: once per analog tick or discrete change.
+ */
+export class LiveMetrics {
+  private definitions: MetricDefinition[] = [];
+  private values: MetricValue[] = [];
+  private inkUnits: readonly number[] = [];
+  private levelNames: readonly string[] = [];
+
+  update(snapshot: PressSnapshot): void {
+    if (!this.sameShape(snapshot)) {
+      this.definitions = layoutOf(snapshot);
+      this.values = new Array<MetricValue>(this.definitions.length);
+      this.inkUnits = snapshot.ink.map((i) => i.unit);
+      this.levelNames = snapshot.levels.map((l) => l.name);
+    }
+    writeSnapshot(this.values, snapshot);
   }
-  return counts;
+
+  current(extras: PressExtras): PressMetrics {
+    writeExtras(this.values, extras);
+    return { definitions: this.definitions, values: this.values.slice() };
+  }
+
+  private sameShape(snapshot: PressSnapshot): boolean {
+    const { ink, levels } = snapshot;
+    if (this.definitions.length === 0 || ink.length !== this.inkUnits.length || levels.length !== this.levelNames.length) return false;
+    for (let i = 0; i < ink.length; i++) if (ink[i]!.unit !== this.inkUnits[i]) return false;
+    for (let i = 0; i < levels.length; i++) if (levels[i]!.name !== this.levelNames[i]) return false;
+    return true;
+  }
+}
+
+/** The metrics that follow the press's own values (see layoutOf): alarm counts (5), alarm list, job, latency, last good read. */
+const TAIL = alarmPriorities.length + 5;
+
+/** Writes the snapshot's values into `values` in the order of its layout (see layoutOf); the alarm and job slots are left to writeExtras. */
+function writeSnapshot(values: MetricValue[], snapshot: PressSnapshot): void {
+  let i = 0;
+  values[i++] = snapshot.online;
+  values[i++] = snapshot.name;
+  values[i++] = snapshot.model;
+  values[i++] = snapshot.ratedSpeed;
+  values[i++] = snapshot.state;
+  values[i++] = snapshot.stopReason;
+  values[i++] = snapshot.stateDetail;
+  values[i++] = snapshot.stateSince;
+  values[i++] = snapshot.speed;
+  values[i++] = snapshot.counters.total;
+  values[i++] = snapshot.counters.good;
+  values[i++] = snapshot.counters.waste;
+  for (const ink of snapshot.ink) {
+    values[i++] = ink.level;
+    values[i++] = ink.color;
+  }
+  values[i++] = snapshot.paper.level;
+  values[i++] = snapshot.paper.kind;
+  for (const level of snapshot.levels) {
+    values[i++] = level.level;
+    values[i++] = level.label;
+  }
+  // the alarm and job slots between are writeExtras's
+  const end = i + TAIL;
+  values[end - 2] = snapshot.comm.latencyMs;
+  values[end - 1] = snapshot.comm.lastOkAt;
+}
+
+function writeExtras(values: MetricValue[], extras: PressExtras): void {
+  const { alarms } = extras;
+  let i = values.length - TAIL;
+  values[i++] = countActive(alarms);
+  for (const priority of alarmPriorities) values[i++] = countActive(alarms, priority);
+  values[i++] = alarmListJson(alarms);
+  values[i] = extras.job;
+}
+
+/** Active, unsuppressed alarms (of one priority, or of all). */
+function countActive(alarms: readonly AlarmView[], priority?: AlarmPriority): number {
+  let n = 0;
+  for (const a of alarms) if (a.active && !a.suppressed && (priority === undefined || a.priority === priority)) n += 1;
+  return n;
 }
 
 /**

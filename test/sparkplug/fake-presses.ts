@@ -5,7 +5,7 @@
 import type { AlarmView } from '../../src/model/alarm-view.js';
 import type { PressSnapshot } from '../../src/model/press-snapshot.js';
 import type { EdgeNode, EdgeDevices } from '../../src/sparkplug/edge-node.js';
-import { discreteOf, pressMetrics, sameDiscrete, type DiscreteState } from '../../src/sparkplug/press-metrics.js';
+import { LiveMetrics, discreteOf, pressMetrics, sameDiscrete, type DiscreteState } from '../../src/sparkplug/press-metrics.js';
 
 const noAlarms: AlarmView[] = [];
 
@@ -37,6 +37,8 @@ export class FakePresses implements EdgeDevices {
   readonly snapshots = new Map<string, PressSnapshot>();
   readonly alarms = new Map<string, AlarmView[]>();
   private readonly discrete = new Map<string, DiscreteState>();
+  /** As the feature module keeps them: written in place at each change (presses before their first change are built from the snapshot). */
+  private readonly live = new Map<string, LiveMetrics>();
   node: EdgeNode | undefined;
 
   constructor(ids: string[], at: number) {
@@ -48,13 +50,19 @@ export class FakePresses implements EdgeDevices {
   }
 
   metrics(pressId: string) {
+    const extras = { alarms: this.alarms.get(pressId) ?? noAlarms, job: null };
+    const live = this.live.get(pressId);
+    if (live) return live.current(extras);
     const snapshot = this.snapshots.get(pressId);
-    return snapshot && pressMetrics(snapshot, { alarms: this.alarms.get(pressId) ?? noAlarms, job: null });
+    return snapshot && pressMetrics(snapshot, extras);
   }
 
   change(pressId: string, patch: Partial<PressSnapshot>): void {
     const snapshot = { ...this.snapshots.get(pressId)!, ...patch };
     this.snapshots.set(pressId, snapshot);
+    let live = this.live.get(pressId);
+    if (!live) this.live.set(pressId, (live = new LiveMetrics()));
+    live.update(snapshot);
     // as the feature module hands it over: marked only when no discrete value moved, built at the tick
     const alarms = this.alarms.get(pressId) ?? noAlarms;
     const last = this.discrete.get(pressId);
