@@ -25,7 +25,7 @@ import { BrokerSession, type BrokerCredentials } from './broker-session.js';
 import { DEVICE_REBIRTH, readDeviceCommand } from './device-commands.js';
 import type { SparkplugOutbox } from './outbox-repository.js';
 import { ONLINE, changedMetrics, type MetricType, type MetricValue, type PressMetrics } from './press-metrics.js';
-import { decode, deviceTopic, encode, metric, metricValue, nodeTopic, parseTopic, stateTopic, type UMetric } from './sparkplug-wire.js';
+import { decode, deviceTopic, encode, encodeChanged, metric, metricValue, nodeTopic, parseTopic, stateTopic, type UMetric } from './sparkplug-wire.js';
 
 export interface EdgeDevices {
   /** The presses of this box, in config order (their aliases follow that order). */
@@ -215,14 +215,10 @@ export class EdgeNode {
       if (online) this.deviceBirth(pressId, metrics);
       return;
     }
-    this.publish(
-      deviceTopic(this.o.groupId, 'DDATA', this.o.edgeNodeId, pressId),
-      {
-        timestamp: at,
-        metrics: changed.map((i) => metric({ alias: this.alias(pressId, definitions[i]!.name), type: definitions[i]!.type, value: values[i]! })),
-      },
-      { pressId, at, metrics, changed },
-    );
+    if (this.client) {
+      const bytes = encodeChanged(at, this.nextSeq(), definitions, values, changed, (name) => this.alias(pressId, name));
+      this.publishRaw(deviceTopic(this.o.groupId, 'DDATA', this.o.edgeNodeId, pressId), bytes, { pressId, at, metrics, changed });
+    }
     this.counters.data += 1;
     if (!online) this.deviceDeath(pressId, at);
   }
