@@ -228,7 +228,12 @@ function longBits(value: number): [number, number] {
 }
 
 function uint64Size(value: number): number {
-  if (value >= 0 && value < 268435456 && Number.isInteger(value)) return uint32Size(value);
+  if (value >= 0 && Number.isSafeInteger(value)) {
+    // base-128 digits of the value itself: what the low/high varint gives for it, with no pair built
+    let size = 1;
+    for (let v = value; v > 127; v = Math.floor(v / 128)) size += 1;
+    return size;
+  }
   const [lo, hi] = longBits(value);
   const part1 = ((lo >>> 28) | (hi << 4)) >>> 0;
   const part2 = hi >>> 24;
@@ -238,7 +243,15 @@ function uint64Size(value: number): number {
 }
 
 function writeUint64(out: Buffer, at: number, value: number): number {
-  if (value >= 0 && value < 268435456 && Number.isInteger(value)) return writeUint32(out, at, value);
+  if (value >= 0 && Number.isSafeInteger(value)) {
+    let v = value;
+    while (v > 127) {
+      out[at++] = (v % 128) | 128;
+      v = Math.floor(v / 128);
+    }
+    out[at++] = v;
+    return at;
+  }
   let [lo, hi] = longBits(value);
   while (hi) {
     out[at++] = (lo & 127) | 128;
