@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricType, MetricValue } from '../../src/sparkplug/press-metrics.js';
 import { decode, encode, encodeChanged, metric } from '../../src/sparkplug/sparkplug-wire.js';
-
-/** A small seeded generator (mulberry32): the same draws on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../simulators/prng.js';
 
 const types: MetricType[] = ['Boolean', 'String', 'Double', 'Float', 'Int32', 'UInt64', 'DateTime'];
 const strings = [
@@ -47,7 +37,7 @@ function valueOf(type: MetricType, next: () => number): MetricValue {
 
 describe('the live DDATA encoder', () => {
   it("writes the bytes Tahu's encoder writes for the same payload (2,000 seeded payloads of every metric type, nulls, long strings, 64-bit times)", () => {
-    const next = random(20261207);
+    const next = mulberry32(20261207);
     for (let n = 0; n < 2000; n++) {
       const definitions = Array.from({ length: 1 + Math.floor(next() * 40) }, (_, i) => ({ name: `M/${i}`, type: types[Math.floor(next() * types.length)]! }));
       const values = definitions.map((d) => valueOf(d.type, next));

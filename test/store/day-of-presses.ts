@@ -1,4 +1,5 @@
 import type { FilterReading } from '../../src/recording/sample-filter.js';
+import { mulberry32 } from '../../simulators/prng.js';
 
 /**
  * A deterministic day of three sheet-fed presses, as the poller would deliver it: speed and the
@@ -21,16 +22,6 @@ export const dayPresses: SimulatedPress[] = [
 export const FAST_SCAN_MS = 1_000;
 export const SLOW_SCAN_MS = 5_000;
 const DAY_MS = 86_400_000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Phase = 'night' | 'setup' | 'production' | 'jam';
 
